@@ -1,0 +1,7 @@
+//! Tally's use cases, shared by the CLI and (later) the server.
+
+pub mod export;
+pub mod import;
+pub mod ledger;
+pub mod link;
+pub mod synth;

@@ -1,0 +1,1 @@
+//! Probabilistic record linkage (issue 4). Pure: takes records, returns scored links and clusters.

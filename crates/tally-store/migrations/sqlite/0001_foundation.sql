@@ -1,0 +1,2 @@
+-- Foundation: sources, blobs, records, rejects, persons, status history, claims.
+-- (filled in by the foundation work)

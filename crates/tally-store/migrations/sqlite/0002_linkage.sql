@@ -1,0 +1,1 @@
+-- Linkage: links, review decisions, merge/split log, trained model parameters.

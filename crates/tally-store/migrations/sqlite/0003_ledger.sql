@@ -1,0 +1,1 @@
+-- Exchange ledger: log entries (append-only), checkpoints, cosignatures, keys.

@@ -1,0 +1,1 @@
+//! Store trait for this area; see ARCHITECTURE.md.

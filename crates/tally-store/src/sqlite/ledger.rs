@@ -1,0 +1,1 @@
+//! SQLite implementation for this area.

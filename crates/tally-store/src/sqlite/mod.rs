@@ -1,0 +1,84 @@
+//! The embedded default: one SQLite file in WAL mode with versioned migrations.
+
+mod ledger;
+mod links;
+mod records;
+
+use crate::{Result, StoreError};
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Migrations in order. A database records the highest version applied in `PRAGMA user_version`;
+/// each migration runs in its own transaction, so a crash mid-migration leaves the old version.
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
+    (2, "linkage", include_str!("../../migrations/sqlite/0002_linkage.sql")),
+    (3, "ledger", include_str!("../../migrations/sqlite/0003_ledger.sql")),
+];
+
+pub struct SqliteStore {
+    pub(crate) conn: Connection,
+    path: String,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.path).finish()
+    }
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        let p = path.as_ref().display().to_string();
+        let conn = Connection::open(path.as_ref()).map_err(|source| StoreError::Open { path: p.clone(), source })?;
+        Self::init(conn, p)
+    }
+
+    /// An in-memory database, for tests and dry runs.
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        let conn =
+            Connection::open_in_memory().map_err(|source| StoreError::Open { path: ":memory:".into(), source })?;
+        Self::init(conn, ":memory:".into())
+    }
+
+    fn init(mut conn: Connection, path: String) -> Result<SqliteStore> {
+        // WAL lets readers run beside one writer; busy_timeout makes a second concurrent
+        // importer wait for the first instead of failing.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(600))?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore { conn, path })
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The schema version this database is at.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    // BEGIN IMMEDIATE so two processes opening a fresh file do not both migrate it.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > known {
+        return Err(StoreError::TooNew { version: current, known });
+    }
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        tx.execute_batch(sql).map_err(|source| StoreError::Migrate { version, name, source })?;
+        tx.pragma_update(None, "user_version", version).map_err(|source| StoreError::Migrate {
+            version,
+            name,
+            source,
+        })?;
+    }
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Seeded synthetic world (issue 2).
