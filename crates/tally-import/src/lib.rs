@@ -1,1 +1,878 @@
-//! Reading lists into records and rejects, from bytes (issue 2). Pure: the caller reads the file.
+//! Reading lists into records and rejects, from bytes (issue 2).
+//!
+//! Pure: the caller reads the file and hands over its bytes; nothing here touches the disk,
+//! the clock or a database. [`Reader::new`] sniffs the format (CSV/TSV with any delimiter,
+//! JSON Lines, XLSX/XLS/ODS), detects the encoding (UTF-8 with or without BOM, UTF-16 with
+//! BOM, Windows-1251) unless one is given, finds the header row, recognises its columns in
+//! English, Ukrainian or Russian (or takes an explicit mapping), and then yields one
+//! [`Item`] per outcome: a parsed [`Record`], or an [`Issue`] for a row that was refused
+//! (a reject) or kept with a field left unknown (a warning). A file that is not a table at all
+//! fails up front with an [`ImportError`]; a bad row never does.
+//!
+//! ```
+//! use tally_import::{Item, Options, Reader};
+//! let csv = "№,Прізвище,Ім'я,Дата народження\n7,Шевченко,Олександр,05.01.1996\n9,Коваленко,Петро,31.02.1990\n";
+//! let reader = Reader::new(csv.as_bytes(), &Options::default()).unwrap();
+//! let items: Vec<Item> = reader.collect();
+//! let Item::Record(r) = &items[0] else { panic!() };
+//! assert_eq!(r.key.source_record_id, "7");
+//! assert_eq!(r.fields.birth_date.unwrap().to_string(), "1996-01-05");
+//! let Item::Issue(bad) = &items[1] else { panic!() };
+//! assert_eq!((bad.line, bad.field.as_deref()), (3, Some("birth_date")));
+//! ```
+//!
+//! Invariants: every cell of every data row ends up verbatim in a record's `raw` or an
+//! issue's `raw`; dates never carry more precision than the cell gave; a record's id is its
+//! id column's value, else its 1-based data-row number, and is unique within the file.
+
+pub mod date;
+pub mod encoding;
+pub mod header;
+pub mod name;
+
+use std::collections::{HashMap, VecDeque};
+use std::io::Cursor;
+
+use tally_domain::{Field, ParsedFields, PartialDate, Record, RecordKey, Sex, Status};
+
+pub use date::{parse_date, DateParseError, DateRole, DateValue};
+pub use header::{normalize_header, recognize, Mapping, Role};
+pub use name::{split_full_name, NameOrder, NameParts};
+
+/// Why a file cannot be read as a table at all. Row-level problems are [`Issue`]s instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("not a table: looks like binary data ({reason})")]
+    Binary { reason: String },
+    #[error("not UTF-8 (first bad byte at offset {utf8_error_at}) and not Windows-1251 Cyrillic text")]
+    UnknownText { utf8_error_at: usize },
+    #[error("not valid {encoding}: undecodable bytes at offset {offset}")]
+    Undecodable { encoding: String, offset: usize },
+    #[error("unknown encoding {0:?}; try utf-8 or windows-1251")]
+    UnknownEncoding(String),
+    #[error("not a readable spreadsheet: {0}")]
+    Spreadsheet(String),
+    #[error("no sheet named {name:?}; sheets are: {}", sheets.join(", "))]
+    NoSheet { name: String, sheets: Vec<String> },
+    #[error("the spreadsheet has no sheet with data")]
+    EmptySheet,
+    #[error("a JSON array, not JSON Lines: write one object per line")]
+    JsonArray,
+    #[error("no header row: the file has no non-empty rows")]
+    NoHeader,
+    #[error("no name column among the headers {}", header::list(.headers))]
+    NoNameColumn { headers: Vec<String> },
+    #[error("{0}")]
+    Mapping(String),
+}
+
+/// The kind of table a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CSV, TSV or any other delimiter-separated text.
+    Delimited,
+    JsonLines,
+    /// XLSX (also XLS, XLSB and ODS: calamine reads them all).
+    Spreadsheet,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Delimited => "csv",
+            Format::JsonLines => "jsonl",
+            Format::Spreadsheet => "xlsx",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" | "tsv" | "txt" | "delimited" => Ok(Format::Delimited),
+            "jsonl" | "ndjson" | "json" => Ok(Format::JsonLines),
+            "xlsx" | "xls" | "xlsb" | "ods" | "spreadsheet" => Ok(Format::Spreadsheet),
+            other => Err(format!("unknown format {other:?}; expected csv, jsonl or xlsx")),
+        }
+    }
+}
+
+/// How to read a file. Everything defaults to detection.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub format: Option<Format>,
+    /// An encoding label (`utf-8`, `windows-1251`, `cp1251`, ...); detected when absent.
+    pub encoding: Option<String>,
+    /// The field delimiter of a text table; sniffed when absent.
+    pub delimiter: Option<u8>,
+    /// Which sheet of a spreadsheet; the first with data when absent.
+    pub sheet: Option<String>,
+    pub mapping: Mapping,
+    pub name_order: NameOrder,
+}
+
+/// Whether an issue cost the row (reject) or only a field (warning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The row was not imported as a record; its cells are kept with the issue.
+    Reject,
+    /// The row was imported; the named field was left unknown.
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Reject => "reject",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A problem with one row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Issue {
+    pub severity: Severity,
+    /// 1-based line (text) or row (spreadsheet) in the file.
+    pub line: u64,
+    /// The field the problem is in (`birth_date`, `record_id`, ...), if one.
+    pub field: Option<String>,
+    pub reason: String,
+    /// The row's cells verbatim, as (header, value) pairs.
+    pub raw: Vec<(String, String)>,
+}
+
+/// One outcome of reading one row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A parsed record. Its `key.source` is empty: the caller names the source.
+    Record(Record),
+    Issue(Issue),
+}
+
+/// What was detected about the file: reported in import summaries and kept with the import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub format: Format,
+    /// `None` for spreadsheets (they carry their own encoding).
+    pub encoding: Option<String>,
+    pub delimiter: Option<u8>,
+    pub sheet: Option<String>,
+    /// Header texts in file order (for JSON Lines: keys in order of first appearance).
+    pub headers: Vec<String>,
+    /// The role each header was given, if any.
+    pub roles: Vec<Option<Role>>,
+    /// 1-based line of the header row (0 for JSON Lines, which has none).
+    pub header_line: u64,
+}
+
+impl Layout {
+    /// `header -> field` pairs of the recognised columns, for summaries.
+    pub fn recognised(&self) -> Vec<(String, &'static str)> {
+        self.headers.iter().zip(&self.roles).filter_map(|(h, r)| r.map(|r| (h.clone(), r.as_str()))).collect()
+    }
+}
+
+/// How many rows were looked at to find the header row (title lines may precede it).
+const HEADER_SCAN: usize = 10;
+
+/// Streaming reader over one file's rows. Create with [`Reader::new`], then iterate.
+pub struct Reader {
+    layout: Layout,
+    rows: Rows,
+    /// Rows read while looking for the header, not yet yielded.
+    pending: VecDeque<RawRow>,
+    out: VecDeque<Item>,
+    data_row: u64,
+    seen_ids: HashMap<String, u64>,
+    id_col: bool,
+    name_order: NameOrder,
+    /// JSON Lines: key -> role, filled as keys appear.
+    key_roles: HashMap<String, Option<Role>>,
+    mapping: Mapping,
+}
+
+struct RawRow {
+    line: u64,
+    /// Lines the row spans (>1 when a quoted field runs over line ends).
+    span: u64,
+    cells: RowCells,
+}
+
+enum RowCells {
+    /// Positional cells under the header row.
+    Cells(Vec<String>),
+    /// A JSON object's members in order.
+    Object(Vec<(String, String)>),
+    /// A line that is not a JSON object.
+    BadJson(String, String),
+}
+
+enum Rows {
+    Csv { rdr: csv::Reader<Cursor<Vec<u8>>>, rec: csv::StringRecord, len: u64 },
+    Jsonl { text: String, pos: usize, line: u64 },
+    Sheet { range: calamine::Range<calamine::Data>, idx: usize, first_row: u64 },
+}
+
+impl Rows {
+    fn next_row(&mut self) -> Option<RawRow> {
+        match self {
+            Rows::Csv { rdr, rec, .. } => loop {
+                match rdr.read_record(rec) {
+                    Ok(true) => {
+                        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                        let span = rdr.position().line().saturating_sub(line).max(1);
+                        if rec.iter().all(|c| c.trim().is_empty()) {
+                            continue;
+                        }
+                        return Some(RawRow {
+                            line,
+                            span,
+                            cells: RowCells::Cells(rec.iter().map(String::from).collect()),
+                        });
+                    }
+                    // Reading from memory of valid UTF-8 cannot fail; end the table if it does.
+                    Ok(false) | Err(_) => return None,
+                }
+            },
+            Rows::Jsonl { text, pos, line } => loop {
+                if *pos >= text.len() {
+                    return None;
+                }
+                let rest = &text[*pos..];
+                let end = rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
+                let l = rest[..end].trim();
+                *pos += end;
+                *line += 1;
+                if l.is_empty() {
+                    continue;
+                }
+                let cells = match serde_json::from_str::<OrderedObject>(l) {
+                    Ok(o) => RowCells::Object(o.0),
+                    Err(e) => RowCells::BadJson(l.to_string(), e.to_string()),
+                };
+                return Some(RawRow { line: *line, span: 1, cells });
+            },
+            Rows::Sheet { range, idx, first_row } => loop {
+                let h = range.height();
+                if *idx >= h {
+                    return None;
+                }
+                let i = *idx;
+                *idx += 1;
+                let cells: Vec<String> = (0..range.width()).map(|c| cell_text(range.get((i, c)))).collect();
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                return Some(RawRow { line: *first_row + i as u64 + 1, span: 1, cells: RowCells::Cells(cells) });
+            },
+        }
+    }
+
+    fn progress(&self) -> (u64, u64) {
+        match self {
+            Rows::Csv { rdr, len, .. } => (rdr.position().byte(), *len),
+            Rows::Jsonl { text, pos, .. } => (*pos as u64, text.len() as u64),
+            Rows::Sheet { range, idx, .. } => (*idx as u64, range.height() as u64),
+        }
+    }
+}
+
+fn cell_text(c: Option<&calamine::Data>) -> String {
+    use calamine::Data;
+    match c {
+        None | Some(Data::Empty) => String::new(),
+        Some(Data::String(s)) | Some(Data::DateTimeIso(s)) | Some(Data::DurationIso(s)) => s.clone(),
+        Some(Data::Int(i)) => i.to_string(),
+        // Spreadsheets store integers as floats: an id 7 must read "7", not "7.0".
+        Some(Data::Float(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Some(Data::Float(f)) => f.to_string(),
+        Some(Data::Bool(b)) => b.to_string(),
+        Some(Data::DateTime(dt)) if dt.is_datetime() => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        Some(Data::DateTime(dt)) => dt.as_f64().to_string(),
+        Some(Data::Error(e)) => format!("#{e:?}"),
+    }
+}
+
+/// A JSON object with its members in file order (serde_json's own map sorts them).
+struct OrderedObject(Vec<(String, String)>);
+
+impl<'de> serde::Deserialize<'de> for OrderedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OrderedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<OrderedObject, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, serde_json::Value>()? {
+                    let s = match v {
+                        serde_json::Value::String(s) => s,
+                        serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    out.push((k, s));
+                }
+                Ok(OrderedObject(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn sniff_format(bytes: &[u8]) -> Format {
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    if bytes.starts_with(ZIP) || bytes.starts_with(OLE) {
+        return Format::Spreadsheet;
+    }
+    Format::Delimited
+}
+
+/// Pick the delimiter whose per-line count (outside quotes) is most consistent over the first
+/// lines. Title lines above the header do not spoil it: the most common count wins.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    const CANDIDATES: &[u8] = b",;\t|";
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
+    let mut best = (0usize, 0usize, b',');
+    for &d in CANDIDATES {
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for l in &lines {
+            let mut inq = false;
+            let n = l
+                .bytes()
+                .filter(|&b| {
+                    if b == b'"' {
+                        inq = !inq;
+                    }
+                    b == d && !inq
+                })
+                .count();
+            if n > 0 {
+                *counts.entry(n).or_default() += 1;
+            }
+        }
+        if let Some((&cnt, &lines_with)) = counts.iter().max_by_key(|(c, n)| (**n, **c)) {
+            if (lines_with, cnt) > (best.0, best.1) {
+                best = (lines_with, cnt, d);
+            }
+        }
+    }
+    best.2
+}
+
+fn is_name_role(r: &Option<Role>) -> bool {
+    matches!(r, Some(Role::Field(Field::Surname | Field::GivenName | Field::FullName)))
+}
+
+impl Reader {
+    /// Open a file's bytes as a table. Fails only when the file is not a table at all.
+    pub fn new(bytes: &[u8], opts: &Options) -> Result<Reader, ImportError> {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if body.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(ImportError::Empty);
+        }
+        let format = opts.format.unwrap_or_else(|| sniff_format(bytes));
+        let (rows, encoding, delimiter, sheet) = match format {
+            Format::Spreadsheet => {
+                let (range, name) = open_sheet(bytes, opts.sheet.as_deref())?;
+                let first_row = range.start().map(|s| u64::from(s.0)).unwrap_or(0);
+                (Rows::Sheet { range, idx: 0, first_row }, None, None, Some(name))
+            }
+            Format::Delimited | Format::JsonLines => {
+                let dec = encoding::decode(bytes, opts.encoding.as_deref())?;
+                if dec.text.trim().is_empty() {
+                    return Err(ImportError::Empty);
+                }
+                let first = dec.text.trim_start().chars().next();
+                let format = if opts.format.is_none() && first == Some('{') { Format::JsonLines } else { format };
+                if format == Format::JsonLines || first == Some('[') {
+                    if first == Some('[') {
+                        return Err(ImportError::JsonArray);
+                    }
+                    let rows = Rows::Jsonl { text: dec.text, pos: 0, line: 0 };
+                    let mut r = Reader::start(rows, Format::JsonLines, Some(dec.encoding), None, None, opts);
+                    r.init_jsonl()?;
+                    return Ok(r);
+                }
+                let delim = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&dec.text));
+                let len = dec.text.len() as u64;
+                let rdr = csv::ReaderBuilder::new()
+                    .delimiter(delim)
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(Cursor::new(dec.text.into_bytes()));
+                (Rows::Csv { rdr, rec: csv::StringRecord::new(), len }, Some(dec.encoding), Some(delim), None)
+            }
+        };
+        let mut r = Reader::start(rows, format, encoding, delimiter, sheet, opts);
+        r.init_header()?;
+        Ok(r)
+    }
+
+    fn start(
+        rows: Rows,
+        format: Format,
+        encoding: Option<String>,
+        delimiter: Option<u8>,
+        sheet: Option<String>,
+        opts: &Options,
+    ) -> Reader {
+        Reader {
+            layout: Layout { format, encoding, delimiter, sheet, headers: vec![], roles: vec![], header_line: 0 },
+            rows,
+            pending: VecDeque::new(),
+            out: VecDeque::new(),
+            data_row: 0,
+            seen_ids: HashMap::new(),
+            id_col: false,
+            name_order: opts.name_order,
+            key_roles: HashMap::new(),
+            mapping: opts.mapping.clone(),
+        }
+    }
+
+    /// Find the header row among the first rows: the first one in which a column is
+    /// recognised or mapped. Rows above it (titles, notes) are skipped; they stay in the
+    /// stored original bytes.
+    fn init_header(&mut self) -> Result<(), ImportError> {
+        while self.pending.len() < HEADER_SCAN {
+            match self.rows.next_row() {
+                Some(r) => self.pending.push_back(r),
+                None => break,
+            }
+        }
+        let cells_of = |r: &RawRow| match &r.cells {
+            RowCells::Cells(c) => c.clone(),
+            _ => vec![],
+        };
+        let mut chosen = None;
+        for (i, r) in self.pending.iter().enumerate() {
+            let headers = cells_of(r);
+            let roles = header::assign_roles(&headers, &self.mapping);
+            if let Ok(roles) = roles {
+                if roles.iter().any(|r| r.is_some()) {
+                    chosen = Some((i, headers, roles));
+                    break;
+                }
+            }
+        }
+        let (i, headers, roles) = match chosen {
+            Some(c) => c,
+            None => {
+                let first = self.pending.front().ok_or(ImportError::NoHeader)?;
+                let headers = cells_of(first);
+                // Report a mapping error against the first row, else say no name column.
+                let roles = header::assign_roles(&headers, &self.mapping)?;
+                (0, headers, roles)
+            }
+        };
+        if !roles.iter().any(is_name_role) {
+            return Err(ImportError::NoNameColumn { headers });
+        }
+        let header_row = self.pending.drain(..=i).last().expect("index within pending");
+        self.layout.header_line = header_row.line;
+        self.id_col = roles.contains(&Some(Role::Field(Field::RecordId)));
+        self.layout.headers = headers
+            .iter()
+            .enumerate()
+            .map(|(c, h)| if h.trim().is_empty() { format!("column {}", c + 1) } else { h.clone() })
+            .collect();
+        self.layout.roles = roles;
+        Ok(())
+    }
+
+    /// JSON Lines has no header row: gather keys from the first rows and give them roles.
+    fn init_jsonl(&mut self) -> Result<(), ImportError> {
+        while self.pending.len() < 1000 {
+            match self.rows.next_row() {
+                Some(r) => self.pending.push_back(r),
+                None => break,
+            }
+        }
+        let mut keys: Vec<String> = Vec::new();
+        for r in &self.pending {
+            if let RowCells::Object(o) = &r.cells {
+                for (k, _) in o {
+                    if !keys.contains(k) {
+                        keys.push(k.clone());
+                    }
+                }
+            }
+        }
+        if keys.is_empty() {
+            if let Some(RawRow { cells: RowCells::BadJson(_, e), line, .. }) = self.pending.front() {
+                return Err(ImportError::Mapping(format!("line {line} is not a JSON object: {e}")));
+            }
+            return Err(ImportError::NoHeader);
+        }
+        let roles = header::assign_roles(&keys, &self.mapping)?;
+        if !roles.iter().any(is_name_role) {
+            return Err(ImportError::NoNameColumn { headers: keys });
+        }
+        self.id_col = roles.contains(&Some(Role::Field(Field::RecordId)));
+        for (k, r) in keys.iter().zip(&roles) {
+            self.key_roles.insert(k.clone(), *r);
+        }
+        self.layout.headers = keys;
+        self.layout.roles = roles;
+        Ok(())
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// How far through the file the reader is, as (done, total) in units that only make
+    /// sense as a ratio (bytes of text, or spreadsheet rows).
+    pub fn progress(&self) -> (u64, u64) {
+        self.rows.progress()
+    }
+
+    fn process(&mut self, row: RawRow) {
+        self.data_row += 1;
+        let line = row.line;
+        match row.cells {
+            RowCells::BadJson(text, err) => self.out.push_back(Item::Issue(Issue {
+                severity: Severity::Reject,
+                line,
+                field: None,
+                reason: format!("not a JSON object: {err}"),
+                raw: vec![("line".into(), text)],
+            })),
+            RowCells::Object(pairs) => {
+                let roles: Vec<Option<Role>> = pairs
+                    .iter()
+                    .map(|(k, _)| {
+                        if let Some(r) = self.key_roles.get(k) {
+                            return *r;
+                        }
+                        // A key first seen late: recognise it unless its role is taken.
+                        let r = header::recognize(k).filter(|r| !self.key_roles.values().any(|v| *v == Some(*r)));
+                        self.key_roles.insert(k.clone(), r);
+                        r
+                    })
+                    .collect();
+                self.build(line, pairs, &roles, false);
+            }
+            RowCells::Cells(cells) => {
+                let n = self.layout.headers.len();
+                let pairs: Vec<(String, String)> = cells
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        (self.layout.headers.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1)), v)
+                    })
+                    .collect();
+                if pairs.len() != n {
+                    let mut reason = format!("expected {n} fields, found {}", pairs.len());
+                    if row.span > 1 {
+                        reason.push_str(&format!(
+                            "; the row runs over lines {line}-{}: an unclosed quote may have joined them",
+                            line + row.span - 1
+                        ));
+                    }
+                    self.out.push_back(Item::Issue(Issue {
+                        severity: Severity::Reject,
+                        line,
+                        field: None,
+                        reason,
+                        raw: pairs,
+                    }));
+                    return;
+                }
+                let roles = std::mem::take(&mut self.layout.roles);
+                let id_required = self.id_col;
+                self.build(line, pairs, &roles, id_required);
+                self.layout.roles = roles;
+            }
+        }
+    }
+
+    /// Parse one row's cells into a record (or a reject). `id_required`: the table has an id
+    /// column, so an empty id is an error; JSON Lines objects without an id key fall back to
+    /// their data-row number instead.
+    fn build(&mut self, line: u64, raw: Vec<(String, String)>, roles: &[Option<Role>], id_required: bool) {
+        let mut f = ParsedFields::default();
+        let mut warnings: Vec<(&'static str, String)> = Vec::new();
+        let reject = |field: &str, reason: String, raw: Vec<(String, String)>, out: &mut VecDeque<Item>| {
+            out.push_back(Item::Issue(Issue {
+                severity: Severity::Reject,
+                line,
+                field: Some(field.to_string()),
+                reason,
+                raw,
+            }));
+        };
+        let mut full_name = None;
+        let mut id = None;
+        let (mut birth, mut death, mut age) = (None, None, None);
+        for (i, ((_, v), role)) in raw.iter().zip(roles).enumerate() {
+            let Some(role) = role else { continue };
+            let v = v.trim();
+            let text = || if v.is_empty() { None } else { Some(v.split_whitespace().collect::<Vec<_>>().join(" ")) };
+            match role {
+                Role::Field(Field::Surname) => f.surname = text(),
+                Role::Field(Field::GivenName) => f.given_name = text(),
+                Role::Field(Field::Patronymic) => f.patronymic = text(),
+                Role::Field(Field::FullName) => full_name = text(),
+                Role::Field(Field::BirthDate) => birth = Some(i),
+                Role::Field(Field::DeathDate) => death = Some(i),
+                Role::Age => age = Some(i),
+                Role::Field(Field::Region) => f.region = text(),
+                Role::Field(Field::Settlement) => f.settlement = text(),
+                Role::Field(Field::Unit) => f.unit = text(),
+                Role::Field(Field::Rank) => f.rank = text(),
+                Role::Field(Field::Category) => f.category = text(),
+                Role::Field(Field::Citizenship) => f.citizenship = text(),
+                Role::Field(Field::RecordId) => id = Some(v.to_string()),
+                Role::Field(Field::Status) => {
+                    if !v.is_empty() {
+                        match Status::parse(v) {
+                            Ok(s) => f.status = Some(s),
+                            Err(e) => warnings.push(("status", e.to_string())),
+                        }
+                    }
+                }
+                Role::Field(Field::Sex) => {
+                    if !v.is_empty() {
+                        match parse_sex(v) {
+                            Some(s) => f.sex = Some(s),
+                            None => warnings.push(("sex", format!("unknown sex {v:?}; expected male or female"))),
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(full) = &full_name {
+            let p = split_full_name(full, self.name_order);
+            if f.surname.is_none() && f.given_name.is_none() {
+                f.surname = p.surname;
+                f.given_name = p.given_name;
+                if f.patronymic.is_none() {
+                    f.patronymic = p.patronymic;
+                }
+            }
+        }
+        if f.surname.is_none() && f.given_name.is_none() {
+            reject("full_name", "no name: the name columns are empty".into(), raw, &mut self.out);
+            return;
+        }
+        // Death first: an age in the birth column is read against it.
+        if let Some(i) = death {
+            let v = raw[i].1.as_str();
+            match parse_date(v, DateRole::Death) {
+                Ok(DateValue::Date(d)) => f.death_date = Some(d),
+                Ok(DateValue::Unknown) => {}
+                Ok(DateValue::Suspect(why)) => warnings.push(("death_date", format!("{v:?} left unknown: {why}"))),
+                Ok(DateValue::Age(_)) => {
+                    let reason = format!("{v:?} is an age, not a date of death");
+                    reject("death_date", reason, raw, &mut self.out);
+                    return;
+                }
+                Err(e) => {
+                    reject("death_date", e.to_string(), raw, &mut self.out);
+                    return;
+                }
+            }
+        }
+        for (field, idx) in [("birth_date", birth), ("age", age)] {
+            let Some(i) = idx else { continue };
+            if f.birth_date.is_some() {
+                break;
+            }
+            let v = raw[i].1.as_str();
+            let parsed = if field == "age" {
+                match v.trim().parse::<u16>() {
+                    Ok(n) => Ok(DateValue::Age(n)),
+                    Err(_) => parse_date(v, DateRole::Birth),
+                }
+            } else {
+                parse_date(v, DateRole::Birth)
+            };
+            match parsed {
+                Ok(DateValue::Date(d)) => f.birth_date = Some(d),
+                Ok(DateValue::Unknown) => {}
+                Ok(DateValue::Suspect(why)) => warnings.push(("birth_date", format!("{v:?} left unknown: {why}"))),
+                Ok(DateValue::Age(n)) => match f.death_date {
+                    Some(d) => match PartialDate::from_age(n, d.year_span().1) {
+                        Ok(b) => f.birth_date = Some(b),
+                        Err(e) => warnings.push(("birth_date", format!("age {n}: {e}"))),
+                    },
+                    None => warnings.push((
+                        "birth_date",
+                        format!("age {v:?} given without a date of death to derive a birth year from"),
+                    )),
+                },
+                Err(e) => {
+                    reject(field, e.to_string(), raw, &mut self.out);
+                    return;
+                }
+            }
+        }
+        let source_record_id = match id.as_deref().map(str::trim) {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ if id_required => {
+                reject("record_id", "the record id is empty".into(), raw, &mut self.out);
+                return;
+            }
+            _ => self.data_row.to_string(),
+        };
+        if let Some(first) = self.seen_ids.get(&source_record_id) {
+            let reason = format!("duplicate record id {source_record_id:?} (first on line {first})");
+            reject("record_id", reason, raw, &mut self.out);
+            return;
+        }
+        self.seen_ids.insert(source_record_id.clone(), line);
+        let warn_raw = if warnings.is_empty() { vec![] } else { raw.clone() };
+        self.out.push_back(Item::Record(Record {
+            id: 0,
+            key: RecordKey { source: String::new(), source_record_id },
+            line,
+            raw,
+            fields: f,
+        }));
+        for (field, reason) in warnings {
+            self.out.push_back(Item::Issue(Issue {
+                severity: Severity::Warning,
+                line,
+                field: Some(field.to_string()),
+                reason,
+                raw: warn_raw.clone(),
+            }));
+        }
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Item;
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if let Some(item) = self.out.pop_front() {
+                return Some(item);
+            }
+            let row = match self.pending.pop_front() {
+                Some(r) => r,
+                None => self.rows.next_row()?,
+            };
+            self.process(row);
+        }
+    }
+}
+
+/// Read sex as lists write it (English, Ukrainian, Russian; words or one-letter codes).
+pub fn parse_sex(s: &str) -> Option<Sex> {
+    let t = s.trim().trim_end_matches('.').to_lowercase();
+    const MALE: &[&str] =
+        &["m", "male", "man", "м", "ч", "чол", "чоловіча", "чоловік", "чоловіча стать", "муж", "мужской", "мужчина"];
+    const FEMALE: &[&str] = &["f", "w", "female", "woman", "ж", "жін", "жіноча", "жінка", "жен", "женский", "женщина"];
+    if MALE.contains(&t.as_str()) {
+        Some(Sex::Male)
+    } else if FEMALE.contains(&t.as_str()) {
+        Some(Sex::Female)
+    } else {
+        None
+    }
+}
+
+fn open_sheet(bytes: &[u8], want: Option<&str>) -> Result<(calamine::Range<calamine::Data>, String), ImportError> {
+    use calamine::Reader as _;
+    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
+    let names = wb.sheet_names();
+    if let Some(w) = want {
+        if !names.iter().any(|n| n == w) {
+            return Err(ImportError::NoSheet { name: w.to_string(), sheets: names });
+        }
+        let r = wb.worksheet_range(w).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
+        return Ok((r, w.to_string()));
+    }
+    for n in &names {
+        let r = wb.worksheet_range(n).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
+        if !r.is_empty() {
+            return Ok((r, n.clone()));
+        }
+    }
+    Err(ImportError::EmptySheet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(text: &str) -> Vec<Item> {
+        Reader::new(text.as_bytes(), &Options::default()).unwrap().collect()
+    }
+
+    #[test]
+    fn sniffs_delimiters() {
+        assert_eq!(sniff_delimiter("a;b;c\n1;2;3\n"), b';');
+        assert_eq!(sniff_delimiter("a\tb\n1\t\"x,y,z\"\n"), b'\t');
+        assert_eq!(sniff_delimiter("Список загиблих, 2023\na|b|c\n1|2|3\n4|5|6\n"), b'|');
+        assert_eq!(sniff_delimiter("ПІБ\nШевченко\n"), b',');
+    }
+
+    #[test]
+    fn ids_are_id_column_else_row_number() {
+        let it = items("ПІБ,Дата смерті\nШевченко Олександр,2023\nКоваленко Петро,2022\n");
+        let ids: Vec<String> = it
+            .iter()
+            .filter_map(|i| if let Item::Record(r) = i { Some(r.key.source_record_id.clone()) } else { None })
+            .collect();
+        assert_eq!(ids, ["1", "2"]);
+        let it = items("id,ПІБ\nA7,Шевченко Олександр\nA7,Коваленко Петро\n,Бойко Іван\n");
+        assert!(matches!(&it[0], Item::Record(r) if r.key.source_record_id == "A7"));
+        assert!(matches!(&it[1], Item::Issue(i) if i.line == 3 && i.reason.contains("duplicate")));
+        assert!(matches!(&it[2], Item::Issue(i) if i.line == 4 && i.field.as_deref() == Some("record_id")));
+    }
+
+    #[test]
+    fn title_rows_before_header_are_skipped() {
+        let it = items("Список загиблих\n\nПрізвище;Ім'я\nШевченко;Олександр\n");
+        let Item::Record(r) = &it[0] else { panic!("{it:?}") };
+        assert_eq!(r.line, 4);
+        assert_eq!(r.fields.surname.as_deref(), Some("Шевченко"));
+        assert_eq!(r.raw, vec![("Прізвище".to_string(), "Шевченко".to_string()), ("Ім'я".into(), "Олександр".into())]);
+    }
+
+    #[test]
+    fn age_is_read_against_date_of_death() {
+        let it =
+            items("ПІБ,Дата народження,Дата загибелі\nШевченко Олександр,25 років,12.03.2023\nБойко Іван,25 років,\n");
+        let Item::Record(r) = &it[0] else { panic!() };
+        assert_eq!(r.fields.birth_date.unwrap().to_string(), "~1997..1998");
+        assert!(matches!(&it[1], Item::Record(r) if r.fields.birth_date.is_none()));
+        assert!(matches!(&it[2], Item::Issue(i) if i.severity == Severity::Warning && i.line == 3));
+    }
+
+    #[test]
+    fn not_tables() {
+        assert_eq!(Reader::new(b"", &Options::default()).err(), Some(ImportError::Empty));
+        assert_eq!(Reader::new(b"\xEF\xBB\xBF \n\n", &Options::default()).err(), Some(ImportError::Empty));
+        assert!(matches!(Reader::new(b"PK\x03\x04garbage", &Options::default()), Err(ImportError::Spreadsheet(_))));
+        assert!(matches!(Reader::new(b"foo,bar\n1,2\n", &Options::default()), Err(ImportError::NoNameColumn { .. })));
+        assert_eq!(Reader::new(b"[{\"a\":1}]", &Options::default()).err(), Some(ImportError::JsonArray));
+    }
+
+    #[test]
+    fn jsonl_keeps_key_order_and_rejects_bad_lines() {
+        let it = items("{\"surname\":\"Шевченко\",\"given_name\":\"Олександр\",\"age\":null}\n{oops\n\n{\"surname\":\"Бойко\",\"id\":3}\n");
+        let Item::Record(r) = &it[0] else { panic!() };
+        assert_eq!(r.raw[0].0, "surname");
+        assert_eq!(r.raw[2], ("age".into(), "".into()));
+        assert!(matches!(&it[1], Item::Issue(i) if i.line == 2 && i.severity == Severity::Reject));
+        assert_eq!(r.key.source_record_id, "1");
+        // An object without an id key falls back to its data-row number; one with it uses it.
+        let Item::Record(r) = &it[2] else { panic!("{:?}", it[2]) };
+        assert_eq!((r.line, r.key.source_record_id.as_str()), (4, "3"));
+    }
+}

@@ -43,12 +43,13 @@ impl SqliteStore {
     }
 
     fn init(mut conn: Connection, path: String) -> Result<SqliteStore> {
-        // WAL lets readers run beside one writer; busy_timeout makes a second concurrent
-        // importer wait for the first instead of failing.
+        // busy_timeout first: switching a fresh file to WAL takes a lock, and two processes
+        // opening the same new file at once must wait for each other, not fail. WAL lets
+        // readers run beside one writer; a second concurrent importer waits for the first.
+        conn.busy_timeout(std::time::Duration::from_secs(600))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(600))?;
         migrate(&mut conn)?;
         Ok(SqliteStore { conn, path })
     }

@@ -1,1 +1,504 @@
-//! SQLite implementation for this area.
+//! SQLite implementation of [`RecordStore`].
+
+use super::SqliteStore;
+use crate::records::*;
+use crate::{Result, StoreError};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use tally_domain::{
+    Claim, ParsedFields, PartialDate, PersonId, Record, RecordKey, Sex, SourceKind, Status, StatusEntry,
+};
+
+const IMPORT_COLS: &str = "i.id, s.name, s.kind, s.publisher, i.sha256, i.file_name, i.retrieved_at, i.imported_at, \
+     i.format, i.encoding, i.delimiter, i.sheet, i.columns, i.rows, i.records, i.rejects, i.warnings";
+
+fn kind_of(s: &str) -> Result<SourceKind> {
+    s.parse().map_err(|e: tally_domain::SourceKindError| StoreError::Invalid(e.to_string()))
+}
+
+fn import_info(r: &Row) -> rusqlite::Result<(ImportInfo, String, String)> {
+    let kind: String = r.get(2)?;
+    let columns: String = r.get(12)?;
+    Ok((
+        ImportInfo {
+            import_id: r.get(0)?,
+            source: r.get(1)?,
+            kind: SourceKind::Other,
+            publisher: r.get(3)?,
+            sha256: r.get(4)?,
+            file_name: r.get(5)?,
+            retrieved_at: r.get(6)?,
+            imported_at: r.get(7)?,
+            format: r.get(8)?,
+            encoding: r.get(9)?,
+            delimiter: r.get(10)?,
+            sheet: r.get(11)?,
+            columns: vec![],
+            counts: ImportCounts {
+                rows: r.get::<_, i64>(13)? as u64,
+                records: r.get::<_, i64>(14)? as u64,
+                rejects: r.get::<_, i64>(15)? as u64,
+                warnings: r.get::<_, i64>(16)? as u64,
+            },
+        },
+        kind,
+        columns,
+    ))
+}
+
+fn finish_info((mut info, kind, columns): (ImportInfo, String, String)) -> Result<ImportInfo> {
+    info.kind = kind_of(&kind)?;
+    info.columns = serde_json::from_str(&columns).map_err(|e| StoreError::Invalid(format!("import columns: {e}")))?;
+    Ok(info)
+}
+
+fn load_import(conn: &Connection, where_sql: &str, p: impl rusqlite::Params) -> Result<Option<ImportInfo>> {
+    let sql = format!("SELECT {IMPORT_COLS} FROM imports i JOIN sources s ON s.id = i.source_id WHERE {where_sql}");
+    conn.query_row(&sql, p, import_info).optional()?.map(finish_info).transpose()
+}
+
+fn raw_json(raw: &[(String, String)]) -> String {
+    serde_json::to_string(raw).expect("pairs of strings always serialise")
+}
+
+fn raw_from_json(s: &str) -> Result<Vec<(String, String)>> {
+    serde_json::from_str(s).map_err(|e| StoreError::Invalid(format!("stored raw row: {e}")))
+}
+
+fn date_cols(d: Option<PartialDate>) -> (Option<String>, Option<&'static str>) {
+    match d {
+        Some(d) => (Some(d.to_string()), Some(d.precision().as_str())),
+        None => (None, None),
+    }
+}
+
+fn date_from(s: Option<String>) -> Result<Option<PartialDate>> {
+    s.map(|s| PartialDate::parse_canonical(&s).map_err(|e| StoreError::Invalid(format!("stored date {s:?}: {e}"))))
+        .transpose()
+}
+
+fn sex_from(s: Option<String>) -> Option<Sex> {
+    match s.as_deref() {
+        Some("male") => Some(Sex::Male),
+        Some("female") => Some(Sex::Female),
+        _ => None,
+    }
+}
+
+fn status_from(s: Option<String>) -> Result<Option<Status>> {
+    s.map(|s| Status::parse(&s).map_err(|e| StoreError::Invalid(e.to_string()))).transpose()
+}
+
+/// Columns read for a record, in the order [`record_from_row`] expects.
+const RECORD_COLS: &str = "r.id, s.name, r.source_record_id, r.line, r.surname, r.given_name, r.patronymic, \
+     r.birth_date, r.death_date, r.region, r.settlement, r.unit, r.rank, r.status, r.sex, r.category, r.citizenship";
+
+fn record_from_row(r: &Row, raw_col: Option<usize>) -> Result<Record> {
+    let raw = match raw_col {
+        Some(i) => raw_from_json(&r.get::<_, String>(i)?)?,
+        None => vec![],
+    };
+    Ok(Record {
+        id: r.get(0)?,
+        key: RecordKey { source: r.get(1)?, source_record_id: r.get(2)? },
+        line: r.get::<_, i64>(3)? as u64,
+        raw,
+        fields: ParsedFields {
+            surname: r.get(4)?,
+            given_name: r.get(5)?,
+            patronymic: r.get(6)?,
+            birth_date: date_from(r.get(7)?)?,
+            death_date: date_from(r.get(8)?)?,
+            region: r.get(9)?,
+            settlement: r.get(10)?,
+            unit: r.get(11)?,
+            rank: r.get(12)?,
+            status: status_from(r.get(13)?)?,
+            sex: sex_from(r.get(14)?),
+            category: r.get(15)?,
+            citizenship: r.get(16)?,
+        },
+    })
+}
+
+/// One open import transaction.
+struct SqliteImport<'a> {
+    conn: &'a Connection,
+    import_id: i64,
+    source_id: i64,
+    file_name: String,
+    done: bool,
+}
+
+impl Drop for SqliteImport<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Best effort: if the connection is gone the transaction dies with it anyway.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+impl ImportWriter for SqliteImport<'_> {
+    fn add_record(&mut self, rec: &Record) -> Result<AddOutcome> {
+        let f = &rec.fields;
+        let raw = raw_json(&rec.raw);
+        let (bd, bp) = date_cols(f.birth_date);
+        let (dd, dp) = date_cols(f.death_date);
+        let mut ins = self.conn.prepare_cached(
+            "INSERT INTO records (source_id, import_id, source_record_id, line, raw, surname, given_name, patronymic,
+                 birth_date, birth_precision, death_date, death_precision, region, settlement, unit, rank, status,
+                 sex, category, citizenship)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+             ON CONFLICT (source_id, source_record_id) DO NOTHING",
+        )?;
+        let n = ins.execute(params![
+            self.source_id,
+            self.import_id,
+            rec.key.source_record_id,
+            rec.line as i64,
+            raw,
+            f.surname,
+            f.given_name,
+            f.patronymic,
+            bd,
+            bp,
+            dd,
+            dp,
+            f.region,
+            f.settlement,
+            f.unit,
+            f.rank,
+            f.status.map(|s| s.as_str()),
+            f.sex.map(|s| s.as_str()),
+            f.category,
+            f.citizenship,
+        ])?;
+        if n == 0 {
+            let (record_id, old_raw, file_name): (i64, String, String) = self.conn.query_row(
+                "SELECT r.id, r.raw, i.file_name FROM records r JOIN imports i ON i.id = r.import_id
+                 WHERE r.source_id = ?1 AND r.source_record_id = ?2",
+                params![self.source_id, rec.key.source_record_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            return Ok(if old_raw == raw {
+                AddOutcome::Unchanged { record_id }
+            } else {
+                AddOutcome::Conflict { record_id, file_name }
+            });
+        }
+        let record_id = self.conn.last_insert_rowid();
+        self.conn.prepare_cached("INSERT INTO persons DEFAULT VALUES")?.execute([])?;
+        let person_id = self.conn.last_insert_rowid();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO record_person (record_id, person_id, probability, method) VALUES (?1, ?2, 1.0, 'import')",
+            )?
+            .execute(params![record_id, person_id])?;
+        if let Some(st) = f.status {
+            // The status takes effect on the date of death/disappearance the record gives.
+            let (d, p) = date_cols(f.death_date);
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO status_history (record_id, status, date, date_precision) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![record_id, st.as_str(), d, p])?;
+        }
+        Ok(AddOutcome::Added { record_id, person_id: PersonId(person_id) })
+    }
+
+    fn add_reject(&mut self, rej: &RejectRow) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO rejects (import_id, source_id, file_name, line, field, severity, reason, raw)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                self.import_id,
+                self.source_id,
+                self.file_name,
+                rej.line as i64,
+                rej.field,
+                rej.severity,
+                rej.reason,
+                raw_json(&rej.raw)
+            ])?;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, c: ImportCounts) -> Result<ImportInfo> {
+        self.conn.execute(
+            "UPDATE imports SET rows = ?2, records = ?3, rejects = ?4, warnings = ?5 WHERE id = ?1",
+            params![self.import_id, c.rows as i64, c.records as i64, c.rejects as i64, c.warnings as i64],
+        )?;
+        let info = load_import(self.conn, "i.id = ?1", [self.import_id])?
+            .ok_or_else(|| StoreError::Invalid("import vanished inside its own transaction".into()))?;
+        self.conn.execute_batch("COMMIT")?;
+        self.done = true;
+        Ok(info)
+    }
+}
+
+impl RecordStore for SqliteStore {
+    fn begin_import<'a>(&'a mut self, m: &NewImport<'_>) -> Result<BeginImport<'a>> {
+        let conn = &self.conn;
+        // IMMEDIATE takes the write lock now: a second importer waits (busy_timeout) for the
+        // first to commit, then sees its blob and reports the bytes as already imported.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let mut guard =
+            SqliteImport { conn, import_id: 0, source_id: 0, file_name: m.file_name.to_string(), done: false };
+        if let Some(info) = load_import(conn, "i.sha256 = ?1", [m.sha256])? {
+            return Ok(BeginImport::AlreadyImported(info)); // guard rolls back
+        }
+        let existing: Option<i64> =
+            conn.query_row("SELECT id FROM sources WHERE name = ?1", [m.source], |r| r.get(0)).optional()?;
+        let source_id = match existing {
+            Some(id) => {
+                if let Some(p) = m.publisher {
+                    conn.execute(
+                        "UPDATE sources SET publisher = ?2 WHERE id = ?1 AND publisher IS NULL",
+                        params![id, p],
+                    )?;
+                }
+                id
+            }
+            None => {
+                conn.execute(
+                    "INSERT INTO sources (name, kind, publisher) VALUES (?1, ?2, ?3)",
+                    params![m.source, m.kind.as_str(), m.publisher],
+                )?;
+                conn.last_insert_rowid()
+            }
+        };
+        conn.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3)",
+            params![m.sha256, m.bytes.len() as i64, m.bytes],
+        )?;
+        let columns = serde_json::to_string(m.columns).expect("pairs of strings always serialise");
+        conn.execute(
+            "INSERT INTO imports (source_id, sha256, file_name, retrieved_at, format, encoding, delimiter, sheet, columns)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![source_id, m.sha256, m.file_name, m.retrieved_at, m.format, m.encoding, m.delimiter, m.sheet, columns],
+        )?;
+        guard.import_id = conn.last_insert_rowid();
+        guard.source_id = source_id;
+        Ok(BeginImport::Started(Box::new(guard)))
+    }
+
+    fn find_import(&self, sha256: &str) -> Result<Option<ImportInfo>> {
+        load_import(&self.conn, "i.sha256 = ?1", [sha256])
+    }
+
+    fn sources(&self) -> Result<Vec<SourceSummary>> {
+        let mut st = self.conn.prepare(
+            "SELECT s.id, s.name, s.kind, s.publisher, (SELECT COUNT(*) FROM records r WHERE r.source_id = s.id)
+             FROM sources s ORDER BY s.name",
+        )?;
+        let rows: Vec<(i64, String, String, Option<String>, i64)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let sql = format!(
+            "SELECT {IMPORT_COLS} FROM imports i JOIN sources s ON s.id = i.source_id WHERE i.source_id = ?1 ORDER BY i.id"
+        );
+        let mut imp = self.conn.prepare(&sql)?;
+        rows.into_iter()
+            .map(|(id, name, kind, publisher, records)| {
+                let imports = imp.query_map([id], import_info)?.map(|r| finish_info(r?)).collect::<Result<Vec<_>>>()?;
+                Ok(SourceSummary { name, kind: kind_of(&kind)?, publisher, imports, records: records as u64 })
+            })
+            .collect()
+    }
+
+    fn rejects(&self, source: Option<&str>) -> Result<Vec<RejectRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT s.name, j.file_name, j.line, j.field, j.severity, j.reason, j.raw
+             FROM rejects j JOIN sources s ON s.id = j.source_id
+             WHERE ?1 IS NULL OR s.name = ?1
+             ORDER BY s.name, j.import_id, j.line, j.id",
+        )?;
+        let rows = st.query_map([source], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        rows.map(|r| {
+            let (source, file_name, line, field, severity, reason, raw) = r?;
+            Ok(RejectRow { source, file_name, line: line as u64, field, severity, reason, raw: raw_from_json(&raw)? })
+        })
+        .collect()
+    }
+
+    fn counts(&self) -> Result<StoreCounts> {
+        let n = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        Ok(StoreCounts {
+            sources: n("SELECT COUNT(*) FROM sources")?,
+            imports: n("SELECT COUNT(*) FROM imports")?,
+            blobs: n("SELECT COUNT(*) FROM blobs")?,
+            records: n("SELECT COUNT(*) FROM records")?,
+            persons: n("SELECT COUNT(*) FROM persons")?,
+            rejects: n("SELECT COUNT(*) FROM rejects WHERE severity = 'reject'")?,
+            warnings: n("SELECT COUNT(*) FROM rejects WHERE severity = 'warning'")?,
+            status_entries: n("SELECT COUNT(*) FROM status_history")?,
+            claims: n("SELECT COUNT(*) FROM claims")?,
+        })
+    }
+
+    fn for_each_record(
+        &self,
+        q: &RecordQuery,
+        f: &mut dyn FnMut(Record) -> std::result::Result<(), CallbackError>,
+    ) -> Result<()> {
+        let raw = if q.with_raw { ", r.raw" } else { "" };
+        let sql = format!(
+            "SELECT {RECORD_COLS}{raw} FROM records r JOIN sources s ON s.id = r.source_id
+             WHERE ?1 IS NULL OR s.name = ?1 ORDER BY r.id"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query([q.source.as_deref()])?;
+        while let Some(row) = rows.next()? {
+            let rec = record_from_row(row, q.with_raw.then_some(17))?;
+            f(rec).map_err(StoreError::Callback)?;
+        }
+        Ok(())
+    }
+
+    fn record_by_key(&self, key: &RecordKey) -> Result<Option<Record>> {
+        let sql = format!(
+            "SELECT {RECORD_COLS}, r.raw FROM records r JOIN sources s ON s.id = r.source_id
+             WHERE s.name = ?1 AND r.source_record_id = ?2"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query(params![key.source, key.source_record_id])?;
+        match rows.next()? {
+            Some(row) => Ok(Some(record_from_row(row, Some(17))?)),
+            None => Ok(None),
+        }
+    }
+
+    fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.conn.query_row("SELECT bytes FROM blobs WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?)
+    }
+
+    fn for_each_link(&self, f: &mut dyn FnMut(LinkRow) -> std::result::Result<(), CallbackError>) -> Result<()> {
+        let mut st = self.conn.prepare(
+            "SELECT s.name, r.source_record_id, r.id, rp.person_id, rp.probability, rp.method
+             FROM records r JOIN sources s ON s.id = r.source_id JOIN record_person rp ON rp.record_id = r.id
+             ORDER BY r.id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let link = LinkRow {
+                source: r.get(0)?,
+                source_record_id: r.get(1)?,
+                record_id: r.get(2)?,
+                person_id: PersonId(r.get(3)?),
+                probability: r.get(4)?,
+                method: r.get(5)?,
+            };
+            f(link).map_err(StoreError::Callback)?;
+        }
+        Ok(())
+    }
+
+    fn for_each_person(&self, f: &mut dyn FnMut(PersonRow) -> std::result::Result<(), CallbackError>) -> Result<()> {
+        // SQLite takes the bare columns from the row that holds MIN(r.id): the earliest record.
+        let mut st = self.conn.prepare(
+            "SELECT rp.person_id, COUNT(*), group_concat(DISTINCT s.name), MIN(r.id),
+                    r.surname, r.given_name, r.patronymic, r.birth_date, r.death_date, r.status
+             FROM record_person rp JOIN records r ON r.id = rp.record_id JOIN sources s ON s.id = r.source_id
+             GROUP BY rp.person_id ORDER BY rp.person_id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let sources: String = r.get(2)?;
+            let mut sources: Vec<String> = sources.split(',').map(String::from).collect();
+            sources.sort();
+            let p = PersonRow {
+                person_id: PersonId(r.get(0)?),
+                records: r.get::<_, i64>(1)? as u64,
+                sources,
+                surname: r.get(4)?,
+                given_name: r.get(5)?,
+                patronymic: r.get(6)?,
+                birth_date: date_from(r.get(7)?)?,
+                death_date: date_from(r.get(8)?)?,
+                status: status_from(r.get(9)?)?,
+            };
+            f(p).map_err(StoreError::Callback)?;
+        }
+        Ok(())
+    }
+
+    fn append_status(&mut self, record_id: i64, status: Status, date: Option<PartialDate>) -> Result<()> {
+        let (d, p) = date_cols(date);
+        self.conn.execute(
+            "INSERT INTO status_history (record_id, status, date, date_precision) VALUES (?1, ?2, ?3, ?4)",
+            params![record_id, status.as_str(), d, p],
+        )?;
+        Ok(())
+    }
+
+    fn status_history(&self, person: PersonId) -> Result<Vec<StatusEntry>> {
+        let mut st = self.conn.prepare(
+            "SELECT h.status, h.date, s.name, r.source_record_id
+             FROM status_history h JOIN records r ON r.id = h.record_id JOIN sources s ON s.id = r.source_id
+             JOIN record_person rp ON rp.record_id = r.id
+             WHERE rp.person_id = ?1 ORDER BY h.id",
+        )?;
+        let rows = st.query_map([person.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        rows.map(|r| {
+            let (status, date, source, source_record_id) = r?;
+            Ok(StatusEntry {
+                status: Status::parse(&status).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                date: date_from(date)?,
+                cites: RecordKey { source, source_record_id },
+            })
+        })
+        .collect()
+    }
+
+    fn add_claim(&mut self, c: &Claim) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO claims (claimant, measure, value, as_of, as_of_precision, scope, citation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                c.claimant,
+                c.measure,
+                c.value as i64,
+                c.as_of.to_string(),
+                c.as_of.precision().as_str(),
+                c.scope,
+                c.citation
+            ],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn claims(&self) -> Result<Vec<Claim>> {
+        let mut st =
+            self.conn.prepare("SELECT claimant, measure, value, as_of, scope, citation FROM claims ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        rows.map(|r| {
+            let (claimant, measure, value, as_of, scope, citation) = r?;
+            let as_of = date_from(Some(as_of))?.expect("Some in, Some out");
+            Ok(Claim { claimant, measure, value: value as u64, as_of, scope, citation })
+        })
+        .collect()
+    }
+}

@@ -1,0 +1,326 @@
+//! Reading dates as Ukrainian, Russian and English lists write them (see
+//! `test_data/import/date_formats.csv`), keeping exactly the precision the source gave.
+
+use tally_domain::{PartialDate, Precision};
+
+/// Which date a cell holds. It decides how a two-digit year is read: a birth in "05.01.23"
+/// is 1923 (Tally's subjects are adults), a death is 2023.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateRole {
+    Birth,
+    Death,
+}
+
+/// What a date cell says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateValue {
+    /// A date at some precision.
+    Date(PartialDate),
+    /// Only an age ("25 років"): the birth year follows from a date of death, if any.
+    Age(u16),
+    /// Explicitly or implicitly unknown: empty, "?", "невідомо".
+    Unknown,
+    /// A placeholder such as 01.01.1970 that systems write when they have no date: kept as
+    /// unknown and flagged, because reading it as a real date would invent one.
+    Suspect(&'static str),
+}
+
+/// Why a date cell could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateParseError {
+    #[error("{value:?} is not a date that exists: {why}")]
+    Impossible { value: String, why: String },
+    #[error("cannot read {0:?} as a date")]
+    Unreadable(String),
+}
+
+const UNKNOWN: &[&str] = &["?", "-", "—", "–", "н/д", "н/в", "невідомо", "неизвестно", "unknown", "n/a", "na", "x"];
+
+/// Month-name stems: the stem must start the word. Nominative, genitive and locative forms
+/// all share the stem ("січень", "січня", "січні"; "май", "мая", "мае").
+const MONTHS: &[(&str, u8)] = &[
+    ("січ", 1),
+    ("лют", 2),
+    ("берез", 3),
+    ("квіт", 4),
+    ("трав", 5),
+    ("черв", 6),
+    ("лип", 7),
+    ("серп", 8),
+    ("верес", 9),
+    ("жовт", 10),
+    ("листоп", 11),
+    ("груд", 12),
+    ("янв", 1),
+    ("фев", 2),
+    ("мар", 3),
+    ("апр", 4),
+    ("май", 5),
+    ("мая", 5),
+    ("мае", 5),
+    ("июн", 6),
+    ("июл", 7),
+    ("авг", 8),
+    ("сен", 9),
+    ("окт", 10),
+    ("ноя", 11),
+    ("дек", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("may", 5),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+];
+
+/// Words that qualify a month without giving a day ("в конце мая", "наприкінці травня",
+/// "early June"): the result keeps month precision.
+const APPROX: &[&str] = &[
+    "в",
+    "у",
+    "во",
+    "конце",
+    "начале",
+    "середине",
+    "кінці",
+    "наприкінці",
+    "на",
+    "початку",
+    "середині",
+    "late",
+    "early",
+    "mid",
+    "end",
+    "of",
+    "in",
+    "около",
+    "близько",
+    "приблизно",
+    "примерно",
+    "about",
+    "ca",
+    "c",
+];
+
+/// Words that mark a year ("р.", "г.", "року", "года", "р.н.", "г.р.") and carry no value.
+const YEAR_MARKS: &[&str] = &["р", "г", "н", "року", "рік", "год", "года", "рн", "гр", "yr", "year"];
+
+const AGE_WORDS: &[&str] =
+    &["років", "роки", "рік", "року", "лет", "года", "год", "years", "year", "yrs", "y", "yo", "р", "л", "г"];
+
+fn month_of(word: &str) -> Option<u8> {
+    if word.chars().count() < 3 {
+        return None;
+    }
+    MONTHS.iter().find(|(stem, _)| word.starts_with(stem)).map(|&(_, m)| m)
+}
+
+/// Read a date cell.
+pub fn parse_date(raw: &str, role: DateRole) -> Result<DateValue, DateParseError> {
+    let s = raw.trim();
+    let lower = s.to_lowercase();
+    if s.is_empty() || UNKNOWN.contains(&lower.as_str()) {
+        return Ok(DateValue::Unknown);
+    }
+    // An ISO timestamp from a spreadsheet or JSON export ("2023-01-05T00:00:00"): the time
+    // part is dropped, the date read as ISO.
+    if s.len() > 10 && s.is_char_boundary(10) && matches!(s.as_bytes()[10], b'T' | b' ') {
+        let (head, tail) = s.split_at(10);
+        if head.as_bytes()[4] == b'-' && tail[1..].trim().starts_with(|c: char| c.is_ascii_digit()) {
+            return parse_date(head, role);
+        }
+    }
+    let impossible =
+        |why: tally_domain::DateError| DateParseError::Impossible { value: s.to_string(), why: why.to_string() };
+
+    // Tokenise: runs of digits, runs of letters; separators remembered between numbers.
+    let mut tokens: Vec<Tok> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_kind = 0u8; // 0 none, 1 digits, 2 letters
+    let flush = |tokens: &mut Vec<Tok>, cur: &mut String, kind: u8| {
+        if !cur.is_empty() {
+            tokens.push(if kind == 1 { Tok::Num(std::mem::take(cur)) } else { Tok::Word(std::mem::take(cur)) });
+        }
+    };
+    for c in lower.chars() {
+        let kind = if c.is_ascii_digit() {
+            1
+        } else if c.is_alphabetic() {
+            2
+        } else {
+            0
+        };
+        if kind != cur_kind {
+            flush(&mut tokens, &mut cur, cur_kind);
+            cur_kind = kind;
+        }
+        match kind {
+            0 => {
+                if !c.is_whitespace() && c != ',' {
+                    tokens.push(Tok::Sep(c));
+                }
+            }
+            _ => cur.push(c),
+        }
+    }
+    flush(&mut tokens, &mut cur, cur_kind);
+
+    let nums: Vec<&str> =
+        tokens.iter().filter_map(|t| if let Tok::Num(n) = t { Some(n.as_str()) } else { None }).collect();
+    let words: Vec<&str> =
+        tokens.iter().filter_map(|t| if let Tok::Word(w) = t { Some(w.as_str()) } else { None }).collect();
+    let seps: Vec<char> = tokens.iter().filter_map(|t| if let Tok::Sep(c) = t { Some(*c) } else { None }).collect();
+    let unreadable = || DateParseError::Unreadable(s.to_string());
+    let num = |n: &str| n.parse::<i32>().map_err(|_| unreadable());
+
+    // Age: one number followed by an age word ("25 років", "31 год", "40 лет").
+    if nums.len() == 1 && !words.is_empty() && words.iter().all(|w| AGE_WORDS.contains(w)) && nums[0].len() <= 3 {
+        let before_word = matches!(tokens.first(), Some(Tok::Num(_)));
+        // "1996 р." is a year, "25 р." an age: decide by size.
+        let n = num(nums[0])?;
+        if before_word && n < 130 {
+            return Ok(DateValue::Age(n as u16));
+        }
+    }
+
+    let month_words: Vec<u8> = words.iter().filter_map(|w| month_of(w)).collect();
+    if month_words.len() == 1 {
+        let m = month_words[0];
+        let rest_ok = words.iter().all(|w| month_of(w).is_some() || APPROX.contains(w) || YEAR_MARKS.contains(w));
+        if !rest_ok {
+            return Err(unreadable());
+        }
+        let years: Vec<i32> = nums.iter().filter(|n| n.len() == 4).map(|n| num(n)).collect::<Result<_, _>>()?;
+        let days: Vec<i32> = nums.iter().filter(|n| n.len() <= 2).map(|n| num(n)).collect::<Result<_, _>>()?;
+        return match (years.as_slice(), days.as_slice()) {
+            ([y], []) => PartialDate::ym(*y, m).map(DateValue::Date).map_err(impossible),
+            ([y], [0]) => PartialDate::ym(*y, m).map(DateValue::Date).map_err(impossible),
+            ([y], [d]) => PartialDate::ymd(*y, m, *d as u8).map(DateValue::Date).map_err(impossible),
+            _ => Err(unreadable()),
+        };
+    }
+    if !words.iter().all(|w| YEAR_MARKS.contains(w)) {
+        return Err(unreadable());
+    }
+
+    match nums.as_slice() {
+        // A year alone, with or without "р.", "г.р.", "р.н.".
+        [y] if y.len() == 4 => return PartialDate::try_year(num(y)?).map(DateValue::Date).map_err(impossible),
+        // ISO 8601 (year first, dashes).
+        [y, m] if y.len() == 4 && seps.iter().all(|&c| c == '-') && m.len() <= 2 => {
+            return PartialDate::ym(num(y)?, num(m)? as u8).map(DateValue::Date).map_err(impossible);
+        }
+        // A range of years "1990-1992" / "1990–1992".
+        [a, b] if a.len() == 4 && b.len() == 4 && seps.iter().all(|&c| matches!(c, '-' | '–' | '—' | '.')) => {
+            return PartialDate::range(num(a)?, num(b)?).map(DateValue::Date).map_err(impossible);
+        }
+        // mm.yyyy
+        [m, y] if y.len() == 4 && m.len() <= 2 && seps.iter().all(|&c| matches!(c, '.' | '/')) => {
+            return PartialDate::ym(num(y)?, num(m)? as u8).map(DateValue::Date).map_err(impossible);
+        }
+        [y, m, d] if y.len() == 4 && seps.iter().take(2).all(|&c| c == '-' || c == '.' || c == '/') => {
+            // ISO 8601 (possibly with a time after it: "2023-01-05T00:00:00" tokenises to
+            // more numbers and is handled below).
+            return PartialDate::ymd(num(y)?, num(m)? as u8, num(d)? as u8).map(DateValue::Date).map_err(impossible);
+        }
+        [d, m, y] if (y.len() == 4 || y.len() == 2) && d.len() <= 2 && m.len() <= 2 => {
+            // Day first: the UA/RU order. Never read as month-first, even when the day is <= 12.
+            if !seps.iter().take(2).all(|&c| matches!(c, '.' | '/' | '-')) {
+                return Err(unreadable());
+            }
+            let (d, m) = (num(d)?, num(m)?);
+            let mut y = num(y)?;
+            if nums[2].len() == 2 {
+                // Births are 19xx (the note in date_formats.csv); deaths of this war are 20xx,
+                // and a two-digit death year past 50 can only be last century.
+                y += match role {
+                    DateRole::Birth => 1900,
+                    DateRole::Death if y < 50 => 2000,
+                    DateRole::Death => 1900,
+                };
+            }
+            if (d, m, y) == (1, 1, 1970) || (d, m, y) == (1, 1, 1900) {
+                return Ok(DateValue::Suspect("a placeholder date (01.01.1970 or 01.01.1900) used for unknown"));
+            }
+            // "00.05.2023": a zero day marks an unknown day, "00.00.1996" an unknown month.
+            return if d == 0 && m == 0 {
+                PartialDate::try_year(y).map(DateValue::Date).map_err(impossible)
+            } else if d == 0 {
+                PartialDate::ym(y, m as u8).map(DateValue::Date).map_err(impossible)
+            } else {
+                PartialDate::ymd(y, m as u8, d as u8).map(DateValue::Date).map_err(impossible)
+            };
+        }
+        _ => {}
+    }
+    Err(unreadable())
+}
+
+#[derive(Debug)]
+enum Tok {
+    Num(String),
+    Word(String),
+    Sep(char),
+}
+
+/// The precision a [`DateValue`] carries, for reporting: `None` for unknown and suspect.
+pub fn value_precision(v: &DateValue) -> Option<Precision> {
+    match v {
+        DateValue::Date(d) => Some(d.precision()),
+        DateValue::Age(_) => Some(Precision::AgeDerived),
+        DateValue::Unknown | DateValue::Suspect(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> String {
+        match parse_date(s, DateRole::Death) {
+            Ok(DateValue::Date(d)) => d.to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn common_shapes() {
+        assert_eq!(d("05.01.2023"), "2023-01-05");
+        assert_eq!(d("5/1/2023"), "2023-01-05");
+        assert_eq!(d("2023-01-05T00:00:00"), "2023-01-05");
+        assert_eq!(d("05.01.2023 р."), "2023-01-05");
+        assert_eq!(d("1990-1992"), "1990..1992");
+        assert_eq!(d("1996"), "1996");
+        assert_eq!(d("05.2023"), "2023-05");
+        assert_eq!(d("00.00.1996"), "1996");
+        assert_eq!(d("у січні 2023"), "2023-01");
+        assert_eq!(d("в мае 2023"), "2023-05");
+        assert_eq!(d("март 2022"), "2022-03");
+        assert_eq!(d("December 2022"), "2022-12");
+        assert_eq!(parse_date("", DateRole::Birth), Ok(DateValue::Unknown));
+        assert_eq!(parse_date("невідомо", DateRole::Birth), Ok(DateValue::Unknown));
+        assert_eq!(parse_date("40 лет", DateRole::Birth), Ok(DateValue::Age(40)));
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_read() {
+        assert!(matches!(parse_date("31.02.2023", DateRole::Death), Err(DateParseError::Impossible { .. })));
+        assert!(matches!(parse_date("13.13.2023", DateRole::Death), Err(DateParseError::Impossible { .. })));
+        assert!(matches!(parse_date("вчора", DateRole::Death), Err(DateParseError::Unreadable(_))));
+        assert!(matches!(parse_date("5 foo 2023", DateRole::Death), Err(DateParseError::Unreadable(_))));
+        assert!(matches!(parse_date("12345", DateRole::Death), Err(DateParseError::Unreadable(_))));
+        assert!(matches!(parse_date("0300", DateRole::Death), Err(DateParseError::Impossible { .. })));
+    }
+
+    #[test]
+    fn two_digit_years_pivot_by_role() {
+        assert_eq!(parse_date("05.01.23", DateRole::Birth), Ok(DateValue::Date(PartialDate::ymd(1923, 1, 5).unwrap())));
+        assert_eq!(parse_date("05.01.23", DateRole::Death), Ok(DateValue::Date(PartialDate::ymd(2023, 1, 5).unwrap())));
+    }
+}

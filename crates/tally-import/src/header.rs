@@ -1,0 +1,335 @@
+//! Recognising column headers in English, Ukrainian and Russian, and explicit mappings.
+
+use crate::ImportError;
+use tally_domain::Field;
+
+/// What a column means to the importer: one of the domain fields, or an age (from which a
+/// birth-year interval is derived when a date of death is known).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Field(Field),
+    Age,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Field(f) => f.as_str(),
+            Role::Age => "age",
+        }
+    }
+
+    /// A role by its name as used in `--map` (`surname`, `given_name`, ..., `age`).
+    pub fn parse(s: &str) -> Option<Role> {
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        if s == "age" {
+            return Some(Role::Age);
+        }
+        Field::parse(&s).map(Role::Field)
+    }
+}
+
+/// Header texts known for each role, already in normalised form (see [`normalize_header`]).
+/// Plain "name"/"назва" means a whole name in English lists, so it maps to `full_name`.
+const SYNONYMS: &[(Role, &[&str])] = &[
+    (
+        Role::Field(Field::Surname),
+        &["surname", "last name", "lastname", "family name", "прізвище", "фамилия", "фамілія"],
+    ),
+    (
+        Role::Field(Field::GivenName),
+        &["given name", "first name", "firstname", "forename", "given", "ім'я", "імя", "имя", "им'я"],
+    ),
+    (
+        Role::Field(Field::Patronymic),
+        &[
+            "patronymic",
+            "middle name",
+            "father's name",
+            "по батькові",
+            "по-батькові",
+            "побатькові",
+            "отчество",
+            "по отчеству",
+        ],
+    ),
+    (
+        Role::Field(Field::FullName),
+        &[
+            "full name",
+            "fullname",
+            "name",
+            "піб",
+            "п і б",
+            "прізвище ім'я по батькові",
+            "прізвище, ім'я, по батькові",
+            "прізвище, ім'я та по батькові",
+            "прізвище ім'я та по батькові",
+            "фио",
+            "ф и о",
+            "фамилия имя отчество",
+            "фамилия, имя, отчество",
+            "фамилия имя",
+            "прізвище ім'я",
+        ],
+    ),
+    (
+        Role::Field(Field::BirthDate),
+        &[
+            "date of birth",
+            "birth date",
+            "birthdate",
+            "dob",
+            "born",
+            "birth year",
+            "year of birth",
+            "дата народження",
+            "дата нар",
+            "рік народження",
+            "р н",
+            "д н",
+            "народився",
+            "дата рождения",
+            "год рождения",
+            "г р",
+            "родился",
+        ],
+    ),
+    (
+        Role::Field(Field::DeathDate),
+        &[
+            "date of death",
+            "death date",
+            "died",
+            "date of loss",
+            "date of disappearance",
+            "дата смерті",
+            "дата загибелі",
+            "дата загибелі (смерті)",
+            "дата зникнення",
+            "загинув",
+            "дата гибели",
+            "дата смерти",
+            "дата гибели (смерти)",
+            "дата исчезновения",
+            "погиб",
+        ],
+    ),
+    (Role::Field(Field::Region), &["region", "oblast", "область", "регіон", "регион", "субъект", "субъект рф"]),
+    (
+        Role::Field(Field::Settlement),
+        &[
+            "settlement",
+            "city",
+            "town",
+            "village",
+            "locality",
+            "hometown",
+            "place",
+            "населений пункт",
+            "нас пункт",
+            "місто",
+            "село",
+            "населенный пункт",
+            "город",
+            "место жительства",
+            "місце проживання",
+        ],
+    ),
+    (
+        Role::Field(Field::Unit),
+        &[
+            "unit",
+            "military unit",
+            "військова частина",
+            "в ч",
+            "частина",
+            "підрозділ",
+            "воинская часть",
+            "часть",
+            "подразделение",
+        ],
+    ),
+    (Role::Field(Field::Rank), &["rank", "military rank", "звання", "військове звання", "звание", "воинское звание"]),
+    (Role::Field(Field::Status), &["status", "fate", "статус", "доля", "судьба"]),
+    (
+        Role::Field(Field::RecordId),
+        &["id", "record id", "№", "№ п п", "no", "nr", "number", "#", "n", "п п", "номер", "ід", "ид"],
+    ),
+    (Role::Field(Field::Sex), &["sex", "gender", "стать", "пол"]),
+    (Role::Field(Field::Category), &["category", "категорія", "категория", "type", "тип"]),
+    (Role::Field(Field::Citizenship), &["citizenship", "nationality", "громадянство", "гражданство", "country"]),
+    (Role::Age, &["age", "вік", "возраст", "років", "лет"]),
+];
+
+/// Normalise a header for matching: lower case, one apostrophe form, punctuation that lists
+/// scatter around headers (`.`, `:`, `*`, `_`, `/`) turned into spaces, runs of spaces collapsed,
+/// and a trailing parenthesised note such as "(дд.мм.рррр)" dropped.
+pub fn normalize_header(h: &str) -> String {
+    let h = h.trim().trim_start_matches('\u{feff}');
+    let mut h = h.to_lowercase();
+    if let Some(i) = h.find('(') {
+        if h.trim_end().ends_with(')') && i > 0 {
+            h.truncate(i);
+        }
+    }
+    let mut out = String::with_capacity(h.len());
+    for c in h.chars() {
+        let c = match c {
+            '\u{2019}' | '\u{02BC}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02B9}' | '\u{0027}' => '\'',
+            '.' | ':' | '*' | '_' | '/' | '\\' => ' ',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out.trim_end().to_string()
+}
+
+/// The role a header names, if it is one Tally knows.
+pub fn recognize(header: &str) -> Option<Role> {
+    let n = normalize_header(header);
+    if n.is_empty() {
+        return None;
+    }
+    SYNONYMS.iter().find(|(_, words)| words.contains(&n.as_str())).map(|(r, _)| *r)
+}
+
+/// An explicit column mapping: (role, column header as written in the file).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mapping {
+    pub pairs: Vec<(Role, String)>,
+}
+
+impl Mapping {
+    /// Parse one `field=Column` pair.
+    pub fn parse_pair(s: &str) -> Result<(Role, String), ImportError> {
+        let (f, c) = s.split_once('=').ok_or_else(|| ImportError::Mapping(format!("{s:?} is not field=Column")))?;
+        let role = Role::parse(f).ok_or_else(|| {
+            ImportError::Mapping(format!(
+                "unknown field {:?}; known fields: {}, age",
+                f.trim(),
+                Field::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+        let col = c.trim();
+        if col.is_empty() {
+            return Err(ImportError::Mapping(format!("{s:?} names no column")));
+        }
+        Ok((role, col.to_string()))
+    }
+
+    /// Parse a mapping file: one `field=Column` per line; blank lines and `#` comments ignored.
+    pub fn parse_file(text: &str) -> Result<Mapping, ImportError> {
+        let mut pairs = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim().trim_start_matches('\u{feff}');
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let pair =
+                Mapping::parse_pair(line).map_err(|e| ImportError::Mapping(format!("mapping line {}: {e}", i + 1)))?;
+            pairs.push(pair);
+        }
+        Ok(Mapping { pairs })
+    }
+}
+
+/// Assign roles to the columns of a header row: explicit mapping first, then recognition.
+/// Each role goes to at most one column (the first that claims it); other columns are kept
+/// in the raw row only.
+pub fn assign_roles(headers: &[String], mapping: &Mapping) -> Result<Vec<Option<Role>>, ImportError> {
+    let mut roles: Vec<Option<Role>> = vec![None; headers.len()];
+    for (role, col) in &mapping.pairs {
+        let idx = headers
+            .iter()
+            .position(|h| h.trim() == col.trim())
+            .or_else(|| {
+                let want = normalize_header(col);
+                headers.iter().position(|h| normalize_header(h) == want)
+            })
+            .ok_or_else(|| {
+                ImportError::Mapping(format!("no column {col:?} for {}; columns are: {}", role.as_str(), list(headers)))
+            })?;
+        roles[idx] = Some(*role);
+    }
+    let explicit: Vec<Role> = mapping.pairs.iter().map(|p| p.0).collect();
+    for (i, h) in headers.iter().enumerate() {
+        if roles[i].is_some() {
+            continue;
+        }
+        if let Some(r) = recognize(h) {
+            if !explicit.contains(&r) && !roles.contains(&Some(r)) {
+                roles[i] = Some(r);
+            }
+        }
+    }
+    Ok(roles)
+}
+
+pub(crate) fn list(headers: &[String]) -> String {
+    headers.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(field: Field) -> Option<Role> {
+        Some(Role::Field(field))
+    }
+
+    #[test]
+    fn three_languages_and_variants() {
+        assert_eq!(recognize("Прізвище"), f(Field::Surname));
+        assert_eq!(recognize("  ФАМИЛИЯ "), f(Field::Surname));
+        assert_eq!(recognize("Ім’я"), f(Field::GivenName));
+        assert_eq!(recognize("Імʼя"), f(Field::GivenName));
+        assert_eq!(recognize("Ім'я"), f(Field::GivenName));
+        assert_eq!(recognize("Имя"), f(Field::GivenName));
+        assert_eq!(recognize("First  Name"), f(Field::GivenName));
+        assert_eq!(recognize("По батькові"), f(Field::Patronymic));
+        assert_eq!(recognize("Отчество"), f(Field::Patronymic));
+        assert_eq!(recognize("ПІБ"), f(Field::FullName));
+        assert_eq!(recognize("П.І.Б."), f(Field::FullName));
+        assert_eq!(recognize("Ф.И.О."), f(Field::FullName));
+        assert_eq!(recognize("Дата народження"), f(Field::BirthDate));
+        assert_eq!(recognize("Дата народження (дд.мм.рррр)"), f(Field::BirthDate));
+        assert_eq!(recognize("date_of_birth"), f(Field::BirthDate));
+        assert_eq!(recognize("Дата смерті"), f(Field::DeathDate));
+        assert_eq!(recognize("Дата гибели"), f(Field::DeathDate));
+        assert_eq!(recognize("Область"), f(Field::Region));
+        assert_eq!(recognize("Регион"), f(Field::Region));
+        assert_eq!(recognize("Населений пункт"), f(Field::Settlement));
+        assert_eq!(recognize("Військова частина"), f(Field::Unit));
+        assert_eq!(recognize("в/ч"), f(Field::Unit));
+        assert_eq!(recognize("Звання"), f(Field::Rank));
+        assert_eq!(recognize("Статус"), f(Field::Status));
+        assert_eq!(recognize("№"), f(Field::RecordId));
+        assert_eq!(recognize("ID"), f(Field::RecordId));
+        assert_eq!(recognize("№ п/п"), f(Field::RecordId));
+        assert_eq!(recognize("Стать"), f(Field::Sex));
+        assert_eq!(recognize("Пол"), f(Field::Sex));
+        assert_eq!(recognize("Категорія"), f(Field::Category));
+        assert_eq!(recognize("Громадянство"), f(Field::Citizenship));
+        assert_eq!(recognize("Вік"), Some(Role::Age));
+        assert_eq!(recognize("Примітка"), None);
+        assert_eq!(recognize(""), None);
+    }
+
+    #[test]
+    fn explicit_mapping_wins() {
+        let headers: Vec<String> = ["Col A", "Прізвище", "Family"].iter().map(|s| s.to_string()).collect();
+        let m = Mapping { pairs: vec![Mapping::parse_pair("surname=Family").unwrap()] };
+        let roles = assign_roles(&headers, &m).unwrap();
+        assert_eq!(roles, vec![None, None, f(Field::Surname)]);
+        let m = Mapping::parse_file("# comment\n\ngiven_name = Col A\n").unwrap();
+        assert_eq!(assign_roles(&headers, &m).unwrap(), vec![f(Field::GivenName), f(Field::Surname), None]);
+        assert!(matches!(Mapping::parse_pair("nickname=X"), Err(ImportError::Mapping(_))));
+        let m = Mapping { pairs: vec![Mapping::parse_pair("surname=Nope").unwrap()] };
+        assert!(assign_roles(&headers, &m).unwrap_err().to_string().contains("\"Col A\""));
+    }
+}

@@ -1,0 +1,284 @@
+//! Splitting a full name written in one column into surname, given name and patronymic.
+//!
+//! Lists write names surname-first ("Шевченко Олександр Сергійович", the official UA/RU
+//! order), given-first ("Oleksandr Shevchenko", media and English lists) or with initials
+//! ("Шевченко О.С.", "О. С. Шевченко"). The strongest cue is a patronymic suffix; then a
+//! comma after the surname, an all-capitals surname, and common surname endings; then the
+//! script's usual order. The split never changes spelling or case.
+
+/// Which order a full-name column uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NameOrder {
+    /// Decide per name from the cues above.
+    #[default]
+    Auto,
+    SurnameFirst,
+    GivenFirst,
+}
+
+impl std::str::FromStr for NameOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => Ok(NameOrder::Auto),
+            "surname-first" | "surname" => Ok(NameOrder::SurnameFirst),
+            "given-first" | "given" => Ok(NameOrder::GivenFirst),
+            other => Err(format!("unknown name order {other:?}; expected auto, surname-first or given-first")),
+        }
+    }
+}
+
+/// The parts of a split name; any may be missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameParts {
+    pub surname: Option<String>,
+    pub given_name: Option<String>,
+    pub patronymic: Option<String>,
+}
+
+const PATRONYMIC_ENDINGS: &[&str] = &[
+    "ович",
+    "евич",
+    "євич",
+    "йович",
+    "ьович",
+    "івна",
+    "ївна",
+    "овна",
+    "евна",
+    "ьевна",
+    "ична",
+    "інічна",
+    "ілліч",
+    "ильич",
+    "ич",
+    "ovych",
+    "evych",
+    "ovich",
+    "evich",
+    "ivna",
+    "yivna",
+    "ovna",
+    "evna",
+    "ichna",
+    "ych",
+];
+
+/// Surname endings frequent enough in UA/RU lists to act as a weak cue for word order.
+const SURNAME_ENDINGS: &[&str] = &[
+    "енко",
+    "єнко",
+    "ук",
+    "юк",
+    "чук",
+    "ський",
+    "ська",
+    "цький",
+    "цька",
+    "ов",
+    "ова",
+    "ев",
+    "ева",
+    "єв",
+    "єва",
+    "ін",
+    "іна",
+    "ин",
+    "ина",
+    "ский",
+    "ская",
+    "цкий",
+    "цкая",
+    "ич",
+    "ко",
+    "enko",
+    "chuk",
+    "uk",
+    "iuk",
+    "yuk",
+    "skyi",
+    "ska",
+    "sky",
+    "skiy",
+    "skii",
+    "ov",
+    "ova",
+    "ev",
+    "eva",
+    "in",
+    "ina",
+];
+
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// A patronymic by its suffix ("Сергійович", "Іванівна", "Serhiiovych"). A name this short
+/// ("Ілліч" aside) is rarely a patronymic, so at least six letters are required.
+pub fn is_patronymic(word: &str) -> bool {
+    let w = lower(word.trim_end_matches('.'));
+    w.chars().count() >= 6 && PATRONYMIC_ENDINGS.iter().any(|e| w.ends_with(e))
+}
+
+fn looks_like_surname(word: &str) -> bool {
+    let w = lower(word);
+    w.chars().count() >= 4 && SURNAME_ENDINGS.iter().any(|e| w.ends_with(e)) && !is_patronymic(word)
+}
+
+fn is_initial(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    let n = w.chars().count();
+    n == 1 && w.chars().all(char::is_alphabetic) && word.ends_with('.') || n == 1 && w.chars().all(char::is_uppercase)
+}
+
+fn all_caps(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+}
+
+fn is_cyrillic(word: &str) -> bool {
+    word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+/// Split a full name into parts.
+pub fn split_full_name(full: &str, order: NameOrder) -> NameParts {
+    let full = full.trim();
+    if full.is_empty() {
+        return NameParts::default();
+    }
+    // "Shevchenko, Oleksandr Serhiiovych": the comma settles the order.
+    if let Some((sur, rest)) = full.split_once(',') {
+        let rest_tokens = tokens(rest);
+        if !sur.trim().is_empty() && !rest_tokens.is_empty() && !sur.trim().contains(' ') {
+            let mut p = NameParts { surname: Some(sur.trim().to_string()), ..Default::default() };
+            fill_given_patronymic(&mut p, &rest_tokens);
+            return p;
+        }
+    }
+    let toks = tokens(full.replace(',', " ").as_str());
+    match toks.len() {
+        0 => NameParts::default(),
+        1 => NameParts { surname: Some(toks[0].clone()), ..Default::default() },
+        _ => {
+            let surname_first = match order {
+                NameOrder::SurnameFirst => true,
+                NameOrder::GivenFirst => false,
+                NameOrder::Auto => decide_surname_first(&toks),
+            };
+            let mut p = NameParts::default();
+            if surname_first {
+                p.surname = Some(toks[0].clone());
+                fill_given_patronymic(&mut p, &toks[1..]);
+            } else {
+                let last = toks.len() - 1;
+                p.surname = Some(toks[last].clone());
+                fill_given_patronymic(&mut p, &toks[..last]);
+            }
+            p
+        }
+    }
+}
+
+/// Whitespace tokens, with glued initials ("О.С.") split into one token per initial.
+fn tokens(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in s.split_whitespace() {
+        let pieces: Vec<&str> = t.split_inclusive('.').collect();
+        if pieces.len() > 1 && pieces.iter().all(|p| p.trim_end_matches('.').chars().count() == 1) {
+            out.extend(pieces.iter().map(|p| p.to_string()));
+        } else {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+fn fill_given_patronymic(p: &mut NameParts, rest: &[String]) {
+    match rest {
+        [] => {}
+        [g] => p.given_name = Some(g.clone()),
+        [g @ .., last] if is_patronymic(last) || (is_initial(last) && rest.len() == 2) => {
+            p.given_name = Some(g.join(" "));
+            p.patronymic = Some(last.clone());
+        }
+        [g, pat] if is_cyrillic(pat) && rest.len() == 2 => {
+            // Two Cyrillic words after the surname: the UA/RU order is given name then
+            // patronymic even when the patronymic has an unusual form.
+            p.given_name = Some(g.clone());
+            p.patronymic = Some(pat.clone());
+        }
+        _ => p.given_name = Some(rest.join(" ")),
+    }
+}
+
+fn decide_surname_first(t: &[String]) -> bool {
+    let n = t.len();
+    // Patronymic position: "S G P" vs "G P S".
+    if n >= 3 && is_patronymic(&t[n - 1]) {
+        return true;
+    }
+    if n >= 3 && is_patronymic(&t[1]) {
+        return false;
+    }
+    // Initials: "Шевченко О.С." vs "О. С. Шевченко".
+    if t[1..].iter().all(|w| is_initial(w)) && !is_initial(&t[0]) {
+        return true;
+    }
+    if t[..n - 1].iter().all(|w| is_initial(w)) && !is_initial(&t[n - 1]) {
+        return false;
+    }
+    // An all-capitals word among mixed case is the surname ("ШЕВЧЕНКО Олександр").
+    let caps: Vec<bool> = t.iter().map(|w| all_caps(w)).collect();
+    if caps.iter().filter(|&&c| c).count() == 1 {
+        return caps[0];
+    }
+    let (first_s, last_s) = (looks_like_surname(&t[0]), looks_like_surname(&t[n - 1]));
+    if first_s != last_s {
+        return first_s;
+    }
+    // No cue: Cyrillic lists are surname-first by convention, Latin ones given-first.
+    is_cyrillic(&t[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(s: &str) -> (String, String, String) {
+        let p = split_full_name(s, NameOrder::Auto);
+        (p.surname.unwrap_or_default(), p.given_name.unwrap_or_default(), p.patronymic.unwrap_or_default())
+    }
+
+    fn t(a: &str, b: &str, c: &str) -> (String, String, String) {
+        (a.into(), b.into(), c.into())
+    }
+
+    #[test]
+    fn surname_first_and_given_first() {
+        assert_eq!(parts("Шевченко Олександр Сергійович"), t("Шевченко", "Олександр", "Сергійович"));
+        assert_eq!(parts("Олександр Сергійович Шевченко"), t("Шевченко", "Олександр", "Сергійович"));
+        assert_eq!(parts("Иванова Мария Петровна"), t("Иванова", "Мария", "Петровна"));
+        assert_eq!(parts("Oleksandr Shevchenko"), t("Shevchenko", "Oleksandr", ""));
+        assert_eq!(parts("Shevchenko Oleksandr Serhiiovych"), t("Shevchenko", "Oleksandr", "Serhiiovych"));
+        assert_eq!(parts("Shevchenko, Oleksandr"), t("Shevchenko", "Oleksandr", ""));
+        assert_eq!(parts("Петро КОВАЛЕНКО"), t("КОВАЛЕНКО", "Петро", ""));
+        assert_eq!(parts("Коваленко Петро"), t("Коваленко", "Петро", ""));
+        assert_eq!(parts("Коваленко"), t("Коваленко", "", ""));
+    }
+
+    #[test]
+    fn initials() {
+        assert_eq!(parts("Шевченко О.С."), t("Шевченко", "О.", "С."));
+        assert_eq!(parts("Шевченко О. С."), t("Шевченко", "О.", "С."));
+        assert_eq!(parts("О.С. Шевченко"), t("Шевченко", "О.", "С."));
+        assert_eq!(parts("Шевченко О."), t("Шевченко", "О.", ""));
+    }
+
+    #[test]
+    fn explicit_order() {
+        let p = split_full_name("Петро Коваленко", NameOrder::GivenFirst);
+        assert_eq!(p.surname.as_deref(), Some("Коваленко"));
+        let p = split_full_name("Taras Petro", NameOrder::SurnameFirst);
+        assert_eq!(p.surname.as_deref(), Some("Taras"));
+    }
+}
