@@ -1,2 +1,71 @@
-//! Names across scripts (issue 3). Pure: no IO, no clock, no randomness.
-//! Filled in by the names work; the public API other crates rely on is listed in ARCHITECTURE.md.
+//! Names across scripts: how Tally knows that Олександр Сергійович Шевченко in a Ukrainian list,
+//! Александр Сергеевич Шевченко in a Russian one, Oleksandr Shevchenko in an English one and «Шевченка О.С.»
+//! in an obituary may be one man.
+//!
+//! - [`transliterate`]: Cyrillic -> Latin under 19 Ukrainian and Russian standards ([`standards`]), with
+//!   their context rules (word-initial `є ї й ю я` in KMU 2010, `зг` -> `zgh`, soft signs, apostrophes).
+//! - [`normalize`], [`detect_script`], [`detect_lang`]: one spelling for one text (apostrophes, Latin
+//!   look-alikes inside Cyrillic, `ё`, case, spacing, OCR confusions), and the script and language.
+//!
+//! Pure: no IO, no clock, no randomness. Reference tables are embedded (see `data/README.md`) and parsed
+//! once, at first use.
+//!
+//! ```
+//! use tally_names::{normalize, transliterate};
+//! assert_eq!(transliterate("ua_kmu_2010", "Олександр Шевченко").unwrap(), "Oleksandr Shevchenko");
+//! assert_eq!(transliterate("ru_mvd_310", "Александр Шевченко").unwrap(), "Aleksandr Shevchenko");
+//! assert_eq!(normalize("Олiйник  Дар’я"), "олійник дар'я");
+//! ```
+
+mod dict;
+mod normalize;
+mod translit;
+
+pub use normalize::{detect_lang, detect_script, normalize, Script};
+pub use translit::{official_samples, standards, transliterate, StandardInfo};
+
+/// A language of names: Ukrainian or Russian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Uk,
+    Ru,
+}
+
+impl Lang {
+    /// `uk` or `ru`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Uk => "uk",
+            Lang::Ru => "ru",
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = NamesError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "uk" | "ua" | "ukr" | "ukrainian" => Ok(Lang::Uk),
+            "ru" | "rus" | "russian" => Ok(Lang::Ru),
+            _ => Err(NamesError::UnknownLang(s.to_string())),
+        }
+    }
+}
+
+/// What can go wrong when asking this crate for something.
+#[derive(Debug, thiserror::Error)]
+pub enum NamesError {
+    /// The standard id is not one of [`standards`].
+    #[error("unknown transliteration standard {id:?}; known: {known}")]
+    UnknownStandard { id: String, known: String },
+    /// A language other than `uk` or `ru`.
+    #[error("unknown language {0:?}; expected uk or ru")]
+    UnknownLang(String),
+}
