@@ -1,0 +1,323 @@
+//! Blocking: which pairs are compared at all.
+//!
+//! Several rules are unioned. Each rule is a conjunction of key fields (cross-script name keys,
+//! birth year, day-precise birth date, settlement); two records are a candidate pair under a rule
+//! when all its fields are present and equal. A pair found by an earlier rule is not emitted
+//! again by a later one (checked by recomputing the earlier keys, so no global pair set is
+//! needed). A block larger than `max_block` is skipped and reported, never compared
+//! quadratically unnoticed; the other rules still see its records.
+
+use crate::levels::DateCode;
+use crate::table::{fnv64, Rec, Table};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A field a blocking rule may require to agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyField {
+    Surname,
+    Given,
+    Patronymic,
+    BirthYear,
+    BirthDay,
+    Settlement,
+}
+
+impl KeyField {
+    pub const ALL: [KeyField; 6] = [
+        KeyField::Surname,
+        KeyField::Given,
+        KeyField::Patronymic,
+        KeyField::BirthYear,
+        KeyField::BirthDay,
+        KeyField::Settlement,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyField::Surname => "surname_key",
+            KeyField::Given => "given_key",
+            KeyField::Patronymic => "patronymic_key",
+            KeyField::BirthYear => "birth_year",
+            KeyField::BirthDay => "birth_date",
+            KeyField::Settlement => "settlement_key",
+        }
+    }
+
+    /// The record's value of this key field; 0 when missing.
+    #[inline]
+    pub fn value(self, t: &Table, i: Rec) -> u64 {
+        let d: &DateCode = &t.birth[i as usize];
+        match self {
+            KeyField::Surname => t.name_key(0, i),
+            KeyField::Given => t.name_key(1, i),
+            KeyField::Patronymic => t.name_key(2, i),
+            // Only a single year is a usable block; age-derived and ranges span two or more.
+            KeyField::BirthYear if d.present && d.hi - d.lo <= 365 => (d.year as u64) | 1 << 40,
+            KeyField::BirthYear => 0,
+            KeyField::BirthDay if d.is_day() => (d.lo as i64 as u64) | 1 << 41,
+            KeyField::BirthDay => 0,
+            KeyField::Settlement => t.place_key(t.settlement[i as usize]),
+        }
+    }
+}
+
+/// One blocking rule: all of its fields must be present and agree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub fields: Vec<KeyField>,
+}
+
+impl Rule {
+    pub fn new(fields: &[KeyField]) -> Rule {
+        Rule { fields: fields.to_vec() }
+    }
+
+    pub fn name(&self) -> String {
+        self.fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" & ")
+    }
+
+    /// The rule's key for a record; 0 when any field is missing.
+    #[inline]
+    pub fn key(&self, t: &Table, i: Rec) -> u64 {
+        let mut buf = [0u8; 8 * 6];
+        for (n, f) in self.fields.iter().enumerate() {
+            let v = f.value(t, i);
+            if v == 0 {
+                return 0;
+            }
+            buf[8 * n..8 * n + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        fnv64(&buf[..8 * self.fields.len()]).max(1)
+    }
+}
+
+/// Blocking settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockingConfig {
+    pub rules: Vec<Rule>,
+    /// Blocks with more records are skipped (and reported).
+    pub max_block: usize,
+}
+
+impl Default for BlockingConfig {
+    fn default() -> Self {
+        use KeyField::*;
+        BlockingConfig {
+            rules: vec![
+                Rule::new(&[Surname, Given, BirthYear]),
+                Rule::new(&[Surname, BirthDay]),
+                Rule::new(&[Given, BirthDay]),
+                Rule::new(&[Given, Patronymic, BirthYear]),
+                Rule::new(&[Surname, Given, Patronymic]),
+                Rule::new(&[BirthDay, Settlement]),
+                Rule::new(&[Surname, Given, Settlement]),
+            ],
+            max_block: 2000,
+        }
+    }
+}
+
+/// What blocking did, per rule and in total.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlockingReport {
+    pub rules: Vec<RuleReport>,
+    pub records: usize,
+    pub pairs: u64,
+    pub pairs_per_record: f64,
+    /// Label-free estimate of the share of true matches that some rule finds; filled in after
+    /// training (it needs the m-probabilities of key agreement), before clustering.
+    pub estimated_recall: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleReport {
+    pub rule: String,
+    /// New pairs this rule contributed (not found by an earlier rule).
+    pub pairs: u64,
+    pub blocks: u64,
+    pub largest_block: u64,
+    pub skipped_blocks: u64,
+    pub skipped_pairs: u64,
+}
+
+/// The per-rule sorted key index, kept so new records can be blocked against it.
+#[derive(Debug, Default)]
+pub struct BlockIndex {
+    /// Per rule: (key, record) sorted by key then record.
+    pub sorted: Vec<Vec<(u64, Rec)>>,
+    /// Per rule: each record's key (0 = missing), so the earlier-rule check is two loads.
+    pub rec_keys: Vec<Vec<u64>>,
+    /// Per rule: keys of blocks larger than `max_block`.
+    pub big: Vec<rustc_hash::FxHashSet<u64>>,
+}
+
+impl BlockIndex {
+    pub fn build(t: &Table, cfg: &BlockingConfig) -> BlockIndex {
+        let mut idx = BlockIndex::default();
+        for r in &cfg.rules {
+            let keys: Vec<u64> = (0..t.len() as Rec).into_par_iter().map(|i| r.key(t, i)).collect();
+            let mut v: Vec<(u64, Rec)> =
+                keys.iter().enumerate().filter(|e| *e.1 != 0).map(|(i, &k)| (k, i as Rec)).collect();
+            v.par_sort_unstable();
+            idx.sorted.push(v);
+            idx.rec_keys.push(keys);
+        }
+        idx.refresh_big(cfg);
+        idx
+    }
+
+    fn refresh_big(&mut self, cfg: &BlockingConfig) {
+        self.big = self
+            .sorted
+            .iter()
+            .map(|v| {
+                let mut big = rustc_hash::FxHashSet::default();
+                let mut i = 0;
+                while i < v.len() {
+                    let j = v[i..].partition_point(|e| e.0 == v[i].0) + i;
+                    if j - i > cfg.max_block {
+                        big.insert(v[i].0);
+                    }
+                    i = j;
+                }
+                big
+            })
+            .collect();
+    }
+
+    fn block(&self, rule: usize, key: u64) -> &[(u64, Rec)] {
+        let v = &self.sorted[rule];
+        let lo = v.partition_point(|e| e.0 < key);
+        let hi = v.partition_point(|e| e.0 <= key);
+        &v[lo..hi]
+    }
+
+    /// Add newly pushed records `new` (indices into the table) to the index.
+    pub fn add(&mut self, t: &Table, cfg: &BlockingConfig, new: &[Rec]) {
+        for (r, rule) in cfg.rules.iter().enumerate() {
+            let keys = &mut self.rec_keys[r];
+            let v = &mut self.sorted[r];
+            for &i in new {
+                let k = rule.key(t, i);
+                if keys.len() <= i as usize {
+                    keys.resize(i as usize + 1, 0);
+                }
+                keys[i as usize] = k;
+                if k != 0 {
+                    v.push((k, i));
+                }
+            }
+            v.sort_unstable();
+        }
+        self.refresh_big(cfg);
+    }
+}
+
+/// Whether an earlier rule (one that ran before `rule`) already produced the pair.
+#[inline]
+fn earlier(idx: &BlockIndex, rule: usize, a: Rec, b: Rec) -> bool {
+    (0..rule).any(|r| {
+        let k = idx.rec_keys[r][a as usize];
+        k != 0 && k == idx.rec_keys[r][b as usize] && !idx.big[r].contains(&k)
+    })
+}
+
+fn ordered(t: &Table, a: Rec, b: Rec) -> (Rec, Rec) {
+    if t.keys[a as usize] <= t.keys[b as usize] {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// All candidate pairs of the table, each once, oriented so that `keys[a] < keys[b]`.
+pub fn candidate_pairs(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> (Vec<(Rec, Rec)>, BlockingReport) {
+    let mut all = Vec::new();
+    let mut report = BlockingReport { records: t.len(), ..Default::default() };
+    for (r, rule) in cfg.rules.iter().enumerate() {
+        let v = &idx.sorted[r];
+        // Block boundaries.
+        let mut starts = Vec::new();
+        let mut i = 0;
+        while i < v.len() {
+            let mut j = i + 1;
+            while j < v.len() && v[j].0 == v[i].0 {
+                j += 1;
+            }
+            if j - i > 1 {
+                starts.push((i, j));
+            }
+            i = j;
+        }
+        let mut rr = RuleReport { rule: rule.name(), blocks: starts.len() as u64, ..Default::default() };
+        for &(i, j) in &starts {
+            let n = (j - i) as u64;
+            rr.largest_block = rr.largest_block.max(n);
+            if n as usize > cfg.max_block {
+                rr.skipped_blocks += 1;
+                rr.skipped_pairs += n * (n - 1) / 2;
+            }
+        }
+        let pairs: Vec<(Rec, Rec)> = starts
+            .par_iter()
+            .filter(|&&(i, j)| j - i <= cfg.max_block)
+            .flat_map_iter(|&(i, j)| {
+                let block = &v[i..j];
+                let mut out = Vec::new();
+                for x in 0..block.len() {
+                    for y in x + 1..block.len() {
+                        let (a, b) = (block[x].1, block[y].1);
+                        if !earlier(idx, r, a, b) {
+                            out.push(ordered(t, a, b));
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        rr.pairs = pairs.len() as u64;
+        all.extend(pairs);
+        report.rules.push(rr);
+    }
+    report.pairs = all.len() as u64;
+    report.pairs_per_record = if t.is_empty() { 0.0 } else { all.len() as f64 / t.len() as f64 };
+    (all, report)
+}
+
+/// Candidate pairs that involve at least one of `new` (already added to `idx`), each once.
+/// Equal to the subset of [`candidate_pairs`] touching `new`, as long as no block crossed
+/// `max_block` because of the new records.
+pub fn candidate_pairs_for(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex, new: &[Rec]) -> Vec<(Rec, Rec)> {
+    let is_new: rustc_hash::FxHashSet<Rec> = new.iter().copied().collect();
+    let mut out: Vec<(Rec, Rec)> = new
+        .par_iter()
+        .flat_map_iter(|&a| {
+            let mut out = Vec::new();
+            for (r, rule) in cfg.rules.iter().enumerate() {
+                let k = rule.key(t, a);
+                if k == 0 {
+                    continue;
+                }
+                let block = idx.block(r, k);
+                if block.len() > cfg.max_block {
+                    continue;
+                }
+                for &(_, b) in block {
+                    // A pair of two new records is emitted by the smaller index only.
+                    if b == a || (is_new.contains(&b) && b < a) {
+                        continue;
+                    }
+                    if !earlier(idx, r, a, b) {
+                        out.push(ordered(t, a, b));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    out.par_sort_unstable();
+    out.dedup();
+    out
+}

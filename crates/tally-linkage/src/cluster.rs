@@ -1,0 +1,319 @@
+//! Clustering links into persons, guarded against chaining, and stable person ids.
+//!
+//! Within each connected component of links above the threshold (plus must-links), links are
+//! merged greedily from the strongest down; a merge is refused when it would put into one
+//! person two sexes, two outright different day-precise birth dates, or two records a human
+//! said are different people. Clusters holding softer conflicts (birth dates that are a plausible
+//! slip of one another) are flagged for review. Ties break by record key, so the result does
+//! not depend on input order, and each component is clustered on its own, which is why
+//! incremental linking equals a full re-link.
+
+use crate::levels::{birth_conflict, DateCode};
+use crate::table::{Rec, Table};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use tally_domain::{PersonId, RecordKey};
+
+/// A scored link between two records.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Edge {
+    pub a: Rec,
+    pub b: Rec,
+    /// log2 odds.
+    pub weight: f64,
+}
+
+struct Dsu {
+    parent: Vec<u32>,
+}
+
+impl Dsu {
+    fn new(n: usize) -> Dsu {
+        Dsu { parent: (0..n as u32).collect() }
+    }
+    fn root(&self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            x = self.parent[x as usize];
+        }
+        x
+    }
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = p;
+            x = p;
+        }
+        x
+    }
+}
+
+/// Why a cluster was flagged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flag {
+    pub records: Vec<RecordKey>,
+    pub reason: String,
+}
+
+/// The outcome of clustering: a cluster label per record (the canonical smallest member).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clustering {
+    pub label: Vec<Rec>,
+    pub flags: Vec<Flag>,
+    /// Merges the guard refused (pairs above the threshold left apart).
+    pub refused: u64,
+}
+
+impl Clustering {
+    /// Clusters as lists of members, each sorted by key, the list sorted by first member key.
+    pub fn clusters(&self, t: &Table) -> Vec<Vec<Rec>> {
+        let mut m: FxHashMap<Rec, Vec<Rec>> = FxHashMap::default();
+        for (i, &l) in self.label.iter().enumerate() {
+            m.entry(l).or_default().push(i as Rec);
+        }
+        let mut v: Vec<Vec<Rec>> = m.into_values().collect();
+        for c in &mut v {
+            c.sort_by(|&a, &b| t.keys[a as usize].cmp(&t.keys[b as usize]));
+        }
+        v.sort_by(|a, b| t.keys[a[0] as usize].cmp(&t.keys[b[0] as usize]));
+        v
+    }
+}
+
+/// Summary of a growing cluster, for the conflict checks.
+#[derive(Default, Clone)]
+struct Summary {
+    sexes: u8,
+    births: Vec<DateCode>,
+}
+
+fn key_cmp(t: &Table, a: Rec, b: Rec) -> Ordering {
+    t.keys[a as usize].cmp(&t.keys[b as usize])
+}
+
+/// A component's model links and must-links.
+type CompLinks = (Vec<Edge>, Vec<(Rec, Rec)>);
+
+/// Cluster the table. `edges` are links at or above the threshold; `must` and `cannot` are
+/// human decisions (must-links always merge; cannot-links are never crossed by the model).
+pub fn cluster(t: &Table, edges: &[Edge], must: &[(Rec, Rec)], cannot: &[(Rec, Rec)]) -> Clustering {
+    let n = t.len();
+    // Components of all links.
+    let mut comp = Dsu::new(n);
+    let union = |d: &mut Dsu, a: Rec, b: Rec| {
+        let (x, y) = (d.find(a), d.find(b));
+        if x != y {
+            d.parent[x.max(y) as usize] = x.min(y);
+        }
+    };
+    for e in edges {
+        union(&mut comp, e.a, e.b);
+    }
+    for &(a, b) in must {
+        union(&mut comp, a, b);
+    }
+    let mut by_comp: FxHashMap<u32, CompLinks> = FxHashMap::default();
+    for e in edges {
+        let c = comp.find(e.a);
+        by_comp.entry(c).or_default().0.push(*e);
+    }
+    for &(a, b) in must {
+        let c = comp.find(a);
+        by_comp.entry(c).or_default().1.push((a, b));
+    }
+    let mut cannot_by: FxHashMap<Rec, Vec<Rec>> = FxHashMap::default();
+    for &(a, b) in cannot {
+        cannot_by.entry(a).or_default().push(b);
+        cannot_by.entry(b).or_default().push(a);
+    }
+
+    let mut dsu = Dsu::new(n);
+    let mut members: FxHashMap<Rec, Vec<Rec>> = FxHashMap::default();
+    let mut summ: FxHashMap<Rec, Summary> = FxHashMap::default();
+    let mut refused = 0u64;
+    let mut comps: Vec<(u32, CompLinks)> = by_comp.into_iter().collect();
+    comps.sort_unstable_by_key(|c| c.0);
+    let summary_of = |i: Rec| Summary {
+        sexes: if t.sex[i as usize] == 0 { 0 } else { 1 << t.sex[i as usize] },
+        births: if t.birth[i as usize].is_day() { vec![t.birth[i as usize]] } else { vec![] },
+    };
+    for (_, (mut es, mut ms)) in comps {
+        // Must-links first (in key order), then links from strongest to weakest.
+        ms.sort_by(|x, y| key_cmp(t, x.0, y.0).then(key_cmp(t, x.1, y.1)));
+        es.sort_by(|x, y| {
+            y.weight
+                .partial_cmp(&x.weight)
+                .unwrap_or(Ordering::Equal)
+                .then(key_cmp(t, x.a.min_by_key(t, x.b), y.a.min_by_key(t, y.b)))
+                .then(key_cmp(t, x.a.max_by_key(t, x.b), y.a.max_by_key(t, y.b)))
+        });
+        let steps = ms.iter().map(|&(a, b)| (a, b, true)).chain(es.iter().map(|e| (e.a, e.b, false)));
+        for (a, b, forced) in steps {
+            let (ra, rb) = (dsu.find(a), dsu.find(b));
+            if ra == rb {
+                continue;
+            }
+            let sa = summ.remove(&ra).unwrap_or_else(|| summary_of(a));
+            let sb = summ.remove(&rb).unwrap_or_else(|| summary_of(b));
+            let ma = members.remove(&ra).unwrap_or_else(|| vec![a]);
+            let mb = members.remove(&rb).unwrap_or_else(|| vec![b]);
+            let conflict = !forced && {
+                let sex = (sa.sexes | sb.sexes).count_ones() > 1;
+                let birth = sa.births.iter().any(|x| sb.births.iter().any(|y| birth_conflict(x, y)));
+                let (small, other) = if ma.len() <= mb.len() { (&ma, rb) } else { (&mb, ra) };
+                let human = !cannot_by.is_empty()
+                    && small.iter().any(|x| cannot_by.get(x).is_some_and(|v| v.iter().any(|&y| dsu.root(y) == other)));
+                sex || birth || human
+            };
+            if conflict {
+                refused += 1;
+                summ.insert(ra, sa);
+                summ.insert(rb, sb);
+                members.insert(ra, ma);
+                members.insert(rb, mb);
+                continue;
+            }
+            let root = ra.min(rb);
+            dsu.parent[ra.max(rb) as usize] = root;
+            let mut births = sa.births;
+            for d in sb.births {
+                if !births.contains(&d) {
+                    births.push(d);
+                }
+            }
+            let mut m = ma;
+            m.extend(mb);
+            summ.insert(root, Summary { sexes: sa.sexes | sb.sexes, births });
+            members.insert(root, m);
+        }
+    }
+    // Labels: the member with the smallest key.
+    let mut label = vec![0 as Rec; n];
+    let mut flags = Vec::new();
+    let mut done = vec![false; n];
+    for i in 0..n as Rec {
+        if done[i as usize] {
+            continue;
+        }
+        let r = dsu.find(i);
+        match members.get(&r) {
+            Some(ms) => {
+                let first = *ms.iter().min_by(|&&a, &&b| key_cmp(t, a, b)).unwrap_or(&i);
+                for &m in ms {
+                    label[m as usize] = first;
+                    done[m as usize] = true;
+                }
+                if let Some(s) = summ.get(&r) {
+                    if s.births.len() > 1 || s.sexes.count_ones() > 1 {
+                        let mut keys: Vec<RecordKey> = ms.iter().map(|&m| t.keys[m as usize].clone()).collect();
+                        keys.sort();
+                        let reason = if s.sexes.count_ones() > 1 {
+                            "two sexes (joined by a human decision)"
+                        } else {
+                            "different day-precise birth dates"
+                        };
+                        flags.push(Flag { records: keys, reason: reason.into() });
+                    }
+                }
+            }
+            None => {
+                label[i as usize] = i;
+                done[i as usize] = true;
+            }
+        }
+    }
+    flags.sort_by(|a, b| a.records.cmp(&b.records));
+    Clustering { label, flags, refused }
+}
+
+trait KeyOrd {
+    fn min_by_key(self, t: &Table, o: Rec) -> Rec;
+    fn max_by_key(self, t: &Table, o: Rec) -> Rec;
+}
+
+impl KeyOrd for Rec {
+    fn min_by_key(self, t: &Table, o: Rec) -> Rec {
+        if key_cmp(t, self, o) == Ordering::Greater {
+            o
+        } else {
+            self
+        }
+    }
+    fn max_by_key(self, t: &Table, o: Rec) -> Rec {
+        if key_cmp(t, self, o) == Ordering::Greater {
+            self
+        } else {
+            o
+        }
+    }
+}
+
+/// A change of persons between two runs, for the merge/split log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdEvent {
+    /// Records of several earlier persons now form one person, which keeps `into`.
+    Merge { into: PersonId, from: Vec<PersonId> },
+    /// An earlier person's records now form several persons; the largest part keeps `from`.
+    Split { from: PersonId, into: Vec<PersonId> },
+}
+
+/// Assign stable person ids: each new cluster takes the earlier id it shares most records
+/// with (ties: the smaller id), each earlier id goes to at most one cluster, and clusters left
+/// without one get fresh ids from `next_id` on, in canonical cluster order.
+pub fn assign_ids(
+    t: &Table,
+    clusters: &[Vec<Rec>],
+    prev: &FxHashMap<RecordKey, PersonId>,
+    mut next_id: i64,
+) -> (Vec<PersonId>, i64, Vec<IdEvent>) {
+    let mut cand: Vec<(u64, PersonId, usize)> = Vec::new();
+    for (ci, c) in clusters.iter().enumerate() {
+        let mut cnt: FxHashMap<PersonId, u64> = FxHashMap::default();
+        for &r in c {
+            if let Some(&p) = prev.get(&t.keys[r as usize]) {
+                *cnt.entry(p).or_insert(0) += 1;
+            }
+        }
+        cand.extend(cnt.into_iter().map(|(p, n)| (n, p, ci)));
+    }
+    cand.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut out: Vec<Option<PersonId>> = vec![None; clusters.len()];
+    let mut used: FxHashSet<PersonId> = FxHashSet::default();
+    for &(_, p, ci) in &cand {
+        if out[ci].is_none() && !used.contains(&p) {
+            out[ci] = Some(p);
+            used.insert(p);
+        }
+    }
+    let ids: Vec<PersonId> = out
+        .into_iter()
+        .map(|o| {
+            o.unwrap_or_else(|| {
+                let id = PersonId(next_id);
+                next_id += 1;
+                id
+            })
+        })
+        .collect();
+    // Merge and split events.
+    let mut events = Vec::new();
+    let mut parts: FxHashMap<PersonId, Vec<PersonId>> = FxHashMap::default();
+    for (ci, c) in clusters.iter().enumerate() {
+        let mut from: Vec<PersonId> = c.iter().filter_map(|&r| prev.get(&t.keys[r as usize]).copied()).collect();
+        from.sort();
+        from.dedup();
+        for &p in &from {
+            parts.entry(p).or_default().push(ids[ci]);
+        }
+        if from.len() > 1 {
+            events.push(IdEvent::Merge { into: ids[ci], from });
+        }
+    }
+    let mut splits: Vec<(PersonId, Vec<PersonId>)> = parts.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    splits.sort();
+    for (from, mut into) in splits {
+        into.sort();
+        events.push(IdEvent::Split { from, into });
+    }
+    (ids, next_id, events)
+}

@@ -1,0 +1,152 @@
+//! Turning candidate pairs into comparison patterns, fast.
+//!
+//! Names dominate the cost, so each distinct pair of differing name values is compared once:
+//! the pairs' name-id pairs are collected, sorted, deduplicated, compared in parallel, and
+//! looked up while the pairs are scored. Everything else is integer work on columns.
+
+use crate::levels::{birth_level, death_level, pack, NameLevel, Pattern, NF};
+use crate::names::{self, NamePart};
+use crate::table::{Rec, Table, NONE};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+const PARTS: [NamePart; 3] = [NamePart::Surname, NamePart::Given, NamePart::Patronymic];
+
+/// Levels of every distinct pair of differing name values that the pairs need.
+#[derive(Debug, Default)]
+pub struct NameCache {
+    maps: [FxHashMap<u64, u8>; 3],
+}
+
+#[inline]
+fn pair_id(a: u32, b: u32) -> u64 {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    (u64::from(lo) << 32) | u64::from(hi)
+}
+
+/// Compare two names by value, in an order fixed by the values themselves, so that an
+/// asymmetric comparator still gives the same answer whatever the dictionary ids are.
+pub fn compare_names(t: &Table, k: usize, a: u32, b: u32) -> (NameLevel, String) {
+    let d = &t.names[k];
+    let (x, y) = if d.raw[a as usize] <= d.raw[b as usize] { (a, b) } else { (b, a) };
+    names::compare(PARTS[k], &d.prepared[x as usize], &d.prepared[y as usize])
+}
+
+impl NameCache {
+    /// Fill the cache with every differing name pair among `pairs` not already in it.
+    pub fn fill(&mut self, t: &Table, pairs: &[(Rec, Rec)]) {
+        for k in 0..3 {
+            let ids = &t.name_ids[k];
+            let known = &self.maps[k];
+            let mut need: Vec<u64> = pairs
+                .par_iter()
+                .filter_map(|&(a, b)| {
+                    let (x, y) = (ids[a as usize], ids[b as usize]);
+                    if x == NONE || y == NONE || x == y {
+                        return None;
+                    }
+                    let p = pair_id(x, y);
+                    (!known.contains_key(&p)).then_some(p)
+                })
+                .collect();
+            need.par_sort_unstable();
+            need.dedup();
+            let levels: Vec<(u64, u8)> = need
+                .par_iter()
+                .map(|&p| {
+                    let (x, y) = ((p >> 32) as u32, p as u32);
+                    (p, compare_names(t, k, x, y).0 as u8)
+                })
+                .collect();
+            self.maps[k].extend(levels);
+        }
+    }
+
+    #[inline]
+    fn name_level(&self, t: &Table, k: usize, a: Rec, b: Rec) -> u8 {
+        let ids = &t.name_ids[k];
+        let (x, y) = (ids[a as usize], ids[b as usize]);
+        if x == NONE || y == NONE {
+            0
+        } else if x == y {
+            NameLevel::Exact as u8
+        } else {
+            match self.maps[k].get(&pair_id(x, y)) {
+                Some(&l) => l,
+                None => compare_names(t, k, x, y).0 as u8,
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.maps.iter().map(|m| m.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[inline]
+fn eq_level(a: u64, b: u64) -> u8 {
+    if a == 0 || b == 0 {
+        0
+    } else if a == b {
+        1
+    } else {
+        2
+    }
+}
+
+/// Place: settlement and region, hierarchically. Settlement names repeat across regions
+/// (there are dozens of Миколаївка), so agreement on both is stronger than on the settlement.
+#[inline]
+fn place_level(t: &Table, a: Rec, b: Rec) -> u8 {
+    let (sa, sb) = (t.place_key(t.settlement[a as usize]), t.place_key(t.settlement[b as usize]));
+    let (ra, rb) = (t.place_key(t.region[a as usize]), t.place_key(t.region[b as usize]));
+    let s = eq_level(sa, sb);
+    let r = eq_level(ra, rb);
+    match (s, r) {
+        (0, 0) => 0,
+        (1, 1) => 1,
+        (1, 0) => 2,
+        (1, 2) => 4,
+        (_, 1) => 3,
+        (0, 2) | (2, _) => 4,
+        _ => 0,
+    }
+}
+
+/// The comparison levels of one pair.
+#[inline]
+pub fn levels(t: &Table, cache: &NameCache, a: Rec, b: Rec) -> [u8; NF] {
+    let (ai, bi) = (a as usize, b as usize);
+    let sex = match (t.sex[ai], t.sex[bi]) {
+        (0, _) | (_, 0) => 0,
+        (x, y) if x == y => 1,
+        _ => 2,
+    };
+    [
+        cache.name_level(t, 0, a, b),
+        cache.name_level(t, 1, a, b),
+        cache.name_level(t, 2, a, b),
+        birth_level(&t.birth[ai], &t.birth[bi]),
+        death_level(&t.death[ai], &t.death[bi]),
+        place_level(t, a, b),
+        eq_level(t.code_key(t.unit[ai]), t.code_key(t.unit[bi])),
+        eq_level(t.code_key(t.rank[ai]), t.code_key(t.rank[bi])),
+        sex,
+    ]
+}
+
+#[inline]
+pub fn pattern(t: &Table, cache: &NameCache, a: Rec, b: Rec) -> Pattern {
+    pack(&levels(t, cache, a, b))
+}
+
+/// Patterns of many pairs, in parallel; fills the cache first.
+pub fn patterns(t: &Table, cache: &mut NameCache, pairs: &[(Rec, Rec)]) -> Vec<Pattern> {
+    cache.fill(t, pairs);
+    let cache = &*cache;
+    pairs.par_iter().with_min_len(4096).map(|&(a, b)| pattern(t, cache, a, b)).collect()
+}

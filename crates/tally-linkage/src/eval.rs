@@ -1,0 +1,147 @@
+//! Evaluation against a truth mapping (record -> true person): pairwise and B-cubed precision,
+//! recall and F1, and calibration of link probabilities on labelled pairs.
+//!
+//! Pairwise: the predicted pairs are all pairs of records put in one person; a pair is right
+//! when the truth also has them as one person. B-cubed (Bagga & Baldwin 1998): for each
+//! record, precision is the share of its predicted cluster that truly belongs with it and recall
+//! the share of its true cluster that was predicted with it, averaged over records.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::hash::Hash;
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Prf {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    fn new(p: f64, r: f64) -> Prf {
+        let f1 = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+        Prf { precision: p, recall: r, f1 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Records present in both the prediction and the truth.
+    pub records: u64,
+    /// Records of the prediction missing from the truth (not scored).
+    pub unlabelled: u64,
+    pub predicted_persons: u64,
+    pub true_persons: u64,
+    pub predicted_pairs: u64,
+    pub true_pairs: u64,
+    pub correct_pairs: u64,
+    pub pairwise: Prf,
+    pub bcubed: Prf,
+}
+
+fn c2(n: u64) -> u64 {
+    n * n.saturating_sub(1) / 2
+}
+
+/// Evaluate a predicted clustering against the truth. Both map a record to a cluster label;
+/// only records in both are scored.
+pub fn evaluate<R: Eq + Hash, P: Eq + Hash + Clone, T: Eq + Hash + Clone>(
+    predicted: &[(R, P)],
+    truth: &FxHashMap<R, T>,
+) -> Evaluation {
+    let mut ev = Evaluation::default();
+    let mut joint: FxHashMap<(P, T), u64> = FxHashMap::default();
+    let mut pred: FxHashMap<P, u64> = FxHashMap::default();
+    let mut tru: FxHashMap<T, u64> = FxHashMap::default();
+    for (r, p) in predicted {
+        match truth.get(r) {
+            Some(t) => {
+                ev.records += 1;
+                *joint.entry((p.clone(), t.clone())).or_insert(0) += 1;
+                *pred.entry(p.clone()).or_insert(0) += 1;
+                *tru.entry(t.clone()).or_insert(0) += 1;
+            }
+            None => ev.unlabelled += 1,
+        }
+    }
+    ev.predicted_persons = pred.len() as u64;
+    ev.true_persons = tru.len() as u64;
+    ev.predicted_pairs = pred.values().map(|&n| c2(n)).sum();
+    ev.true_pairs = tru.values().map(|&n| c2(n)).sum();
+    ev.correct_pairs = joint.values().map(|&n| c2(n)).sum();
+    let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    ev.pairwise = Prf::new(ratio(ev.correct_pairs, ev.predicted_pairs), ratio(ev.correct_pairs, ev.true_pairs));
+    // B-cubed: sum over records of |pred ∩ truth| / |pred|, i.e. per (p, t) cell n²/|p|.
+    let (mut bp, mut br) = (0.0, 0.0);
+    for ((p, t), &n) in &joint {
+        let n = n as f64;
+        bp += n * n / pred[p] as f64;
+        br += n * n / tru[t] as f64;
+    }
+    let total = ev.records.max(1) as f64;
+    ev.bcubed = Prf::new(bp / total, br / total);
+    ev
+}
+
+/// One bin of a calibration table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationBin {
+    pub from: f64,
+    pub to: f64,
+    pub pairs: u64,
+    pub mean_predicted: f64,
+    pub observed: f64,
+}
+
+/// Calibration by deciles of predicted probability on labelled pairs (probability, is match).
+pub fn calibration(pairs: &[(f64, bool)], bins: usize) -> Vec<CalibrationBin> {
+    let bins = bins.max(1);
+    let mut acc = vec![(0u64, 0.0f64, 0u64); bins];
+    for &(p, y) in pairs {
+        let b = ((p * bins as f64) as usize).min(bins - 1);
+        acc[b].0 += 1;
+        acc[b].1 += p;
+        acc[b].2 += u64::from(y);
+    }
+    acc.iter()
+        .enumerate()
+        .map(|(i, &(n, s, y))| CalibrationBin {
+            from: i as f64 / bins as f64,
+            to: (i + 1) as f64 / bins as f64,
+            pairs: n,
+            mean_predicted: if n == 0 { 0.0 } else { s / n as f64 },
+            observed: if n == 0 { 0.0 } else { y as f64 / n as f64 },
+        })
+        .collect()
+}
+
+/// Label-free error estimates from the model's own probabilities (as fastLink reports them):
+/// expected false links among pairs at or above the threshold, and expected matches left
+/// below it, among candidate pairs. Missed-by-blocking matches are added by the caller from
+/// the blocking recall estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct ErrorEstimate {
+    pub threshold: f64,
+    pub links: u64,
+    pub expected_false_links: f64,
+    pub false_link_rate: f64,
+    pub expected_matches: f64,
+    pub expected_missed: f64,
+    pub missed_link_rate: f64,
+}
+
+pub fn error_estimate(probs: impl Iterator<Item = f64>, threshold: f64) -> ErrorEstimate {
+    let mut e = ErrorEstimate { threshold, ..Default::default() };
+    for p in probs {
+        e.expected_matches += p;
+        if p >= threshold {
+            e.links += 1;
+            e.expected_false_links += 1.0 - p;
+        } else {
+            e.expected_missed += p;
+        }
+    }
+    e.false_link_rate = if e.links == 0 { 0.0 } else { e.expected_false_links / e.links as f64 };
+    e.missed_link_rate = if e.expected_matches == 0.0 { 0.0 } else { e.expected_missed / e.expected_matches };
+    e
+}

@@ -1,0 +1,585 @@
+//! The linkage pipeline: block, train (or take a trained model), score, cluster, name persons;
+//! and its incremental form, which blocks and scores only pairs that touch new records.
+
+use crate::blocking::{candidate_pairs, candidate_pairs_for, BlockIndex, BlockingConfig, BlockingReport, KeyField};
+use crate::cluster::{assign_ids, cluster, Clustering, Edge, IdEvent};
+use crate::compare::{compare_names, levels, patterns, NameCache};
+use crate::eval::{error_estimate, ErrorEstimate};
+use crate::levels::{level, CmpField, DateCode, Pattern, NF};
+use crate::model::{probability, train, Params, Scorer, TrainConfig};
+use crate::table::{Rec, Table, TableError, NONE};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use tally_domain::{PersonId, Record, RecordKey};
+
+/// Settings of a linkage run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkConfig {
+    pub blocking: BlockingConfig,
+    pub train: TrainConfig,
+    /// Pairs at or above this match probability are linked.
+    pub threshold: f64,
+    /// Pairs in [review_low, review_high) form the review queue. Pairs below review_low are
+    /// not kept after scoring.
+    pub review_low: f64,
+    pub review_high: f64,
+}
+
+impl Default for LinkConfig {
+    fn default() -> Self {
+        LinkConfig {
+            blocking: BlockingConfig::default(),
+            train: TrainConfig::default(),
+            threshold: 0.95,
+            review_low: 0.2,
+            review_high: 0.995,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error("record {0}:{1} is not in the roll")]
+    UnknownRecord(String, String),
+    #[error("trained parameters have version {0}; this tally reads version {1}")]
+    ParamsVersion(u32, u32),
+}
+
+/// A scored candidate pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoredPair {
+    pub a: Rec,
+    pub b: Rec,
+    pub pattern: Pattern,
+    /// log2 odds, prior included.
+    pub weight: f64,
+}
+
+impl ScoredPair {
+    pub fn probability(&self) -> f64 {
+        probability(self.weight)
+    }
+}
+
+/// Human decisions, by record key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Decisions {
+    pub must: Vec<(RecordKey, RecordKey)>,
+    pub cannot: Vec<(RecordKey, RecordKey)>,
+}
+
+/// One record's place in the roll.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub record: RecordKey,
+    pub person: PersonId,
+    /// For a record linked to others: the strongest link probability to a fellow member.
+    /// For a record alone: the probability that it has no match among its candidates.
+    pub probability: f64,
+}
+
+/// The persons of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Roll {
+    /// Sorted by record key.
+    pub assignments: Vec<Assignment>,
+    pub persons: u64,
+    pub next_id: i64,
+    pub events: Vec<IdEvent>,
+    pub clustering: Clustering,
+}
+
+/// Linkage state: the encoded records, the model, the block index and the kept scored pairs.
+#[derive(Debug)]
+pub struct Linker {
+    pub table: Table,
+    pub cfg: LinkConfig,
+    pub scorer: Scorer,
+    index: BlockIndex,
+    cache: NameCache,
+    /// Scored pairs with probability at least `cfg.review_low`.
+    pub pairs: Vec<ScoredPair>,
+    pub blocking: BlockingReport,
+    pub errors: ErrorEstimate,
+}
+
+impl Linker {
+    /// A full run: block, train a model on these records, score.
+    pub fn train(records: &[Record], cfg: LinkConfig) -> Result<Linker, LinkError> {
+        Self::run(records, cfg, None)
+    }
+
+    /// A full run with a model trained before (so that it reproduces, and equals incremental runs).
+    pub fn with_params(records: &[Record], cfg: LinkConfig, params: Params) -> Result<Linker, LinkError> {
+        if params.version != crate::model::PARAMS_VERSION {
+            return Err(LinkError::ParamsVersion(params.version, crate::model::PARAMS_VERSION));
+        }
+        Self::run(records, cfg, Some(params))
+    }
+
+    fn run(records: &[Record], cfg: LinkConfig, params: Option<Params>) -> Result<Linker, LinkError> {
+        let table = Table::from_records(records)?;
+        let index = BlockIndex::build(&table, &cfg.blocking);
+        let (pairs, blocking) = candidate_pairs(&table, &cfg.blocking, &index);
+        let mut cache = NameCache::default();
+        let pats = patterns(&table, &mut cache, &pairs);
+        let params = match params {
+            Some(p) => p,
+            None => train(&table, &mut cache, &pats, &cfg.train),
+        };
+        let scorer = Scorer::new(params);
+        let mut l =
+            Linker { table, cfg, scorer, index, cache, pairs: Vec::new(), blocking, errors: ErrorEstimate::default() };
+        let scored = l.score(&pairs, &pats);
+        l.errors = error_estimate(scored.iter().map(|s| s.probability()), l.cfg.threshold);
+        l.keep(scored);
+        l.blocking.estimated_recall = Some(l.estimate_blocking_recall());
+        Ok(l)
+    }
+
+    /// Rebuild the state from records, a model and pairs scored earlier (as a store keeps
+    /// them), ready for [`Linker::add`].
+    pub fn from_parts(
+        records: &[Record],
+        cfg: LinkConfig,
+        params: Params,
+        kept: &[(RecordKey, RecordKey)],
+    ) -> Result<Linker, LinkError> {
+        let table = Table::from_records(records)?;
+        let index = BlockIndex::build(&table, &cfg.blocking);
+        let mut pairs = Vec::with_capacity(kept.len());
+        for (a, b) in kept {
+            let find = |k: &RecordKey| {
+                table.find(k).ok_or_else(|| LinkError::UnknownRecord(k.source.clone(), k.source_record_id.clone()))
+            };
+            pairs.push((find(a)?, find(b)?));
+        }
+        let mut cache = NameCache::default();
+        let pats = patterns(&table, &mut cache, &pairs);
+        let mut l = Linker {
+            table,
+            cfg,
+            scorer: Scorer::new(params),
+            index,
+            cache,
+            pairs: Vec::new(),
+            blocking: BlockingReport::default(),
+            errors: ErrorEstimate::default(),
+        };
+        let scored = l.score(&pairs, &pats);
+        l.keep(scored);
+        Ok(l)
+    }
+
+    fn score(&self, pairs: &[(Rec, Rec)], pats: &[Pattern]) -> Vec<ScoredPair> {
+        let t = &self.table;
+        let s = &self.scorer;
+        pairs
+            .par_iter()
+            .zip(pats.par_iter())
+            .with_min_len(4096)
+            .map(|(&(a, b), &p)| ScoredPair { a, b, pattern: p, weight: s.weight(t, a, b, p) })
+            .collect()
+    }
+
+    fn keep(&mut self, scored: Vec<ScoredPair>) {
+        let low = self.cfg.review_low;
+        self.pairs.extend(scored.into_iter().filter(|s| s.probability() >= low));
+    }
+
+    /// Incremental: add new records, block and score only the pairs that involve them.
+    /// Returns the new records' indices.
+    pub fn add(&mut self, records: &[Record]) -> Result<Vec<Rec>, LinkError> {
+        let mut new = Vec::with_capacity(records.len());
+        for r in records {
+            new.push(self.table.push(r)?);
+        }
+        self.index.add(&self.table, &self.cfg.blocking, &new);
+        let pairs = candidate_pairs_for(&self.table, &self.cfg.blocking, &self.index, &new);
+        let pats = patterns(&self.table, &mut self.cache, &pairs);
+        let scored = self.score(&pairs, &pats);
+        self.keep(scored);
+        Ok(new)
+    }
+
+    fn resolve(&self, pairs: &[(RecordKey, RecordKey)]) -> Vec<(Rec, Rec)> {
+        pairs.iter().filter_map(|(a, b)| Some((self.table.find(a)?, self.table.find(b)?))).collect()
+    }
+
+    /// Cluster at `threshold` with human decisions. Decisions naming records that are not in
+    /// the roll (any more) are ignored.
+    pub fn cluster_at(&self, threshold: f64, decisions: &Decisions) -> Clustering {
+        let must = self.resolve(&decisions.must);
+        let cannot = self.resolve(&decisions.cannot);
+        let cannot_set: rustc_hash::FxHashSet<(Rec, Rec)> =
+            cannot.iter().flat_map(|&(a, b)| [(a, b), (b, a)]).collect();
+        let edges: Vec<Edge> = self
+            .pairs
+            .iter()
+            .filter(|p| p.probability() >= threshold && !cannot_set.contains(&(p.a, p.b)))
+            .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
+            .collect();
+        cluster(&self.table, &edges, &must, &cannot)
+    }
+
+    /// Cluster at the configured threshold and assign stable person ids.
+    pub fn roll(&self, decisions: &Decisions, prev: &FxHashMap<RecordKey, PersonId>, next_id: i64) -> Roll {
+        self.roll_at(self.cfg.threshold, decisions, prev, next_id)
+    }
+
+    pub fn roll_at(
+        &self,
+        threshold: f64,
+        decisions: &Decisions,
+        prev: &FxHashMap<RecordKey, PersonId>,
+        next_id: i64,
+    ) -> Roll {
+        let t = &self.table;
+        let clustering = self.cluster_at(threshold, decisions);
+        let clusters = clustering.clusters(t);
+        let (ids, next_id, events) = assign_ids(t, &clusters, prev, next_id);
+        // Per-record probability.
+        let mut best_in = vec![0.0f64; t.len()];
+        let mut best_any = vec![0.0f64; t.len()];
+        for p in &self.pairs {
+            let pr = p.probability();
+            let (a, b) = (p.a as usize, p.b as usize);
+            best_any[a] = best_any[a].max(pr);
+            best_any[b] = best_any[b].max(pr);
+            if clustering.label[a] == clustering.label[b] {
+                best_in[a] = best_in[a].max(pr);
+                best_in[b] = best_in[b].max(pr);
+            }
+        }
+        let mut assignments = Vec::with_capacity(t.len());
+        for (c, &id) in clusters.iter().zip(&ids) {
+            for &r in c {
+                let probability = if c.len() > 1 { best_in[r as usize].max(0.0) } else { 1.0 - best_any[r as usize] };
+                assignments.push(Assignment { record: t.keys[r as usize].clone(), person: id, probability });
+            }
+        }
+        // Must-linked members without a model link of their own keep probability 1.
+        let must: rustc_hash::FxHashSet<Rec> =
+            self.resolve(&decisions.must).into_iter().flat_map(|(a, b)| [a, b]).collect();
+        for a in assignments.iter_mut() {
+            if let Some(r) = t.find(&a.record) {
+                if must.contains(&r) && a.probability == 0.0 {
+                    a.probability = 1.0;
+                }
+            }
+        }
+        assignments.sort_by(|a, b| a.record.cmp(&b.record));
+        Roll { assignments, persons: clusters.len() as u64, next_id, events, clustering }
+    }
+
+    /// Grey-zone pairs not yet decided, most uncertain first (closest to probability 0.5 in
+    /// log-odds), ties by record keys.
+    pub fn review_queue(&self, decisions: &Decisions) -> Vec<(RecordKey, RecordKey, f64)> {
+        let decided: rustc_hash::FxHashSet<(Rec, Rec)> = self
+            .resolve(&decisions.must)
+            .into_iter()
+            .chain(self.resolve(&decisions.cannot))
+            .flat_map(|(a, b)| [(a, b), (b, a)])
+            .collect();
+        let mut q: Vec<&ScoredPair> = self
+            .pairs
+            .iter()
+            .filter(|p| {
+                let pr = p.probability();
+                pr >= self.cfg.review_low && pr < self.cfg.review_high && !decided.contains(&(p.a, p.b))
+            })
+            .collect();
+        let t = &self.table;
+        q.sort_by(|x, y| {
+            x.weight
+                .abs()
+                .partial_cmp(&y.weight.abs())
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| t.keys[x.a as usize].cmp(&t.keys[y.a as usize]))
+                .then_with(|| t.keys[x.b as usize].cmp(&t.keys[y.b as usize]))
+        });
+        q.into_iter().map(|p| (t.keys[p.a as usize].clone(), t.keys[p.b as usize].clone(), p.probability())).collect()
+    }
+
+    /// Alternative linkages: the roll at several thresholds (persons count and assignment),
+    /// so downstream estimates can show how linkage moves them.
+    pub fn alternatives(&self, thresholds: &[f64], decisions: &Decisions) -> Vec<(f64, Roll)> {
+        thresholds.iter().map(|&th| (th, self.roll_at(th, decisions, &FxHashMap::default(), 1))).collect()
+    }
+
+    /// Explain the comparison of two records: each field's values, level, m, u and weight,
+    /// the term-frequency adjustments, the running total and the final probability.
+    pub fn explain(&self, a: &RecordKey, b: &RecordKey) -> Result<Explanation, LinkError> {
+        let t = &self.table;
+        let find = |k: &RecordKey| {
+            t.find(k).ok_or_else(|| LinkError::UnknownRecord(k.source.clone(), k.source_record_id.clone()))
+        };
+        let (ia, ib) = (find(a)?, find(b)?);
+        let lv = levels(t, &self.cache, ia, ib);
+        let s = &self.scorer;
+        let mut total = s.prior;
+        let mut steps = Vec::new();
+        for (f, field) in CmpField::ALL.iter().enumerate() {
+            let l = lv[f] as usize;
+            let (va, vb) = (self.value(*field, ia), self.value(*field, ib));
+            let w = s.w[f][l];
+            total += w;
+            let mut why = String::new();
+            if f < 3 && l > 1 {
+                let (x, y) = (t.name_ids[f][ia as usize], t.name_ids[f][ib as usize]);
+                if x != NONE && y != NONE && x != y {
+                    why = compare_names(t, f, x, y).1;
+                }
+            }
+            steps.push(Step {
+                field: field.as_str().into(),
+                value_a: va,
+                value_b: vb,
+                level: field.level_names()[l].into(),
+                m: if l == 0 { None } else { Some(s.params.m[f][l]) },
+                u: if l == 0 { None } else { Some(s.params.u[f][l]) },
+                weight: w,
+                cumulative: total,
+                why,
+            });
+            if f < 2 && (l == 1 || l == 2) {
+                let adj = s.tf_adjust(f, t.name_key(f, ia)).min(s.tf_adjust(f, t.name_key(f, ib)));
+                total += adj;
+                steps.push(Step {
+                    field: format!("{} frequency", field.as_str()),
+                    value_a: String::new(),
+                    value_b: String::new(),
+                    level: "term-frequency adjustment".into(),
+                    m: None,
+                    u: None,
+                    weight: adj,
+                    cumulative: total,
+                    why: "rarer names are stronger evidence".into(),
+                });
+            }
+        }
+        let rules: Vec<String> = self
+            .cfg
+            .blocking
+            .rules
+            .iter()
+            .filter(|r| {
+                let k = r.key(t, ia);
+                k != 0 && k == r.key(t, ib)
+            })
+            .map(|r| r.name())
+            .collect();
+        Ok(Explanation {
+            a: a.clone(),
+            b: b.clone(),
+            prior: s.prior,
+            lambda: s.params.lambda,
+            steps,
+            total,
+            probability: probability(total),
+            blocked_by: rules,
+        })
+    }
+
+    fn value(&self, f: CmpField, i: Rec) -> String {
+        let t = &self.table;
+        let iu = i as usize;
+        let date = |d: &DateCode| {
+            if !d.present {
+                String::new()
+            } else if d.day != 0 {
+                format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+            } else if d.month != 0 {
+                format!("{:04}-{:02}", d.year, d.month)
+            } else if d.hi - d.lo <= 365 {
+                format!("{:04}", d.year)
+            } else {
+                format!("{:04}..{:04}", d.year, d.year + ((d.hi - d.lo) / 365) as i16)
+            }
+        };
+        match f {
+            CmpField::Surname => t.name_value(0, i).into(),
+            CmpField::GivenName => t.name_value(1, i).into(),
+            CmpField::Patronymic => t.name_value(2, i).into(),
+            CmpField::BirthDate => date(&t.birth[iu]),
+            CmpField::DeathDate => date(&t.death[iu]),
+            CmpField::Place => {
+                let s = t.str_value(&t.places, t.settlement[iu]);
+                let r = t.str_value(&t.places, t.region[iu]);
+                match (s.is_empty(), r.is_empty()) {
+                    (false, false) => format!("{s}, {r}"),
+                    (false, true) => s,
+                    _ => r,
+                }
+            }
+            CmpField::Unit => t.str_value(&t.codes, t.unit[iu]),
+            CmpField::Rank => t.str_value(&t.codes, t.rank[iu]),
+            CmpField::Sex => match t.sex[iu] {
+                1 => "male".into(),
+                2 => "female".into(),
+                _ => String::new(),
+            },
+        }
+    }
+
+    /// Label-free estimate of blocking recall: the share of true matches that at least one
+    /// rule finds. Each key field's chance of agreeing among matches is measured on confident
+    /// links found by rules that do not use that field (so the measurement is not biased by
+    /// the field itself), and the chance that no rule fires is computed from those under
+    /// conditional independence, as Fellegi-Sunter assumes.
+    pub fn estimate_blocking_recall(&self) -> f64 {
+        let t = &self.table;
+        let rules = &self.cfg.blocking.rules;
+        let nf = KeyField::ALL.len();
+        let confident: Vec<&ScoredPair> = self.pairs.iter().filter(|p| p.probability() >= 0.99).collect();
+        if confident.is_empty() {
+            return 1.0;
+        }
+        let mut agree = vec![0.5f64; nf];
+        for (fi, f) in KeyField::ALL.iter().enumerate() {
+            let (mut n, mut yes) = (0u64, 0u64);
+            for p in &confident {
+                let other_rule = rules.iter().any(|r| {
+                    !r.fields.contains(f) && {
+                        let k = r.key(t, p.a);
+                        k != 0 && k == r.key(t, p.b)
+                    }
+                });
+                if other_rule {
+                    n += 1;
+                    let (x, y) = (f.value(t, p.a), f.value(t, p.b));
+                    yes += u64::from(x != 0 && x == y);
+                }
+            }
+            if n > 0 {
+                agree[fi] = yes as f64 / n as f64;
+            }
+        }
+        let masks: Vec<u32> = rules
+            .iter()
+            .map(|r| r.fields.iter().map(|f| 1u32 << KeyField::ALL.iter().position(|g| g == f).unwrap_or(0)).sum())
+            .collect();
+        let mut missed = 0.0;
+        for combo in 0u32..(1 << nf) {
+            if masks.iter().any(|m| m & !combo == 0) {
+                continue;
+            }
+            let mut pr = 1.0;
+            for (fi, a) in agree.iter().enumerate() {
+                pr *= if combo & (1 << fi) != 0 { *a } else { 1.0 - a };
+            }
+            missed += pr;
+        }
+        1.0 - missed
+    }
+
+    /// Number of distinct name pairs compared so far (the cache size).
+    pub fn distinct_name_pairs(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Probability of a stored pair, if the two records were a candidate pair.
+    pub fn pair_probability(&self, a: &RecordKey, b: &RecordKey) -> Option<f64> {
+        let (ia, ib) = (self.table.find(a)?, self.table.find(b)?);
+        self.pairs.iter().find(|p| (p.a, p.b) == (ia, ib) || (p.a, p.b) == (ib, ia)).map(|p| p.probability())
+    }
+
+    /// Kept pairs as record keys with their probability, sorted (for storing and tests).
+    pub fn kept_pairs(&self) -> Vec<(RecordKey, RecordKey, f64)> {
+        let t = &self.table;
+        let mut v: Vec<(RecordKey, RecordKey, f64)> = self
+            .pairs
+            .iter()
+            .map(|p| {
+                let (x, y) = (t.keys[p.a as usize].clone(), t.keys[p.b as usize].clone());
+                if x <= y {
+                    (x, y, p.probability())
+                } else {
+                    (y, x, p.probability())
+                }
+            })
+            .collect();
+        v.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        v
+    }
+
+    /// The levels of a pattern, by field name (for reports).
+    pub fn pattern_levels(p: Pattern) -> Vec<(&'static str, &'static str)> {
+        (0..NF).map(|f| (CmpField::ALL[f].as_str(), CmpField::ALL[f].level_names()[level(p, f) as usize])).collect()
+    }
+}
+
+/// One line of an explanation waterfall.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub field: String,
+    pub value_a: String,
+    pub value_b: String,
+    pub level: String,
+    pub m: Option<f64>,
+    pub u: Option<f64>,
+    /// Bits of evidence (log2 Bayes factor).
+    pub weight: f64,
+    pub cumulative: f64,
+    pub why: String,
+}
+
+/// Why two records are (not) the same person, field by field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub a: RecordKey,
+    pub b: RecordKey,
+    /// Prior log2 odds that a candidate pair is a match.
+    pub prior: f64,
+    pub lambda: f64,
+    pub steps: Vec<Step>,
+    pub total: f64,
+    pub probability: f64,
+    /// Blocking rules under which the two are a candidate pair (empty: never compared).
+    pub blocked_by: Vec<String>,
+}
+
+impl Explanation {
+    /// A terminal waterfall: one line per field with a bar for its weight.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let k = |r: &RecordKey| format!("{}:{}", r.source, r.source_record_id);
+        let _ = writeln!(s, "{}  vs  {}", k(&self.a), k(&self.b));
+        let _ = writeln!(s, "{:<22} {:<24} {:<24} {:<18} {:>7} {:>8}  ", "field", "a", "b", "level", "bits", "total");
+        let _ = writeln!(s, "{:<22} {:<24} {:<24} {:<18} {:>7.2} {:>8.2}", "prior", "", "", "", self.prior, self.prior);
+        for st in &self.steps {
+            let bar_len = (st.weight.abs().round() as usize).min(20);
+            let bar = if st.weight >= 0.0 { "+".repeat(bar_len) } else { "-".repeat(bar_len) };
+            let cut = |v: &str| {
+                let v: String = v.chars().take(23).collect();
+                v
+            };
+            let _ = write!(
+                s,
+                "{:<22} {:<24} {:<24} {:<18} {:>7.2} {:>8.2}  {}",
+                st.field,
+                cut(&st.value_a),
+                cut(&st.value_b),
+                st.level,
+                st.weight,
+                st.cumulative,
+                bar
+            );
+            if !st.why.is_empty() {
+                let _ = write!(s, "  ({})", st.why);
+            }
+            s.push('\n');
+        }
+        let _ = writeln!(s, "match weight {:.2} bits -> probability {:.4}", self.total, self.probability);
+        if self.blocked_by.is_empty() {
+            let _ = writeln!(s, "note: no blocking rule pairs these records, so linkage never compares them");
+        } else {
+            let _ = writeln!(s, "compared under: {}", self.blocked_by.join("; "));
+        }
+        s
+    }
+}

@@ -1,0 +1,359 @@
+//! The Fellegi-Sunter model: u-probabilities from seeded random pairs, m-probabilities and the
+//! prior by EM on counted comparison patterns (as fastLink does), term-frequency adjustment for
+//! names (a match on Шевченко is worth less than on a rare surname), and the trained parameters,
+//! saved with the seed and a hash of the input so a run can be reproduced.
+
+use crate::compare::{patterns, NameCache};
+use crate::levels::{level, CmpField, Pattern, NF};
+use crate::table::{fnv64, Rec, Table};
+use rand::{Rng, SeedableRng};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Version of the parameter format.
+pub const PARAMS_VERSION: u32 = 1;
+
+/// Trained parameters. `m[f][l]` and `u[f][l]` are probabilities of level `l` of field `f`
+/// among matches and non-matches (level 0, missing, is not used).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    pub version: u32,
+    pub seed: u64,
+    /// SHA-256 over the canonical rendering of the records trained on.
+    pub input_hash: String,
+    pub n_records: usize,
+    pub n_candidate_pairs: u64,
+    pub n_random_pairs: u64,
+    /// Prior probability that two random records are a match (from EM's match share among
+    /// the candidate pairs, times their number, over all pairs).
+    pub lambda: f64,
+    /// Share of candidate pairs that EM takes for matches.
+    pub candidate_match_share: f64,
+    pub m: Vec<Vec<f64>>,
+    pub u: Vec<Vec<f64>>,
+    pub em_iterations: u32,
+    pub em_converged: bool,
+    /// Term frequencies for the surname and given-name keys: (key hash, count), sorted.
+    pub tf: [Vec<(u64, u32)>; 2],
+    pub tf_total: u64,
+}
+
+/// Training settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub seed: u64,
+    /// Random pairs drawn for the u-probabilities.
+    pub u_pairs: usize,
+    pub em_max_iter: u32,
+    pub em_tolerance: f64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig { seed: 42, u_pairs: 200_000, em_max_iter: 200, em_tolerance: 1e-7 }
+    }
+}
+
+/// Starting m-probabilities: agreement likely among matches, with some room for slips.
+fn initial_m(f: CmpField) -> Vec<f64> {
+    match f {
+        CmpField::Surname | CmpField::GivenName | CmpField::Patronymic => vec![0.0, 0.6, 0.2, 0.1, 0.05, 0.05],
+        CmpField::BirthDate => vec![0.0, 0.6, 0.2, 0.05, 0.1, 0.05],
+        CmpField::DeathDate => vec![0.0, 0.5, 0.25, 0.15, 0.1],
+        CmpField::Place => vec![0.0, 0.5, 0.2, 0.2, 0.1],
+        CmpField::Unit | CmpField::Rank | CmpField::Sex => vec![0.0, 0.9, 0.1],
+    }
+}
+
+/// Normalise counts over levels 1.. with a pseudo-count, so no level gets probability 0
+/// (a zero would make one field veto any pair).
+fn normalise(counts: &[f64], pseudo: f64) -> Vec<f64> {
+    let total: f64 = counts[1..].iter().map(|c| c + pseudo).sum();
+    let mut out = vec![0.0; counts.len()];
+    for l in 1..counts.len() {
+        out[l] = (counts[l] + pseudo) / total;
+    }
+    out
+}
+
+/// Hash of the input: records in canonical order with every field linkage reads.
+pub fn input_hash(t: &Table) -> String {
+    let mut h = Sha256::new();
+    for i in t.canonical_order() {
+        let k = &t.keys[i as usize];
+        h.update(k.source.as_bytes());
+        h.update([0]);
+        h.update(k.source_record_id.as_bytes());
+        h.update([0]);
+        for part in 0..3 {
+            h.update(t.name_value(part, i).as_bytes());
+            h.update([0]);
+        }
+        let (b, d) = (&t.birth[i as usize], &t.death[i as usize]);
+        for x in [b.lo, b.hi, d.lo, d.hi, i32::from(b.present), i32::from(d.present)] {
+            h.update(x.to_le_bytes());
+        }
+        for (dict, id) in [
+            (&t.places, t.settlement[i as usize]),
+            (&t.places, t.region[i as usize]),
+            (&t.codes, t.unit[i as usize]),
+            (&t.codes, t.rank[i as usize]),
+        ] {
+            h.update(t.str_value(dict, id).as_bytes());
+            h.update([0]);
+        }
+        h.update([t.sex[i as usize]]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// Count patterns.
+pub fn count_patterns(pats: &[Pattern]) -> Vec<(Pattern, u64)> {
+    let mut m: FxHashMap<Pattern, u64> = FxHashMap::default();
+    for &p in pats {
+        *m.entry(p).or_insert(0) += 1;
+    }
+    let mut v: Vec<(Pattern, u64)> = m.into_iter().collect();
+    v.sort_unstable();
+    v
+}
+
+/// u-probabilities from `n` random pairs drawn with a seeded generator over the records in
+/// canonical order (so the draw does not depend on input order).
+pub fn estimate_u(t: &Table, cache: &mut NameCache, n: usize, seed: u64) -> (Vec<Vec<f64>>, u64) {
+    let order = t.canonical_order();
+    let len = order.len() as u64;
+    let mut pairs: Vec<(Rec, Rec)> = Vec::new();
+    if len >= 2 {
+        let all = len * (len - 1) / 2;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        if all <= n as u64 {
+            for a in 0..order.len() {
+                for b in a + 1..order.len() {
+                    pairs.push((order[a], order[b]));
+                }
+            }
+        } else {
+            while pairs.len() < n {
+                let a = rng.gen_range(0..len) as usize;
+                let b = rng.gen_range(0..len) as usize;
+                if a != b {
+                    pairs.push((order[a], order[b]));
+                }
+            }
+        }
+    }
+    let pats = patterns(t, cache, &pairs);
+    let mut counts: Vec<Vec<f64>> = CmpField::ALL.iter().map(|f| vec![0.0; f.n_levels()]).collect();
+    for &p in &pats {
+        for (f, c) in counts.iter_mut().enumerate() {
+            c[level(p, f) as usize] += 1.0;
+        }
+    }
+    (counts.iter().map(|c| normalise(c, 0.5)).collect(), pairs.len() as u64)
+}
+
+/// Term frequencies of surname and given-name keys.
+fn term_frequencies(t: &Table) -> ([Vec<(u64, u32)>; 2], u64) {
+    let mut out: [Vec<(u64, u32)>; 2] = Default::default();
+    for (k, o) in out.iter_mut().enumerate() {
+        let mut m: FxHashMap<u64, u32> = FxHashMap::default();
+        for i in 0..t.len() as Rec {
+            let h = t.name_key(k, i);
+            if h != 0 {
+                *m.entry(h).or_insert(0) += 1;
+            }
+        }
+        *o = m.into_iter().collect();
+        o.sort_unstable();
+    }
+    (out, t.len() as u64)
+}
+
+/// Result of EM on the candidate pairs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmFit {
+    pub m: Vec<Vec<f64>>,
+    /// Level probabilities among candidate non-matches (not used for scoring: blocking makes
+    /// candidate non-matches agree more than random pairs do).
+    pub u_candidates: Vec<Vec<f64>>,
+    /// Share of candidate pairs that are matches.
+    pub lambda: f64,
+    pub iterations: u32,
+    pub converged: bool,
+}
+
+/// EM on counted patterns (fastLink): a two-class mixture over the candidate pairs with
+/// conditionally independent fields, estimating m, the candidate non-match distribution and
+/// the match share. Runs on distinct patterns weighted by their counts, so its cost does not
+/// grow with the number of pairs.
+pub fn em(counts: &[(Pattern, u64)], max_iter: u32, tol: f64) -> EmFit {
+    let mut m: Vec<Vec<f64>> = CmpField::ALL.iter().map(|&f| initial_m(f)).collect();
+    // Start the non-match class at the margins of all candidate pairs.
+    let mut margins: Vec<Vec<f64>> = CmpField::ALL.iter().map(|f| vec![0.0; f.n_levels()]).collect();
+    for &(p, c) in counts {
+        for (f, mg) in margins.iter_mut().enumerate() {
+            mg[level(p, f) as usize] += c as f64;
+        }
+    }
+    let mut u: Vec<Vec<f64>> = margins.iter().map(|c| normalise(c, 1.0)).collect();
+    // Tilt the starting non-match class towards disagreement so the two classes start apart.
+    for uf in &mut u {
+        let last = uf.len() - 1;
+        uf[last] += 0.3;
+        let s: f64 = uf[1..].iter().sum();
+        for x in uf[1..].iter_mut() {
+            *x /= s;
+        }
+    }
+    let mut lambda: f64 = 0.5;
+    let total: f64 = counts.iter().map(|c| c.1 as f64).sum();
+    if total == 0.0 {
+        return EmFit { m, u_candidates: u, lambda: 0.0, iterations: 0, converged: true };
+    }
+    for it in 1..=max_iter {
+        let mut mc: Vec<Vec<f64>> = m.iter().map(|v| vec![0.0; v.len()]).collect();
+        let mut uc: Vec<Vec<f64>> = m.iter().map(|v| vec![0.0; v.len()]).collect();
+        let mut matches = 0.0;
+        for &(p, c) in counts {
+            let (mut lm, mut lu) = (0.0f64, 0.0f64);
+            for f in 0..NF {
+                let l = level(p, f) as usize;
+                if l > 0 {
+                    lm += m[f][l].ln();
+                    lu += u[f][l].ln();
+                }
+            }
+            let a = lambda.ln() + lm;
+            let b = (1.0 - lambda).ln() + lu;
+            let g = 1.0 / (1.0 + (b - a).exp());
+            let w = g * c as f64;
+            let wn = (1.0 - g) * c as f64;
+            matches += w;
+            for f in 0..NF {
+                let l = level(p, f) as usize;
+                mc[f][l] += w;
+                uc[f][l] += wn;
+            }
+        }
+        let new_lambda = (matches / total).clamp(1e-9, 1.0 - 1e-9);
+        let new_m: Vec<Vec<f64>> = mc.iter().map(|c| normalise(c, 1e-3)).collect();
+        let new_u: Vec<Vec<f64>> = uc.iter().map(|c| normalise(c, 1e-3)).collect();
+        let mut delta = (new_lambda - lambda).abs();
+        for (a, b) in new_m.iter().zip(&m).chain(new_u.iter().zip(&u)) {
+            for (x, y) in a.iter().zip(b) {
+                delta = delta.max((x - y).abs());
+            }
+        }
+        m = new_m;
+        u = new_u;
+        lambda = new_lambda;
+        if delta < tol {
+            return EmFit { m, u_candidates: u, lambda, iterations: it, converged: true };
+        }
+    }
+    EmFit { m, u_candidates: u, lambda, iterations: max_iter, converged: false }
+}
+
+/// Train on the candidate pairs' patterns.
+pub fn train(t: &Table, cache: &mut NameCache, pats: &[Pattern], cfg: &TrainConfig) -> Params {
+    let (u, n_random) = estimate_u(t, cache, cfg.u_pairs, cfg.seed);
+    let counts = count_patterns(pats);
+    let fit = em(&counts, cfg.em_max_iter, cfg.em_tolerance);
+    let (tf, tf_total) = term_frequencies(t);
+    // The prior for scoring is the chance that two random records match: u comes from random
+    // pairs, so the Bayes factors are relative to random pairs and already count the agreement
+    // that made a pair a candidate. Matches outside the candidates are taken as negligible here
+    // (the blocking recall estimate says how far that holds).
+    let n = t.len() as f64;
+    let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+    let expected_matches = fit.lambda * pats.len() as f64;
+    let prior = (expected_matches / all_pairs).clamp(1e-12, 0.5);
+    Params {
+        version: PARAMS_VERSION,
+        seed: cfg.seed,
+        input_hash: input_hash(t),
+        n_records: t.len(),
+        n_candidate_pairs: pats.len() as u64,
+        n_random_pairs: n_random,
+        lambda: prior,
+        candidate_match_share: fit.lambda,
+        m: fit.m,
+        u,
+        em_iterations: fit.iterations,
+        em_converged: fit.converged,
+        tf,
+        tf_total,
+    }
+}
+
+/// A model ready to score: weights per field and level, prior log-odds and tf lookups.
+#[derive(Debug, Clone)]
+pub struct Scorer {
+    /// log2(m/u) per field and level; 0 for missing.
+    pub w: Vec<Vec<f64>>,
+    pub prior: f64,
+    tf: [FxHashMap<u64, f64>; 2],
+    tf_floor: f64,
+    pub params: Params,
+}
+
+/// Levels at which a name counts as agreeing for term-frequency adjustment.
+const TF_LEVELS: [u8; 2] = [1, 2];
+
+impl Scorer {
+    pub fn new(params: Params) -> Scorer {
+        let w = params
+            .m
+            .iter()
+            .zip(&params.u)
+            .map(|(m, u)| {
+                m.iter().zip(u).enumerate().map(|(l, (m, u))| if l == 0 { 0.0 } else { (m / u).log2() }).collect()
+            })
+            .collect();
+        let n = params.tf_total.max(1) as f64;
+        let tf = [0, 1].map(|k| params.tf[k].iter().map(|&(h, c)| (h, f64::from(c) / n)).collect());
+        let lambda = params.lambda.clamp(1e-12, 1.0 - 1e-12);
+        Scorer { w, prior: (lambda / (1.0 - lambda)).log2(), tf, tf_floor: 1.0 / n, params }
+    }
+
+    /// Term-frequency adjustment (bits) for agreeing on the name with key `h` in part `k`:
+    /// Splink's log2(u_exact / tf(value)), where u_exact is the average chance that two
+    /// random records agree exactly. Capped so one rare name cannot outweigh the rest.
+    #[inline]
+    pub fn tf_adjust(&self, k: usize, h: u64) -> f64 {
+        let u_exact = self.params.u[k][1];
+        let tf = self.tf[k].get(&h).copied().unwrap_or(self.tf_floor).max(self.tf_floor);
+        (u_exact / tf).log2().clamp(-6.0, 6.0)
+    }
+
+    /// Match weight (log2 odds, prior included) of a pair with pattern `p`.
+    #[inline]
+    pub fn weight(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> f64 {
+        let mut s = self.prior;
+        for f in 0..NF {
+            s += self.w[f][level(p, f) as usize];
+        }
+        for k in 0..2 {
+            if TF_LEVELS.contains(&level(p, k)) {
+                // The more common of the two spellings' keys: the conservative choice when two
+                // spellings agree only after transliteration.
+                s += self.tf_adjust(k, t.name_key(k, a)).min(self.tf_adjust(k, t.name_key(k, b)));
+            }
+        }
+        s
+    }
+}
+
+/// Probability from a log2-odds weight.
+#[inline]
+pub fn probability(w: f64) -> f64 {
+    1.0 / (1.0 + (-w).exp2())
+}
+
+/// Reproducibility id of a parameter set (hash of its JSON).
+pub fn params_id(p: &Params) -> String {
+    let s = serde_json::to_string(p).unwrap_or_default();
+    format!("{:016x}", fnv64(s.as_bytes()))
+}

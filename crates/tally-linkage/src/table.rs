@@ -1,0 +1,268 @@
+//! Records encoded for linkage: one column per field, dictionary-encoded, so that a name is
+//! prepared (and later compared) once per distinct value, not once per record or pair.
+//!
+//! The table is append-only, which is what incremental linking needs. Dictionary ids depend on
+//! insertion order, but nothing downstream does: comparisons go by value and ties are broken
+//! by record key, so the result is independent of input order.
+
+use crate::levels::DateCode;
+use crate::names::{self, NamePart, PreparedName};
+use rustc_hash::FxHashMap;
+use tally_domain::{Record, RecordKey, Sex};
+
+/// Marks a missing value in an id column.
+pub const NONE: u32 = u32::MAX;
+
+/// Stable 64-bit FNV-1a: blocking keys and input hashes must not change between runs or
+/// platforms (std's `DefaultHasher` makes no such promise).
+pub fn fnv64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// A dictionary of distinct name values of one part (surname, given or patronymic).
+#[derive(Debug, Default)]
+pub struct NameDict {
+    map: FxHashMap<String, u32>,
+    pub raw: Vec<String>,
+    pub prepared: Vec<PreparedName>,
+    /// FNV hash of each value's cross-script key (never 0).
+    pub key_hash: Vec<u64>,
+}
+
+impl NameDict {
+    fn intern(&mut self, part: NamePart, s: &str) -> u32 {
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        let id = self.raw.len() as u32;
+        let p = names::prepare(part, s);
+        let kh = fnv64(p.key.as_bytes()).max(1);
+        self.map.insert(s.to_string(), id);
+        self.raw.push(s.to_string());
+        self.prepared.push(p);
+        self.key_hash.push(kh);
+        id
+    }
+}
+
+/// A dictionary of short categorical strings (settlement, region, unit, rank), each with a
+/// comparison key: the cross-script name key for places, a folded code for units and ranks.
+#[derive(Debug, Default)]
+pub struct StrDict {
+    map: FxHashMap<String, u32>,
+    pub raw: Vec<String>,
+    pub key_hash: Vec<u64>,
+}
+
+impl StrDict {
+    fn intern(&mut self, s: &str, key: impl Fn(&str) -> String) -> u32 {
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        let id = self.raw.len() as u32;
+        self.map.insert(s.to_string(), id);
+        self.raw.push(s.to_string());
+        self.key_hash.push(fnv64(key(s).as_bytes()).max(1));
+        id
+    }
+}
+
+/// Key for a place: the names crate's cross-script key of its first word, without the
+/// administrative words ("область", "oblast", "с.", "village") that sources add or omit.
+fn place_key(s: &str) -> String {
+    const NOISE: &[&str] = &[
+        "область",
+        "обл",
+        "обл.",
+        "oblast",
+        "region",
+        "raion",
+        "район",
+        "р-н",
+        "с.",
+        "смт",
+        "м.",
+        "г.",
+        "село",
+        "селище",
+        "місто",
+        "город",
+        "village",
+        "city",
+        "town",
+        "v.",
+        "s.",
+        "m.",
+        "selo",
+        "misto",
+    ];
+    let word = s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .find(|w| !NOISE.contains(&w.to_lowercase().as_str()))
+        .unwrap_or(s);
+    names::prepare(NamePart::Surname, word).key
+}
+
+/// Key for units and ranks: lower-case alphanumerics only, so "в/ч А-1234" and "В/Ч А1234" agree.
+fn code_key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// The columns.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub keys: Vec<RecordKey>,
+    /// Store row ids (0 when not stored), carried through for the caller.
+    pub ids: Vec<i64>,
+    pub names: [NameDict; 3],
+    /// Name ids per part: `name_ids[part][record]`, `NONE` when missing.
+    pub name_ids: [Vec<u32>; 3],
+    pub birth: Vec<DateCode>,
+    pub death: Vec<DateCode>,
+    pub places: StrDict,
+    pub settlement: Vec<u32>,
+    pub region: Vec<u32>,
+    pub codes: StrDict,
+    pub unit: Vec<u32>,
+    pub rank: Vec<u32>,
+    /// 0 unknown, 1 male, 2 female.
+    pub sex: Vec<u8>,
+    index: FxHashMap<RecordKey, u32>,
+}
+
+/// Index of a record in a [`Table`].
+pub type Rec = u32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("record {0}:{1} appears twice")]
+    Duplicate(String, String),
+}
+
+impl Table {
+    pub fn new() -> Table {
+        Table::default()
+    }
+
+    pub fn from_records<'a>(records: impl IntoIterator<Item = &'a Record>) -> Result<Table, TableError> {
+        let mut t = Table::new();
+        for r in records {
+            t.push(r)?;
+        }
+        Ok(t)
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn find(&self, key: &RecordKey) -> Option<Rec> {
+        self.index.get(key).copied()
+    }
+
+    /// Append one record; returns its index.
+    pub fn push(&mut self, r: &Record) -> Result<Rec, TableError> {
+        if self.index.contains_key(&r.key) {
+            return Err(TableError::Duplicate(r.key.source.clone(), r.key.source_record_id.clone()));
+        }
+        let i = self.keys.len() as Rec;
+        let f = &r.fields;
+        let parts =
+            [(NamePart::Surname, &f.surname), (NamePart::Given, &f.given_name), (NamePart::Patronymic, &f.patronymic)];
+        for (k, (part, v)) in parts.into_iter().enumerate() {
+            let id = match v.as_deref().map(str::trim) {
+                Some(s) if !s.is_empty() => self.names[k].intern(part, s),
+                _ => NONE,
+            };
+            self.name_ids[k].push(id);
+        }
+        self.birth.push(f.birth_date.as_ref().map(DateCode::from_partial).unwrap_or_default());
+        self.death.push(f.death_date.as_ref().map(DateCode::from_partial).unwrap_or_default());
+        let strcol = |v: &Option<String>, dict: &mut StrDict, key: fn(&str) -> String| match v.as_deref().map(str::trim)
+        {
+            Some(s) if !s.is_empty() => dict.intern(s, key),
+            _ => NONE,
+        };
+        let s = strcol(&f.settlement, &mut self.places, place_key);
+        let rg = strcol(&f.region, &mut self.places, place_key);
+        let u = strcol(&f.unit, &mut self.codes, code_key);
+        let rk = strcol(&f.rank, &mut self.codes, code_key);
+        self.settlement.push(s);
+        self.region.push(rg);
+        self.unit.push(u);
+        self.rank.push(rk);
+        self.sex.push(match f.sex {
+            None => 0,
+            Some(Sex::Male) => 1,
+            Some(Sex::Female) => 2,
+        });
+        self.keys.push(r.key.clone());
+        self.ids.push(r.id);
+        self.index.insert(r.key.clone(), i);
+        Ok(i)
+    }
+
+    /// Name key hash of record `i`'s part `k`, 0 when missing.
+    #[inline]
+    pub fn name_key(&self, k: usize, i: Rec) -> u64 {
+        let id = self.name_ids[k][i as usize];
+        if id == NONE {
+            0
+        } else {
+            self.names[k].key_hash[id as usize]
+        }
+    }
+
+    #[inline]
+    pub fn place_key(&self, id: u32) -> u64 {
+        if id == NONE {
+            0
+        } else {
+            self.places.key_hash[id as usize]
+        }
+    }
+
+    #[inline]
+    pub fn code_key(&self, id: u32) -> u64 {
+        if id == NONE {
+            0
+        } else {
+            self.codes.key_hash[id as usize]
+        }
+    }
+
+    /// Record indices in canonical (record key) order.
+    pub fn canonical_order(&self) -> Vec<Rec> {
+        let mut v: Vec<Rec> = (0..self.len() as Rec).collect();
+        v.sort_unstable_by(|&a, &b| self.keys[a as usize].cmp(&self.keys[b as usize]));
+        v
+    }
+
+    /// A short human-readable rendering of the value of a field, for explanations.
+    pub fn name_value(&self, k: usize, i: Rec) -> &str {
+        let id = self.name_ids[k][i as usize];
+        if id == NONE {
+            ""
+        } else {
+            &self.names[k].raw[id as usize]
+        }
+    }
+
+    pub fn str_value(&self, dict: &StrDict, id: u32) -> String {
+        if id == NONE {
+            String::new()
+        } else {
+            dict.raw[id as usize].clone()
+        }
+    }
+}
