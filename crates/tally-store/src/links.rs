@@ -1,1 +1,155 @@
-//! Store trait for this area; see ARCHITECTURE.md.
+//! The linkage area: trained models, runs, kept scored pairs, human review decisions, the
+//! merge/split log, and writing the record -> person assignment a run produced.
+//!
+//! [`LinkStore`] is what the app layer calls; `sqlite/links.rs` implements it. Decisions name
+//! records by (source, source_record_id) so they outlive re-imports and re-links; derived rows
+//! (pairs) use store ids and are rebuilt by a full re-link.
+
+use crate::Result;
+use tally_domain::{PersonId, RecordKey};
+
+/// A trained model as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ModelRow {
+    pub id: i64,
+    pub params_id: String,
+    pub seed: u64,
+    pub input_hash: String,
+    /// The parameters as JSON (the linkage crate's `Params`).
+    pub params: String,
+    pub created_at: String,
+}
+
+/// A kept scored pair.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PairRow {
+    pub record_a: i64,
+    pub record_b: i64,
+    pub weight: f64,
+    pub probability: f64,
+}
+
+/// What a reviewer decided about a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Same person (must-link).
+    Must,
+    /// Different persons (cannot-link).
+    Cannot,
+    /// Seen, not decided.
+    Skip,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Must => "must",
+            Decision::Cannot => "cannot",
+            Decision::Skip => "skip",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Decision> {
+        Some(match s {
+            "must" => Decision::Must,
+            "cannot" => Decision::Cannot,
+            "skip" => Decision::Skip,
+            _ => return None,
+        })
+    }
+}
+
+/// A decision as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DecisionRow {
+    pub id: i64,
+    pub a: RecordKey,
+    pub b: RecordKey,
+    pub decision: Decision,
+    pub probability: Option<f64>,
+    pub note: Option<String>,
+    pub who: String,
+    pub at: String,
+}
+
+/// One entry of the merge/split/review log.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LogRow {
+    pub id: i64,
+    pub run_id: Option<i64>,
+    /// merge, split, accept, reject or skip.
+    pub action: String,
+    pub person_id: Option<PersonId>,
+    /// JSON.
+    pub detail: String,
+    pub who: String,
+    pub at: String,
+}
+
+/// A run as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RunRow {
+    pub id: i64,
+    pub model_id: i64,
+    pub mode: String,
+    pub records: u64,
+    pub new_records: u64,
+    pub pairs: u64,
+    pub persons: u64,
+    /// JSON.
+    pub report: String,
+    pub who: String,
+    pub created_at: String,
+}
+
+/// Everything one `tally link` writes, applied in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct RunWrite {
+    pub model_id: i64,
+    /// `full` or `incremental`.
+    pub mode: String,
+    pub records: u64,
+    pub new_records: u64,
+    pub persons: u64,
+    pub report: String,
+    pub who: String,
+    /// Full runs replace all kept pairs; incremental runs add to them.
+    pub replace_pairs: bool,
+    pub pairs: Vec<PairRow>,
+    /// (record id, person, probability, method) for every record whose row changes.
+    pub assignments: Vec<(i64, PersonId, f64, String)>,
+    /// Person ids minted by this run (to insert into `persons`).
+    pub new_persons: Vec<PersonId>,
+    /// (action, person, detail JSON) for merges and splits.
+    pub log: Vec<(String, Option<PersonId>, String)>,
+}
+
+/// The linkage area of the store.
+pub trait LinkStore {
+    /// Store trained parameters; returns the model id.
+    fn save_model(&mut self, params_id: &str, seed: u64, input_hash: &str, params_json: &str) -> Result<i64>;
+    /// The most recently stored model.
+    fn latest_model(&self) -> Result<Option<ModelRow>>;
+    /// Kept pairs with probability in `[min, max)`.
+    fn pairs(&self, min: f64, max: f64) -> Result<Vec<PairRow>>;
+    /// Record a review decision (and its log entry) in one transaction.
+    fn add_decision(
+        &mut self,
+        a: &RecordKey,
+        b: &RecordKey,
+        decision: Decision,
+        probability: Option<f64>,
+        note: Option<&str>,
+        who: &str,
+    ) -> Result<i64>;
+    /// All decisions in the order they were made (later ones override earlier ones).
+    fn decisions(&self) -> Result<Vec<DecisionRow>>;
+    /// The smallest person id never used (persons are never renumbered or reused).
+    fn next_person_id(&self) -> Result<i64>;
+    /// Apply a run: pairs, assignments, new persons, log, and the run row. One transaction.
+    fn write_run(&mut self, run: &RunWrite) -> Result<i64>;
+    fn runs(&self) -> Result<Vec<RunRow>>;
+    fn link_log(&self) -> Result<Vec<LogRow>>;
+    /// Store ids of records, by key (for resolving decisions and pairs).
+    fn record_ids(&self) -> Result<Vec<(i64, RecordKey)>>;
+}
