@@ -11,7 +11,7 @@
 //! [`RootBuilder`] used to verify a log from scratch, and the policy for edge cases.
 
 use crate::LedgerError;
-pub use tlog_tiles::{stored_hash_count, stored_hash_index, Hash, HashReader, EMPTY_HASH};
+pub use tlog_tiles::{stored_hash_count, stored_hash_index, Error as TlogError, Hash, HashReader, EMPTY_HASH};
 
 /// `SHA-256(0x00 || data)`: the hash of a log entry (RFC 6962 section 2.1).
 pub fn leaf_hash(data: &[u8]) -> Hash {

@@ -1,1 +1,0 @@
-//! Use case module; see ARCHITECTURE.md.
