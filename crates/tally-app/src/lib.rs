@@ -1,5 +1,6 @@
 //! Tally's use cases, shared by the CLI and (later) the server.
 
+pub mod demo;
 pub mod export;
 pub mod import;
 pub mod ledger;

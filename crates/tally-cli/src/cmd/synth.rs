@@ -159,10 +159,84 @@ pub fn synth(a: SynthArgs, _g: &Global) -> anyhow::Result<()> {
 }
 
 pub fn demo(a: DemoArgs, g: &Global) -> anyhow::Result<()> {
-    crate::cmd::synth::demo_impl(a, g)
-}
+    use tally_app::demo::{DemoOptions, DemoProgress};
+    let mut opts = DemoOptions::new(&g.db);
+    opts.persons = a.persons;
+    opts.seed = a.seed;
+    opts.sources = usize::from(a.sources);
+    if let Some(w) = a.world {
+        opts.world_dir = w;
+    }
+    let t0 = Instant::now();
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{prefix:>26} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let spinner_style = indicatif::ProgressStyle::with_template("{prefix:>26} {spinner} {msg} ({elapsed})")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    let bar_style = bar.style();
+    let mut current = String::new();
+    let summary = tally_app::demo::run(&opts, &mut |p: DemoProgress| {
+        if p.stage != current {
+            current = p.stage.to_string();
+            bar.reset();
+            bar.set_prefix(current.clone());
+        }
+        if p.total > 0 {
+            bar.set_style(bar_style.clone());
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        } else {
+            bar.set_style(spinner_style.clone());
+            bar.tick();
+        }
+        bar.set_message(p.note.to_string());
+    })
+    .with_context(|| format!("demo into {}", g.db.display()))?;
+    bar.finish_and_clear();
 
-fn demo_impl(a: DemoArgs, g: &Global) -> anyhow::Result<()> {
-    let _ = (a, g);
-    anyhow::bail!("demo is being built")
+    let s = &summary;
+    println!(
+        "demo: a synthetic world of {} persons ({} listed by some source), {} records in {} files -> {}",
+        s.persons,
+        s.persons_listed,
+        s.world_records,
+        s.imports.len(),
+        s.world_dir
+    );
+    println!("{:<22} {:<18} {:>8} {:>8} {:>8} {:>8}", "source", "kind", "rows", "records", "rejects", "warnings");
+    for i in &s.imports {
+        println!(
+            "{:<22} {:<18} {:>8} {:>8} {:>8} {:>8}{}",
+            i.source,
+            i.kind.as_str(),
+            i.rows,
+            i.records,
+            i.rejects,
+            i.warnings,
+            if i.imported { "" } else { "  (already imported)" }
+        );
+    }
+    let l = &s.link;
+    println!(
+        "linked {} records into {} persons ({} true; {} records share a person), {} pairs compared, {} pairs to review",
+        l.records, l.persons, l.true_persons, l.linked_records, l.compared_pairs, l.review_queue
+    );
+    println!("against the truth: pairwise F1 {:.3}, cluster (B-cubed) F1 {:.3}", l.pairwise_f1, l.cluster_f1);
+    println!(
+        "exchange ledger: {} signed entries, cosigned by {}, {} discrepancies, {} disputes",
+        s.ledger.entries,
+        if s.ledger.cosigned_by.is_empty() { "nobody".to_string() } else { s.ledger.cosigned_by.join(", ") },
+        s.ledger.discrepancies,
+        s.ledger.disputes
+    );
+    let stages: Vec<String> = s.stages.iter().map(|(n, t)| format!("{n} {t:.1}s")).collect();
+    println!("stages: {}; total {:.1}s; database {}", stages.join(", "), t0.elapsed().as_secs_f64(), s.db);
+    println!(
+        "hint: try `tally --db {} sources`, `tally --db {} review`, `tally --db {} ledger report`",
+        s.db, s.db, s.db
+    );
+    Ok(())
 }
