@@ -1,1 +1,262 @@
-//! Use case module; see ARCHITECTURE.md.
+//! Importing a list: read the file, parse it (`tally-import`), keep its bytes and rows in the
+//! store (`tally-store`) in one transaction, and summarise what happened.
+//!
+//! A file that is not a table fails before the store is touched. Rows that cannot be parsed
+//! become rejects, counted in the summary. Importing the same bytes again writes nothing.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use tally_domain::SourceKind;
+pub use tally_import::{Format, Mapping, NameOrder, Options};
+use tally_import::{Item, Reader, Severity};
+use tally_store::records::{AddOutcome, BeginImport, ImportCounts, ImportInfo, NewImport, RejectRow};
+pub use tally_store::records::{RecordStore, SourceSummary};
+use tally_store::{SqliteStore, StoreError};
+
+/// Why an import failed. In every case the store is unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: {source}")]
+    Table {
+        file: String,
+        #[source]
+        source: tally_import::ImportError,
+    },
+    #[error("{file}: {source}")]
+    Store {
+        file: String,
+        #[source]
+        source: StoreError,
+    },
+}
+
+impl ImportError {
+    /// A one-line suggestion for the user, where there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        use tally_import::ImportError as E;
+        match self {
+            ImportError::Table { source, .. } => match source {
+                E::Empty => Some("the file has no bytes (or only blanks): check it was downloaded completely"),
+                E::Binary { .. } => Some("tally reads CSV/TSV, JSON Lines and XLSX; export other formats to one of these"),
+                E::UnknownText { .. } | E::Undecodable { .. } => {
+                    Some("name the encoding with --encoding (utf-8 or windows-1251)")
+                }
+                E::NoNameColumn { .. } => Some("map a column with --map full_name=COLUMN (or surname=..., given_name=...)"),
+                E::NoSheet { .. } => Some("pick a sheet with --sheet NAME"),
+                E::Spreadsheet(_) => Some("the file looks like a spreadsheet but is damaged; re-export it"),
+                E::Mapping(_) => Some("mappings are field=Column; fields: surname, given_name, patronymic, full_name, birth_date, death_date, region, settlement, unit, rank, status, record_id, sex, category, citizenship, age"),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// What to import and how.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    /// The source name the records are filed under.
+    pub source: String,
+    pub kind: SourceKind,
+    pub publisher: Option<String>,
+    /// RFC 3339, when the caller knows when the file was obtained.
+    pub retrieved_at: Option<String>,
+    /// How to read the file (format, encoding, delimiter, sheet, mapping, name order).
+    pub options: Options,
+}
+
+impl ImportRequest {
+    pub fn new(source: impl Into<String>, kind: SourceKind) -> ImportRequest {
+        ImportRequest { source: source.into(), kind, publisher: None, retrieved_at: None, options: Options::default() }
+    }
+}
+
+/// Progress through one file: `done` of `total` (units are arbitrary; use the ratio).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportSummary {
+    pub file: String,
+    pub info: ImportInfo,
+    /// Rows that an earlier edition of the source already holds with the same cells.
+    pub unchanged: u64,
+    /// The first few rejects and warnings, for the summary; all are in the store.
+    pub first_issues: Vec<RejectRow>,
+    /// Headers no field was read from (kept in each record's raw cells).
+    pub unmapped: Vec<String>,
+}
+
+/// The outcome of an import that did not fail.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Imported(ImportSummary),
+    /// These exact bytes were imported before (possibly under another name): nothing changed.
+    AlreadyImported {
+        file: String,
+        previous: ImportInfo,
+    },
+}
+
+/// How many issues a summary carries inline.
+const FIRST_ISSUES: usize = 5;
+
+/// Open (creating and migrating if needed) the store at `path`.
+pub fn open_store(path: &Path) -> Result<SqliteStore, StoreError> {
+    SqliteStore::open(path)
+}
+
+/// Rejects and warnings, optionally of one source, in source and line order.
+pub fn list_rejects(store: &dyn RecordStore, source: Option<&str>) -> Result<Vec<RejectRow>, StoreError> {
+    store.rejects(source)
+}
+
+/// Every source with its imports (editions) and record count.
+pub fn list_sources(store: &dyn RecordStore) -> Result<Vec<SourceSummary>, StoreError> {
+    store.sources()
+}
+
+/// Hex SHA-256 of bytes: the content address the store keeps them under.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Import the file at `path`.
+pub fn import_file(
+    store: &mut dyn RecordStore,
+    path: &Path,
+    req: &ImportRequest,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportOutcome, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read { path: path.display().to_string(), source })?;
+    let file_name =
+        path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    import_bytes(store, &file_name, &bytes, req, progress)
+}
+
+/// Import bytes already in memory, filed under `file_name`.
+pub fn import_bytes(
+    store: &mut dyn RecordStore,
+    file_name: &str,
+    bytes: &[u8],
+    req: &ImportRequest,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportOutcome, ImportError> {
+    let table_err = |source| ImportError::Table { file: file_name.to_string(), source };
+    let store_err = |source| ImportError::Store { file: file_name.to_string(), source };
+    let sha256 = sha256_hex(bytes);
+    // Cheap check outside the transaction so a re-import does not parse the file; the
+    // authoritative check is repeated inside it (another process may import meanwhile).
+    if let Some(previous) = store.find_import(&sha256).map_err(store_err)? {
+        return Ok(ImportOutcome::AlreadyImported { file: file_name.to_string(), previous });
+    }
+    // Parse the header before touching the store: a file that is not a table fails here.
+    let mut reader = Reader::new(bytes, &req.options).map_err(table_err)?;
+    let layout = reader.layout().clone();
+    let columns: Vec<(String, String)> = layout.recognised().into_iter().map(|(h, f)| (h, f.to_string())).collect();
+    let unmapped: Vec<String> =
+        layout.headers.iter().zip(&layout.roles).filter(|(_, r)| r.is_none()).map(|(h, _)| h.clone()).collect();
+    let delimiter = layout.delimiter.map(|d| match d {
+        b'\t' => "\\t".to_string(),
+        d => (d as char).to_string(),
+    });
+    let meta = NewImport {
+        source: &req.source,
+        kind: req.kind,
+        publisher: req.publisher.as_deref(),
+        retrieved_at: req.retrieved_at.as_deref(),
+        file_name,
+        sha256: &sha256,
+        bytes,
+        format: layout.format.as_str(),
+        encoding: layout.encoding.as_deref(),
+        delimiter: delimiter.as_deref(),
+        sheet: layout.sheet.as_deref(),
+        columns: &columns,
+    };
+    let mut writer = match store.begin_import(&meta).map_err(store_err)? {
+        BeginImport::AlreadyImported(previous) => {
+            return Ok(ImportOutcome::AlreadyImported { file: file_name.to_string(), previous })
+        }
+        BeginImport::Started(w) => w,
+    };
+    let mut counts = ImportCounts::default();
+    let mut unchanged = 0u64;
+    let mut first_issues = Vec::new();
+    let mut n = 0u64;
+    let keep = |rej: RejectRow, first: &mut Vec<RejectRow>| {
+        if first.len() < FIRST_ISSUES {
+            first.push(rej);
+        }
+    };
+    while let Some(item) = reader.next() {
+        n += 1;
+        if n % 4096 == 0 {
+            let (done, total) = reader.progress();
+            progress(Progress { done, total });
+        }
+        match item {
+            Item::Record(mut rec) => {
+                counts.rows += 1;
+                rec.key.source.clone_from(&req.source);
+                match writer.add_record(&rec).map_err(store_err)? {
+                    AddOutcome::Added { .. } => counts.records += 1,
+                    AddOutcome::Unchanged { .. } => unchanged += 1,
+                    AddOutcome::Conflict { file_name: earlier, .. } => {
+                        let rej = RejectRow {
+                            source: req.source.clone(),
+                            file_name: file_name.to_string(),
+                            line: rec.line,
+                            field: Some("record_id".into()),
+                            severity: Severity::Reject.as_str().into(),
+                            reason: format!(
+                                "record id {:?} was imported from {earlier} with different cells; editions are not merged",
+                                rec.key.source_record_id
+                            ),
+                            raw: rec.raw,
+                        };
+                        writer.add_reject(&rej).map_err(store_err)?;
+                        counts.rejects += 1;
+                        keep(rej, &mut first_issues);
+                    }
+                }
+            }
+            Item::Issue(issue) => {
+                match issue.severity {
+                    Severity::Reject => {
+                        counts.rows += 1;
+                        counts.rejects += 1;
+                    }
+                    Severity::Warning => counts.warnings += 1,
+                }
+                let rej = RejectRow {
+                    source: req.source.clone(),
+                    file_name: file_name.to_string(),
+                    line: issue.line,
+                    field: issue.field,
+                    severity: issue.severity.as_str().into(),
+                    reason: issue.reason,
+                    raw: issue.raw,
+                };
+                writer.add_reject(&rej).map_err(store_err)?;
+                keep(rej, &mut first_issues);
+            }
+        }
+    }
+    let (_, total) = reader.progress();
+    progress(Progress { done: total, total });
+    let info = writer.finish(counts).map_err(store_err)?;
+    Ok(ImportOutcome::Imported(ImportSummary { file: file_name.to_string(), info, unchanged, first_issues, unmapped }))
+}

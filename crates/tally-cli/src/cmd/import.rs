@@ -1,23 +1,350 @@
+//! `tally import`, `tally export`, `tally rejects`, `tally sources`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use tally_app::export::{ExportFormat, ExportWhat};
+use tally_app::import::{ImportOutcome, ImportRequest, ImportSummary, Progress};
+use tally_domain::SourceKind;
+
 use super::Global;
 
+/// Import a list as one source.
+///
+/// Reads CSV/TSV (any delimiter, quoted fields), JSON Lines and XLSX, in UTF-8 (with or
+/// without BOM) or Windows-1251. Headers in English, Ukrainian or Russian are recognised;
+/// map others with --map. All writes happen in one transaction: an import that fails or is
+/// killed leaves the database as it was. Importing the same bytes again changes nothing.
 #[derive(clap::Args, Debug)]
-pub struct ImportArgs {}
-#[derive(clap::Args, Debug)]
-pub struct ExportArgs {}
-#[derive(clap::Args, Debug)]
-pub struct RejectsArgs {}
-#[derive(clap::Args, Debug)]
-pub struct SourcesArgs {}
+#[command(after_help = "Examples:\n  tally import list.csv --source uk_mod_2024 --kind official_list\n  \
+    tally import names.xlsx --source media --sheet Лист1 --map full_name=\"Прізвище та ім'я\"\n  \
+    tally import old.csv --source ru_list --encoding windows-1251 --delimiter ';'")]
+pub struct ImportArgs {
+    /// The file to import
+    pub file: PathBuf,
+    /// Name of the source the records are filed under (e.g. uk_mod_2024)
+    #[arg(long)]
+    pub source: String,
+    /// Kind of source: official_list, obituary, media, family_report, exchange_manifest, court_record, other
+    #[arg(long, default_value = "other")]
+    pub kind: SourceKind,
+    /// Who published the list
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// When the file was obtained (RFC 3339, e.g. 2025-02-01T12:00:00Z)
+    #[arg(long)]
+    pub retrieved_at: Option<String>,
+    /// Text encoding (utf-8, windows-1251, ...); detected when absent
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Field delimiter of a text table (',', ';', 'tab', '|'); sniffed when absent
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// File format (csv, jsonl, xlsx); detected when absent
+    #[arg(long)]
+    pub format: Option<tally_app::import::Format>,
+    /// Spreadsheet sheet to read; the first with data when absent
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Map a column to a field, e.g. --map given_name="First name" (repeatable)
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+    /// A file of field=Column lines (# comments allowed)
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Word order of a full-name column: auto, surname-first, given-first
+    #[arg(long, default_value = "auto")]
+    pub name_order: tally_app::import::NameOrder,
+    /// Print the summary as JSON
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn import(_a: ImportArgs, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("import is being built")
+/// Export records, persons or links.
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// What to export: records, persons or links
+    pub what: ExportWhat,
+    /// Output format: csv or jsonl
+    #[arg(long, default_value = "csv")]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
-pub fn export(_a: ExportArgs, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("export is being built")
+
+/// List rejected rows (and warnings) with file, line, field and reason.
+#[derive(clap::Args, Debug)]
+pub struct RejectsArgs {
+    /// Only this source
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Leave out warnings (rows imported with a field left unknown)
+    #[arg(long)]
+    pub rejects_only: bool,
+    /// Print JSON Lines, one object per row, with the raw cells
+    #[arg(long)]
+    pub json: bool,
 }
-pub fn rejects(_a: RejectsArgs, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("rejects is being built")
+
+/// List imported sources with their kind, files, hashes and counts.
+#[derive(clap::Args, Debug)]
+pub struct SourcesArgs {
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
 }
-pub fn sources(_a: SourcesArgs, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("sources is being built")
+
+fn parse_delimiter(s: &str) -> anyhow::Result<u8> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "comma" => Ok(b','),
+        "semicolon" => Ok(b';'),
+        "pipe" => Ok(b'|'),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        s => bail!("delimiter {s:?} must be one ASCII character (or tab)"),
+    }
+}
+
+/// Open an existing database for reading commands; a missing file is a user error, not a
+/// reason to create an empty database.
+fn open_existing(db: &Path) -> anyhow::Result<impl tally_app::import::RecordStore> {
+    if !db.exists() {
+        bail!(
+            "no database at {}\nhint: import a list first: tally import FILE --source NAME --db {}",
+            db.display(),
+            db.display()
+        );
+    }
+    tally_app::import::open_store(db).with_context(|| format!("opening {}", db.display()))
+}
+
+pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
+    let mut options = tally_app::import::Options {
+        format: a.format,
+        encoding: a.encoding.clone(),
+        delimiter: a.delimiter.as_deref().map(parse_delimiter).transpose()?,
+        sheet: a.sheet.clone(),
+        name_order: a.name_order,
+        ..Default::default()
+    };
+    if let Some(path) = &a.mapping {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading mapping file {}", path.display()))?;
+        options.mapping = tally_app::import::Mapping::parse_file(&text)
+            .with_context(|| format!("mapping file {}", path.display()))?;
+    }
+    for m in &a.map {
+        options.mapping.pairs.push(tally_app::import::Mapping::parse_pair(m).context("--map")?);
+    }
+    let req = ImportRequest {
+        source: a.source.clone(),
+        kind: a.kind,
+        publisher: a.publisher.clone(),
+        retrieved_at: a.retrieved_at.clone(),
+        options,
+    };
+    if !a.file.exists() {
+        bail!("{}: no such file", a.file.display());
+    }
+    let mut store = tally_app::import::open_store(&g.db).with_context(|| format!("opening {}", g.db.display()))?;
+    let size = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
+    // A bar only for files big enough to take a while; indicatif hides it when stderr is not a terminal.
+    let bar = (size > 4 << 20).then(|| {
+        let b = indicatif::ProgressBar::new(1000);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("importing {msg} [{bar:40}] {percent}% ({elapsed} / ~{duration})")
+                .expect("static template")
+                .progress_chars("=> "),
+        );
+        b.set_message(a.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
+        b
+    });
+    let mut on_progress = |p: Progress| {
+        if let Some(b) = &bar {
+            b.set_position(if p.total == 0 { 0 } else { p.done * 1000 / p.total });
+        }
+    };
+    let result = tally_app::import::import_file(&mut store, &a.file, &req, &mut on_progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let outcome = match result {
+        Ok(o) => o,
+        Err(e) => {
+            let hint = e.hint();
+            let mut msg = e.to_string();
+            if let Some(h) = hint {
+                msg.push_str("\nhint: ");
+                msg.push_str(h);
+            }
+            msg.push_str("\nnothing was imported; the database is unchanged");
+            bail!(msg);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &outcome)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    match &outcome {
+        ImportOutcome::AlreadyImported { file, previous } => writeln!(
+            out,
+            "already imported: {file} has the same bytes (sha256 {}) as {}, imported into source {} at {}\nnothing changed",
+            short(&previous.sha256),
+            previous.file_name,
+            previous.source,
+            previous.imported_at
+        )?,
+        ImportOutcome::Imported(s) => print_summary(&mut out, s)?,
+    }
+    Ok(())
+}
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(16)]
+}
+
+fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
+    let i = &s.info;
+    writeln!(out, "imported {} into source {} ({})", s.file, i.source, i.kind)?;
+    let mut how = format!("  read as {}", i.format);
+    if let Some(d) = &i.delimiter {
+        how.push_str(&format!(", delimiter {d:?}"));
+    }
+    if let Some(e) = &i.encoding {
+        how.push_str(&format!(", {e}"));
+    }
+    if let Some(sh) = &i.sheet {
+        how.push_str(&format!(", sheet {sh:?}"));
+    }
+    writeln!(out, "{how}")?;
+    let cols: Vec<String> = i.columns.iter().map(|(h, f)| format!("{h} -> {f}")).collect();
+    writeln!(out, "  columns: {}", cols.join(", "))?;
+    if !s.unmapped.is_empty() {
+        writeln!(out, "  kept raw only: {}", s.unmapped.join(", "))?;
+    }
+    let c = &i.counts;
+    let mut counts =
+        format!("  rows: {}, records: {}, rejected: {}, warnings: {}", c.rows, c.records, c.rejects, c.warnings);
+    if s.unchanged > 0 {
+        counts.push_str(&format!(", already present: {}", s.unchanged));
+    }
+    writeln!(out, "{counts}")?;
+    writeln!(out, "  sha256: {}", i.sha256)?;
+    for r in &s.first_issues {
+        writeln!(
+            out,
+            "  {} line {}{}: {}",
+            r.severity,
+            r.line,
+            r.field.as_deref().map(|f| format!(", {f}")).unwrap_or_default(),
+            r.reason
+        )?;
+    }
+    if c.rejects + c.warnings > s.first_issues.len() as u64 {
+        writeln!(out, "  ... and {} more", c.rejects + c.warnings - s.first_issues.len() as u64)?;
+    }
+    if c.rejects + c.warnings > 0 {
+        writeln!(out, "hint: list them all with: tally rejects --source {}", i.source)?;
+    }
+    Ok(())
+}
+
+pub fn export(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
+    let store = open_existing(&g.db)?;
+    let n = match &a.out {
+        Some(path) => {
+            let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            let n = tally_app::export::export(&store, a.what, a.format, &mut w)?;
+            w.flush()?;
+            eprintln!("wrote {n} rows to {}", path.display());
+            n
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            let n = tally_app::export::export(&store, a.what, a.format, &mut w)?;
+            w.flush()?;
+            n
+        }
+    };
+    let _ = n;
+    Ok(())
+}
+
+pub fn rejects(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {
+    let store = open_existing(&g.db)?;
+    if let Some(src) = &a.source {
+        if !tally_app::import::list_sources(&store)?.iter().any(|s| &s.name == src) {
+            bail!("no source named {src:?}\nhint: list sources with: tally sources");
+        }
+    }
+    let rows: Vec<_> = tally_app::import::list_rejects(&store, a.source.as_deref())?
+        .into_iter()
+        .filter(|r| !a.rejects_only || r.severity == "reject")
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        for r in &rows {
+            serde_json::to_writer(&mut out, r)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    for r in &rows {
+        writeln!(
+            out,
+            "{}: {}:{}: {}: {}{}",
+            r.source,
+            r.file_name,
+            r.line,
+            r.severity,
+            r.field.as_deref().map(|f| format!("{f}: ")).unwrap_or_default(),
+            r.reason
+        )?;
+    }
+    let rejects = rows.iter().filter(|r| r.severity == "reject").count();
+    let warnings = rows.len() - rejects;
+    if rows.is_empty() {
+        writeln!(out, "no rejects")?;
+    } else {
+        writeln!(out, "{rejects} rejected, {warnings} warnings")?;
+    }
+    Ok(())
+}
+
+pub fn sources(a: SourcesArgs, g: &Global) -> anyhow::Result<()> {
+    let store = open_existing(&g.db)?;
+    let sources = tally_app::import::list_sources(&store)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &sources)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if sources.is_empty() {
+        writeln!(out, "no sources yet\nhint: tally import FILE --source NAME")?;
+    }
+    for s in &sources {
+        let publisher = s.publisher.as_deref().map(|p| format!(", published by {p}")).unwrap_or_default();
+        writeln!(out, "{} ({}{}): {} records", s.name, s.kind, publisher, s.records)?;
+        for i in &s.imports {
+            writeln!(
+                out,
+                "  {} sha256 {} imported {} as {}{}: rows {}, records {}, rejected {}, warnings {}",
+                i.file_name,
+                short(&i.sha256),
+                i.imported_at,
+                i.format,
+                i.encoding.as_deref().map(|e| format!(" {e}")).unwrap_or_default(),
+                i.counts.rows,
+                i.counts.records,
+                i.counts.rejects,
+                i.counts.warnings
+            )?;
+        }
+    }
+    Ok(())
 }
