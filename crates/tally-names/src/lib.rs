@@ -6,6 +6,10 @@
 //!   their context rules (word-initial `є ї й ю я` in KMU 2010, `зг` -> `zgh`, soft signs, apostrophes).
 //! - [`normalize`], [`detect_script`], [`detect_lang`]: one spelling for one text (apostrophes, Latin
 //!   look-alikes inside Cyrillic, `ё`, case, spacing, OCR confusions), and the script and language.
+//! - [`name_key`]: a cross-script blocking key; [`compare_part`] / [`compare`]: a graded comparator that
+//!   says why ([`Level`]); [`prepare`] + [`compare_prepared`] for callers that compare millions of pairs.
+//! - [`equivalents`]: Ukrainian <-> Russian forms of given names and patronymics; [`to_nominative`]:
+//!   declined names from running text back to the nominative.
 //!
 //! Pure: no IO, no clock, no randomness. Reference tables are embedded (see `data/README.md`) and parsed
 //! once, at first use.
@@ -17,10 +21,19 @@
 //! assert_eq!(normalize("Олiйник  Дар’я"), "олійник дар'я");
 //! ```
 
+mod canon;
+mod compare;
 mod dict;
+mod inflect;
 mod normalize;
 mod translit;
 
+pub use compare::{
+    compare, compare_part, compare_prepared, name_key, prepare, split_name, Comparison, Level, NameForm, NameParts,
+    PartKind,
+};
+pub use dict::{equivalents, sex_of, Sex};
+pub use inflect::to_nominative;
 pub use normalize::{detect_lang, detect_script, normalize, Script};
 pub use translit::{official_samples, standards, transliterate, StandardInfo};
 

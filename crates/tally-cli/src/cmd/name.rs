@@ -20,6 +20,37 @@ enum NameCmd {
     Normalize(TextArgs),
     /// Detect the script and (where possible) the language, uk or ru, of a name
     Detect(TextArgs),
+    /// Compare two names: a score (higher: more likely the same person's name), a level and why
+    Compare(CompareArgs),
+    /// The cross-script blocking key of each name part
+    Key(TextArgs),
+    /// Bring a declined name phrase to the nominative («Олександром Шевченком» -> Олександр Шевченко)
+    Nominative(TextArgs),
+    /// Ukrainian <-> Russian forms of a given name or patronymic
+    Equivalents(EquivalentsArgs),
+}
+
+#[derive(Args, Debug)]
+struct CompareArgs {
+    /// First name (whole name, or one part with --part)
+    a: String,
+    /// Second name
+    b: String,
+    /// Compare as one part (surname, given, patronymic) instead of as whole names
+    #[arg(long)]
+    part: Option<tally_names::PartKind>,
+    /// Print one JSON object: {"score", "level", "why"}
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct EquivalentsArgs {
+    /// Treat the name as a patronymic (default: given name)
+    #[arg(long)]
+    patronymic: bool,
+    /// The name
+    name: String,
 }
 
 #[derive(Args, Debug)]
@@ -53,6 +84,39 @@ pub fn run(a: NameArgs, _g: &Global) -> anyhow::Result<()> {
         }
         NameCmd::Normalize(t) => {
             println!("{}", tally_names::normalize(&t.text.join(" ")));
+            Ok(())
+        }
+        NameCmd::Compare(c) => {
+            let r = match c.part {
+                Some(k) => tally_names::compare_part(k, &c.a, &c.b),
+                None => tally_names::compare(&c.a, &c.b),
+            };
+            if c.json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!("{:.3}\t{}\t{}", r.score, r.level, r.why);
+            }
+            Ok(())
+        }
+        NameCmd::Key(t) => {
+            for w in t.text.iter().flat_map(|s| s.split_whitespace()) {
+                println!("{w}\t{}", tally_names::name_key(w));
+            }
+            Ok(())
+        }
+        NameCmd::Nominative(t) => {
+            println!("{}", tally_names::to_nominative(&t.text.join(" ")));
+            Ok(())
+        }
+        NameCmd::Equivalents(e) => {
+            let kind = if e.patronymic { tally_names::PartKind::Patronymic } else { tally_names::PartKind::Given };
+            let eq = tally_names::equivalents(kind, &e.name);
+            if eq.is_empty() {
+                anyhow::bail!("no Ukrainian/Russian equivalent known for {:?}\nhint: the dictionary covers given names and patronymics; surnames are compared by rule", e.name);
+            }
+            for (lang, f) in eq {
+                println!("{lang}\t{f}");
+            }
             Ok(())
         }
         NameCmd::Detect(t) => {

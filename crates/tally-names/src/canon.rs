@@ -1,0 +1,309 @@
+//! One canonical, script-neutral form of a name, and the blocking key built from it.
+//!
+//! The *canonical Latin* form (internally "CL") is what every spelling of a name is mapped to before it is
+//! compared: Cyrillic through a fixed letter table, Latin by reading back the digraphs and diacritics of all
+//! 19 standards (`shch`/`sch`/`shh`/`šč`/`ŝ` are all щ, `ts`/`tc`/`cz`/`c` are ц, `zh`/`ž` is ж, `h`/`gh`/`ğ`
+//! are г, `kh` is х, `y`/`j`/`ĭ` are vowels or glides ...). It uses its own ASCII alphabet: vowels
+//! `a e i o u`, consonants as usual plus `j`=ж, `x`=х, `c`=ц, `q`=ч, `w`=ш (щ = `wq`). Glides are removed
+//! (an `i` next to another vowel: `Yurii`, `Iurii`, `Jurij`, `Юрій` all give `uri`), soft signs and
+//! apostrophes dropped, doubled letters collapsed (`Кирилл` = `Кирило` up to the last vowel).
+//!
+//! The *skeleton* keeps only the consonants of CL, with г and х merged (`Tihonov` from GOST 7.79 and
+//! `Tikhonov` agree): vowels are where Ukrainian and Russian forms of one name differ (Олександр/Александр,
+//! Білоус/Белоус, Андрєєв/Андреева), so leaving them out makes the key survive both languages and both
+//! genders, and the dictionary folds the remaining pairs whose consonants differ (Микола/Николай).
+//! Skeletons of two consonants or fewer are too coarse alone (Олег, Ольга, Анна, Інна), so they carry
+//! the class of the first vowel and whether the name ends in a vowel.
+
+/// Map one normalised token (lowercase, see [`crate::normalize`]) to the canonical Latin form.
+pub(crate) fn canon_latin(norm: &str) -> String {
+    let mut raw: Vec<u8> = Vec::with_capacity(norm.len() + 4);
+    let chars: Vec<char> = norm.chars().filter(|c| !is_mark(*c)).collect();
+    let n = chars.len();
+    let mut p = 0;
+    while p < n {
+        let c = chars[p];
+        if crate::translit::is_cyrillic(c) {
+            let s: &[u8] = match c {
+                'а' => b"a",
+                'б' => b"b",
+                'в' => b"v",
+                'г' | 'ґ' => b"g",
+                'д' => b"d",
+                'е' | 'э' => b"e",
+                'ё' => b"io",
+                'є' => b"ie",
+                'ж' => b"j",
+                'з' => b"z",
+                'и' | 'і' | 'ы' | 'й' => b"i",
+                'ї' => b"ii",
+                'к' => b"k",
+                'л' => b"l",
+                'м' => b"m",
+                'н' => b"n",
+                'о' => b"o",
+                'п' => b"p",
+                'р' => b"r",
+                'с' => b"s",
+                'т' => b"t",
+                'у' => b"u",
+                'ф' => b"f",
+                'х' => b"x",
+                'ц' => b"c",
+                'ч' => b"q",
+                'ш' => b"w",
+                'щ' => b"wq",
+                'ю' => b"iu",
+                'я' => b"ia",
+                _ => b"",
+            };
+            raw.extend_from_slice(s);
+            p += 1;
+            continue;
+        }
+        let next = chars.get(p + 1).copied().unwrap_or('\0');
+        let next2 = chars.get(p + 2).copied().unwrap_or('\0');
+        let next3 = chars.get(p + 3).copied().unwrap_or('\0');
+        let (s, used): (&[u8], usize) = match c {
+            's' if next == 'h' && next2 == 'c' && next3 == 'h' => (b"wq", 4),
+            's' if next == 'c' && next2 == 'h' => (b"wq", 3),
+            's' if next == 'h' && next2 == 'h' => (b"wq", 3),
+            's' if next == 'h' => (b"w", 2),
+            'š' if next == 'č' => (b"wq", 2),
+            'ŝ' => (b"wq", 1),
+            'š' => (b"w", 1),
+            'z' if next == 'h' => (b"j", 2),
+            'ž' => (b"j", 1),
+            'k' if next == 'h' => (b"x", 2),
+            'x' => (b"ks", 1),
+            'c' if next == 'h' => (b"q", 2),
+            'č' => (b"q", 1),
+            'c' if next == 'z' => (b"c", 2),
+            'c' if next == 'k' => (b"", 1),
+            'c' if is_latin_consonant(next) && !matches!(next, 's') => (b"k", 1),
+            'c' => (b"c", 1),
+            't' if next == 's' || next == 'c' || next == 'z' => (b"c", 2),
+            'g' if next == 'h' => (b"g", 2),
+            'h' | 'ğ' => (b"g", 1),
+            'p' if next == 'h' => (b"f", 2),
+            'y' | 'ĭ' | 'ì' | 'í' | 'î' | 'ȳ' => (b"i", 1),
+            'ï' => (b"ii", 1),
+            'j' => {
+                // A j between a consonant and a consonant (or the end) is DSTU 9112's soft sign (Kovaljchuk,
+                // Vasylj); elsewhere it is a glide or й (Jurij, Julija, Solovjova).
+                let prev = if p > 0 { chars[p - 1] } else { '\0' };
+                if is_latin_consonant(prev) && (next == '\0' || next == '-' || is_latin_consonant(next)) {
+                    (b"", 1)
+                } else {
+                    (b"i", 1)
+                }
+            }
+            'ê' => (b"ie", 1),
+            'â' => (b"ia", 1),
+            'û' => (b"iu", 1),
+            'ë' | 'è' | 'é' | 'ė' | 'ē' | 'ě' => (b"e", 1),
+            'ô' | 'ó' | 'ò' | 'ö' => (b"o", 1),
+            'á' | 'à' | 'ä' | 'ă' => (b"a", 1),
+            'ú' | 'ù' | 'ü' | 'ŭ' => (b"u", 1),
+            'w' => (b"v", 1),
+            'q' => (b"k", 1),
+            'ł' => (b"l", 1),
+            'ń' => (b"n", 1),
+            'ś' => (b"s", 1),
+            'ź' | 'ż' => (b"z", 1),
+            'ć' => (b"c", 1),
+            '-' => (b"-", 1),
+            'a' | 'b' | 'd' | 'e' | 'f' | 'g' | 'i' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'r' | 's' | 't' | 'u'
+            | 'v' | 'z' => {
+                raw.push(c as u8);
+                p += 1;
+                continue;
+            }
+            ' ' => (b" ", 1),
+            _ => (b"", 1),
+        };
+        raw.extend_from_slice(s);
+        p += used;
+    }
+    finish(raw)
+}
+
+/// Glide removal and collapsing, shared by both scripts so that they meet in one form.
+fn finish(raw: Vec<u8>) -> String {
+    // ц written as т+с in Cyrillic (Братський) reads like Latin ts.
+    let mut a: Vec<u8> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b't' && raw.get(i + 1) == Some(&b's') {
+            a.push(b'c');
+            i += 2;
+        } else {
+            a.push(raw[i]);
+            i += 1;
+        }
+    }
+    // Runs of i are one i (ії, ii, iy, ij).
+    a.dedup_by(|x, y| *x == b'i' && *y == b'i');
+    // An i next to another vowel is a glide or part of a iotated vowel: drop it.
+    let is_v = |c: u8| matches!(c, b'a' | b'e' | b'o' | b'u');
+    let mut b: Vec<u8> = Vec::with_capacity(a.len());
+    for k in 0..a.len() {
+        if a[k] == b'i' {
+            let prev = if k > 0 { a[k - 1] } else { 0 };
+            let next = a.get(k + 1).copied().unwrap_or(0);
+            if is_v(prev) || is_v(next) {
+                continue;
+            }
+        }
+        b.push(a[k]);
+    }
+    b.dedup();
+    String::from_utf8(b).unwrap_or_default()
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+        || matches!(c, '\'' | '\u{2019}' | '\u{02BC}' | '\u{02B9}' | '\u{02BA}' | '\u{2032}' | '"' | '`' | '”')
+}
+
+fn is_latin_consonant(c: char) -> bool {
+    c.is_ascii_alphabetic() && !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'j')
+        || matches!(c, 'š' | 'ž' | 'č' | 'ŝ' | 'ğ')
+}
+
+pub(crate) fn is_cl_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// Consonant skeleton of a CL string: vowels dropped, г/х merged, uppercase. Hyphens and spaces are kept
+/// as `-` so that double surnames keep their parts.
+pub(crate) fn skeleton(cl: &str) -> String {
+    let mut s = String::with_capacity(cl.len());
+    for &c in cl.as_bytes() {
+        match c {
+            b'a' | b'e' | b'i' | b'o' | b'u' => {}
+            b'x' => s.push('G'),
+            b'-' | b' ' => s.push('-'),
+            c => s.push((c as char).to_ascii_uppercase()),
+        }
+    }
+    s
+}
+
+fn vowel_class(c: u8) -> char {
+    match c {
+        b'a' | b'o' => 'A',
+        b'u' => 'U',
+        _ => 'E',
+    }
+}
+
+/// The unfolded key: the skeleton, plus vowel information when the skeleton is short.
+pub(crate) fn raw_key(cl: &str) -> String {
+    let sk = skeleton(cl);
+    let consonants = sk.bytes().filter(|c| *c != b'-').count();
+    if consonants > 2 {
+        return sk;
+    }
+    let bytes = cl.as_bytes();
+    let first_v = bytes.iter().copied().find(|&c| is_cl_vowel(c)).map(vowel_class).unwrap_or('-');
+    let ends_v = bytes.last().is_some_and(|&c| is_cl_vowel(c));
+    format!("{sk}/{first_v}{}", if ends_v { 'V' } else { 'C' })
+}
+
+/// CL with the vowel differences between Ukrainian and Russian forms of one surname folded: и/і/е/є -> e,
+/// о after ж/ч/ш -> e (Чорних/Черных), `-ov`/`-ova` as `-ev`/`-eva` (Ковальов/Ковалев).
+pub(crate) fn ukru_fold(cl: &str) -> String {
+    let b = cl.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    for (k, &c) in b.iter().enumerate() {
+        let prev = if k > 0 { b[k - 1] } else { 0 };
+        let c = match c {
+            b'i' => b'e',
+            b'o' if matches!(prev, b'j' | b'q' | b'w') => b'e',
+            c => c,
+        };
+        out.push(c);
+    }
+    let mut s = String::from_utf8(out).unwrap_or_default();
+    for (from, to) in [("ova", "eva"), ("ov", "ev")] {
+        if s.len() > from.len() + 2 && s.ends_with(from) {
+            s.truncate(s.len() - from.len());
+            s.push_str(to);
+            break;
+        }
+    }
+    s
+}
+
+/// Masculine/feminine surname endings in CL, longest first: (masculine, feminine).
+const GENDER_PAIRS: [(&str, &str); 6] =
+    [("ski", "ska"), ("cki", "cka"), ("ov", "ova"), ("ev", "eva"), ("in", "ina"), ("i", "a")];
+
+/// If `a` and `b` are the masculine and feminine forms of one surname (in either order), the pair of
+/// endings that shows it.
+pub(crate) fn gender_pair(a: &str, b: &str) -> Option<(&'static str, &'static str)> {
+    let fa = ukru_fold(a);
+    let fb = ukru_fold(b);
+    for (m, f) in GENDER_PAIRS {
+        let (m2, f2) = (ukru_fold_suffix(m), ukru_fold_suffix(f));
+        for (x, y) in [(&fa, &fb), (&fb, &fa)] {
+            if x.len() > m2.len() + 1 && x.ends_with(&m2) && y.ends_with(&f2) {
+                let sx = &x[..x.len() - m2.len()];
+                let sy = &y[..y.len() - f2.len()];
+                if sx == sy {
+                    return Some((m, f));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn ukru_fold_suffix(s: &str) -> String {
+    s.bytes().map(|c| if c == b'i' { 'e' } else { c as char }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cl(s: &str) -> String {
+        canon_latin(&crate::normalize(s))
+    }
+
+    #[test]
+    fn spellings_of_one_name_meet() {
+        for group in [
+            &["Юрій", "Yurii", "Iurii", "Yuriy", "Yury", "Jurij", "Ûrìj", "I͡uriĭ", "Юрий"][..],
+            &["Щербак", "Shcherbak", "Scherbak", "Ŝerbak", "Ščerbak", "Shherbak"],
+            &["Кузнецов", "Kuznetsov", "Kuznetcov", "Kuznecov", "Kuzneczov", "Kuznet͡sov"],
+            &["Ковальчук", "Kovalchuk", "Koval'chuk", "Kovaljchuk", "Kovalʹčuk", "Koval′čuk"],
+            &["Дар'я", "Daria", "Dar'ya", "Dar'ja", "Darja", "Dar'i͡a", "Дарья"],
+            &["Олександр", "Oleksandr", "Olexandr"],
+            &["Їжакевич", "Yizhakevych", "Izhakevych", "Jizhakevych", "Ïžakevič"],
+            &["Григорій", "Hryhorii", "Grygorii", "Ghryghorij", "Ğryğorij", "Hryhoriĭ", "Grigorìj"],
+        ] {
+            let want = cl(group[0]);
+            for s in group {
+                assert_eq!(cl(s), want, "{s} vs {}", group[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_of_short_names_keep_vowel_shape() {
+        assert_ne!(raw_key(&cl("Олег")), raw_key(&cl("Ольга")));
+        assert_ne!(raw_key(&cl("Анна")), raw_key(&cl("Інна")));
+        assert_eq!(raw_key(&cl("Яків")), raw_key(&cl("Яков")));
+        assert_eq!(skeleton(&cl("Tihonov")), skeleton(&cl("Тихонов")));
+    }
+
+    #[test]
+    fn gender_pairs() {
+        assert_eq!(gender_pair(&cl("Андрєєв"), &cl("Андреева")), Some(("ev", "eva")));
+        assert!(gender_pair(&cl("Ковалевський"), &cl("Ковалевская")).is_some());
+        assert!(gender_pair(&cl("Білий"), &cl("Біла")).is_some());
+        assert!(gender_pair(&cl("Шевченко"), &cl("Шевчук")).is_none());
+    }
+}

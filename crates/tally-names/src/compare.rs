@@ -1,0 +1,552 @@
+//! The comparator: grade a pair of names and say why.
+//!
+//! Part by part ([`compare_part`], or [`compare_prepared`] on cached [`NameForm`]s), a pair falls into the
+//! first [`Level`] that holds, from `exact` down to `different`. Scores are fixed per level (a few move
+//! with string similarity inside `fuzzy_close` and `different`), chosen so that every level ranks above
+//! the ones after it: a caller that wants probabilities should learn them per level (the linkage crate
+//! does, from its own m/u estimates), and use the score only to rank.
+//!
+//! Whole names ([`compare`]) are split into surname, given name, patronymic and initials (the order is
+//! guessed from patronymic suffixes, the given-name dictionary and the position), aligned, compared part
+//! by part and combined with weights 0.45 / 0.35 / 0.20. A part that is `different` caps the whole at 0.4:
+//! a namesake (Шевченко Олександр vs Шевченко Олексій) must never look like the same person's name.
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::canon::{canon_latin, gender_pair, raw_key, ukru_fold};
+use crate::dict::{diminutive_groups, english_groups, fold_key, group, groups_of};
+use crate::{detect_script, normalize, Script};
+
+/// Which part of a name a string is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartKind {
+    Surname,
+    Given,
+    Patronymic,
+}
+
+impl std::str::FromStr for PartKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "surname" | "last" | "family" => Ok(PartKind::Surname),
+            "given" | "first" => Ok(PartKind::Given),
+            "patronymic" | "middle" => Ok(PartKind::Patronymic),
+            _ => Err(format!("unknown name part {s:?}; expected surname, given or patronymic")),
+        }
+    }
+}
+
+/// How two names relate, from the strongest evidence to none. The snake_case names are stable: they are
+/// stored with link decisions and printed by `tally name compare --json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// The same string.
+    Exact,
+    /// The same after [`normalize`] (case, apostrophes, look-alike letters, ё, spacing).
+    Normalized,
+    /// The same name under a transliteration standard or between two standards (Shevchenko / Шевченко,
+    /// Serhii / Sergii).
+    Translit,
+    /// Ukrainian and Russian forms of one name (Олександр / Александр / Aleksandr, Олійник / Олейник).
+    UkRuEquivalent,
+    /// A declined form of the other (Шевченка / Шевченко).
+    Inflected,
+    /// An English equivalent (Alexander / Oleksandr is `translit`; Nicholas / Mykola is this).
+    Translation,
+    /// The masculine and feminine forms of one surname (Андрєєв / Андрєєва), or a man's genitive.
+    GenderVariant,
+    /// Close spelling: a typo or an unusual transliteration.
+    FuzzyClose,
+    /// An initial consistent with the full name (О. / Олександр).
+    Initials,
+    /// A diminutive of the other (Саша / Олександр): weak evidence, never identity.
+    Diminutive,
+    /// One side is empty.
+    Missing,
+    /// Nothing ties them.
+    Different,
+}
+
+impl Level {
+    /// The stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Exact => "exact",
+            Level::Normalized => "normalized",
+            Level::Translit => "translit",
+            Level::UkRuEquivalent => "uk_ru_equivalent",
+            Level::Inflected => "inflected",
+            Level::Translation => "translation",
+            Level::GenderVariant => "gender_variant",
+            Level::FuzzyClose => "fuzzy_close",
+            Level::Initials => "initials",
+            Level::Diminutive => "diminutive",
+            Level::Missing => "missing",
+            Level::Different => "different",
+        }
+    }
+
+    /// Every level, strongest first.
+    pub const ALL: [Level; 12] = [
+        Level::Exact,
+        Level::Normalized,
+        Level::Translit,
+        Level::UkRuEquivalent,
+        Level::Inflected,
+        Level::Translation,
+        Level::GenderVariant,
+        Level::FuzzyClose,
+        Level::Initials,
+        Level::Diminutive,
+        Level::Missing,
+        Level::Different,
+    ];
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The grade of a pair: `score` in 0..=1 (higher: more likely the same person's name), the `level`, and a
+/// sentence saying why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub score: f64,
+    pub level: Level,
+    pub why: String,
+}
+
+impl Comparison {
+    fn new(score: f64, level: Level, why: String) -> Comparison {
+        Comparison { score, level, why }
+    }
+}
+
+/// A name part prepared once for many comparisons: callers comparing millions of pairs cache these.
+#[derive(Debug, Clone)]
+pub struct NameForm {
+    /// As given, trimmed.
+    pub raw: String,
+    /// [`normalize`]d.
+    pub norm: String,
+    /// Script of the normalised form.
+    pub script: Script,
+    /// Canonical Latin form (script- and standard-neutral; see the `canon` module).
+    pub canonical: String,
+    /// The blocking key, as [`name_key`] gives it.
+    pub key: String,
+    ukru: String,
+    initial: bool,
+    first_classes: [u8; 2],
+}
+
+fn class_of(c: u8) -> u8 {
+    match c {
+        b'a' | b'o' => b'A',
+        b'e' | b'i' => b'E',
+        b'u' => b'U',
+        b'x' | b'g' => b'G',
+        c => c,
+    }
+}
+
+fn first_classes(norm: &str, cl: &str) -> [u8; 2] {
+    let a = cl.as_bytes().first().map_or(0, |&c| class_of(c));
+    // A iotated first letter (Я, Ю, Є, Ї, Й; Latin Y, I, J before a vowel) also reads as an i/y initial.
+    let mut it = norm.chars();
+    let f = it.next().unwrap_or(' ');
+    let s = it.next().unwrap_or(' ');
+    let glide = matches!(f, 'я' | 'ю' | 'є' | 'ї' | 'й')
+        || (matches!(f, 'y' | 'i' | 'j') && matches!(s, 'a' | 'e' | 'o' | 'u' | 'i'));
+    [a, if glide { b'E' } else { a }]
+}
+
+/// Prepare one name part (a surname, a given name, a patronymic or an initial).
+pub fn prepare(part: &str) -> NameForm {
+    let raw = part.trim().to_string();
+    let norm = normalize(&raw);
+    let canonical = canon_latin(&norm);
+    let key = fold_key(raw_key(&canonical));
+    let ukru = ukru_fold(&canonical);
+    let initial = norm.chars().count() == 1;
+    let first_classes = first_classes(&norm, &canonical);
+    NameForm { script: detect_script(&norm), raw, norm, canonical, key, ukru, initial, first_classes }
+}
+
+/// The cross-script blocking key of one name part: every spelling of a name (its Ukrainian and Russian
+/// Cyrillic forms, its Latin forms under any standard) gives the same key, and typos often do, while
+/// different names rarely do. The key is a consonant skeleton (see the `canon` module), folded through the
+/// Ukrainian/Russian dictionary where consonants differ (Микола/Николай).
+///
+/// ```
+/// use tally_names::name_key;
+/// let k = name_key("Олександр");
+/// for s in ["Александр", "Oleksandr", "Olexandr", "Aleksandr", "Alexander", "ОЛЕКСАНДР"] {
+///     assert_eq!(name_key(s), k, "{s}");
+/// }
+/// assert_eq!(name_key("Шевченко"), name_key("Ševčenko"));
+/// assert_ne!(name_key("Олександр"), name_key("Олексій"));
+/// ```
+pub fn name_key(part: &str) -> String {
+    fold_key(raw_key(&canon_latin(&normalize(part))))
+}
+
+fn intersects(a: &[u32], b: &[u32]) -> Option<u32> {
+    a.iter().copied().find(|g| b.contains(g))
+}
+
+fn headword(g: u32) -> String {
+    let gr = group(g);
+    match (gr.uk.first(), gr.ru.first()) {
+        (Some(u), Some(r)) if u != r => format!("{u}/{r}"),
+        (Some(u), _) => u.clone(),
+        (None, Some(r)) => r.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+/// Which standards turn the Cyrillic side into exactly the Latin side (compared after normalising).
+fn standards_producing(cyr: &str, latin_norm: &str) -> Vec<String> {
+    let latin_nfc: String = latin_norm.nfc().collect();
+    crate::translit::table()
+        .iter()
+        .filter(|s| normalize(&s.apply(cyr)) == latin_nfc)
+        .map(|s| s.info.id.clone())
+        .collect()
+}
+
+/// Compare two name parts of the given kind.
+///
+/// ```
+/// use tally_names::{compare_part, Level, PartKind};
+/// assert_eq!(compare_part(PartKind::Given, "Олександр", "Aleksandr").level, Level::UkRuEquivalent);
+/// assert_eq!(compare_part(PartKind::Given, "Олександр", "Олексій").level, Level::Different);
+/// assert_eq!(compare_part(PartKind::Surname, "Андрєєв", "Andrieiev").level, Level::Translit);
+/// ```
+pub fn compare_part(kind: PartKind, a: &str, b: &str) -> Comparison {
+    compare_prepared(kind, &prepare(a), &prepare(b))
+}
+
+/// Compare two prepared name parts. See [`Level`] for the cascade.
+pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Comparison {
+    let (ra, rb) = (&a.raw, &b.raw);
+    if a.norm.is_empty() || b.norm.is_empty() {
+        return Comparison::new(0.5, Level::Missing, "one side is empty".into());
+    }
+    if ra == rb {
+        return Comparison::new(1.0, Level::Exact, format!("{ra} = {rb}"));
+    }
+    if a.norm == b.norm {
+        return Comparison::new(0.99, Level::Normalized, format!("{ra} = {rb} after normalising"));
+    }
+    if a.initial || b.initial {
+        return compare_initial(a, b);
+    }
+    if a.canonical == b.canonical {
+        let (cyr, lat) = match (a.script, b.script) {
+            (Script::Cyrillic, Script::Latin) => (Some(a), Some(b)),
+            (Script::Latin, Script::Cyrillic) => (Some(b), Some(a)),
+            _ => (None, None),
+        };
+        if let (Some(c), Some(l)) = (cyr, lat) {
+            let stds = standards_producing(&c.raw, &l.norm);
+            return if stds.is_empty() {
+                Comparison::new(0.95, Level::Translit, format!("{} is a transliteration of {}", l.raw, c.raw))
+            } else {
+                Comparison::new(
+                    0.97,
+                    Level::Translit,
+                    format!("{} = {} of {}", l.raw, stds[..stds.len().min(3)].join(", "), c.raw),
+                )
+            };
+        }
+        if a.script == Script::Cyrillic && b.script == Script::Cyrillic {
+            return Comparison::new(
+                0.95,
+                Level::UkRuEquivalent,
+                format!("{ra} ~ {rb}: the same name in Ukrainian and Russian letters (і/и, є/е, ь/')"),
+            );
+        }
+        return Comparison::new(0.95, Level::Translit, format!("{ra} ~ {rb}: the same name under two standards"));
+    }
+    let dict_kind = if kind == PartKind::Surname { None } else { Some(kind) };
+    let (ga, gb) = match dict_kind {
+        Some(k) => (groups_of(k, &a.canonical), groups_of(k, &b.canonical)),
+        None => (&[][..], &[][..]),
+    };
+    if let Some(g) = intersects(ga, gb) {
+        return Comparison::new(
+            0.93,
+            Level::UkRuEquivalent,
+            format!("{ra} ~ {rb}: Ukrainian and Russian forms of {}", headword(g)),
+        );
+    }
+    if kind == PartKind::Surname && a.ukru == b.ukru {
+        return Comparison::new(
+            0.92,
+            Level::UkRuEquivalent,
+            format!("{ra} ~ {rb}: Ukrainian and Russian spellings of one surname"),
+        );
+    }
+    if kind == PartKind::Surname {
+        if let Some((m, f)) = gender_pair(&a.canonical, &b.canonical) {
+            return Comparison::new(
+                0.75,
+                Level::GenderVariant,
+                format!("{ra} ~ {rb}: masculine (-{m}) and feminine (-{f}) forms of one surname, or a man's genitive"),
+            );
+        }
+    }
+    // After the gender forms: a list's Андрєєва is a woman more often than a man in the genitive.
+    if let Some(c) = inflected(kind, a, b).or_else(|| inflected(kind, b, a)) {
+        return c;
+    }
+    if kind == PartKind::Given {
+        let (ea, eb) = (english_groups(&a.canonical), english_groups(&b.canonical));
+        if let Some(g) = intersects(ea, gb).or_else(|| intersects(eb, ga)) {
+            return Comparison::new(0.85, Level::Translation, format!("{ra} ~ {rb}: English equivalent of {}", headword(g)));
+        }
+    }
+    if kind == PartKind::Given {
+        let (da, db) = (diminutive_groups(&a.canonical), diminutive_groups(&b.canonical));
+        if let Some(g) = intersects(da, gb).or_else(|| intersects(db, ga)) {
+            return Comparison::new(0.55, Level::Diminutive, format!("{ra} ~ {rb}: diminutive of {} (weak evidence)", headword(g)));
+        }
+    }
+    let jw = strsim::jaro_winkler(&a.canonical, &b.canonical);
+    let dl = strsim::damerau_levenshtein(&a.canonical, &b.canonical);
+    let min_len = a.canonical.len().min(b.canonical.len());
+    let typo = (dl <= 1 && min_len >= 4) || (dl <= 2 && min_len >= 8);
+    // Two different names the dictionary knows are different, however alike they look
+    // (Олександр / Олександра / Олексій); a typo of one known name is not in the dictionary.
+    if !ga.is_empty() && !gb.is_empty() {
+        return Comparison::new(
+            0.05 + 0.1 * jw * f64::from(u8::from(typo)),
+            Level::Different,
+            format!("{ra} and {rb} are different names ({} vs {})", headword(ga[0]), headword(gb[0])),
+        );
+    }
+    if a.key == b.key && jw >= 0.8 {
+        return Comparison::new(
+            0.6 + 0.25 * jw,
+            Level::FuzzyClose,
+            format!("{ra} ~ {rb}: same consonant skeleton {}, similarity {jw:.2}", a.key),
+        );
+    }
+    if typo && jw >= 0.85 {
+        return Comparison::new(0.55 + 0.25 * jw, Level::FuzzyClose, format!("{ra} ~ {rb}: {dl} edit(s), similarity {jw:.2}"));
+    }
+    Comparison::new(0.3 * jw * jw, Level::Different, format!("{ra} and {rb} differ (similarity {jw:.2})"))
+}
+
+fn compare_initial(a: &NameForm, b: &NameForm) -> Comparison {
+    let (ra, rb) = (&a.raw, &b.raw);
+    let consistent = a.first_classes.iter().any(|c| *c != 0 && b.first_classes.contains(c));
+    match (a.initial && b.initial, consistent) {
+        (true, true) => Comparison::new(0.75, Level::Initials, format!("{ra} and {rb}: the same initial")),
+        (false, true) => Comparison::new(0.7, Level::Initials, format!("{ra} ~ {rb}: the initial is consistent")),
+        (_, false) => Comparison::new(0.05, Level::Different, format!("{ra} and {rb}: the initial does not match")),
+    }
+}
+
+/// `a` is a declined form of `b` (Шевченка -> Шевченко; Олександром -> Олександр).
+fn inflected(kind: PartKind, a: &NameForm, b: &NameForm) -> Option<Comparison> {
+    if a.script != Script::Cyrillic {
+        return None;
+    }
+    for (nom, _) in crate::inflect::nominatives(&a.norm) {
+        let cl = canon_latin(&nom);
+        let same = cl == b.canonical
+            || (kind == PartKind::Surname && ukru_fold(&cl) == b.ukru)
+            || (kind != PartKind::Surname && intersects(groups_of(kind, &cl), groups_of(kind, &b.canonical)).is_some());
+        if same {
+            return Some(Comparison::new(
+                0.9,
+                Level::Inflected,
+                format!("{} is a declined form of {} (nominative {nom})", a.raw, b.raw),
+            ));
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Whole names.
+
+/// A whole name split into its parts (as far as the split can be guessed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NameParts {
+    pub surname: Option<String>,
+    pub given: Option<String>,
+    pub patronymic: Option<String>,
+    /// Initials in order (given, then patronymic), when only initials are given.
+    pub initials: Vec<String>,
+}
+
+const PATRONYMIC_SUFFIXES: [&str; 16] = [
+    "ович", "евич", "івна", "ївна", "овна", "евна", "ична", "ovych", "ovich", "evich", "ivna", "ovna", "evna",
+    "ovitch", "ievych", "yevych",
+];
+
+fn is_patronymic(norm: &str) -> bool {
+    let cl = canon_latin(norm);
+    !groups_of(PartKind::Patronymic, &cl).is_empty()
+        || (norm.chars().count() > 5 && PATRONYMIC_SUFFIXES.iter().any(|s| norm.ends_with(s)))
+}
+
+fn is_known_given(norm: &str) -> bool {
+    !groups_of(PartKind::Given, &canon_latin(norm)).is_empty()
+}
+
+/// Split a whole name into parts. Every reading the text allows is returned, the likeliest first: a name
+/// of two words with no patronymic and no dictionary hint can be "given surname" or "surname given".
+pub fn split_name(name: &str) -> Vec<NameParts> {
+    let toks: Vec<&str> = name.split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '«' || c == '»').filter(|t| !t.is_empty()).collect();
+    let mut words: Vec<(String, String)> = Vec::new(); // (raw, norm)
+    let mut initials: Vec<String> = Vec::new();
+    let mut patr: Option<(usize, String)> = None;
+    for t in toks {
+        let n = normalize(t);
+        if n.is_empty() {
+            continue;
+        }
+        if n.chars().count() == 1 {
+            initials.push(t.to_string());
+            continue;
+        }
+        if patr.is_none() && is_patronymic(&n) && !words.is_empty() {
+            patr = Some((words.len(), t.to_string()));
+            continue;
+        }
+        words.push((t.to_string(), n));
+    }
+    let patronymic = patr.as_ref().map(|(_, p)| p.clone());
+    let base = NameParts { patronymic: patronymic.clone(), initials: initials.clone(), ..Default::default() };
+    let mk = |s: Option<&str>, g: Option<&str>| NameParts {
+        surname: s.map(str::to_string),
+        given: g.map(str::to_string),
+        ..base.clone()
+    };
+    match words.len() {
+        0 => vec![base],
+        1 => {
+            let (w, n) = &words[0];
+            if initials.is_empty() && is_known_given(n) {
+                // A lone known given name (with or without patronymic) is the given name; but a surname
+                // can look like a given name (Роман, Марко), so offer that reading too.
+                vec![mk(None, Some(w)), mk(Some(w), None)]
+            } else {
+                vec![mk(Some(w), None)]
+            }
+        }
+        _ => {
+            let first = &words[0];
+            let last = &words[words.len() - 1];
+            let joined = |ws: &[(String, String)]| ws.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(" ");
+            // Surname first (lists: Шевченко Олександр Сергійович) or last (Олександр Сергійович Шевченко,
+            // Oleksandr Shevchenko).
+            let s_first = mk(Some(&first.0), Some(&joined(&words[1..])));
+            let s_last = mk(Some(&last.0), Some(&joined(&words[..words.len() - 1])));
+            let surname_first = match &patr {
+                // A patronymic right after the first word: given patronymic surname.
+                Some((1, _)) if words.len() == 2 => false,
+                Some(_) => true,
+                None => {
+                    let kf = is_known_given(&first.1);
+                    let kl = is_known_given(&last.1);
+                    !(kf && !kl)
+                }
+            };
+            if surname_first {
+                vec![s_first, s_last]
+            } else {
+                vec![s_last, s_first]
+            }
+        }
+    }
+}
+
+const W_SURNAME: f64 = 0.45;
+const W_GIVEN: f64 = 0.35;
+const W_PATRONYMIC: f64 = 0.20;
+
+fn score_parts(a: &NameParts, b: &NameParts) -> Comparison {
+    let mut parts: Vec<(&str, f64, Comparison)> = Vec::new();
+    let mut missing: Vec<&str> = Vec::new();
+    let full_or_initial = |full: &Option<String>, idx: usize, p: &NameParts| -> Option<String> {
+        full.clone().or_else(|| if full.is_none() { p.initials.get(idx).cloned() } else { None })
+    };
+    // Surname.
+    match (&a.surname, &b.surname) {
+        (Some(x), Some(y)) => parts.push(("surname", W_SURNAME, compare_part(PartKind::Surname, x, y))),
+        _ => missing.push("surname"),
+    }
+    // Given name: full or first initial.
+    let ga = full_or_initial(&a.given, 0, a);
+    let gb = full_or_initial(&b.given, 0, b);
+    match (&ga, &gb) {
+        (Some(x), Some(y)) => parts.push(("given", W_GIVEN, compare_part(PartKind::Given, x, y))),
+        _ => missing.push("given"),
+    }
+    // Patronymic: full, or the initial after the given name's (or the only one, if the given is full).
+    let pi = |p: &NameParts| if p.given.is_some() { 0 } else { 1 };
+    let pa = full_or_initial(&a.patronymic, pi(a), a);
+    let pb = full_or_initial(&b.patronymic, pi(b), b);
+    match (&pa, &pb) {
+        (Some(x), Some(y)) => parts.push(("patronymic", W_PATRONYMIC, compare_part(PartKind::Patronymic, x, y))),
+        _ => missing.push("patronymic"),
+    }
+    if parts.is_empty() {
+        return Comparison::new(0.5, Level::Missing, "no part of the names can be compared".into());
+    }
+    let wsum: f64 = parts.iter().map(|p| p.1).sum();
+    let mut score = parts.iter().map(|p| p.1 * p.2.score).sum::<f64>() / wsum;
+    let n_diff = parts.iter().filter(|p| p.2.level == Level::Different).count();
+    if n_diff >= 2 {
+        score = score.min(0.2);
+    } else if n_diff == 1 {
+        score = score.min(0.4);
+    }
+    // Fewer parts compared is less evidence.
+    score *= 0.7 + 0.3 * wsum;
+    let level = parts.iter().map(|p| p.2.level).max().unwrap_or(Level::Missing);
+    let mut why: Vec<String> = parts.iter().map(|(n, _, c)| format!("{n}: {} ({})", c.level, c.why)).collect();
+    if !missing.is_empty() {
+        why.push(format!("not compared: {}", missing.join(", ")));
+    }
+    Comparison::new((score * 1000.0).round() / 1000.0, level, why.join("; "))
+}
+
+/// Compare two whole names (any order of surname, given name and patronymic; initials allowed; either
+/// script). The best-scoring alignment of the possible splits is taken.
+///
+/// ```
+/// use tally_names::compare;
+/// let same = compare("Олександр Сергійович Шевченко", "Oleksandr Shevchenko");
+/// let namesake = compare("Шевченко Олександр", "Шевченко Олексій");
+/// assert!(same.score > 0.85 && namesake.score < 0.5, "{same:?} {namesake:?}");
+/// ```
+pub fn compare(a: &str, b: &str) -> Comparison {
+    let sa = split_name(a);
+    let sb = split_name(b);
+    let mut best: Option<Comparison> = None;
+    // The likeliest split of each side gets a small edge over the alternatives.
+    for (i, pa) in sa.iter().enumerate() {
+        for (j, pb) in sb.iter().enumerate() {
+            let mut c = score_parts(pa, pb);
+            if i + j > 0 {
+                c.score = ((c.score - 0.01 * (i + j) as f64).max(0.0) * 1000.0).round() / 1000.0;
+            }
+            if best.as_ref().is_none_or(|b| c.score > b.score) {
+                best = Some(c);
+            }
+        }
+    }
+    best.unwrap_or_else(|| Comparison::new(0.5, Level::Missing, "empty names".into()))
+}
