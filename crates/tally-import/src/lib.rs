@@ -147,6 +147,8 @@ pub struct Issue {
 }
 
 /// One outcome of reading one row.
+// Records are by far the common item; boxing them would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// A parsed record. Its `key.source` is empty: the caller names the source.
@@ -213,19 +215,45 @@ enum RowCells {
 }
 
 enum Rows {
-    Csv { rdr: csv::Reader<Cursor<Vec<u8>>>, rec: csv::StringRecord, len: u64 },
-    Jsonl { text: String, pos: usize, line: u64 },
-    Sheet { range: calamine::Range<calamine::Data>, idx: usize, first_row: u64 },
+    /// `scanned`/`lines`: newlines counted up to byte `scanned`. Line numbers are counted
+    /// here rather than taken from the csv crate, whose count lags a line after CRLF endings.
+    Csv {
+        rdr: csv::Reader<Cursor<Vec<u8>>>,
+        rec: csv::StringRecord,
+        len: u64,
+        scanned: usize,
+        lines: u64,
+    },
+    Jsonl {
+        text: String,
+        pos: usize,
+        line: u64,
+    },
+    Sheet {
+        range: calamine::Range<calamine::Data>,
+        idx: usize,
+        first_row: u64,
+    },
 }
 
 impl Rows {
     fn next_row(&mut self) -> Option<RawRow> {
         match self {
-            Rows::Csv { rdr, rec, .. } => loop {
+            Rows::Csv { rdr, rec, scanned, lines, .. } => loop {
                 match rdr.read_record(rec) {
                     Ok(true) => {
-                        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-                        let span = rdr.position().line().saturating_sub(line).max(1);
+                        let bytes = rdr.get_ref().get_ref();
+                        let nl = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count() as u64;
+                        let mut start = rec.position().map(|p| p.byte() as usize).unwrap_or(0).max(*scanned);
+                        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                            start += 1;
+                        }
+                        *lines += nl(&bytes[*scanned..start]);
+                        *scanned = start;
+                        let line = *lines + 1;
+                        let end = (rdr.position().byte() as usize).clamp(start, bytes.len());
+                        let body = bytes[start..end].strip_suffix(b"\n").unwrap_or(&bytes[start..end]);
+                        let span = 1 + nl(body);
                         if rec.iter().all(|c| c.trim().is_empty()) {
                             continue;
                         }
@@ -411,7 +439,12 @@ impl Reader {
                     .has_headers(false)
                     .flexible(true)
                     .from_reader(Cursor::new(dec.text.into_bytes()));
-                (Rows::Csv { rdr, rec: csv::StringRecord::new(), len }, Some(dec.encoding), Some(delim), None)
+                (
+                    Rows::Csv { rdr, rec: csv::StringRecord::new(), len, scanned: 0, lines: 0 },
+                    Some(dec.encoding),
+                    Some(delim),
+                    None,
+                )
             }
         };
         let mut r = Reader::start(rows, format, encoding, delimiter, sheet, opts);
@@ -479,7 +512,7 @@ impl Reader {
         if !roles.iter().any(is_name_role) {
             return Err(ImportError::NoNameColumn { headers });
         }
-        let header_row = self.pending.drain(..=i).last().expect("index within pending");
+        let header_row = self.pending.drain(..=i).next_back().expect("index within pending");
         self.layout.header_line = header_row.line;
         self.id_col = roles.contains(&Some(Role::Field(Field::RecordId)));
         self.layout.headers = headers

@@ -1,0 +1,323 @@
+//! tally-import against the fixtures in `test_data/import/` (see its README for provenance).
+
+use std::path::PathBuf;
+
+use tally_domain::{PartialDate, Precision, Status};
+use tally_import::{parse_date, DateRole, DateValue, Item, Options, Reader, Severity};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test_data/import").join(name)
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn items(bytes: &[u8]) -> (tally_import::Layout, Vec<Item>) {
+    let r = Reader::new(bytes, &Options::default()).expect("a table");
+    let layout = r.layout().clone();
+    (layout, r.collect())
+}
+
+fn records(items: &[Item]) -> Vec<&tally_domain::Record> {
+    items.iter().filter_map(|i| if let Item::Record(r) = i { Some(r) } else { None }).collect()
+}
+
+fn issues(items: &[Item]) -> Vec<&tally_import::Issue> {
+    items.iter().filter_map(|i| if let Item::Issue(x) = i { Some(x) } else { None }).collect()
+}
+
+fn date(d: &Option<PartialDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// Every row of the shared date_formats.csv: raw text -> ISO value and precision.
+#[test]
+fn every_date_format_row() {
+    let bytes = read("date_formats.csv");
+    let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+    let mut n = 0;
+    for row in rdr.records() {
+        let row = row.unwrap();
+        let (raw, iso, precision, note) = (&row[0], &row[2], &row[3], &row[4]);
+        n += 1;
+        let got = parse_date(raw, DateRole::Death);
+        match precision {
+            "day" | "month" | "year" => {
+                let Ok(DateValue::Date(d)) = got else { panic!("{raw:?}: {got:?} ({note})") };
+                assert_eq!(d.to_string(), iso, "{raw:?} ({note})");
+                assert_eq!(d.precision(), Precision::parse(precision).unwrap(), "{raw:?}");
+            }
+            // 'late May' is an interval inside the month: Tally keeps month precision (the
+            // domain has no day ranges), which contains the interval and invents no day.
+            "month-approx" => {
+                let Ok(DateValue::Date(d)) = got else { panic!("{raw:?}: {got:?}") };
+                assert_eq!((d.to_string().as_str(), d.precision()), (iso, Precision::Month), "{raw:?}");
+                assert!(
+                    d.contains(PartialDate::ymd(2023, 5, 15).unwrap())
+                        && d.contains(PartialDate::ymd(2023, 5, 31).unwrap())
+                );
+            }
+            "age" => {
+                assert_eq!(got, Ok(DateValue::Age(25)), "{raw:?}");
+                // Age at death only: with a death in 2023 the birth year is 1997 or 1998.
+                assert_eq!(PartialDate::from_age(25, 2023).unwrap().to_string(), "~1997..1998");
+            }
+            "unknown" => assert_eq!(got, Ok(DateValue::Unknown), "{raw:?}"),
+            "suspect" => assert!(matches!(got, Ok(DateValue::Suspect(_))), "{raw:?}: {got:?}"),
+            other => panic!("date_formats.csv has a precision this test does not know: {other}"),
+        }
+    }
+    assert_eq!(n, 18, "every row of date_formats.csv is checked");
+    // The two-digit row's note: births pivot to 19xx.
+    assert_eq!(parse_date("05.01.23", DateRole::Birth), Ok(DateValue::Date(PartialDate::ymd(1923, 1, 5).unwrap())));
+    assert_eq!(parse_date("1996 р.н.", DateRole::Birth), Ok(DateValue::Date(PartialDate::year(1996))));
+}
+
+#[test]
+fn windows_1251_with_russian_headers() {
+    let (layout, it) = items(&read("ru_cp1251.csv"));
+    assert_eq!(layout.encoding.as_deref(), Some("windows-1251"));
+    assert_eq!(layout.delimiter, Some(b';'));
+    let fields: Vec<&str> = layout.roles.iter().map(|r| r.map(|r| r.as_str()).unwrap_or("-")).collect();
+    assert_eq!(
+        fields,
+        ["record_id", "surname", "given_name", "patronymic", "birth_date", "death_date", "region", "rank", "status"]
+    );
+    let recs = records(&it);
+    assert_eq!(recs.len(), 4, "{it:?}");
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    let r = recs[0];
+    assert_eq!((r.key.source_record_id.as_str(), r.line), ("101", 2));
+    assert_eq!(r.fields.surname.as_deref(), Some("Иванов"));
+    assert_eq!(r.fields.patronymic.as_deref(), Some("Петрович"));
+    assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("1991-04-12".into(), "2023-01-05".into()));
+    assert_eq!(r.fields.status, Some(Status::Killed));
+    let r = recs[1];
+    assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("1996".into(), "2023-05".into()));
+    let r = recs[2];
+    assert_eq!(r.fields.patronymic, None);
+    assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("1985-01-05".into(), "2023-01-05".into()));
+    assert_eq!(r.fields.status, Some(Status::Missing));
+    let r = recs[3];
+    assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("".into(), "2023-05".into()));
+    assert_eq!(r.fields.status, Some(Status::Prisoner));
+    assert_eq!(r.fields.region, None);
+    // The raw row is verbatim, empty cells included.
+    assert_eq!(r.raw.len(), 9);
+    assert_eq!(r.raw[6], ("Регион".to_string(), String::new()));
+}
+
+#[test]
+fn jsonl_media_list() {
+    let (layout, it) = items(&read("media.jsonl"));
+    assert_eq!(layout.format, tally_import::Format::JsonLines);
+    let recs = records(&it);
+    let ids: Vec<&str> = recs.iter().map(|r| r.key.source_record_id.as_str()).collect();
+    assert_eq!(ids, ["ual-1", "ual-2", "ual-3", "ual-5"]);
+    let f = &recs[0].fields;
+    assert_eq!((f.surname.as_deref(), f.given_name.as_deref()), (Some("Shevchenko"), Some("Oleksandr")));
+    assert_eq!((date(&f.birth_date), date(&f.death_date)), ("1996-01-05".into(), "2023-09-12".into()));
+    assert_eq!(f.status, Some(Status::Killed));
+    let f = &recs[1].fields;
+    assert_eq!((f.surname.as_deref(), f.patronymic.as_deref()), (Some("Kovalenko"), Some("Ivanovych")));
+    assert_eq!(f.birth_date, None);
+    let f = &recs[2].fields;
+    assert_eq!(f.surname.as_deref(), Some("Бойко"));
+    assert_eq!(date(&f.birth_date), "~1991..1992", "age 31 at a death in 2023");
+    assert_eq!(recs[3].fields.surname.as_deref(), Some("Tkachenko"));
+    let bad = issues(&it);
+    assert_eq!(bad.len(), 1);
+    assert_eq!((bad[0].line, bad[0].severity), (4, Severity::Reject));
+    assert!(bad[0].reason.starts_with("not a JSON object"), "{}", bad[0].reason);
+}
+
+#[test]
+fn broken_quoting_and_impossible_dates() {
+    let (_, it) = items(&read("broken.csv"));
+    let got: Vec<String> = it
+        .iter()
+        .map(|i| match i {
+            Item::Record(r) => format!(
+                "{} record {} {} b={} d={}",
+                r.line,
+                r.key.source_record_id,
+                r.fields.surname.as_deref().unwrap_or(""),
+                date(&r.fields.birth_date),
+                date(&r.fields.death_date)
+            ),
+            Item::Issue(x) => {
+                format!("{} {} {}: {}", x.line, x.severity.as_str(), x.field.as_deref().unwrap_or("-"), x.reason)
+            }
+        })
+        .collect();
+    let want = [
+        "2 reject death_date: \"31.02.2023\" is not a date that exists: day 31 does not exist in 2023-02",
+        "3 record 2 Коваленко b=1990 d=2023-03-12",
+        "4 record 3 Бойко b= d=2023-03-12",
+        "4 warning birth_date: \"01.01.1970\" left unknown: a placeholder date (01.01.1970 or 01.01.1900) used for unknown",
+        "5 reject birth_date: \"13.13.1993\" is not a date that exists: month 13 is out of range 1..=12",
+        "6 record 5 Ткаченко b=~1998..1999 d=2024-06-01",
+        "7 reject -: expected 4 fields, found 1; the row runs over lines 7-8: an unclosed quote may have joined them",
+    ];
+    assert_eq!(got, want);
+    // Nothing is lost: the swallowed last line is inside the reject's raw cells.
+    let last = issues(&it).pop().unwrap();
+    assert!(last.raw[0].1.contains("Олійник Микола"), "{:?}", last.raw);
+}
+
+/// The XLSX fixture, described once: `TALLY_WRITE_FIXTURES=1` writes it to test_data/import.
+fn build_uk_xlsx() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Загиблі").unwrap();
+    ws.write_string(0, 0, "Список загиблих військовослужбовців (тестові дані)").unwrap();
+    let headers = [
+        "№",
+        "Прізвище",
+        "Ім’я",
+        "По батькові",
+        "Дата народження",
+        "Дата смерті",
+        "Область",
+        "Населений пункт",
+        "Військова частина",
+        "Звання",
+        "Статус",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let rows: [[&str; 11]; 3] = [
+        [
+            "1",
+            "Шевченко",
+            "Олександр",
+            "Сергійович",
+            "05.01.1996",
+            "",
+            "Київська",
+            "Бровари",
+            "А1234",
+            "солдат",
+            "загинув",
+        ],
+        [
+            "2",
+            "Коваленко",
+            "Петро",
+            "Іванович",
+            "1990 р.н.",
+            "5 січня 2023 р.",
+            "Львівська",
+            "Стрий",
+            "А0001",
+            "сержант",
+            "зник безвісти",
+        ],
+        ["3", "Мельник", "Олена", "Петрівна", "00.05.1985", "січень 2024", "", "", "", "", "в полоні"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        ws.write_number(r, 0, row[0].parse::<f64>().unwrap()).unwrap();
+        for (c, v) in row.iter().enumerate().skip(1) {
+            if !v.is_empty() {
+                ws.write_string(r, c as u16, *v).unwrap();
+            }
+        }
+    }
+    // A real Excel date cell: calamine reports it as a date, which must read as 2023-03-12.
+    let fmt = Format::new().set_num_format("dd.mm.yyyy");
+    ws.write_datetime_with_format(2, 5, ExcelDateTime::from_ymd(2023, 3, 12).unwrap(), &fmt).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn xlsx_with_ukrainian_headers() {
+    let generated = build_uk_xlsx();
+    if std::env::var_os("TALLY_WRITE_FIXTURES").is_some() {
+        std::fs::write(fixture("uk_list.xlsx"), &generated).unwrap();
+    }
+    let (layout, from_file) = items(&read("uk_list.xlsx"));
+    let (_, from_gen) = items(&generated);
+    assert_eq!(from_file, from_gen, "the committed uk_list.xlsx matches its generator");
+    assert_eq!(layout.format, tally_import::Format::Spreadsheet);
+    assert_eq!(layout.sheet.as_deref(), Some("Загиблі"));
+    assert_eq!(layout.header_line, 2, "the title row above the header is skipped");
+    assert_eq!(layout.roles.iter().filter(|r| r.is_some()).count(), 11, "every header recognised: {layout:?}");
+    let recs = records(&from_file);
+    assert_eq!(recs.len(), 3);
+    assert!(issues(&from_file).is_empty());
+    let r = recs[0];
+    assert_eq!((r.key.source_record_id.as_str(), r.line), ("1", 3), "an id cell stored as a number reads 1, not 1.0");
+    assert_eq!(r.fields.given_name.as_deref(), Some("Олександр"));
+    assert_eq!(r.fields.settlement.as_deref(), Some("Бровари"));
+    assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("1996-01-05".into(), "2023-03-12".into()));
+    let r = recs[1];
+    assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("1990".into(), "2023-01-05".into()));
+    assert_eq!(r.fields.status, Some(Status::Missing));
+    let r = recs[2];
+    assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("1985-05".into(), "2024-01".into()));
+    assert_eq!(r.fields.birth_date.unwrap().precision(), Precision::Month);
+    assert_eq!(r.fields.status, Some(Status::Prisoner));
+}
+
+#[test]
+fn files_that_are_not_tables() {
+    use tally_import::ImportError as E;
+    let err = |name: &str| Reader::new(&read(name), &Options::default()).err();
+    assert_eq!(err("empty.csv"), Some(E::Empty));
+    assert!(matches!(err("binary.png"), Some(E::Binary { .. })), "{:?}", err("binary.png"));
+    // Windows-1251 bytes declared as UTF-8: refused, naming the offset ("№" is byte 0xB9).
+    let opts = Options { encoding: Some("utf-8".into()), ..Default::default() };
+    assert!(matches!(Reader::new(&read("ru_cp1251.csv"), &opts).err(), Some(E::Undecodable { offset: 0, .. })));
+}
+
+#[test]
+fn explicit_mapping_and_name_order() {
+    let text = "Code;Person;Born\nX1;Петро Коваленко;1990\n";
+    let opts = Options {
+        mapping: tally_import::Mapping::parse_file("record_id=Code\nfull_name = Person\nbirth_date=Born\n").unwrap(),
+        name_order: tally_import::NameOrder::GivenFirst,
+        ..Default::default()
+    };
+    let r = Reader::new(text.as_bytes(), &opts).unwrap();
+    let it: Vec<Item> = r.collect();
+    let recs = records(&it);
+    assert_eq!(recs[0].key.source_record_id, "X1");
+    assert_eq!(recs[0].fields.surname.as_deref(), Some("Коваленко"));
+    assert_eq!(date(&recs[0].fields.birth_date), "1990");
+}
+
+mod props {
+    use proptest::prelude::*;
+    use tally_import::{Item, Options, Reader};
+
+    proptest! {
+        /// Whatever the cells hold, every data row comes out as a record or a reject, and every
+        /// cell's text survives verbatim in the raw pairs.
+        #[test]
+        fn no_row_is_lost(cells in proptest::collection::vec(("[А-Яа-яA-Za-z0-9 .,\"?-]{0,12}", "[0-9.?-]{0,11}"), 1..30)) {
+            let mut w = csv::Writer::from_writer(vec![]);
+            w.write_record(["ПІБ", "Дата народження"]).unwrap();
+            let mut kept = 0;
+            for (n, d) in &cells {
+                if n.trim().is_empty() && d.trim().is_empty() { continue; }
+                w.write_record([n, d]).unwrap();
+                kept += 1;
+            }
+            let bytes = w.into_inner().unwrap();
+            let items: Vec<Item> = Reader::new(&bytes, &Options::default()).unwrap().collect();
+            let rows = items.iter().filter(|i| match i {
+                Item::Record(_) => true,
+                Item::Issue(x) => x.severity == tally_import::Severity::Reject,
+            }).count();
+            prop_assert_eq!(rows, kept);
+            for i in &items {
+                let raw = match i { Item::Record(r) => &r.raw, Item::Issue(x) => &x.raw };
+                prop_assert_eq!(raw.len(), 2);
+            }
+        }
+    }
+}
