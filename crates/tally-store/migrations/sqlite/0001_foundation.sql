@@ -83,9 +83,10 @@ CREATE TABLE rejects (
 );
 CREATE INDEX rejects_source ON rejects(source_id, line);
 
--- Persons: stable ids. A person is minted once and never renumbered.
+-- Persons: stable ids. A person is minted once and never renumbered; AUTOINCREMENT so the id
+-- of a person retired by a merge is never handed to someone else.
 CREATE TABLE persons (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 

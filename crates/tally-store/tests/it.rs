@@ -1,0 +1,237 @@
+//! The records area of the store, on SQLite: imports in one transaction, content addressing,
+//! editions, read APIs, append-only status history, claims.
+
+use std::path::PathBuf;
+
+use tally_domain::{Claim, ParsedFields, PartialDate, PersonId, Record, RecordKey, SourceKind, Status};
+use tally_store::records::{
+    records_by_source, AddOutcome, BeginImport, ImportCounts, NewImport, RecordQuery, RecordStore, RejectRow,
+};
+use tally_store::SqliteStore;
+
+/// A fresh database file under the system temp dir, removed on drop.
+struct TempDb(PathBuf);
+
+impl TempDb {
+    fn new(tag: &str) -> TempDb {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        TempDb(std::env::temp_dir().join(format!("tally-store-{tag}-{}-{nanos}.db", std::process::id())))
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", self.0.display()));
+        }
+    }
+}
+
+fn meta<'a>(source: &'a str, file: &'a str, bytes: &'a [u8], sha: &'a str) -> NewImport<'a> {
+    NewImport {
+        source,
+        kind: SourceKind::OfficialList,
+        publisher: Some("test publisher"),
+        retrieved_at: Some("2025-02-01T00:00:00Z"),
+        file_name: file,
+        sha256: sha,
+        bytes,
+        format: "csv",
+        encoding: Some("utf-8"),
+        delimiter: Some(","),
+        sheet: None,
+        columns: &[],
+    }
+}
+
+fn record(id: &str, surname: &str, line: u64) -> Record {
+    Record {
+        id: 0,
+        key: RecordKey { source: String::new(), source_record_id: id.into() },
+        line,
+        raw: vec![("№".into(), id.into()), ("Прізвище".into(), surname.into())],
+        fields: ParsedFields {
+            surname: Some(surname.into()),
+            birth_date: Some(PartialDate::year(1990)),
+            death_date: Some(PartialDate::ym(2023, 5).unwrap()),
+            status: Some(Status::Killed),
+            ..Default::default()
+        },
+    }
+}
+
+fn import(store: &mut SqliteStore, source: &str, sha: &str, recs: &[Record]) -> Vec<AddOutcome> {
+    let bytes = format!("bytes of {sha}").into_bytes();
+    let BeginImport::Started(mut w) = store.begin_import(&meta(source, "list.csv", &bytes, sha)).unwrap() else {
+        panic!("{sha} imported before")
+    };
+    let out: Vec<AddOutcome> = recs.iter().map(|r| w.add_record(r).unwrap()).collect();
+    w.add_reject(&RejectRow {
+        source: String::new(),
+        file_name: String::new(),
+        line: 99,
+        field: Some("birth_date".into()),
+        severity: "reject".into(),
+        reason: "day 31 does not exist in 2023-02".into(),
+        raw: vec![("Дата".into(), "31.02.2023".into())],
+    })
+    .unwrap();
+    w.finish(ImportCounts { rows: recs.len() as u64 + 1, records: recs.len() as u64, rejects: 1, warnings: 0 })
+        .unwrap();
+    out
+}
+
+#[test]
+fn import_round_trip_and_read_apis() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let out = import(&mut store, "uk", "aa", &[record("7", "Шевченко", 2), record("9", "Коваленко", 3)]);
+    assert!(matches!(out[0], AddOutcome::Added { person_id: PersonId(1), .. }), "{out:?}");
+    assert!(matches!(out[1], AddOutcome::Added { person_id: PersonId(2), .. }));
+
+    let c = store.counts().unwrap();
+    assert_eq!(
+        (c.sources, c.imports, c.blobs, c.records, c.persons, c.rejects, c.status_entries),
+        (1, 1, 1, 2, 2, 1, 2)
+    );
+    assert_eq!(store.blob("aa").unwrap().as_deref(), Some(b"bytes of aa".as_slice()));
+
+    let r = store.record_by_key(&RecordKey { source: "uk".into(), source_record_id: "9".into() }).unwrap().unwrap();
+    assert_eq!((r.line, r.fields.surname.as_deref()), (3, Some("Коваленко")));
+    assert_eq!(r.raw, vec![("№".to_string(), "9".to_string()), ("Прізвище".into(), "Коваленко".into())]);
+    assert_eq!(r.fields.death_date.unwrap().to_string(), "2023-05", "precision survives the store");
+    assert!(store.record_by_key(&RecordKey { source: "uk".into(), source_record_id: "8".into() }).unwrap().is_none());
+
+    let recs = records_by_source(&store, "uk", false).unwrap();
+    assert_eq!(recs.len(), 2);
+    assert!(recs[0].raw.is_empty(), "raw is only decoded when asked for");
+    assert!(records_by_source(&store, "other", false).unwrap().is_empty());
+
+    let mut links = vec![];
+    store
+        .for_each_link(&mut |l| {
+            links.push((l.source, l.source_record_id, l.person_id.0, l.probability, l.method));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        links,
+        vec![("uk".into(), "7".into(), 1, 1.0, "import".into()), ("uk".into(), "9".into(), 2, 1.0, "import".into())]
+    );
+    let mut persons = vec![];
+    store
+        .for_each_person(&mut |p| {
+            persons.push(p);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(persons.len(), 2);
+    assert_eq!(persons[0].sources, vec!["uk".to_string()]);
+
+    let rej = store.rejects(Some("uk")).unwrap();
+    assert_eq!((rej[0].line, rej[0].file_name.as_str(), rej[0].field.as_deref()), (99, "list.csv", Some("birth_date")));
+    let src = store.sources().unwrap();
+    assert_eq!((src[0].name.as_str(), src[0].records, src[0].imports.len()), ("uk", 2, 1));
+    assert_eq!(src[0].imports[0].counts.rejects, 1);
+    assert_eq!(src[0].publisher.as_deref(), Some("test publisher"));
+
+    let hist = store.status_history(PersonId(1)).unwrap();
+    assert_eq!(hist.len(), 1);
+    assert_eq!((hist[0].status, hist[0].cites.source_record_id.as_str()), (Status::Killed, "7"));
+
+    // A callback's error stops the iteration and comes back as the store's error.
+    let err = store.for_each_record(&RecordQuery::default(), &mut |_| Err("stop".into())).unwrap_err();
+    assert_eq!(err.to_string(), "stop");
+}
+
+#[test]
+fn same_bytes_twice_writes_nothing() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    import(&mut store, "uk", "aa", &[record("7", "Шевченко", 2)]);
+    let before = store.counts().unwrap();
+    let bytes = b"bytes of aa".to_vec();
+    match store.begin_import(&meta("another_name", "copy.csv", &bytes, "aa")).unwrap() {
+        BeginImport::AlreadyImported(info) => {
+            assert_eq!((info.source.as_str(), info.file_name.as_str()), ("uk", "list.csv"))
+        }
+        BeginImport::Started(_) => panic!("the same bytes were accepted twice"),
+    }
+    assert_eq!(store.counts().unwrap(), before);
+}
+
+#[test]
+fn an_unfinished_import_leaves_nothing() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    import(&mut store, "uk", "aa", &[record("7", "Шевченко", 2)]);
+    let before = store.counts().unwrap();
+    {
+        let bytes = b"new".to_vec();
+        let BeginImport::Started(mut w) = store.begin_import(&meta("ru", "b.csv", &bytes, "bb")).unwrap() else {
+            panic!()
+        };
+        w.add_record(&record("1", "Иванов", 2)).unwrap();
+        // Dropped without finish: as if the import failed half-way.
+    }
+    assert_eq!(store.counts().unwrap(), before);
+    assert!(store.find_import("bb").unwrap().is_none());
+    assert_eq!(store.sources().unwrap().len(), 1);
+}
+
+#[test]
+fn a_new_edition_keeps_known_records_and_flags_changed_ones() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    import(&mut store, "uk", "ed1", &[record("7", "Шевченко", 2), record("9", "Коваленко", 3)]);
+    let out = import(
+        &mut store,
+        "uk",
+        "ed2",
+        &[record("7", "Шевченко", 2), record("9", "Коваленко-Мельник", 3), record("11", "Бойко", 4)],
+    );
+    assert!(matches!(out[0], AddOutcome::Unchanged { record_id: 1 }), "{out:?}");
+    assert!(matches!(&out[1], AddOutcome::Conflict { record_id: 2, file_name } if file_name == "list.csv"));
+    assert!(matches!(out[2], AddOutcome::Added { person_id: PersonId(3), .. }));
+    assert_eq!(store.counts().unwrap().records, 3);
+    assert_eq!(store.sources().unwrap()[0].imports.len(), 2);
+}
+
+#[test]
+fn status_history_is_append_only_and_claims_are_kept() {
+    let db = TempDb::new("append");
+    let mut store = SqliteStore::open(&db.0).unwrap();
+    import(&mut store, "uk", "aa", &[record("7", "Шевченко", 2)]);
+    store.append_status(1, Status::RemainsReturned, Some(PartialDate::ymd(2025, 6, 11).unwrap())).unwrap();
+    let hist = store.status_history(PersonId(1)).unwrap();
+    assert_eq!(hist.iter().map(|h| h.status).collect::<Vec<_>>(), [Status::Killed, Status::RemainsReturned]);
+
+    // Even with raw SQL, the history cannot be rewritten.
+    let conn = rusqlite::Connection::open(&db.0).unwrap();
+    let upd = conn.execute("UPDATE status_history SET status = 'released'", []);
+    assert!(upd.unwrap_err().to_string().contains("append-only"));
+    assert!(conn.execute("DELETE FROM status_history", []).is_err());
+
+    let claim = Claim {
+        claimant: "Ukraine, President's Office".into(),
+        measure: "killed".into(),
+        value: 46_000,
+        as_of: PartialDate::ym(2025, 2).unwrap(),
+        scope: Some("Ukrainian servicemen".into()),
+        citation: None,
+    };
+    store.add_claim(&claim).unwrap();
+    assert_eq!(store.claims().unwrap(), vec![claim]);
+}
+
+#[test]
+fn file_store_survives_reopen_and_is_wal() {
+    let db = TempDb::new("reopen");
+    {
+        let mut store = SqliteStore::open(&db.0).unwrap();
+        import(&mut store, "uk", "aa", &[record("7", "Шевченко", 2)]);
+    }
+    let store = SqliteStore::open(&db.0).unwrap();
+    assert_eq!(store.counts().unwrap().records, 1);
+    let conn = rusqlite::Connection::open(&db.0).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+}
