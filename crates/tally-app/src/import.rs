@@ -188,7 +188,7 @@ pub fn import_bytes(
     };
     let mut writer = match store.begin_import(&meta).map_err(store_err)? {
         BeginImport::AlreadyImported(previous) => {
-            return Ok(ImportOutcome::AlreadyImported { file: file_name.to_string(), previous })
+            return Ok(ImportOutcome::AlreadyImported { file: file_name.to_string(), previous: *previous })
         }
         BeginImport::Started(w) => w,
     };

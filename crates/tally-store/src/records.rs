@@ -92,7 +92,7 @@ pub enum BeginImport<'a> {
     /// without finishing rolls everything back.
     Started(Box<dyn ImportWriter + 'a>),
     /// These exact bytes were imported before: nothing was written.
-    AlreadyImported(ImportInfo),
+    AlreadyImported(Box<ImportInfo>),
 }
 
 /// Writes of one import, all inside one transaction.

@@ -247,7 +247,7 @@ impl RecordStore for SqliteStore {
         let mut guard =
             SqliteImport { conn, import_id: 0, source_id: 0, file_name: m.file_name.to_string(), done: false };
         if let Some(info) = load_import(conn, "i.sha256 = ?1", [m.sha256])? {
-            return Ok(BeginImport::AlreadyImported(info)); // guard rolls back
+            return Ok(BeginImport::AlreadyImported(Box::new(info))); // guard rolls back
         }
         let existing: Option<i64> =
             conn.query_row("SELECT id FROM sources WHERE name = ?1", [m.source], |r| r.get(0)).optional()?;
