@@ -126,7 +126,7 @@ pub struct OutFile {
 /// `World::persons`; its id is `persons[person].person_id()`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TruthRow {
-    pub source: String,
+    pub source: &'static str,
     pub source_record_id: String,
     pub person: u32,
 }
@@ -268,42 +268,55 @@ pub fn generate(cfg: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Worl
     };
     let specs: Vec<sources::Spec> = srcs.iter().map(|&s| sources::spec(s, cfg.script)).collect();
     let ctx = sources::Ctx { t: &t, persons: &persons, seed: cfg.seed, noise: cfg.noise, scale };
-    let total = specs.len() as u64;
+    let total = specs.len() as u64 + 2;
     progress(Progress { stage: "sources", done: 0, total });
-    // One thread per source: each has its own random streams, so the bytes do not depend on
-    // the scheduling.
-    let rendered: Vec<Result<sources::Rendered, SynthError>> = std::thread::scope(|sc| {
-        let handles: Vec<_> = specs.iter().map(|sp| sc.spawn(|| sources::render_source(sp, &ctx))).collect();
-        let mut out = Vec::with_capacity(handles.len());
-        for (i, h) in handles.into_iter().enumerate() {
-            out.push(h.join().unwrap_or_else(|_| Err(SynthError::Config("a source thread panicked".into()))));
-            progress(Progress { stage: "sources", done: i as u64 + 1, total });
+    // Each source has its own random streams, so neither selecting nor rendering depends on the
+    // scheduling: first every source picks its records (in parallel), then the files, truth.csv
+    // and persons.csv are rendered in parallel.
+    let selections: Vec<Vec<(u32, Event)>> = std::thread::scope(|sc| {
+        let hs: Vec<_> = specs.iter().map(|sp| sc.spawn(|| sources::select(sp, &ctx))).collect();
+        hs.into_iter().map(|h| h.join().expect("a selection thread panicked")).collect()
+    });
+    let mut per_person = vec![0u16; persons.len()];
+    let mut truth = Vec::with_capacity(selections.iter().map(Vec::len).sum());
+    let mut distinct = Vec::with_capacity(specs.len());
+    for (sp, sel) in specs.iter().zip(&selections) {
+        let mut ids: Vec<u32> = sel.iter().map(|x| x.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for &pi in &ids {
+            per_person[pi as usize] += 1;
         }
-        out
+        distinct.push(ids.len());
+        for (i, &(pi, _)) in sel.iter().enumerate() {
+            truth.push(TruthRow { source: sp.name, source_record_id: sources::record_id(sp, i + 1), person: pi });
+        }
+    }
+    let mut done = 0u64;
+    let (rendered, truth_bytes, persons_bytes) = std::thread::scope(|sc| {
+        let hs: Vec<_> =
+            specs.iter().zip(&selections).map(|(sp, sel)| sc.spawn(|| sources::render_source(sp, &ctx, sel))).collect();
+        let th = sc.spawn(|| truth_csv(&truth, &persons).into_bytes());
+        let ph = sc.spawn(|| persons_csv(&t, &persons, &per_person).into_bytes());
+        let mut out = Vec::with_capacity(hs.len());
+        for h in hs {
+            out.push(h.join().unwrap_or_else(|_| Err(SynthError::Config("a source thread panicked".into()))));
+            done += 1;
+            progress(Progress { stage: "sources", done, total });
+        }
+        let tb = th.join().expect("truth thread");
+        progress(Progress { stage: "sources", done: total - 1, total });
+        let pb = ph.join().expect("persons thread");
+        progress(Progress { stage: "sources", done: total, total });
+        (out, tb, pb)
     });
 
     let mut files = Vec::new();
-    let mut truth = Vec::new();
     let mut msources = Vec::new();
-    let mut per_person = vec![0u16; persons.len()];
-    for (sp, r) in specs.iter().zip(rendered) {
-        let r = r?;
-        let ext = r.format.as_str();
-        let file = format!("{}.{ext}", sp.name);
-        let mut distinct: Vec<u32> = r.truth.iter().map(|x| x.1).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        for &pi in &distinct {
-            per_person[pi as usize] += 1;
-        }
-        let delimiter = (r.format == Format::Csv).then(|| {
-            if sp.format == Format::Xlsx {
-                ",".to_string()
-            } else {
-                sp.delimiter.to_string()
-            }
-        });
-        let encoding = if sp.format == Format::Xlsx { Encoding::Utf8 } else { sp.encoding };
+    for (((sp, sel), r), n_persons) in specs.iter().zip(&selections).zip(rendered).zip(distinct) {
+        let bytes = r?;
+        let (format, encoding, delim) = sources::actual_format(sp, sel.len());
+        let file = format!("{}.{}", sp.name, format.as_str());
         let mut import = format!("tally import {file} --source {} --kind {}", sp.name, sp.kind.as_str());
         if encoding == Encoding::Windows1251 {
             import.push_str(" --encoding windows-1251");
@@ -312,23 +325,20 @@ pub fn generate(cfg: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Worl
             file: file.clone(),
             source: sp.name.to_string(),
             kind: sp.kind,
-            format: r.format,
+            format,
             encoding,
-            delimiter,
+            delimiter: (format == Format::Csv).then(|| delim.to_string()),
             header_language: sp.lang,
             headers: sources::header_names(sp).into_iter().map(String::from).collect(),
             name_forms: sp.name_forms.to_string(),
             name_script: if sp.latin { "latin" } else { "cyrillic" }.to_string(),
-            id_column: !matches!(sp.src, sources::Src::Obituaries | sources::Src::Court),
-            records: r.truth.len(),
-            persons: distinct.len(),
+            id_column: sources::has_id_column(sp),
+            records: sel.len(),
+            persons: n_persons,
             description: sp.description.split_whitespace().collect::<Vec<_>>().join(" "),
             import,
         });
-        for (id, pi) in r.truth {
-            truth.push(TruthRow { source: sp.name.to_string(), source_record_id: id, person: pi });
-        }
-        files.push(OutFile { name: file, bytes: r.bytes });
+        files.push(OutFile { name: file, bytes });
     }
 
     let manifest = Manifest {
@@ -342,8 +352,8 @@ pub fn generate(cfg: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Worl
         persons_file: "persons.csv".into(),
         sources: msources,
     };
-    files.push(OutFile { name: "truth.csv".into(), bytes: truth_csv(&truth, &persons).into_bytes() });
-    files.push(OutFile { name: "persons.csv".into(), bytes: persons_csv(&t, &persons, &per_person).into_bytes() });
+    files.push(OutFile { name: "truth.csv".into(), bytes: truth_bytes });
+    files.push(OutFile { name: "persons.csv".into(), bytes: persons_bytes });
     let mut mj = serde_json::to_string_pretty(&manifest).map_err(|e| SynthError::Config(e.to_string()))?;
     mj.push('\n');
     files.push(OutFile { name: "manifest.json".into(), bytes: mj.into_bytes() });
@@ -356,7 +366,7 @@ pub fn truth_csv(truth: &[TruthRow], persons: &[Person]) -> String {
     let mut s = String::with_capacity(truth.len() * 32 + 40);
     s.push_str("source,source_record_id,person_id\n");
     for r in truth {
-        s.push_str(&r.source);
+        s.push_str(r.source);
         s.push(',');
         s.push_str(&r.source_record_id);
         s.push_str(",P");

@@ -569,14 +569,6 @@ pub fn dup_rate(src: Src) -> f64 {
     spec(src, Script::Mixed).dup
 }
 
-/// What rendering a source produced.
-pub struct Rendered {
-    pub bytes: Vec<u8>,
-    pub format: Format,
-    /// (source_record_id, person index) in file order.
-    pub truth: Vec<(String, u32)>,
-}
-
 pub struct Ctx<'a> {
     pub t: &'a Tables,
     pub persons: &'a [Person],
@@ -641,12 +633,13 @@ impl Latin {
     }
 }
 
-/// Render the file of one source.
-pub fn render_source(spec: &Spec, ctx: &Ctx) -> Result<Rendered, SynthError> {
+/// Which persons a source lists, about which event, in file order (in-source duplicates
+/// included). Row `i` of the file (1-based `i + 1`) is entry `i`.
+pub fn select(spec: &Spec, ctx: &Ctx) -> Vec<(u32, Event)> {
     let t = ctx.t;
     let mut pick_rng = stream(ctx.seed, &format!("select:{}", spec.name));
-    // Which persons, about which event, and in-source duplicates. The sort key is the date the
-    // event became known (lists grow in time order) with a random tie-break.
+    // The sort key is the date the event became known (lists grow in time order) with a random
+    // tie-break.
     let mut entries: Vec<(i64, u64, u32, Event)> = Vec::new();
     for (i, p) in ctx.persons.iter().enumerate() {
         let Some((prob, e)) = coverage(spec.src, t, p) else { continue };
@@ -662,31 +655,48 @@ pub fn render_source(spec: &Spec, ctx: &Ctx) -> Result<Rendered, SynthError> {
         }
     }
     entries.sort_unstable_by_key(|x| (x.0, x.1));
+    entries.into_iter().map(|x| (x.2, x.3)).collect()
+}
 
+/// The record id of 1-based data row `row_no`: what `tally import` will file the record under
+/// (the id column's value, or the row number when the source has no id column).
+pub fn record_id(spec: &Spec, row_no: usize) -> String {
+    match spec.ids {
+        Ids::None | Ids::Row => row_no.to_string(),
+        Ids::Prefixed(pre) => format!("{pre}{row_no:06}"),
+    }
+}
+
+pub fn has_id_column(spec: &Spec) -> bool {
+    !matches!(spec.ids, Ids::None)
+}
+
+/// The format a source is written in for `rows` rows: an XLSX list too long for one sheet is
+/// shipped as UTF-8 CSV instead (the manifest says so).
+pub fn actual_format(spec: &Spec, rows: usize) -> (Format, Encoding, char) {
+    match spec.format {
+        Format::Xlsx if rows > render::XLSX_MAX_ROWS => (Format::Csv, Encoding::Utf8, ','),
+        Format::Xlsx => (Format::Xlsx, Encoding::Utf8, ','),
+        f => (f, spec.encoding, spec.delimiter),
+    }
+}
+
+/// Render the file of one source from its selection.
+pub fn render_source(spec: &Spec, ctx: &Ctx, entries: &[(u32, Event)]) -> Result<Vec<u8>, SynthError> {
     let mut rng = stream(ctx.seed, &format!("render:{}", spec.name));
     let mut latin = Latin { cache: HashMap::new() };
-    // Too many rows for one sheet: ship the list as CSV instead (the manifest says so).
-    let (format, encoding, delim) = match spec.format {
-        Format::Xlsx if entries.len() > render::XLSX_MAX_ROWS => (Format::Csv, Encoding::Utf8, ','),
-        f => (f, spec.encoding, spec.delimiter),
-    };
+    let (format, encoding, delim) = actual_format(spec, entries.len());
     let mut sink = Sink::new(format, &header_names(spec), delim, entries.len(), spec.name)?;
     let latin_ua: Vec<((&'static str, bool), u32)> = spec.latin_ua.iter().map(|x| ((x.0, x.2), x.1)).collect();
-    let mut truth = Vec::with_capacity(entries.len());
     let mut row = Vec::with_capacity(spec.cols.len());
-    for (row_no, &(_, _, pi, e)) in entries.iter().enumerate() {
-        let row_no = row_no + 1;
+    for (i, &(pi, e)) in entries.iter().enumerate() {
         let p = &ctx.persons[pi as usize];
-        let id = match spec.ids {
-            Ids::None | Ids::Row => row_no.to_string(),
-            Ids::Prefixed(pre) => format!("{pre}{row_no:06}"),
-        };
+        let id = record_id(spec, i + 1);
         row.clear();
         render_row(spec, ctx, p, e, &id, &latin_ua, &mut rng, &mut latin, &mut row)?;
         sink.row(&row)?;
-        truth.push((id, pi));
     }
-    Ok(Rendered { bytes: sink.finish(encoding)?, format, truth })
+    sink.finish(encoding)
 }
 
 fn render_row(
