@@ -170,11 +170,14 @@ impl LedgerState {
             Statement::from_text(&note.text).map_err(|source| LedgerAppError::Statement { index, source })?;
         let by = &statement.by;
         let must_sign = |v: &Verifier| -> Result<()> {
-            let ok = note.verify(std::slice::from_ref(v)).map_err(|e| at(e.into()))?;
-            if ok.is_empty() {
-                return Err(at(refused(format!("not signed by {}", v.name()))));
+            match note.verify(std::slice::from_ref(v)) {
+                Ok(ok) if !ok.is_empty() => Ok(()),
+                Ok(_) | Err(tally_ledger::LedgerError::NoTrustedSignature) => Err(at(refused(format!(
+                    "not signed by {by}'s current key {}\nhint: sign with the key registered for {by}",
+                    v.vkey()
+                )))),
+                Err(e) => Err(at(e.into())),
             }
-            Ok(())
         };
         match &statement.body {
             Body::Party(p) => {
@@ -494,6 +497,13 @@ pub fn latest_checkpoint(store: &dyn LedgerStore) -> Result<(u64, String)> {
     Ok((size, with_cosignatures(store, size, &note)?))
 }
 
+/// The checkpoint of tree size `size` with its cosignatures.
+pub fn checkpoint_at(store: &dyn LedgerStore, size: u64) -> Result<String> {
+    let note =
+        store.ledger_checkpoint(size)?.ok_or_else(|| LedgerAppError::Input(format!("no checkpoint of size {size}")))?;
+    with_cosignatures(store, size, &note)
+}
+
 fn with_cosignatures(store: &dyn LedgerStore, size: u64, note: &str) -> Result<String> {
     let lines: Vec<String> = store.ledger_cosignatures(size)?.into_iter().map(|(_, l)| l).collect();
     Ok(append_signature_lines(note, &lines)?)
@@ -654,18 +664,30 @@ pub fn verify(store: &dyn LedgerStore, statements: bool) -> Result<Verification>
         }
     }
     let witnesses = state.witness_vkeys();
+    // Checkpoints in size order: the first whose root does not match the entries brackets the
+    // bad entry between the last good checkpoint and it (one entry apart when every append is
+    // checkpointed).
+    let mut last_good = 0u64;
+    let mut root_bad = None;
     for (size, note) in &checkpoints {
         let full = with_cosignatures(store, *size, note)?;
         match open_checkpoint(&full, &log, &witnesses) {
             Ok(cp) => {
                 match roots.get(size) {
-                    Some(r) if *r == cp.checkpoint.root => {}
+                    Some(r) if *r == cp.checkpoint.root => {
+                        if root_bad.is_none() {
+                            last_good = *size;
+                        }
+                    }
                     Some(_) => {
                         v.problems.push(format!("checkpoint {size}: root does not match the entries"));
-                        if bad.is_none() {
-                            bad = Some((
-                                size.saturating_sub(1),
-                                format!("entries before {size} do not match the signed checkpoint"),
+                        if root_bad.is_none() {
+                            root_bad = Some((
+                                last_good,
+                                format!(
+                                    "entries {last_good}..{} do not match the signed checkpoint of size {size}",
+                                    size - 1
+                                ),
                             ));
                         }
                     }
@@ -676,6 +698,11 @@ pub fn verify(store: &dyn LedgerStore, statements: bool) -> Result<Verification>
                 }
             }
             Err(e) => v.problems.push(format!("checkpoint {size}: {e}")),
+        }
+    }
+    if let Some((i, why)) = root_bad {
+        if bad.as_ref().is_none_or(|(b, _)| *b > i) {
+            bad = Some((i, why));
         }
     }
     v.first_bad = bad;
@@ -697,6 +724,13 @@ pub fn verify_bundle(
     Ok((cp.checkpoint.size, cp.cosigners.into_iter().map(|(n, _)| n).collect()))
 }
 
+/// A registered party's current verifier key (or its witness cosignature key).
+pub fn party_vkey(store: &dyn LedgerStore, party: &str, cosignature: bool) -> Result<String> {
+    let state = LedgerState::load(store)?;
+    let p = state.party(party).ok_or_else(|| LedgerAppError::Input(format!("unknown party {party}")))?;
+    Ok(if cosignature { cosignature_vkey_of(&p.keys[0]) } else { p.keys[0].vkey() })
+}
+
 /// Witness cosignature keys of all parties in the log (for offline checks).
 pub fn witness_vkeys(store: &dyn LedgerStore) -> Result<Vec<String>> {
     Ok(LedgerState::load(store)?.witness_vkeys().iter().map(Verifier::vkey).collect())
@@ -705,6 +739,16 @@ pub fn witness_vkeys(store: &dyn LedgerStore) -> Result<Vec<String>> {
 pub use tally_ledger::note::{Note, NoteKey};
 pub use tally_ledger::proof::TlogProof;
 pub use tally_store::SqliteStore;
+
+/// Hex RFC 6962 leaf hash of entry bytes.
+pub fn leaf_hash_hex(entry: &[u8]) -> String {
+    hex::encode(leaf_hash(entry).0)
+}
+
+/// The stored-hash id of leaf `index` (where its leaf hash lives in the store).
+pub fn stored_leaf_hash_id(index: u64) -> u64 {
+    stored_hash_index(0, index)
+}
 
 /// Standard base64 (entries as `tally ledger leaf` prints them).
 pub fn base64_encode(b: &[u8]) -> String {

@@ -62,7 +62,11 @@ pub enum LedgerCmd {
     /// Confirm, confirm with reservation, or dispute an entry (the intermediary: what it observed)
     Attest(AttestArgs),
     /// Print the latest signed checkpoint with its cosignatures
-    Checkpoint,
+    Checkpoint {
+        /// An earlier checkpoint, by tree size
+        #[arg(long)]
+        size: Option<u64>,
+    },
     /// Cosign the latest checkpoint as a witness, after checking consistency with the last one cosigned
     Cosign {
         /// Party id of the witness
@@ -130,10 +134,13 @@ pub enum KeyCmd {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Print a C2SP verifier key: the log's, or that of a signer key file
+    /// Print a C2SP verifier key: the log's, a signer key file's, or a registered party's
     Show {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "party")]
         key: Option<PathBuf>,
+        /// A party's current key, from the log
+        #[arg(long)]
+        party: Option<String>,
         /// The witness cosignature key (type 0x04) instead of the note key
         #[arg(long)]
         cosignature: bool,
@@ -362,9 +369,10 @@ pub fn run(a: LedgerArgs, g: &Global) -> anyhow::Result<()> {
             write_private(&out, &format!("{}\n", key.skey()))?;
             println!("{}", key.vkey());
         }
-        LedgerCmd::Key { cmd: KeyCmd::Show { key, cosignature } } => {
-            let vkey = match key {
-                Some(p) => {
+        LedgerCmd::Key { cmd: KeyCmd::Show { key, party, cosignature } } => {
+            let vkey = match (key, party) {
+                (None, Some(id)) => app::party_vkey(&open(g)?, &id, cosignature)?,
+                (Some(p), _) => {
                     let k = read_key(&p)?;
                     if cosignature {
                         k.cosignature_vkey()
@@ -372,7 +380,7 @@ pub fn run(a: LedgerArgs, g: &Global) -> anyhow::Result<()> {
                         k.vkey()
                     }
                 }
-                None => {
+                (None, None) => {
                     let v = app::log_vkey(&open(g)?)?;
                     if cosignature {
                         bail!("the log key makes no cosignatures\nhint: pass --key FILE for a witness key");
@@ -454,8 +462,12 @@ pub fn run(a: LedgerArgs, g: &Global) -> anyhow::Result<()> {
             let body = app::attestation_for(&store, x.entry, verdict, x.reason, observed, &today(x.date))?;
             say(&mut store, &x.signer, body)?;
         }
-        LedgerCmd::Checkpoint => {
-            let (_, note) = app::latest_checkpoint(&open(g)?)?;
+        LedgerCmd::Checkpoint { size } => {
+            let store = open(g)?;
+            let note = match size {
+                Some(n) => app::checkpoint_at(&store, n)?,
+                None => app::latest_checkpoint(&store)?.1,
+            };
             print!("{note}");
         }
         LedgerCmd::Cosign { party, key, time } => {
