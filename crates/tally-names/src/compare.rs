@@ -275,17 +275,18 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         }
         return Comparison::new(0.95, Level::Translit, format!("{ra} ~ {rb}: the same name under two standards"));
     }
-    let dict_kind = if kind == PartKind::Surname { None } else { Some(kind) };
-    let (ga, gb) = match dict_kind {
-        Some(k) => (groups_of(k, &a.canonical), groups_of(k, &b.canonical)),
-        None => (&[][..], &[][..]),
-    };
+    let (ga, gb) = (groups_of(kind, &a.canonical), groups_of(kind, &b.canonical));
     if let Some(g) = intersects(ga, gb) {
         return Comparison::new(
             0.93,
             Level::UkRuEquivalent,
             format!("{ra} ~ {rb}: Ukrainian and Russian forms of {}", headword(g)),
         );
+    }
+    if kind == PartKind::Patronymic {
+        if let Some(why) = patronymics_agree(&a.canonical, &b.canonical) {
+            return Comparison::new(0.92, Level::UkRuEquivalent, format!("{ra} ~ {rb}: {why}"));
+        }
     }
     if kind == PartKind::Surname && a.ukru == b.ukru {
         return Comparison::new(
@@ -303,6 +304,32 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             );
         }
     }
+    if kind == PartKind::Given {
+        let (da, db) = (diminutive_groups(&a.canonical), diminutive_groups(&b.canonical));
+        if let Some(g) = intersects(da, gb).or_else(|| intersects(db, ga)) {
+            return Comparison::new(
+                0.55,
+                Level::Diminutive,
+                format!("{ra} ~ {rb}: diminutive of {} (weak evidence)", headword(g)),
+            );
+        }
+    }
+    // Two names the dictionary knows as different are different, however alike they look (Олександр /
+    // Олексій; Олександр / Олександра, where only the feminine ending differs). When their skeletons
+    // agree and no ending tells the sexes apart they are more likely spellings of one name (the
+    // dictionary is noisy: it lists Александер beside Александр), and fall through.
+    let fem = |cl: &str| cl.ends_with('a');
+    if kind != PartKind::Surname
+        && !ga.is_empty()
+        && !gb.is_empty()
+        && (a.key != b.key || fem(&a.canonical) != fem(&b.canonical))
+    {
+        return Comparison::new(
+            0.05,
+            Level::Different,
+            format!("{ra} and {rb} are different names ({} vs {})", headword(ga[0]), headword(gb[0])),
+        );
+    }
     // After the gender forms: a list's Андрєєва is a woman more often than a man in the genitive.
     if let Some(c) = inflected(kind, a, b).or_else(|| inflected(kind, b, a)) {
         return c;
@@ -310,47 +337,96 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
     if kind == PartKind::Given {
         let (ea, eb) = (english_groups(&a.canonical), english_groups(&b.canonical));
         if let Some(g) = intersects(ea, gb).or_else(|| intersects(eb, ga)) {
-            return Comparison::new(0.85, Level::Translation, format!("{ra} ~ {rb}: English equivalent of {}", headword(g)));
-        }
-    }
-    if kind == PartKind::Given {
-        let (da, db) = (diminutive_groups(&a.canonical), diminutive_groups(&b.canonical));
-        if let Some(g) = intersects(da, gb).or_else(|| intersects(db, ga)) {
-            return Comparison::new(0.55, Level::Diminutive, format!("{ra} ~ {rb}: diminutive of {} (weak evidence)", headword(g)));
+            return Comparison::new(
+                0.85,
+                Level::Translation,
+                format!("{ra} ~ {rb}: English equivalent of {}", headword(g)),
+            );
         }
     }
     let jw = strsim::jaro_winkler(&a.canonical, &b.canonical);
+    // A Latin spelling that some standard gives exactly, though its canonical form differs (BGN/PCGN
+    // writes зг as zh: Згурський -> Zhurs'kyy). Checked only for plausible pairs: it costs 19 passes.
+    if jw >= 0.75 {
+        let pair = match (a.script, b.script) {
+            (Script::Cyrillic, Script::Latin) => Some((a, b)),
+            (Script::Latin, Script::Cyrillic) => Some((b, a)),
+            _ => None,
+        };
+        if let Some((c, l)) = pair {
+            let stds = standards_producing(&c.raw, &l.norm);
+            if !stds.is_empty() {
+                return Comparison::new(
+                    0.96,
+                    Level::Translit,
+                    format!("{} = {} of {}", l.raw, stds[..stds.len().min(3)].join(", "), c.raw),
+                );
+            }
+        }
+    }
     let dl = strsim::damerau_levenshtein(&a.canonical, &b.canonical);
     let min_len = a.canonical.len().min(b.canonical.len());
     let typo = (dl <= 1 && min_len >= 4) || (dl <= 2 && min_len >= 8);
-    // Two different names the dictionary knows are different, however alike they look
-    // (Олександр / Олександра / Олексій); a typo of one known name is not in the dictionary.
-    if !ga.is_empty() && !gb.is_empty() {
-        return Comparison::new(
-            0.05 + 0.1 * jw * f64::from(u8::from(typo)),
-            Level::Different,
-            format!("{ra} and {rb} are different names ({} vs {})", headword(ga[0]), headword(gb[0])),
-        );
-    }
     if a.key == b.key && jw >= 0.8 {
         return Comparison::new(
-            0.6 + 0.25 * jw,
+            0.55 + 0.19 * jw,
             Level::FuzzyClose,
             format!("{ra} ~ {rb}: same consonant skeleton {}, similarity {jw:.2}", a.key),
         );
     }
     if typo && jw >= 0.85 {
-        return Comparison::new(0.55 + 0.25 * jw, Level::FuzzyClose, format!("{ra} ~ {rb}: {dl} edit(s), similarity {jw:.2}"));
+        return Comparison::new(
+            0.5 + 0.2 * jw,
+            Level::FuzzyClose,
+            format!("{ra} ~ {rb}: {dl} edit(s), similarity {jw:.2}"),
+        );
     }
     Comparison::new(0.3 * jw * jw, Level::Different, format!("{ra} and {rb} differ (similarity {jw:.2})"))
+}
+
+/// Patronymic suffixes in canonical Latin (ович, евич, івна, овна, евна, ич, ична, ...), longest first.
+const PATRONYMIC_CL: [&str; 8] = ["ovna", "evna", "ivna", "iqna", "oviq", "eviq", "na", "iq"];
+
+/// The given-name stem of a patronymic in canonical Latin: Сергійович and Сергеевич give `serg`.
+fn patronymic_stem(cl: &str) -> Option<(&str, bool)> {
+    for s in PATRONYMIC_CL {
+        if cl.len() > s.len() + 1 && cl.ends_with(s) {
+            return Some((&cl[..cl.len() - s.len()], s.ends_with('a')));
+        }
+    }
+    None
+}
+
+/// Two patronymics agree when their stems do, directly or through the given names they come from
+/// (Миколайович/Николаевич: Микола/Николай).
+fn patronymics_agree(a: &str, b: &str) -> Option<String> {
+    let ((sa, fa), (sb, fb)) = (patronymic_stem(a)?, patronymic_stem(b)?);
+    if fa != fb {
+        return None;
+    }
+    if ukru_fold(sa) == ukru_fold(sb) {
+        return Some("the same patronymic in Ukrainian and Russian form".into());
+    }
+    let given = |s: &str| -> Vec<u32> {
+        let mut v = Vec::new();
+        for tail in ["", "a", "i", "o", "e", "ei", "ii"] {
+            let mut c = String::with_capacity(s.len() + 2);
+            c.push_str(s);
+            c.push_str(tail);
+            v.extend_from_slice(groups_of(PartKind::Given, &c));
+        }
+        v
+    };
+    let g = intersects(&given(sa), &given(sb))?;
+    Some(format!("patronymics from one given name, {}", headword(g)))
 }
 
 fn compare_initial(a: &NameForm, b: &NameForm) -> Comparison {
     let (ra, rb) = (&a.raw, &b.raw);
     let consistent = a.first_classes.iter().any(|c| *c != 0 && b.first_classes.contains(c));
     match (a.initial && b.initial, consistent) {
-        (true, true) => Comparison::new(0.75, Level::Initials, format!("{ra} and {rb}: the same initial")),
-        (false, true) => Comparison::new(0.7, Level::Initials, format!("{ra} ~ {rb}: the initial is consistent")),
+        (true, true) => Comparison::new(0.66, Level::Initials, format!("{ra} and {rb}: the same initial")),
+        (false, true) => Comparison::new(0.66, Level::Initials, format!("{ra} ~ {rb}: the initial is consistent")),
         (_, false) => Comparison::new(0.05, Level::Different, format!("{ra} and {rb}: the initial does not match")),
     }
 }
@@ -407,7 +483,12 @@ fn is_known_given(norm: &str) -> bool {
 /// Split a whole name into parts. Every reading the text allows is returned, the likeliest first: a name
 /// of two words with no patronymic and no dictionary hint can be "given surname" or "surname given".
 pub fn split_name(name: &str) -> Vec<NameParts> {
-    let toks: Vec<&str> = name.split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '«' || c == '»').filter(|t| !t.is_empty()).collect();
+    // A URL slug (andryeyev-oleksij-oleksandrovych) has hyphens for spaces; a double surname has one.
+    let slug = !name.trim().contains(char::is_whitespace) && name.matches('-').count() >= 2;
+    let toks: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '«' || c == '»' || (slug && c == '-'))
+        .filter(|t| !t.is_empty())
+        .collect();
     let mut words: Vec<(String, String)> = Vec::new(); // (raw, norm)
     let mut initials: Vec<String> = Vec::new();
     let mut patr: Option<(usize, String)> = None;
@@ -425,6 +506,15 @@ pub fn split_name(name: &str) -> Vec<NameParts> {
             continue;
         }
         words.push((t.to_string(), n));
+    }
+    // A patronymic recognised by its suffix alone (not in the dictionary) may be a surname in -ович/-евич
+    // (Їжакевич, Якимович): with only one other word, read it as the surname.
+    if let Some((_, p)) = &patr {
+        let known = !groups_of(PartKind::Patronymic, &canon_latin(&normalize(p))).is_empty();
+        if !known && words.len() == 1 && initials.is_empty() {
+            words.push((p.clone(), normalize(p)));
+            patr = None;
+        }
     }
     let patronymic = patr.as_ref().map(|(_, p)| p.clone());
     let base = NameParts { patronymic: patronymic.clone(), initials: initials.clone(), ..Default::default() };
@@ -460,7 +550,7 @@ pub fn split_name(name: &str) -> Vec<NameParts> {
                 None => {
                     let kf = is_known_given(&first.1);
                     let kl = is_known_given(&last.1);
-                    !(kf && !kl)
+                    !kf || kl
                 }
             };
             if surname_first {

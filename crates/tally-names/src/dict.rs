@@ -24,6 +24,8 @@ pub enum Sex {
 
 #[derive(Debug, Default)]
 pub(crate) struct Group {
+    /// From the curated table (given_names.csv), not only the larger dictionary.
+    pub curated: bool,
     pub sex: Option<Sex>,
     /// Cyrillic forms, Ukrainian first; the first of each is the dictionary's headword.
     pub uk: Vec<String>,
@@ -35,6 +37,7 @@ pub(crate) struct Dict {
     /// CL of a member form -> groups, per kind (given, patronymic).
     given: HashMap<String, Vec<u32>>,
     patronymic: HashMap<String, Vec<u32>>,
+    surname: HashMap<String, Vec<u32>>,
     /// CL of a diminutive -> given-name groups it may stand for (weak evidence).
     diminutive: HashMap<String, Vec<u32>>,
     /// CL of an English equivalent -> given-name groups.
@@ -63,7 +66,8 @@ impl Dict {
         }
         let idx = match kind {
             PartKind::Patronymic => &mut self.patronymic,
-            _ => &mut self.given,
+            PartKind::Surname => &mut self.surname,
+            PartKind::Given => &mut self.given,
         };
         push_unique(idx.entry(cl).or_default(), g);
         if let Some(l) = lang {
@@ -85,6 +89,7 @@ fn build() -> Dict {
         groups: Vec::new(),
         given: HashMap::new(),
         patronymic: HashMap::new(),
+        surname: HashMap::new(),
         diminutive: HashMap::new(),
         english: HashMap::new(),
         lang_of: HashMap::new(),
@@ -104,7 +109,7 @@ fn build() -> Dict {
             _ => None,
         };
         let g = d.groups.len() as u32;
-        d.groups.push(Group { sex, uk: vec![f(1)], ru: vec![f(2)] });
+        d.groups.push(Group { curated: true, sex, uk: vec![f(1)], ru: vec![f(2)] });
         d.add_form(g, PartKind::Given, &f(1), Some(Lang::Uk));
         d.add_form(g, PartKind::Given, &f(2), Some(Lang::Ru));
         pairs.push((f(1), f(2)));
@@ -131,7 +136,7 @@ fn build() -> Dict {
                 continue;
             }
             let pg = d.groups.len() as u32;
-            d.groups.push(Group { sex: Some(psex), uk: vec![u.clone()], ru: vec![r.clone()] });
+            d.groups.push(Group { curated: true, sex: Some(psex), uk: vec![u.clone()], ru: vec![r.clone()] });
             d.add_form(pg, PartKind::Patronymic, &u, Some(Lang::Uk));
             d.add_form(pg, PartKind::Patronymic, &r, Some(Lang::Ru));
             pairs.push((u, r));
@@ -140,6 +145,10 @@ fn build() -> Dict {
             shared.push(normalize(&f(1)));
         }
     }
+
+    // The curated table's language of a form wins over the larger dictionary's, which lists some
+    // Ukrainian forms among the Russian ones (Петро beside Петр).
+    let curated_lang = d.lang_of.clone();
 
     // 2. The larger Ukrainian -> Russian dictionary (see data/README.md): kind, sex, uk, ru forms.
     for line in NAME_PAIRS_TSV.lines() {
@@ -153,6 +162,7 @@ fn build() -> Dict {
         let kind = match cols[0] {
             "g" => PartKind::Given,
             "p" => PartKind::Patronymic,
+            "s" => PartKind::Surname,
             _ => continue,
         };
         let sex = match cols[1] {
@@ -161,10 +171,15 @@ fn build() -> Dict {
             _ => None,
         };
         let uk = cols[2].to_string();
-        let ru: Vec<String> = cols[3].split('|').map(str::to_string).collect();
+        let ru: Vec<String> =
+            if cols[3] == "=" { vec![uk.clone()] } else { cols[3].split('|').map(str::to_string).collect() };
         // Join an existing group when the Ukrainian form is already known for this kind.
         let ucl = canon_latin(&normalize(&uk));
-        let idx = if kind == PartKind::Patronymic { &d.patronymic } else { &d.given };
+        let idx = match kind {
+            PartKind::Patronymic => &d.patronymic,
+            PartKind::Surname => &d.surname,
+            PartKind::Given => &d.given,
+        };
         let existing = idx.get(&ucl).and_then(|v| {
             v.iter().copied().find(|&g| d.groups[g as usize].uk.iter().any(|u| normalize(u) == normalize(&uk)))
         });
@@ -172,7 +187,7 @@ fn build() -> Dict {
             Some(g) => g,
             None => {
                 let g = d.groups.len() as u32;
-                d.groups.push(Group { sex, uk: vec![uk.clone()], ru: Vec::new() });
+                d.groups.push(Group { curated: false, sex, uk: vec![uk.clone()], ru: Vec::new() });
                 d.add_form(g, kind, &uk, Some(Lang::Uk));
                 g
             }
@@ -182,7 +197,10 @@ fn build() -> Dict {
                 d.groups[g as usize].ru.push(r.clone());
             }
             d.add_form(g, kind, r, Some(Lang::Ru));
-            pairs.push((uk.clone(), r.clone()));
+            // Surnames are keyed by rule (consonant skeletons already agree); only names are folded.
+            if kind != PartKind::Surname {
+                pairs.push((uk.clone(), r.clone()));
+            }
             if normalize(r) == normalize(&uk) {
                 shared.push(normalize(r));
             }
@@ -205,6 +223,12 @@ fn build() -> Dict {
     for (f, (u, r)) in by_form {
         if u && r {
             d.lang_of.insert(f, None);
+        }
+    }
+
+    for (f, l) in curated_lang {
+        if l.is_some() {
+            d.lang_of.insert(f, l);
         }
     }
 
@@ -282,7 +306,11 @@ pub(crate) fn lang_of_form(normalized: &str) -> Option<Lang> {
 /// Dictionary groups whose member has this canonical Latin form.
 pub(crate) fn groups_of(kind: PartKind, cl: &str) -> &'static [u32] {
     let d = dict();
-    let idx = if kind == PartKind::Patronymic { &d.patronymic } else { &d.given };
+    let idx = match kind {
+        PartKind::Patronymic => &d.patronymic,
+        PartKind::Surname => &d.surname,
+        PartKind::Given => &d.given,
+    };
     idx.get(cl).map(Vec::as_slice).unwrap_or(&[])
 }
 

@@ -8,7 +8,7 @@
 //! given-name and patronymic dictionary as the strongest evidence. Words it cannot analyse are kept.
 
 use crate::dict::{groups_of, Sex};
-use crate::{canon::canon_latin, normalize, PartKind};
+use crate::{canon::canon_latin, normalize, Lang, PartKind};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Case {
@@ -125,6 +125,14 @@ const RULES: &[(&str, &str, Option<Sex>)] = &[
     ("енком", "енко", Some(Sex::M)),
     ("енка", "енко", Some(Sex::M)),
     ("енку", "енко", Some(Sex::M)),
+    ("укові", "ук", Some(Sex::M)),
+    ("уком", "ук", Some(Sex::M)),
+    ("ука", "ук", Some(Sex::M)),
+    ("уку", "ук", Some(Sex::M)),
+    ("юкові", "юк", Some(Sex::M)),
+    ("юком", "юк", Some(Sex::M)),
+    ("юка", "юк", Some(Sex::M)),
+    ("юку", "юк", Some(Sex::M)),
     ("кові", "ко", Some(Sex::M)),
     ("ком", "ко", Some(Sex::M)),
     ("ка", "ко", Some(Sex::M)),
@@ -191,11 +199,15 @@ struct Reading {
     case: Case,
     /// The nominative is a given name or patronymic the dictionary knows.
     known: bool,
+    /// ... and the curated table (not only the larger, noisier dictionary) lists it.
+    curated: bool,
 }
 
-fn known_name(n: &str) -> Option<Option<Sex>> {
+/// If `n` is a known given name or patronymic: (its sex if unambiguous, whether the curated table has it).
+fn known_name(n: &str) -> Option<(Option<Sex>, bool)> {
     let cl = canon_latin(n);
     let mut found = false;
+    let mut curated = false;
     let mut sex: Option<Sex> = None;
     let mut clash = false;
     for kind in [PartKind::Given, PartKind::Patronymic] {
@@ -206,6 +218,7 @@ fn known_name(n: &str) -> Option<Option<Sex>> {
                 continue;
             }
             found = true;
+            curated |= gr.curated;
             match (sex, gr.sex) {
                 (None, s) if !clash => sex = s,
                 (Some(a), Some(b)) if a != b => {
@@ -216,7 +229,7 @@ fn known_name(n: &str) -> Option<Option<Sex>> {
             }
         }
     }
-    found.then_some(sex)
+    found.then_some((sex, curated))
 }
 
 /// Ukrainian і in a closed last syllable alternates with о/е in oblique cases (Федір -> Федора):
@@ -237,9 +250,10 @@ fn readings(word: &str) -> Vec<Reading> {
     let as_is_known = known_name(word);
     out.push(Reading {
         nominative: word.to_string(),
-        sex: as_is_known.flatten(),
+        sex: as_is_known.and_then(|k| k.0),
         case: Case::Nom,
         known: as_is_known.is_some(),
+        curated: as_is_known.is_some_and(|k| k.1),
     });
     let len = word.chars().count();
     for &(obl, nom, sex) in RULES {
@@ -247,9 +261,16 @@ fn readings(word: &str) -> Vec<Reading> {
             continue;
         }
         let stem = &word[..word.len() - obl.len()];
+        // -ко surnames have a consonant before к (Бойко, Ляшко); after a vowel the stem ends in к
+        // (Щербака -> Щербак, Мельника -> Мельник).
+        if nom == "ко" && stem.chars().last().is_some_and(|c| "аеиіоуюяєї".contains(c)) {
+            continue;
+        }
         let mut cands = vec![format!("{stem}{nom}")];
+        // The і/о alternation is offered only where it gives a known name (Федора -> Федір), never to
+        // surnames (Андреева is not Андреів).
         if nom.is_empty() {
-            if let Some(i) = ikavism(stem) {
+            if let Some(i) = ikavism(stem).filter(|i| known_name(i).is_some()) {
                 cands.push(i);
             }
         }
@@ -258,7 +279,18 @@ fn readings(word: &str) -> Vec<Reading> {
                 continue;
             }
             let k = known_name(&c);
-            out.push(Reading { nominative: c, sex: k.flatten().or(sex), case: Case::Obl, known: k.is_some() });
+            // A bare -о nominative (Дмитра -> Дмитро) only for names the dictionary knows; surnames in
+            // -ко have their own rules.
+            if nom == "о" && k.is_none() {
+                continue;
+            }
+            out.push(Reading {
+                nominative: c,
+                sex: k.and_then(|k| k.0).or(sex),
+                case: Case::Obl,
+                known: k.is_some(),
+                curated: k.is_some_and(|k| k.1),
+            });
         }
     }
     out
@@ -266,9 +298,20 @@ fn readings(word: &str) -> Vec<Reading> {
 
 fn weight(r: &Reading) -> f64 {
     match (r.known, r.case) {
+        (true, _) if r.curated => 2.5,
         (true, _) => 2.0,
         (false, Case::Obl) => 1.0,
         (false, Case::Nom) => 0.5,
+    }
+}
+
+/// Among readings of equal weight, the one in the phrase's language (Петра: Петро in a Ukrainian
+/// phrase, Петр in a Russian one; Ukrainian when the phrase does not tell).
+fn lang_bonus(r: &Reading, lang: Lang) -> f64 {
+    match crate::dict::lang_of_form(&r.nominative) {
+        Some(l) if l == lang => 0.01,
+        Some(_) => -0.01,
+        None => 0.0,
     }
 }
 
@@ -303,9 +346,13 @@ pub fn to_nominative(phrase: &str) -> String {
         .map(|(w, s)| if *w && is_name(s) { Some(readings(&normalize(s).replace(' ', ""))) } else { None })
         .collect();
     let mut best = (f64::MIN, Case::Nom, None);
-    for (case, sex) in
-        [(Case::Nom, None), (Case::Nom, Some(Sex::M)), (Case::Nom, Some(Sex::F)), (Case::Obl, Some(Sex::M)), (Case::Obl, Some(Sex::F))]
-    {
+    for (case, sex) in [
+        (Case::Nom, None),
+        (Case::Nom, Some(Sex::M)),
+        (Case::Nom, Some(Sex::F)),
+        (Case::Obl, Some(Sex::M)),
+        (Case::Obl, Some(Sex::F)),
+    ] {
         let mut score = 0.0;
         for rs in analysed.iter().flatten() {
             let w = rs
@@ -321,6 +368,22 @@ pub fn to_nominative(phrase: &str) -> String {
         }
     }
     let (_, case, sex) = best;
+    // The phrase's language: from its letters, else from the known names among the chosen readings
+    // (Алексея -> Алексей is Russian), else Ukrainian.
+    let lang = crate::detect_lang(phrase).or_else(|| {
+        let mut tally = (0, 0);
+        for rs in analysed.iter().flatten() {
+            for r in rs.iter().filter(|r| r.known && r.case == case) {
+                match crate::dict::lang_of_form(&r.nominative) {
+                    Some(Lang::Uk) => tally.0 += 1,
+                    Some(Lang::Ru) => tally.1 += 1,
+                    None => {}
+                }
+            }
+        }
+        (tally.1 > tally.0).then_some(Lang::Ru)
+    });
+    let lang = lang.unwrap_or(Lang::Uk);
     let mut out = String::with_capacity(phrase.len());
     for ((_, s), rs) in runs.iter().zip(&analysed) {
         let Some(rs) = rs else {
@@ -328,13 +391,13 @@ pub fn to_nominative(phrase: &str) -> String {
             continue;
         };
         // The first reading of the highest weight: rules are listed most specific first.
-        let pick = rs
-            .iter()
-            .filter(|r| r.case == case && (sex.is_none() || r.sex.is_none() || r.sex == sex))
-            .fold(None::<&Reading>, |best, r| match best {
-                Some(b) if weight(b) >= weight(r) => Some(b),
+        let pick = rs.iter().filter(|r| r.case == case && (sex.is_none() || r.sex.is_none() || r.sex == sex)).fold(
+            None::<&Reading>,
+            |best, r| match best {
+                Some(b) if weight(b) + lang_bonus(b, lang) >= weight(r) + lang_bonus(r, lang) => Some(b),
                 _ => Some(r),
-            });
+            },
+        );
         match pick {
             Some(r) if case == Case::Obl => out.push_str(&recase(s, &r.nominative)),
             _ => out.push_str(s),

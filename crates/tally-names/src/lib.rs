@@ -8,6 +8,7 @@
 //!   look-alikes inside Cyrillic, `ё`, case, spacing, OCR confusions), and the script and language.
 //! - [`name_key`]: a cross-script blocking key; [`compare_part`] / [`compare`]: a graded comparator that
 //!   says why ([`Level`]); [`prepare`] + [`compare_prepared`] for callers that compare millions of pairs.
+//! - [`to_cyrillic_candidates`]: ranked Cyrillic forms of a Latin-only name.
 //! - [`equivalents`]: Ukrainian <-> Russian forms of given names and patronymics; [`to_nominative`]:
 //!   declined names from running text back to the nominative.
 //!
@@ -23,6 +24,7 @@
 
 mod canon;
 mod compare;
+mod cyrillic;
 mod dict;
 mod inflect;
 mod normalize;
@@ -32,6 +34,7 @@ pub use compare::{
     compare, compare_part, compare_prepared, name_key, prepare, split_name, Comparison, Level, NameForm, NameParts,
     PartKind,
 };
+pub use cyrillic::to_cyrillic_candidates;
 pub use dict::{equivalents, sex_of, Sex};
 pub use inflect::to_nominative;
 pub use normalize::{detect_lang, detect_script, normalize, Script};

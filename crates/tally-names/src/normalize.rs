@@ -28,8 +28,17 @@ pub enum Script {
 fn is_apostrophe_like(c: char) -> bool {
     matches!(
         c,
-        '\'' | '\u{2019}' | '\u{02BC}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02B9}' | '\u{2032}' | '\u{02BA}'
-            | '\u{2033}' | '"' | '\u{201D}'
+        '\'' | '\u{2019}'
+            | '\u{02BC}'
+            | '\u{2018}'
+            | '`'
+            | '\u{00B4}'
+            | '\u{02B9}'
+            | '\u{2032}'
+            | '\u{02BA}'
+            | '\u{2033}'
+            | '"'
+            | '\u{201D}'
     )
 }
 
@@ -41,8 +50,14 @@ fn is_combining(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
+/// Latin letters, including the extended blocks, so that a letter and its lowercase form (Ⱥ, ⱥ) are
+/// counted alike.
 fn is_latin_letter(c: char) -> bool {
-    c.is_ascii_alphabetic() || (c.is_alphabetic() && matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}'))
+    c.is_ascii_alphabetic()
+        || (c.is_alphabetic()
+            && matches!(c, '\u{00C0}'..='\u{02AF}' | '\u{1D00}'..='\u{1DBF}' | '\u{1E00}'..='\u{1EFF}'
+                | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}' | '\u{AB30}'..='\u{AB6F}'
+                | '\u{FF21}'..='\u{FF5A}'))
 }
 
 /// Latin letters that look like Cyrillic ones, as typed inside Cyrillic words (and OCR `l` for `і`).
@@ -143,9 +158,7 @@ pub fn normalize(s: &str) -> String {
     while i < chars.len() {
         let c = chars[i];
         let inner = |i: usize| {
-            i > 0
-                && is_word_char(chars[i - 1])
-                && chars.get(i + 1).is_some_and(|&n| is_word_char(n) || is_combining(n))
+            i > 0 && is_word_char(chars[i - 1]) && chars.get(i + 1).is_some_and(|&n| is_word_char(n) || is_combining(n))
         };
         if is_word_char(c) || (is_combining(c) && !word.is_empty()) {
             word.push(c);
@@ -165,6 +178,14 @@ pub fn normalize(s: &str) -> String {
 }
 
 fn flush_word(word: &mut Vec<char>, out: &mut String) {
+    // ё -> е first, so that the look-alike decisions below see what a second pass would see.
+    for c in word.iter_mut() {
+        match *c {
+            'ё' => *c = 'е',
+            'Ё' => *c = 'Е',
+            _ => {}
+        }
+    }
     let mut cyr = 0usize;
     let mut lat = 0usize;
     for &c in word.iter() {
@@ -174,14 +195,11 @@ fn flush_word(word: &mut Vec<char>, out: &mut String) {
             lat += 1;
         }
     }
-    let to_cyr = cyr > 0 && lat > 0 || cyr > 0 && word.iter().any(|c| c.is_ascii_digit());
+    let to_cyr = cyr > 0 && (lat > 0 || word.iter().any(|c| c.is_ascii_digit()));
     let to_cyr = to_cyr
         && cyr >= lat
         && word.iter().all(|&c| !(is_latin_letter(c) || c.is_ascii_digit()) || latin_cyr(c).is_some());
-    let to_lat = !to_cyr
-        && cyr > 0
-        && lat > cyr
-        && word.iter().all(|&c| !is_cyrillic(c) || cyr_latin(c).is_some());
+    let to_lat = !to_cyr && cyr > 0 && lat > cyr && word.iter().all(|&c| !is_cyrillic(c) || cyr_latin(c).is_some());
     let is_cyr_word = to_cyr || (cyr > 0 && lat == 0);
     if !out.is_empty() {
         out.push(' ');
@@ -269,10 +287,12 @@ pub fn detect_lang(s: &str) -> Option<Lang> {
         }
         if cyr {
             // Ukrainian и is Russian ы; Russian и is Ukrainian і: suffixes tell them apart.
-            if w.ends_with("ський") || w.ends_with("цький") || w.ends_with("ська") || w.ends_with("цька") {
+            if w.ends_with("ський") || w.ends_with("цький") || w.ends_with("ська") || w.ends_with("цька")
+            {
                 uk += 2;
             }
-            if w.ends_with("ский") || w.ends_with("цкий") || w.ends_with("ская") || w.ends_with("цкая") {
+            if w.ends_with("ский") || w.ends_with("цкий") || w.ends_with("ская") || w.ends_with("цкая")
+            {
                 ru += 2;
             }
             if w.ends_with("ович") || w.ends_with("евич") {

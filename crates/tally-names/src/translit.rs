@@ -252,7 +252,8 @@ impl Standard {
     fn word(&self, word: &[char], out: &mut String) {
         let subst;
         let word = if word.iter().any(|&c| is_cyrillic(to_lower(c)) && !self.letters.contains_key(&to_lower(c))) {
-            subst = self.substitute_foreign(word);
+            // The substitutes may contain letters this standard omits (ь in ьо for KMU).
+            subst = self.substitute_foreign(word).into_iter().filter(|c| !self.omit.contains(c)).collect::<Vec<_>>();
             &subst[..]
         } else {
             word

@@ -28,6 +28,21 @@ enum NameCmd {
     Nominative(TextArgs),
     /// Ukrainian <-> Russian forms of a given name or patronymic
     Equivalents(EquivalentsArgs),
+    /// Ranked Cyrillic forms of a Latin name (Oleksandr -> Олександр)
+    Candidates(CandidatesArgs),
+}
+
+#[derive(Args, Debug)]
+struct CandidatesArgs {
+    /// Only Ukrainian (uk) or Russian (ru) spellings
+    #[arg(long)]
+    lang: Option<tally_names::Lang>,
+    /// How many candidates to print
+    #[arg(long, short, default_value_t = 5)]
+    n: usize,
+    /// The Latin name (several arguments are joined by spaces)
+    #[arg(required = true)]
+    text: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -116,6 +131,18 @@ pub fn run(a: NameArgs, _g: &Global) -> anyhow::Result<()> {
             }
             for (lang, f) in eq {
                 println!("{lang}\t{f}");
+            }
+            Ok(())
+        }
+        NameCmd::Candidates(c) => {
+            let cands = tally_names::to_cyrillic_candidates(&c.text.join(" "), c.lang);
+            if cands.is_empty() {
+                anyhow::bail!(
+                    "no Latin letters to read\nhint: pass a Latin name, e.g. `tally name candidates Oleksandr`"
+                );
+            }
+            for (s, p) in cands.into_iter().take(c.n) {
+                println!("{p:.3}\t{s}");
             }
             Ok(())
         }

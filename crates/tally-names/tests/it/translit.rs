@@ -1,18 +1,7 @@
 //! Every conformance vector of test_data/names/translit_examples.csv, and every official sample.
 
-use std::path::PathBuf;
+use crate::examples;
 use unicode_normalization::UnicodeNormalization;
-
-fn examples() -> Vec<(String, String, String, String)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test_data/names/translit_examples.csv");
-    let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            (r[0].to_string(), r[1].to_string(), r[2].to_string(), r[3].to_string())
-        })
-        .collect()
-}
 
 #[test]
 fn every_vector_of_the_19_standards() {

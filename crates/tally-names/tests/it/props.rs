@@ -1,0 +1,39 @@
+//! Invariants over generated strings.
+
+use proptest::prelude::*;
+
+fn name_like() -> impl Strategy<Value = String> {
+    prop_oneof!["[а-яіїєґёА-ЯІЇЄҐЁ'’ʼ\\- .a-zA-Z0-9«»,]{0,24}", "[A-Za-zšžčŝêâûïìĭëğ'ʹ′ \\-]{0,24}", "\\PC{0,16}",]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn normalize_is_idempotent(s in name_like()) {
+        let once = tally_names::normalize(&s);
+        prop_assert_eq!(tally_names::normalize(&once), once.clone(), "input {:?}", s);
+    }
+
+    #[test]
+    fn key_ignores_normalization(s in name_like()) {
+        prop_assert_eq!(tally_names::name_key(&tally_names::normalize(&s)), tally_names::name_key(&s));
+    }
+
+    #[test]
+    fn cyrillic_in_latin_out(s in "[а-яіїєґёъыэА-ЯІЇЄҐЁЪЫЭ' -]{1,20}") {
+        for std in tally_names::standards() {
+            let out = tally_names::transliterate(&std.id, &s).unwrap();
+            prop_assert!(!out.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)), "{} {:?} -> {:?}", std.id, s, out);
+        }
+    }
+
+    #[test]
+    fn compare_part_is_symmetric(a in name_like(), b in name_like()) {
+        for k in [tally_names::PartKind::Surname, tally_names::PartKind::Given, tally_names::PartKind::Patronymic] {
+            let (x, y) = (tally_names::compare_part(k, &a, &b), tally_names::compare_part(k, &b, &a));
+            prop_assert!((x.score - y.score).abs() < 1e-9 && x.level == y.level, "{:?} {:?} {:?}", k, x, y);
+            prop_assert!((0.0..=1.0).contains(&x.score));
+        }
+    }
+}
