@@ -10,28 +10,33 @@ use tally_app::synth::{Config, Script, MAX_SOURCES};
 use super::Global;
 
 /// Write a seeded synthetic world: persons, source files in many conventions, and the truth.
-///
-/// Ukrainian and Russian servicemen (heavy-tailed name frequencies, so namesakes occur; women
-/// with female surname and patronymic forms; birth dates, regions, settlements, units, ranks;
-/// killed, missing, prisoner, released in 2022-2026) listed by up to 7 sources with different,
-/// dependent coverage, each in its own file and conventions:
-///
-///   1 ua_official_killed.csv   official list, Ukrainian headers, `;`, UTF-8 with BOM
-///   2 obituaries.jsonl         obituaries: full names, ages, Ukrainian dates, over-covers the west
-///   3 media_list.csv           English media list, both sides, Latin under several standards
-///   4 family_missing.xlsx      family reports of the missing, typos, years only
-///   5 ru_named_losses.csv      Russian-language list of Russian dead, Windows-1251
-///   6 exchange_manifest.jsonl  released prisoners of both sides
-///   7 court_records.csv        Russian court records of Ukrainian POWs, Russian forms, OCR errors
-///
-/// Also writes truth.csv (source,source_record_id,person_id: one row per record of every
-/// source), persons.csv (the true persons) and manifest.json (per file: source name, kind,
-/// format, encoding, delimiter, header language, name script, record count and the exact
-/// `tally import` command). The same seed gives the same bytes.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  tally synth --persons 10000 --seed 7 --out world\n  \
-    tally synth --persons 62500 --records-per-person 1.6 --script latin --out latin100k\n  \
-    tally synth --persons 1000000 --sources 7 --out big")]
+#[command(
+    after_help = SYNTH_EXAMPLES,
+    after_long_help = concat!(
+        "Ukrainian and Russian servicemen (heavy-tailed name frequencies, so namesakes occur; women with\n",
+        "female surname and patronymic forms; birth dates, regions, settlements, units, ranks; killed,\n",
+        "missing, prisoner, released in 2022-2026) listed by up to 7 sources with different, dependent\n",
+        "coverage, each in its own file and conventions (--sources K takes the first K):\n\n",
+        "  1 ua_official_killed.csv   official list, Ukrainian headers, ';', UTF-8 with BOM\n",
+        "  2 obituaries.jsonl         obituaries: full names, ages, Ukrainian dates, over-covers the west\n",
+        "  3 media_list.csv           English media list, both sides, Latin under several standards\n",
+        "  4 family_missing.xlsx      family reports of the missing: typos, years only, repeated reports\n",
+        "  5 ru_named_losses.csv      Russian-language list of Russian dead, Windows-1251\n",
+        "  6 exchange_manifest.jsonl  released prisoners of both sides\n",
+        "  7 court_records.csv        Russian court records of Ukrainian POWs: Russian forms, OCR errors\n\n",
+        "Also written:\n",
+        "  truth.csv      source,source_record_id,person_id: one row per record of every source\n",
+        "  persons.csv    the true persons, their history and how many sources list them\n",
+        "  manifest.json  per file: source name, kind, format, encoding, delimiter, header language,\n",
+        "                 name script, record count and the exact `tally import` command\n\n",
+        "The same seed and flags give the same bytes.\n\n",
+        "Examples:\n",
+        "  tally synth --persons 10000 --seed 7 --out world\n",
+        "  tally synth --persons 62500 --records-per-person 1.6 --script latin --out latin100k\n",
+        "  tally synth --persons 1000000 --sources 7 --out big"
+    )
+)]
 pub struct SynthArgs {
     /// Number of true persons
     #[arg(long, default_value_t = 10_000)]
@@ -65,13 +70,23 @@ pub struct SynthArgs {
     pub json: bool,
 }
 
+const SYNTH_EXAMPLES: &str = "Examples:\n  tally synth --persons 10000 --seed 7 --out world\n  \
+    tally synth --persons 62500 --records-per-person 1.6 --script latin --out latin100k\n  \
+    tally synth --persons 1000000 --sources 7 --out big\n\nMore with --help.";
+
 /// Generate a world, import every file, run every pipeline stage that exists, summarise.
 ///
 /// Writes the world next to the database (DB.world/, e.g. tally.db.world/), imports each file
 /// as the source its manifest names, links records into persons where the linkage stage
 /// exists, and prints what it built with the time each stage took.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  tally demo\n  tally demo --db /tmp/demo.db --persons 2000 --seed 3")]
+#[command(after_help = concat!(
+    "Generates a world (DB.world/, e.g. tally.db.world/), imports each file as the source its manifest\n",
+    "names, links records into persons, scores the roll against the world's truth.csv, replays the\n",
+    "2025-26 exchanges into the exchange ledger, and prints what it built with the time of each stage.\n",
+    "Nothing in an existing database is deleted: a second run imports nothing new and says so.\n\n",
+    "Examples:\n  tally demo\n  tally --db /tmp/demo.db demo --persons 2000 --seed 3"
+))]
 pub struct DemoArgs {
     /// Number of true persons
     #[arg(long, default_value_t = 50_000)]
