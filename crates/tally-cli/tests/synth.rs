@@ -124,7 +124,8 @@ fn a_small_demo_runs_end_to_end() {
     let p = tmp.path();
     let out = tally(&["--db", "demo.db", "demo", "--persons", "2000", "--seed", "3"], p);
     let s = String::from_utf8_lossy(&out.stdout);
-    for want in ["ua_official_killed", "obituaries", "media_list", "family_missing", "ru_named_losses", "linked", "F1"] {
+    for want in ["ua_official_killed", "obituaries", "media_list", "family_missing", "ru_named_losses", "linked", "F1"]
+    {
         assert!(s.contains(want), "{want} not in:\n{s}");
     }
     assert!(p.join("demo.db").exists());
