@@ -203,7 +203,7 @@ pub fn import_bytes(
     };
     while let Some(item) = reader.next() {
         n += 1;
-        if n % 4096 == 0 {
+        if n.is_multiple_of(4096) {
             let (done, total) = reader.progress();
             progress(Progress { done, total });
         }

@@ -147,6 +147,9 @@ pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
     if !a.file.exists() {
         bail!("{}: no such file", a.file.display());
     }
+    // A failed import into a database that did not exist before removes the file it created,
+    // so "the database is unchanged" holds there too.
+    let fresh = !g.db.exists();
     let mut store = tally_app::import::open_store(&g.db).with_context(|| format!("opening {}", g.db.display()))?;
     let size = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
     // A bar only for files big enough to take a while; indicatif hides it when stderr is not a terminal.
@@ -162,7 +165,7 @@ pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
     });
     let mut on_progress = |p: Progress| {
         if let Some(b) = &bar {
-            b.set_position(if p.total == 0 { 0 } else { p.done * 1000 / p.total });
+            b.set_position((p.done * 1000).checked_div(p.total).unwrap_or(0));
         }
     };
     let result = tally_app::import::import_file(&mut store, &a.file, &req, &mut on_progress);
@@ -172,6 +175,12 @@ pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
     let outcome = match result {
         Ok(o) => o,
         Err(e) => {
+            drop(store);
+            if fresh {
+                for ext in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{ext}", g.db.display()));
+                }
+            }
             let hint = e.hint();
             let mut msg = e.to_string();
             if let Some(h) = hint {
@@ -310,7 +319,8 @@ pub fn rejects(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {
     if rows.is_empty() {
         writeln!(out, "no rejects")?;
     } else {
-        writeln!(out, "{rejects} rejected, {warnings} warnings")?;
+        let s = if warnings == 1 { "" } else { "s" };
+        writeln!(out, "{rejects} rejected, {warnings} warning{s}")?;
     }
     Ok(())
 }

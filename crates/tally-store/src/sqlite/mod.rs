@@ -58,6 +58,13 @@ impl SqliteStore {
         &self.path
     }
 
+    /// SQLite's own consistency check: `Ok("ok")` for a sound file, else its findings.
+    pub fn integrity_check(&self) -> Result<String> {
+        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        let lines: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(lines.join("\n"))
+    }
+
     /// The schema version this database is at.
     pub fn schema_version(&self) -> Result<u32> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)

@@ -1,0 +1,264 @@
+//! `tally import/export/rejects/sources` as a new user meets them, run through the built binary:
+//! the fixtures of test_data/import (Windows-1251 CSV, XLSX, JSONL, broken, binary, empty),
+//! re-import, an import killed with SIGKILL, and concurrent imports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use tally_app::import::RecordStore;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test_data/import").join(name)
+}
+
+fn tally(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tally"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("TALLY_DB")
+        .output()
+        .expect("run tally")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = tally(dir, args);
+    assert!(o.status.success(), "tally {args:?} failed:\n{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let o = tally(dir, args);
+    assert!(!o.status.success(), "tally {args:?} should fail; stdout:\n{}", String::from_utf8_lossy(&o.stdout));
+    String::from_utf8(o.stderr).unwrap()
+}
+
+/// Hashes and timestamps change with bytes and time: snapshot them as placeholders.
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({filters => vec![
+            (r"[0-9a-f]{64}", "[sha256]"),
+            (r"sha256 [0-9a-f]{16}", "sha256 [short]"),
+            (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[time]"),
+        ]}, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+
+/// Everything a user could see of the store: sources, records, links and rejects.
+fn state(dir: &Path) -> String {
+    if !dir.join("tally.db").exists() {
+        return "no database".into();
+    }
+    let mut s = ok(dir, &["sources", "--json"]);
+    s += &ok(dir, &["export", "records", "--format", "jsonl"]);
+    s += &ok(dir, &["export", "links"]);
+    s += &ok(dir, &["rejects", "--json"]);
+    s
+}
+
+#[test]
+fn windows_1251_csv_with_russian_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("ru_cp1251.csv");
+    let out = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "ru_list", "--kind", "official_list"]);
+    snapshot!("ru_cp1251_summary", out);
+    let csv = ok(dir.path(), &["export", "records"]);
+    snapshot!("ru_cp1251_records", csv);
+    assert_eq!(ok(dir.path(), &["rejects"]), "no rejects\n");
+}
+
+#[test]
+fn xlsx_with_ukrainian_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("uk_list.xlsx");
+    let out = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "uk_xlsx"]);
+    snapshot!("uk_xlsx_summary", out);
+    let persons = ok(dir.path(), &["export", "persons"]);
+    snapshot!("uk_xlsx_persons", persons);
+    // --sheet names a sheet that is not there: a clear error, nothing written.
+    let err =
+        fails(dir.path(), &["import", f.to_str().unwrap(), "--source", "x", "--sheet", "Нема", "--db", "other.db"]);
+    assert!(err.contains("uk_list.xlsx: no sheet named \"Нема\"; sheets are: Загиблі"), "{err}");
+    assert!(err.contains("hint: pick a sheet with --sheet NAME"), "{err}");
+}
+
+#[test]
+fn jsonl_media_list_and_its_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("media.jsonl");
+    let out = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "media", "--kind", "media"]);
+    snapshot!("media_jsonl_summary", out);
+    let rejects = ok(dir.path(), &["rejects", "--source", "media"]);
+    snapshot!("media_jsonl_rejects", rejects);
+    let links = ok(dir.path(), &["export", "links", "--format", "jsonl"]);
+    assert!(links.lines().next().unwrap().starts_with(r#"{"source":"media","source_record_id":"ual-1","#), "{links}");
+}
+
+#[test]
+fn broken_quoting_and_impossible_dates_become_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("broken.csv");
+    let out = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "broken"]);
+    snapshot!("broken_summary", out);
+    let rejects = ok(dir.path(), &["rejects", "--source", "broken"]);
+    snapshot!("broken_rejects", rejects);
+    // Each listed with line and reason.
+    assert!(rejects.contains("broken.csv:2: reject: death_date: \"31.02.2023\" is not a date that exists"));
+    assert!(rejects.contains("broken.csv:7: reject: expected 4 fields, found 1"));
+    let only = ok(dir.path(), &["rejects", "--rejects-only"]);
+    assert_eq!(only.lines().filter(|l| l.contains(": warning: ")).count(), 0);
+    assert!(only.ends_with("3 rejected, 0 warnings\n"), "{only}");
+}
+
+#[test]
+fn files_that_are_not_tables_fail_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["import", fixture("ru_cp1251.csv").to_str().unwrap(), "--source", "ru"]);
+    let before = state(dir.path());
+    let bin = fails(dir.path(), &["import", fixture("binary.png").to_str().unwrap(), "--source", "b"]);
+    snapshot!("binary_error", bin);
+    let empty = fails(dir.path(), &["import", fixture("empty.csv").to_str().unwrap(), "--source", "e"]);
+    snapshot!("empty_error", empty);
+    // Into a database that did not exist: it fails and leaves no database behind.
+    let undecodable = fails(
+        dir.path(),
+        &[
+            "import",
+            fixture("ru_cp1251.csv").to_str().unwrap(),
+            "--source",
+            "u",
+            "--encoding",
+            "utf-8",
+            "--db",
+            "new.db",
+        ],
+    );
+    snapshot!("undecodable_error", undecodable);
+    assert!(!dir.path().join("new.db").exists());
+    let missing = fails(dir.path(), &["import", "nope.csv", "--source", "n"]);
+    assert!(missing.contains("nope.csv: no such file"), "{missing}");
+    assert_eq!(state(dir.path()), before, "a failed import leaves the store unchanged");
+}
+
+#[test]
+fn importing_the_same_bytes_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("broken.csv");
+    ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "broken"]);
+    let before = state(dir.path());
+    let again = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "broken"]);
+    snapshot!("reimport", again);
+    // Under another source name, too: the bytes are the identity.
+    let other = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "renamed"]);
+    assert!(other.starts_with("already imported"), "{other}");
+    assert_eq!(state(dir.path()), before);
+}
+
+#[test]
+fn read_commands_need_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = fails(dir.path(), &["sources"]);
+    assert!(err.contains("no database at tally.db") && err.contains("hint: import a list first"), "{err}");
+    assert!(!dir.path().join("tally.db").exists(), "a read command does not create a database");
+}
+
+/// A CSV of `n` valid rows, ids prefixed so that two files never share an id.
+fn big_csv(path: &Path, n: usize, prefix: &str) {
+    use std::fmt::Write;
+    let mut s = String::from("№,Прізвище,Ім'я,По батькові,Дата народження,Дата смерті,Область,Статус\n");
+    for i in 0..n {
+        let _ = writeln!(
+            s,
+            "{prefix}{i},Шевченко{},Олександр,Сергійович,{:02}.{:02}.{},{:02}.{:02}.2023,Київська,загинув",
+            i % 97,
+            1 + i % 28,
+            1 + i % 12,
+            1960 + i % 40,
+            1 + i % 27,
+            1 + i % 11
+        );
+    }
+    std::fs::write(path, s).unwrap();
+}
+
+/// (sources, imports, blobs, records, persons, rejects, status entries), after an integrity check.
+type Counts = (u64, u64, u64, u64, u64, u64, u64);
+
+fn counts(db: &Path) -> Counts {
+    let store = tally_app::import::open_store(db).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let c = store.counts().unwrap();
+    (c.sources, c.imports, c.blobs, c.records, c.persons, c.rejects, c.status_entries)
+}
+
+#[test]
+fn an_import_killed_mid_file_leaves_the_store_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tally.db");
+    ok(dir.path(), &["import", fixture("ru_cp1251.csv").to_str().unwrap(), "--source", "ru"]);
+    let before = counts(&db);
+    let before_state = state(dir.path());
+    let big = dir.path().join("big.csv");
+    big_csv(&big, 300_000, "B");
+    let wal = dir.path().join("tally.db-wal");
+    let wal_at_start = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tally"))
+        .args(["import", big.to_str().unwrap(), "--source", "big"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import is visibly writing (its transaction spills pages into the WAL),
+    // then kill it without warning.
+    let t0 = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the import finished ({status}) before it could be killed; make the file bigger");
+        }
+        let wal_now = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        if wal_now > wal_at_start + (4 << 20) {
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(120), "the import never started writing");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+
+    assert_eq!(counts(&db), before, "counts after the kill");
+    assert_eq!(state(dir.path()), before_state, "everything a user can see after the kill");
+}
+
+#[test]
+fn concurrent_imports_do_not_corrupt_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tally.db");
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    big_csv(&a, 20_000, "A");
+    big_csv(&b, 20_000, "B");
+    let spawn = |file: &Path, source: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tally"))
+            .args(["import", file.to_str().unwrap(), "--source", source])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // Two different files and the same file twice, all at once, into one new database.
+    let children = vec![spawn(&a, "a"), spawn(&b, "b"), spawn(&a, "a_again")];
+    let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    for o in &outs {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let texts: Vec<String> = outs.iter().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).collect();
+    assert_eq!(texts.iter().filter(|t| t.starts_with("already imported")).count(), 1, "{texts:?}");
+    assert_eq!(texts.iter().filter(|t| t.starts_with("imported")).count(), 2, "{texts:?}");
+    // 2 sources, 2 imports, 2 blobs, 40,000 records and persons, no rejects, 40,000 statuses.
+    assert_eq!(counts(&db), (2, 2, 2, 40_000, 40_000, 0, 40_000));
+}
