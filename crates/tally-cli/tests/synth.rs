@@ -100,10 +100,23 @@ fn synth_help_documents_the_flags() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tally(&["synth", "--help"], tmp.path());
     let h = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--persons", "--seed", "--out", "--sources", "--script", "--records-per-person", "--noise"] {
+    for flag in
+        ["--persons", "--records", "--seed", "--out", "--sources", "--script", "--records-per-person", "--noise"]
+    {
         assert!(h.contains(flag), "{flag} not in --help");
     }
     assert!(h.contains("truth.csv") && h.contains("manifest.json"));
+}
+
+#[test]
+fn synth_records_aims_at_a_record_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    tally(&["synth", "--records", "5000", "--script", "latin", "--out", "w", "--json"], tmp.path());
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("w/manifest.json")).unwrap()).unwrap();
+    let records = m["records"].as_u64().unwrap();
+    assert!((4600..=5400).contains(&records), "{records} records");
+    assert_eq!(m["config"]["script"], "latin");
 }
 
 #[test]

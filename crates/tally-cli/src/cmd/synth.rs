@@ -33,14 +33,18 @@ use super::Global;
         "The same seed and flags give the same bytes.\n\n",
         "Examples:\n",
         "  tally synth --persons 10000 --seed 7 --out world\n",
-        "  tally synth --persons 62500 --records-per-person 1.6 --script latin --out latin100k\n",
+        "  tally synth --records 100000 --script latin --out latin100k\n",
         "  tally synth --persons 1000000 --sources 7 --out big"
     )
 )]
 pub struct SynthArgs {
-    /// Number of true persons
-    #[arg(long, default_value_t = 10_000)]
-    pub persons: usize,
+    /// Number of true persons [default: 10000]
+    #[arg(long, conflicts_with = "records")]
+    pub persons: Option<usize>,
+    /// Aim for about this many records in all: sets --persons to N / --records-per-person
+    /// (which defaults to 1.6 with this flag), e.g. --records 1000000 for a linkage benchmark
+    #[arg(long, value_name = "N")]
+    pub records: Option<usize>,
     /// Random seed: the same seed gives the same bytes
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -71,7 +75,7 @@ pub struct SynthArgs {
 }
 
 const SYNTH_EXAMPLES: &str = "Examples:\n  tally synth --persons 10000 --seed 7 --out world\n  \
-    tally synth --persons 62500 --records-per-person 1.6 --script latin --out latin100k\n  \
+    tally synth --records 100000 --script latin --out latin100k\n  \
     tally synth --persons 1000000 --sources 7 --out big\n\nMore with --help.";
 
 /// Generate a world, import every file, run every pipeline stage that exists, summarise.
@@ -131,17 +135,24 @@ fn synth_bar(persons: usize) -> impl FnMut(tally_app::synth::Progress) {
 }
 
 pub fn synth(a: SynthArgs, _g: &Global) -> anyhow::Result<()> {
+    let (persons, records_per_person) = match a.records {
+        Some(n) => {
+            let rpp = a.records_per_person.unwrap_or(1.6);
+            (((n as f64) / rpp).round().max(1.0) as usize, Some(rpp))
+        }
+        None => (a.persons.unwrap_or(10_000), a.records_per_person),
+    };
     let cfg = Config {
-        persons: a.persons,
+        persons,
         seed: a.seed,
         sources: usize::from(a.sources),
         script: a.script,
-        records_per_person: a.records_per_person,
+        records_per_person,
         ua_share: a.ua_share,
         noise: a.noise,
     };
     let t0 = Instant::now();
-    let s = tally_app::synth::write_world(&cfg, &a.out, &mut synth_bar(a.persons))
+    let s = tally_app::synth::write_world(&cfg, &a.out, &mut synth_bar(persons))
         .with_context(|| format!("synth into {}", a.out.display()))?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&s.manifest)?);
