@@ -370,15 +370,41 @@ pub fn encode(text: &str, enc: Encoding) -> Vec<u8> {
     }
 }
 
-/// Replace characters Windows-1251 lacks by their nearest ASCII stand-in.
+/// Replace characters Windows-1251 lacks by what a user of that code page would type: the
+/// letter without its diacritics (ë -> e, č -> c), the apostrophe for apostrophe-like marks,
+/// `?` as a last resort. Otherwise the encoder would write HTML character references such as
+/// `&#235;`, whose `;` breaks a `;`-delimited file.
 pub fn fold_for_1251(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{02BC}' | '`' => '\'',
-            'ï' => 'i',
-            c => c,
-        })
-        .collect()
+    use unicode_normalization::UnicodeNormalization;
+    let encodable = |c: char| {
+        let mut b = [0u8; 4];
+        !encoding_rs::WINDOWS_1251.encode(c.encode_utf8(&mut b)).2
+    };
+    let mut known: std::collections::HashMap<char, bool> = std::collections::HashMap::new();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() || *known.entry(c).or_insert_with(|| encodable(c)) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\u{02BC}' | '\u{02B9}' | '`' | '\u{2032}' => out.push('\''),
+            '\u{02BA}' | '\u{2033}' => out.push('"'),
+            _ => {
+                let mut any = false;
+                for d in c.nfd() {
+                    if !unicode_normalization::char::is_combining_mark(d) && (d.is_ascii() || encodable(d)) {
+                        out.push(d);
+                        any = true;
+                    }
+                }
+                if !any {
+                    out.push('?');
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -432,5 +458,9 @@ mod tests {
         let (back, _, bad) = encoding_rs::WINDOWS_1251.decode(&b);
         assert!(!bad);
         assert_eq!(back, s);
+        // Latin letters the code page lacks lose their diacritics instead of becoming `&#235;`.
+        let b = encode("Mogilëv;Ševčenko;Olʹga;Kovalʼ", Encoding::Windows1251);
+        let (back, _, _) = encoding_rs::WINDOWS_1251.decode(&b);
+        assert_eq!(back, "Mogilev;Sevcenko;Ol'ga;Koval'");
     }
 }
