@@ -128,37 +128,42 @@ pub(crate) fn canon_latin(norm: &str) -> String {
     finish(raw)
 }
 
-/// Glide removal and collapsing, shared by both scripts so that they meet in one form.
-fn finish(raw: Vec<u8>) -> String {
+/// Glide removal and collapsing, shared by both scripts so that they meet in one form. In place: this
+/// runs once per name part on million-name lists.
+fn finish(mut a: Vec<u8>) -> String {
     // ц written as т+с in Cyrillic (Братський) reads like Latin ts.
-    let mut a: Vec<u8> = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b't' && raw.get(i + 1) == Some(&b's') {
-            a.push(b'c');
+    let (mut w, mut i) = (0, 0);
+    while i < a.len() {
+        if a[i] == b't' && a.get(i + 1) == Some(&b's') {
+            a[w] = b'c';
             i += 2;
         } else {
-            a.push(raw[i]);
+            a[w] = a[i];
             i += 1;
         }
+        w += 1;
     }
+    a.truncate(w);
     // Runs of i are one i (ії, ii, iy, ij).
     a.dedup_by(|x, y| *x == b'i' && *y == b'i');
     // An i next to another vowel is a glide or part of a iotated vowel: drop it.
     let is_v = |c: u8| matches!(c, b'a' | b'e' | b'o' | b'u');
-    let mut b: Vec<u8> = Vec::with_capacity(a.len());
-    for k in 0..a.len() {
-        if a[k] == b'i' {
-            let prev = if k > 0 { a[k - 1] } else { 0 };
-            let next = a.get(k + 1).copied().unwrap_or(0);
-            if is_v(prev) || is_v(next) {
-                continue;
-            }
+    let n = a.len();
+    let mut w = 0;
+    let mut prev = 0u8;
+    for k in 0..n {
+        let c = a[k];
+        let next = if k + 1 < n { a[k + 1] } else { 0 };
+        let drop = c == b'i' && (is_v(prev) || is_v(next));
+        prev = c;
+        if !drop {
+            a[w] = c;
+            w += 1;
         }
-        b.push(a[k]);
     }
-    b.dedup();
-    String::from_utf8(b).unwrap_or_default()
+    a.truncate(w);
+    a.dedup();
+    String::from_utf8(a).unwrap_or_default()
 }
 
 fn is_mark(c: char) -> bool {
@@ -200,7 +205,7 @@ fn vowel_class(c: u8) -> char {
 
 /// The unfolded key: the skeleton, plus vowel information when the skeleton is short.
 pub(crate) fn raw_key(cl: &str) -> String {
-    let sk = skeleton(cl);
+    let mut sk = skeleton(cl);
     let consonants = sk.bytes().filter(|c| *c != b'-').count();
     if consonants > 2 {
         return sk;
@@ -208,7 +213,10 @@ pub(crate) fn raw_key(cl: &str) -> String {
     let bytes = cl.as_bytes();
     let first_v = bytes.iter().copied().find(|&c| is_cl_vowel(c)).map(vowel_class).unwrap_or('-');
     let ends_v = bytes.last().is_some_and(|&c| is_cl_vowel(c));
-    format!("{sk}/{first_v}{}", if ends_v { 'V' } else { 'C' })
+    sk.push('/');
+    sk.push(first_v);
+    sk.push(if ends_v { 'V' } else { 'C' });
+    sk
 }
 
 /// CL with the vowel differences between Ukrainian and Russian forms of one surname folded: и/і/е/є -> e,

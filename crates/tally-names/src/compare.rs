@@ -144,6 +144,21 @@ pub struct NameForm {
     ukru: String,
     initial: bool,
     first_classes: [u8; 2],
+    given_groups: &'static [u32],
+    patronymic_groups: &'static [u32],
+    surname_groups: &'static [u32],
+    diminutive_of: &'static [u32],
+    english_of: &'static [u32],
+}
+
+impl NameForm {
+    fn groups(&self, kind: PartKind) -> &'static [u32] {
+        match kind {
+            PartKind::Given => self.given_groups,
+            PartKind::Patronymic => self.patronymic_groups,
+            PartKind::Surname => self.surname_groups,
+        }
+    }
 }
 
 fn class_of(c: u8) -> u8 {
@@ -176,7 +191,21 @@ pub fn prepare(part: &str) -> NameForm {
     let ukru = ukru_fold(&canonical);
     let initial = norm.chars().count() == 1;
     let first_classes = first_classes(&norm, &canonical);
-    NameForm { script: detect_script(&norm), raw, norm, canonical, key, ukru, initial, first_classes }
+    NameForm {
+        script: detect_script(&norm),
+        given_groups: groups_of(PartKind::Given, &canonical),
+        patronymic_groups: groups_of(PartKind::Patronymic, &canonical),
+        surname_groups: groups_of(PartKind::Surname, &canonical),
+        diminutive_of: diminutive_groups(&canonical),
+        english_of: english_groups(&canonical),
+        raw,
+        norm,
+        canonical,
+        key,
+        ukru,
+        initial,
+        first_classes,
+    }
 }
 
 /// The cross-script blocking key of one name part: every spelling of a name (its Ukrainian and Russian
@@ -275,13 +304,43 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         }
         return Comparison::new(0.95, Level::Translit, format!("{ra} ~ {rb}: the same name under two standards"));
     }
-    let (ga, gb) = (groups_of(kind, &a.canonical), groups_of(kind, &b.canonical));
+    let (ga, gb) = (a.groups(kind), b.groups(kind));
     if let Some(g) = intersects(ga, gb) {
         return Comparison::new(
             0.93,
             Level::UkRuEquivalent,
             format!("{ra} ~ {rb}: Ukrainian and Russian forms of {}", headword(g)),
         );
+    }
+    let jw = strsim::jaro_winkler(&a.canonical, &b.canonical);
+    // Most pairs a linkage run compares are plainly different: skip the costly rules for them. Every
+    // rule below but the dictionary's needs a shared stem, so a dissimilar pair with different keys can
+    // only be a diminutive, an English equivalent, or different.
+    if jw < 0.7 && a.key != b.key {
+        if kind == PartKind::Given {
+            if let Some(g) = intersects(a.diminutive_of, gb).or_else(|| intersects(b.diminutive_of, ga)) {
+                return Comparison::new(
+                    0.55,
+                    Level::Diminutive,
+                    format!("{ra} ~ {rb}: diminutive of {} (weak evidence)", headword(g)),
+                );
+            }
+            if let Some(g) = intersects(a.english_of, gb).or_else(|| intersects(b.english_of, ga)) {
+                return Comparison::new(
+                    0.85,
+                    Level::Translation,
+                    format!("{ra} ~ {rb}: English equivalent of {}", headword(g)),
+                );
+            }
+        }
+        if kind != PartKind::Surname && !ga.is_empty() && !gb.is_empty() {
+            return Comparison::new(
+                0.05,
+                Level::Different,
+                format!("{ra} and {rb} are different names ({} vs {})", headword(ga[0]), headword(gb[0])),
+            );
+        }
+        return Comparison::new(0.3 * jw * jw, Level::Different, format!("{ra} and {rb} differ (similarity {jw:.2})"));
     }
     if kind == PartKind::Patronymic {
         if let Some(why) = patronymics_agree(&a.canonical, &b.canonical) {
@@ -305,8 +364,7 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         }
     }
     if kind == PartKind::Given {
-        let (da, db) = (diminutive_groups(&a.canonical), diminutive_groups(&b.canonical));
-        if let Some(g) = intersects(da, gb).or_else(|| intersects(db, ga)) {
+        if let Some(g) = intersects(a.diminutive_of, gb).or_else(|| intersects(b.diminutive_of, ga)) {
             return Comparison::new(
                 0.55,
                 Level::Diminutive,
@@ -335,8 +393,7 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         return c;
     }
     if kind == PartKind::Given {
-        let (ea, eb) = (english_groups(&a.canonical), english_groups(&b.canonical));
-        if let Some(g) = intersects(ea, gb).or_else(|| intersects(eb, ga)) {
+        if let Some(g) = intersects(a.english_of, gb).or_else(|| intersects(b.english_of, ga)) {
             return Comparison::new(
                 0.85,
                 Level::Translation,
@@ -344,7 +401,6 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             );
         }
     }
-    let jw = strsim::jaro_winkler(&a.canonical, &b.canonical);
     // A Latin spelling that some standard gives exactly, though its canonical form differs (BGN/PCGN
     // writes зг as zh: Згурський -> Zhurs'kyy). Checked only for plausible pairs: it costs 19 passes.
     if jw >= 0.75 {
@@ -364,9 +420,6 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             }
         }
     }
-    let dl = strsim::damerau_levenshtein(&a.canonical, &b.canonical);
-    let min_len = a.canonical.len().min(b.canonical.len());
-    let typo = (dl <= 1 && min_len >= 4) || (dl <= 2 && min_len >= 8);
     if a.key == b.key && jw >= 0.8 {
         return Comparison::new(
             0.55 + 0.19 * jw,
@@ -374,7 +427,12 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             format!("{ra} ~ {rb}: same consonant skeleton {}, similarity {jw:.2}", a.key),
         );
     }
-    if typo && jw >= 0.85 {
+    // Optimal string alignment (transpositions count one edit) is all a typo needs, and unlike
+    // strsim's unrestricted Damerau-Levenshtein it allocates no map.
+    let dl = if jw >= 0.85 { strsim::osa_distance(&a.canonical, &b.canonical) } else { usize::MAX };
+    let min_len = a.canonical.len().min(b.canonical.len());
+    let typo = (dl <= 1 && min_len >= 4) || (dl <= 2 && min_len >= 8);
+    if typo {
         return Comparison::new(
             0.5 + 0.2 * jw,
             Level::FuzzyClose,

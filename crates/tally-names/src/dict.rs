@@ -6,6 +6,7 @@
 //! group. Given names and patronymics are kept apart.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use crate::canon::{canon_latin, raw_key};
@@ -22,8 +23,34 @@ pub enum Sex {
     F,
 }
 
+/// A small multiplicative hasher (the FxHash recipe): the dictionary is looked up once or more per name
+/// part on million-name lists, where SipHash's DoS resistance buys nothing (the keys are our own data).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
 #[derive(Debug, Default)]
 pub(crate) struct Group {
+    /// Every Cyrillic member, normalised (for exact-form checks without normalising each time).
+    pub norms: Vec<String>,
     /// From the curated table (given_names.csv), not only the larger dictionary.
     pub curated: bool,
     pub sex: Option<Sex>,
@@ -35,17 +62,17 @@ pub(crate) struct Group {
 pub(crate) struct Dict {
     pub groups: Vec<Group>,
     /// CL of a member form -> groups, per kind (given, patronymic).
-    given: HashMap<String, Vec<u32>>,
-    patronymic: HashMap<String, Vec<u32>>,
-    surname: HashMap<String, Vec<u32>>,
+    given: FxMap<String, Vec<u32>>,
+    patronymic: FxMap<String, Vec<u32>>,
+    surname: FxMap<String, Vec<u32>>,
     /// CL of a diminutive -> given-name groups it may stand for (weak evidence).
-    diminutive: HashMap<String, Vec<u32>>,
+    diminutive: FxMap<String, Vec<u32>>,
     /// CL of an English equivalent -> given-name groups.
-    english: HashMap<String, Vec<u32>>,
+    english: FxMap<String, Vec<u32>>,
     /// Normalised form -> the one language it belongs to (None: both).
-    lang_of: HashMap<String, Option<Lang>>,
+    lang_of: FxMap<String, Option<Lang>>,
     /// Raw key -> folded key: Ukrainian and Russian forms whose consonants differ (Микола/Николай).
-    pub key_fold: HashMap<String, String>,
+    pub key_fold: FxMap<String, String>,
 }
 
 fn push_unique(v: &mut Vec<u32>, g: u32) {
@@ -76,7 +103,7 @@ impl Dict {
     }
 }
 
-fn note_lang(map: &mut HashMap<String, Option<Lang>>, n: String, l: Lang) {
+fn note_lang(map: &mut FxMap<String, Option<Lang>>, n: String, l: Lang) {
     // A form both languages write the same way (Роман, Roman) gives no language signal: None.
     let e = map.entry(n).or_insert(Some(l));
     if *e != Some(l) {
@@ -87,13 +114,13 @@ fn note_lang(map: &mut HashMap<String, Option<Lang>>, n: String, l: Lang) {
 fn build() -> Dict {
     let mut d = Dict {
         groups: Vec::new(),
-        given: HashMap::new(),
-        patronymic: HashMap::new(),
-        surname: HashMap::new(),
-        diminutive: HashMap::new(),
-        english: HashMap::new(),
-        lang_of: HashMap::new(),
-        key_fold: HashMap::new(),
+        given: FxMap::default(),
+        patronymic: FxMap::default(),
+        surname: FxMap::default(),
+        diminutive: FxMap::default(),
+        english: FxMap::default(),
+        lang_of: FxMap::default(),
+        key_fold: FxMap::default(),
     };
     let mut shared: Vec<String> = Vec::new();
     let mut pairs: Vec<(String, String)> = Vec::new();
@@ -109,7 +136,7 @@ fn build() -> Dict {
             _ => None,
         };
         let g = d.groups.len() as u32;
-        d.groups.push(Group { curated: true, sex, uk: vec![f(1)], ru: vec![f(2)] });
+        d.groups.push(Group { norms: Vec::new(), curated: true, sex, uk: vec![f(1)], ru: vec![f(2)] });
         d.add_form(g, PartKind::Given, &f(1), Some(Lang::Uk));
         d.add_form(g, PartKind::Given, &f(2), Some(Lang::Ru));
         pairs.push((f(1), f(2)));
@@ -136,7 +163,13 @@ fn build() -> Dict {
                 continue;
             }
             let pg = d.groups.len() as u32;
-            d.groups.push(Group { curated: true, sex: Some(psex), uk: vec![u.clone()], ru: vec![r.clone()] });
+            d.groups.push(Group {
+                norms: Vec::new(),
+                curated: true,
+                sex: Some(psex),
+                uk: vec![u.clone()],
+                ru: vec![r.clone()],
+            });
             d.add_form(pg, PartKind::Patronymic, &u, Some(Lang::Uk));
             d.add_form(pg, PartKind::Patronymic, &r, Some(Lang::Ru));
             pairs.push((u, r));
@@ -187,7 +220,7 @@ fn build() -> Dict {
             Some(g) => g,
             None => {
                 let g = d.groups.len() as u32;
-                d.groups.push(Group { curated: false, sex, uk: vec![uk.clone()], ru: Vec::new() });
+                d.groups.push(Group { norms: Vec::new(), curated: false, sex, uk: vec![uk.clone()], ru: Vec::new() });
                 d.add_form(g, kind, &uk, Some(Lang::Uk));
                 g
             }
@@ -233,6 +266,9 @@ fn build() -> Dict {
     }
 
     d.key_fold = fold_keys(&pairs);
+    for g in &mut d.groups {
+        g.norms = g.uk.iter().chain(g.ru.iter()).map(|f| normalize(f)).collect();
+    }
     d
 }
 
@@ -240,7 +276,7 @@ fn build() -> Dict {
 /// component to one representative (the smallest). Components are capped: a pair that would join
 /// two components of more than a handful of keys is skipped, so one noisy pair cannot chain many names
 /// into one block.
-fn fold_keys(pairs: &[(String, String)]) -> HashMap<String, String> {
+fn fold_keys(pairs: &[(String, String)]) -> FxMap<String, String> {
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut parent: Vec<usize> = Vec::new();
     let mut size: Vec<usize> = Vec::new();
@@ -282,7 +318,7 @@ fn fold_keys(pairs: &[(String, String)]) -> HashMap<String, String> {
             *e = k.clone();
         }
     }
-    let mut out = HashMap::new();
+    let mut out = FxMap::default();
     for (k, i) in keys {
         let r = find(&mut parent, i);
         let rk = &rep[&r];

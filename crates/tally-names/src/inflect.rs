@@ -214,7 +214,7 @@ fn known_name(n: &str) -> Option<(Option<Sex>, bool)> {
         for &g in groups_of(kind, &cl) {
             let gr = crate::dict::group(g);
             // Only an exact Cyrillic member counts: CL is too lenient to tell Олександр from Олександра.
-            if !gr.uk.iter().chain(gr.ru.iter()).any(|f| normalize(f) == n) {
+            if !gr.norms.iter().any(|f| f == n) {
                 continue;
             }
             found = true;

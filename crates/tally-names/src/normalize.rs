@@ -9,7 +9,7 @@
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::translit::{is_cyrillic, is_word_char};
+use crate::translit::{is_cyrillic, is_cyrillic_letter, is_word_char, to_lower};
 use crate::Lang;
 
 /// The writing system of a string's letters.
@@ -54,7 +54,9 @@ fn is_combining(c: char) -> bool {
 /// counted alike.
 fn is_latin_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
-        || (c.is_alphabetic()
+        || (!c.is_ascii()
+            && !is_cyrillic(c)
+            && c.is_alphabetic()
             && matches!(c, '\u{00C0}'..='\u{02AF}' | '\u{1D00}'..='\u{1DBF}' | '\u{1E00}'..='\u{1EFF}'
                 | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}' | '\u{AB30}'..='\u{AB6F}'
                 | '\u{FF21}'..='\u{FF5A}'))
@@ -145,7 +147,11 @@ fn cyr_latin(c: char) -> Option<char> {
 /// ```
 pub fn normalize(s: &str) -> String {
     let composed;
-    let s = if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    // Without combining marks, text of these blocks is already composed: skip the Unicode tables.
+    let plain = |c: char| {
+        (c as u32) < 0x0300 || is_cyrillic_letter(c) || matches!(c, '\u{2000}'..='\u{206F}' | '\u{00AB}' | '\u{00BB}')
+    };
+    let s = if s.chars().all(plain) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
         s
     } else {
         composed = s.nfc().collect::<String>();
@@ -220,6 +226,11 @@ fn flush_word(word: &mut Vec<char>, out: &mut String) {
             out.push(c.to_ascii_lowercase());
             continue;
         }
+        if is_cyrillic(c) {
+            let l = to_lower(c);
+            out.push(if l == 'ё' { 'е' } else { l });
+            continue;
+        }
         for l in c.to_lowercase() {
             out.push(if l == 'ё' { 'е' } else { l });
         }
@@ -239,7 +250,7 @@ fn flush_word(word: &mut Vec<char>, out: &mut String) {
 pub fn detect_script(s: &str) -> Script {
     let (mut cyr, mut lat) = (false, false);
     for c in s.chars() {
-        if is_cyrillic(c) && c.is_alphabetic() {
+        if is_cyrillic_letter(c) {
             cyr = true;
         } else if is_latin_letter(c) {
             lat = true;

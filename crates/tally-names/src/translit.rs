@@ -331,9 +331,21 @@ impl Standard {
     }
 }
 
-/// Python's `\w`: letters, digits and underscore.
+/// Python's `\w`: letters, digits and underscore. ASCII and Cyrillic letters are answered without the
+/// Unicode tables (the slow path costs more than the rest of normalisation together).
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    if is_cyrillic_letter(c) {
+        return true;
+    }
+    c.is_alphanumeric()
+}
+
+/// A Cyrillic letter (not a Cyrillic sign or combining mark).
+pub(crate) fn is_cyrillic_letter(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{0481}' | '\u{048A}'..='\u{052F}')
 }
 
 pub(crate) fn is_cyrillic(c: char) -> bool {
@@ -344,11 +356,16 @@ pub(crate) fn is_cyr_consonant(c: char) -> bool {
     "бвгґджзклмнпрстфхцчшщ".contains(c)
 }
 
-fn to_lower(c: char) -> char {
+pub(crate) fn to_lower(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
-    c.to_lowercase().next().unwrap_or(c)
+    match c {
+        'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50).unwrap_or(c),
+        'а'..='я' | 'ѐ'..='џ' => c,
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
 }
 
 fn to_upper(c: char) -> char {
