@@ -262,15 +262,11 @@ impl LedgerState {
                     entry(i)?;
                 }
             }
-            Body::Handover(h) => {
-                if &st.by != &h.deliverer && &st.by != &h.receiver {
-                    return Err(refused("a handover is stated by its deliverer or its receiver"));
-                }
+            Body::Handover(h) if st.by != h.deliverer && st.by != h.receiver => {
+                return Err(refused("a handover is stated by its deliverer or its receiver"));
             }
-            Body::Total(t) => {
-                if &st.by != &t.deliverer && &st.by != &t.receiver {
-                    return Err(refused("a total is stated by its deliverer or its receiver"));
-                }
+            Body::Total(t) if st.by != t.deliverer && st.by != t.receiver => {
+                return Err(refused("a total is stated by its deliverer or its receiver"));
             }
             _ => {}
         }

@@ -115,7 +115,7 @@ pub fn num(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -126,6 +126,13 @@ pub fn num(n: u64) -> String {
 fn opt(n: Option<u64>) -> String {
     n.map(num).unwrap_or_else(|| "-".into())
 }
+
+/// (agreement id, 1-based term number; 0 and "" when absent).
+type TermKey = (String, u32);
+/// (deliverer, receiver).
+type Side = (String, String);
+/// Cumulative totals by term and side.
+type Totals<'a> = BTreeMap<(TermKey, Side), Vec<(&'a Entry, &'a Total)>>;
 
 /// Attestations on each entry: (author, verdict, observed count).
 type Attests = BTreeMap<u64, Vec<(String, Verdict, Option<u64>)>>;
@@ -182,16 +189,14 @@ pub fn build(state: &LedgerState, checkpoint_size: u64, cosigned_by: Vec<String>
     // Handover statements grouped by (agreement, term) then (deliverer, receiver) then event.
     type Events<'a> = BTreeMap<String, Vec<(&'a Entry, &'a Handover)>>;
     let mut by_side: BTreeMap<(String, u32), BTreeMap<(String, String), Events<'_>>> = BTreeMap::new();
-    let mut event_side: BTreeMap<String, ((String, u32), (String, String))> = BTreeMap::new();
     for e in &state.entries {
         if let Body::Handover(h) = &e.statement.body {
             let tk = term_key(&h.agreement, h.term);
             let side = (h.deliverer.clone(), h.receiver.clone());
-            event_side.insert(h.event.clone(), (tk.clone(), side.clone()));
             by_side.entry(tk).or_default().entry(side).or_default().entry(h.event.clone()).or_default().push((e, h));
         }
     }
-    let mut totals: BTreeMap<((String, u32), (String, String)), Vec<(&Entry, &Total)>> = BTreeMap::new();
+    let mut totals: Totals<'_> = BTreeMap::new();
     for e in &state.entries {
         if let Body::Total(t) = &e.statement.body {
             let tk = term_key(&Some(t.agreement.clone()), t.term);
@@ -560,12 +565,7 @@ pub fn build(state: &LedgerState, checkpoint_size: u64, cosigned_by: Vec<String>
     }
 }
 
-fn event_in_totals(
-    totals: &BTreeMap<((String, u32), (String, String)), Vec<(&Entry, &Total)>>,
-    tk: &(String, u32),
-    side: &(String, String),
-    ev: &str,
-) -> bool {
+fn event_in_totals(totals: &Totals<'_>, tk: &(String, u32), side: &(String, String), ev: &str) -> bool {
     totals.get(&(tk.clone(), side.clone())).into_iter().flatten().any(|(_, t)| t.events.iter().any(|e| e == ev))
 }
 

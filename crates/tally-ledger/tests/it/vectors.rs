@@ -203,7 +203,7 @@ fn checkpoint_with_cosignature() {
     assert_eq!(note, c["checkpoint_note"].as_str().unwrap());
     let lv = Verifier::parse(&log.vkey()).unwrap();
     let wv = Verifier::parse(&witness.cosignature_vkey()).unwrap();
-    let opened = open_checkpoint(&note, &lv, &[wv.clone()]).unwrap();
+    let opened = open_checkpoint(&note, &lv, std::slice::from_ref(&wv)).unwrap();
     assert_eq!(opened.cosigners, vec![("KnownAgain".to_string(), t)]);
     // A witness key with type 0x01 does not check a cosignature (key IDs differ).
     let wrong = Verifier::parse(&witness.vkey()).unwrap();
@@ -222,7 +222,7 @@ fn checkpoint_with_cosignature() {
     let tree = MemoryTree::from_leaves(ls.iter().map(Vec::as_slice));
     assert_eq!(p.proof, tree.inclusion_proof(5).unwrap());
     let wv = Verifier::parse(&witness.cosignature_vkey()).unwrap();
-    let ok = p.verify(&ls[5], &lv, &[wv.clone()]).unwrap();
+    let ok = p.verify(&ls[5], &lv, std::slice::from_ref(&wv)).unwrap();
     assert_eq!(ok.cosigners.len(), 1);
     assert!(p.verify(&ls[4], &lv, &[wv]).is_err());
     let rebuilt = TlogProof { extra: None, index: 5, proof: tree.inclusion_proof(5).unwrap(), checkpoint: note };
