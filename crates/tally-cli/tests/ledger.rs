@@ -382,3 +382,123 @@ fn demo_report_snapshot() {
     let json: serde_json::Value = serde_json::from_str(&e.ok(&["ledger", "report", "--json"])).unwrap();
     assert_eq!(json["log_size"], 91);
 }
+
+#[test]
+fn lists_decisions_findings_corrections() {
+    let e = Env::new();
+    build(&e);
+    let rows: Vec<String> = (0..5)
+        .map(|i| format!("{{\"name\":\"Person {i}\",\"born\":\"199{i}\",\"category\":\"seriously wounded\"}}"))
+        .collect();
+    let list = e.write(
+        "list.json",
+        &format!(
+            r#"{{"kind":"list","id":"L-1","agreement":"AGR-1","term":1,"to":"UA","category":"seriously wounded",
+               "count":5,"date":"2025-06-07","manifest_rows":[{}]}}"#,
+            rows.join(",")
+        ),
+    );
+    let out = e.ok(&["ledger", "add", s(&list), "--as", "RU", "--key", "RU.key"]);
+    let l = entry_index(&out);
+    let decision = |row: u64, d: &str, why: &str| {
+        e.write(
+            "decision.json",
+            &format!(
+                r#"{{"kind":"decision","list":{l},"row":{row},"decision":"{d}","reason":"{why}","date":"2025-06-08"}}"#
+            ),
+        )
+    };
+    e.ok(&["ledger", "add", s(&decision(0, "accept", "meets category")), "--as", "UA", "--key", "UA.key"]);
+    e.ok(&[
+        "ledger",
+        "add",
+        s(&decision(3, "reject", "not seriously wounded per medical commission")),
+        "--as",
+        "UA",
+        "--key",
+        "UA.key",
+    ]);
+    // A row beyond the manifest is refused.
+    let err = e.fails(&["ledger", "add", s(&decision(5, "reject", "x")), "--as", "UA", "--key", "UA.key"]);
+    assert!(err.contains("row 5 is not in the list's manifest (5 rows)"), "{err}");
+    // The names never enter the log.
+    let size: u64 = e.ok(&["ledger", "checkpoint"]).lines().nth(1).unwrap().parse().unwrap();
+    for i in 0..size {
+        let b = tally_app::ledger::base64_decode(e.ok(&["ledger", "leaf", "--index", &i.to_string()]).trim()).unwrap();
+        assert!(!String::from_utf8_lossy(&b).contains("Person"), "entry {i} leaks a name");
+    }
+    let finding = e.write(
+        "finding.json",
+        r#"{"kind":"finding","id":"F-1","finding":"foreign-national","events":["HND-1"],"count":2,"date":"2025-06-20"}"#,
+    );
+    let f = entry_index(&e.ok(&["ledger", "add", s(&finding), "--as", "UA", "--key", "UA.key"]));
+    e.ok(&[
+        "ledger",
+        "attest",
+        &f,
+        "--as",
+        "RU",
+        "--key",
+        "RU.key",
+        "--verdict",
+        "reservation",
+        "--reason",
+        "one case",
+        "--date",
+        "2025-06-21",
+    ]);
+    let sup = e.write(
+        "sup.json",
+        &format!(r#"{{"kind":"finding","id":"F-2","finding":"foreign-national","events":["HND-1"],"count":1,"supersedes":{f},"date":"2025-07-01"}}"#),
+    );
+    let f2 = entry_index(&e.ok(&["ledger", "add", s(&sup), "--as", "UA", "--key", "UA.key"]));
+    // Only the author corrects a statement.
+    let corr = e.write(
+        "corr.json",
+        &format!(r#"{{"kind":"correction","corrects":{f2},"field":"count","value":3,"reason":"recount","date":"2025-07-02"}}"#),
+    );
+    let err = e.fails(&["ledger", "add", s(&corr), "--as", "RU", "--key", "RU.key"]);
+    assert!(err.contains("corrects only its own statements"), "{err}");
+    let report = e.ok(&["ledger", "report"]);
+    assert!(
+        report.contains(&format!("entry {f} F-1 by UA: 2 foreign national in HND-1 [superseded by entry {f2}]")),
+        "{report}"
+    );
+    assert!(report.contains(&format!("rejects list entry {l} row 3: not seriously wounded")), "{report}");
+    assert!(report.contains("confirms with reservation entry"), "{report}");
+    // RU->UA row: the live finding (1), not the superseded one (2).
+    let side = report.lines().find(|l| l.trim_start().starts_with("RU->UA")).unwrap();
+    assert!(side.trim_end().ends_with(" 1"), "{side}");
+    // Unknown fields and kinds are refused with the file named.
+    let bad = e.write("bad.json", r#"{"kind":"finding","id":"F-3","colour":"red"}"#);
+    let err = e.fails(&["ledger", "add", s(&bad), "--as", "UA", "--key", "UA.key"]);
+    assert!(err.contains("bad.json") && err.contains("colour"), "{err}");
+    e.ok(&["ledger", "verify"]);
+}
+
+#[test]
+fn appends_are_gap_free_and_atomic() {
+    use tally_app::ledger::LedgerStoreTrait as _;
+    let e = Env::new();
+    build(&e);
+    let mut store = tally_app::ledger::open_store(&e.db()).unwrap();
+    let (size, hashes) = (store.ledger_size().unwrap(), store.ledger_hash_count().unwrap());
+    let entry = tally_store_entry();
+    // A writer that thinks the log is shorter (or longer) than it is writes nothing.
+    for (start, first) in [(size - 1, hashes), (size + 1, hashes), (size, hashes - 1)] {
+        let err = store.ledger_append(start, &[entry], first, &[[0; 32]; 2]).unwrap_err();
+        assert!(err.to_string().contains("expected to start at entry"), "{err}");
+    }
+    assert_eq!((store.ledger_size().unwrap(), store.ledger_hash_count().unwrap()), (size, hashes));
+    // Deleting is refused by the triggers.
+    let err = store.execute_batch_unchecked("DELETE FROM ledger_hashes WHERE id = 0").unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = store.execute_batch_unchecked("DELETE FROM ledger_checkpoints").unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    drop(store);
+    e.ok(&["ledger", "verify"]);
+}
+
+fn tally_store_entry() -> tally_app::ledger::NewLedgerEntry<'static> {
+    tally_app::ledger::NewLedgerEntry { kind: "x", body: b"x" }
+}

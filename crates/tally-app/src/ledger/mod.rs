@@ -22,7 +22,7 @@ use tally_ledger::checkpoint::{append_signature_lines, open_checkpoint, witness_
 use tally_ledger::manifest::{verify_row, Manifest};
 use tally_ledger::merkle::{self, hash_b64, leaf_hash, stored_hash_index, Hash, HashReader, RootBuilder};
 use tally_ledger::note::Verifier;
-use tally_store::ledger::{LedgerStore, ManifestRow, NewLedgerEntry};
+use tally_store::ledger::{LedgerStore, ManifestRow};
 
 pub use demo::{replay_demo, DEMO_EVENTS_JSON};
 pub use report::Report;
@@ -734,6 +734,7 @@ pub fn witness_vkeys(store: &dyn LedgerStore) -> Result<Vec<String>> {
 
 pub use tally_ledger::note::{Note, NoteKey};
 pub use tally_ledger::proof::TlogProof;
+pub use tally_store::ledger::{LedgerStore as LedgerStoreTrait, NewLedgerEntry};
 pub use tally_store::SqliteStore;
 
 /// Hex RFC 6962 leaf hash of entry bytes.
@@ -777,49 +778,44 @@ pub fn date_from_unix(secs: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// A handover file for `tally ledger handover add`: the handover's fields plus, optionally, its
-/// per-person manifest rows (kept private; only their Merkle root is logged).
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct HandoverFile {
-    #[serde(flatten)]
-    pub handover: serde_json::Map<String, serde_json::Value>,
-    #[serde(default)]
-    pub manifest_rows: Vec<serde_json::Value>,
-}
-
-/// Reads a handover file, builds its manifest (if rows are given), signs the statement by `by`
-/// with `key`, keeps the rows privately and appends the statement. Returns (entry, manifest).
-pub fn add_handover(
+/// Reads a statement file (JSON: `kind` and the kind's fields, as in [`statement::Body`]), builds
+/// its manifest from an optional `manifest_rows` array (lists and handovers; rows are kept
+/// privately, only their Merkle root and count are logged), signs it by `by` with `key` and
+/// appends it. `kind` fills in or checks the statement kind (`tally ledger handover add`).
+/// `salt_seed` makes row salts deterministic (demos and tests only). Returns (entry, manifest).
+pub fn add_statement_json(
     store: &mut dyn LedgerStore,
     json: &str,
     by: &str,
     key: &NoteKey,
+    kind: Option<&str>,
     salt_seed: Option<&[u8]>,
 ) -> Result<(u64, Option<ManifestRef>)> {
-    let f: HandoverFile =
-        serde_json::from_str(json).map_err(|e| LedgerAppError::Input(format!("handover file: {e}")))?;
-    let mut fields = f.handover;
+    let input = |e: String| LedgerAppError::Input(format!("statement file: {e}"));
+    let mut fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(json).map_err(|e| input(e.to_string()))?;
+    if let Some(k) = kind {
+        match fields.get("kind").and_then(|v| v.as_str()) {
+            None => {
+                fields.insert("kind".into(), k.into());
+            }
+            Some(x) if x == k => {}
+            Some(x) => return Err(input(format!("kind is {x:?}, expected {k:?}"))),
+        }
+    }
     let mut manifest = None;
-    let mut rows = Vec::new();
-    if !f.manifest_rows.is_empty() {
-        let (m, r) = build_manifest(&f.manifest_rows, salt_seed)?;
-        fields.insert("manifest".into(), serde_json::to_value(&m).expect("manifest ref"));
-        manifest = Some(m);
-        rows = r;
+    if let Some(rows) = fields.remove("manifest_rows") {
+        let rows = rows.as_array().cloned().ok_or_else(|| input("manifest_rows is not an array".into()))?;
+        if !rows.is_empty() {
+            let (m, r) = build_manifest(&rows, salt_seed)?;
+            fields.insert("manifest".into(), serde_json::to_value(&m).expect("manifest ref"));
+            // Rows first: a crash before the append leaves private rows no entry refers to,
+            // never a logged root whose rows are lost.
+            store_manifest(store, &m, &r)?;
+            manifest = Some(m);
+        }
     }
-    let h: statement::Handover = serde_json::from_value(serde_json::Value::Object(fields))
-        .map_err(|e| LedgerAppError::Input(format!("handover file: {e}")))?;
-    let bytes = sign_statement(&Statement::new(by, Body::Handover(h)), &[key])?;
-    let index = submit(store, &bytes)?;
-    if let Some(m) = &manifest {
-        store_manifest(store, m, &rows)?;
-    }
-    Ok((index, manifest))
-}
-
-/// Parses a statement from JSON (`{"kind": "...", ...}` with the kind's fields), for
-/// `tally ledger add`.
-pub fn statement_from_json(by: &str, json: &str) -> Result<Statement> {
-    let body: Body = serde_json::from_str(json).map_err(|e| LedgerAppError::Input(format!("statement file: {e}")))?;
-    Ok(Statement::new(by, body))
+    let body: Body = serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| input(e.to_string()))?;
+    let bytes = sign_statement(&Statement::new(by, body), &[key])?;
+    Ok((submit(store, &bytes)?, manifest))
 }

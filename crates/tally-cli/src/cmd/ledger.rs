@@ -57,7 +57,7 @@ pub enum LedgerCmd {
         #[command(subcommand)]
         cmd: HandoverCmd,
     },
-    /// Append any statement from a JSON file ({"kind": "finding", ...})
+    /// Append any statement from a JSON file ({"kind": "finding", ...}; lists may carry manifest_rows)
     Add(SignerArgs),
     /// Confirm, confirm with reservation, or dispute an entry (the intermediary: what it observed)
     Attest(AttestArgs),
@@ -432,7 +432,7 @@ pub fn run(a: LedgerArgs, g: &Global) -> anyhow::Result<()> {
             let mut store = open(g)?;
             let json = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let key = read_key(&signer.key)?;
-            let (i, m) = app::add_handover(&mut store, &json, &signer.party, &key, None)
+            let (i, m) = app::add_statement_json(&mut store, &json, &signer.party, &key, Some("handover"), None)
                 .with_context(|| format!("handover file {}", file.display()))?;
             match m {
                 Some(m) => println!("entry {i}\nmanifest {} ({} rows, kept private)", m.root, m.rows),
@@ -442,8 +442,13 @@ pub fn run(a: LedgerArgs, g: &Global) -> anyhow::Result<()> {
         LedgerCmd::Add(SignerArgs { file, signer }) => {
             let mut store = open(g)?;
             let json = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let st = app::statement_from_json(&signer.party, &json).with_context(|| format!("{}", file.display()))?;
-            say(&mut store, &signer, st.body)?;
+            let key = read_key(&signer.key)?;
+            let (i, m) = app::add_statement_json(&mut store, &json, &signer.party, &key, None, None)
+                .with_context(|| format!("statement file {}", file.display()))?;
+            match m {
+                Some(m) => println!("entry {i}\nmanifest {} ({} rows, kept private)", m.root, m.rows),
+                None => println!("entry {i}"),
+            }
         }
         LedgerCmd::Attest(x) => {
             let mut store = open(g)?;
