@@ -26,6 +26,7 @@
 //! prisoners under Russian name forms (CSV `;`, Windows-1251, OCR errors).
 
 mod data;
+mod inflect;
 mod noise;
 mod person;
 mod render;

@@ -98,6 +98,9 @@ struct Noise {
     missing: f64,
     /// Per record: the patronymic left out.
     no_patronymic: f64,
+    /// Per record: the name printed in the genitive, as scraped from "пам'яті ..." (Ukrainian
+    /// Cyrillic only).
+    genitive: f64,
 }
 
 /// Everything about one source that does not depend on the persons.
@@ -136,7 +139,8 @@ fn headers(lang: Lang, cols: &[(Col, [&'static str; 3])]) -> Vec<(Col, &'static 
     cols.iter().map(|(c, h)| (*c, h[i])).collect()
 }
 
-const N0: Noise = Noise { typo: 0.0, ocr: 0.0, homoglyph: 0.0, fold_yo: 0.0, missing: 0.0, no_patronymic: 0.0 };
+const N0: Noise =
+    Noise { typo: 0.0, ocr: 0.0, homoglyph: 0.0, fold_yo: 0.0, missing: 0.0, no_patronymic: 0.0, genitive: 0.0 };
 
 /// The spec of `src` in a world written in `script`.
 pub fn spec(src: Src, script: Script) -> Spec {
@@ -215,7 +219,7 @@ pub fn spec(src: Src, script: Script) -> Spec {
                 ),
                 ids: Ids::None,
                 dup: 0.04,
-                noise: Noise { typo: 0.02, ocr: 0.0, homoglyph: 0.02, missing: 0.15, no_patronymic: 0.3, ..N0 },
+                noise: Noise { typo: 0.02, homoglyph: 0.02, missing: 0.15, no_patronymic: 0.3, genitive: 0.05, ..N0 },
                 full: vec![
                     (FullStyle::Sgp, 55),
                     (FullStyle::Gs, 20),
@@ -748,6 +752,12 @@ fn render_row(
         surname = noise::fold_yo(&surname);
         given = noise::fold_yo(&given);
         patr = noise::fold_yo(&patr);
+    }
+    if uk_forms && std.is_none() && chance(rng, spec.noise.genitive) {
+        use crate::inflect::{genitive_uk, Part};
+        surname = genitive_uk(&surname, Part::Surname, female);
+        given = genitive_uk(&given, Part::Given, female);
+        patr = genitive_uk(&patr, Part::Patronymic, female);
     }
     if uk_forms && std.is_none() {
         surname = noise::apostrophe(&surname, rng);
