@@ -376,7 +376,11 @@ pub fn equivalents(kind: PartKind, name: &str) -> Vec<(Lang, String)> {
     let n = normalize(name);
     let cl = canon_latin(&n);
     let mut out: Vec<(Lang, String)> = Vec::new();
-    for &g in groups_of(kind, &cl) {
+    // Groups that list this very form; only if none does, groups of any spelling with its canonical form.
+    let all = groups_of(kind, &cl);
+    let exact: Vec<u32> = all.iter().copied().filter(|&g| group(g).norms.contains(&n)).collect();
+    let chosen: &[u32] = if exact.is_empty() { all } else { &exact };
+    for &g in chosen {
         let gr = group(g);
         for (lang, forms) in [(Lang::Uk, &gr.uk), (Lang::Ru, &gr.ru)] {
             for f in forms {
