@@ -313,6 +313,11 @@ fn refusals() {
     e.fails(&["ledger", "attest", "0", "--as", "UA", "--key", "UA.key"]);
     e.ok(&["ledger", "attest", "0", "--as", "UA", "--key", "UA2.key", "--date", "2026-01-02"]);
     assert!(e.ok(&["ledger", "report"]).contains("(1 key rotations)"));
+    // The witness carries on with its new key, from the checkpoint it cosigned with the old one.
+    let err = e.fails(&["ledger", "cosign", "--as", "UA", "--key", "UA.key", "--time", "1749900000"]);
+    assert!(err.contains("not UA's current key"), "{err}");
+    let cp = e.ok(&["ledger", "cosign", "--as", "UA", "--key", "UA2.key", "--time", "1749900000"]);
+    assert!(cp.contains("— test.tally/ua-2026 "), "{cp}");
     let err = e.fails(&["ledger", "init", "--origin", "again"]);
     assert!(err.contains("already initialised"), "{err}");
     e.ok(&["ledger", "verify"]);

@@ -71,7 +71,7 @@ pub trait LedgerStore {
     /// All checkpoints, by size.
     fn ledger_checkpoints(&self) -> Result<Vec<(u64, String)>>;
 
-    /// Stores `witness`'s cosignature line on the checkpoint of size `size`.
+    /// Stores the cosignature line of `witness` (a party id) on the checkpoint of size `size`.
     fn ledger_add_cosignature(&mut self, size: u64, witness: &str, line: &str) -> Result<()>;
     /// Cosignature lines on one checkpoint: (witness, line), in the order added.
     fn ledger_cosignatures(&self, size: u64) -> Result<Vec<(String, String)>>;

@@ -337,16 +337,25 @@ pub fn sign_statement(st: &Statement, keys: &[&NoteKey]) -> Result<Vec<u8>> {
 fn append_raw(store: &mut dyn LedgerStore, entries: &[(&str, &[u8])]) -> Result<u64> {
     let key = log_key(store)?;
     let size = store.ledger_size()?;
+    // Entries and their hashes commit in one transaction, the checkpoint in the next; if a crash
+    // fell between the two, sign the missing checkpoint now so every size stays provable.
+    if store.ledger_latest_checkpoint()?.map(|(s, _)| s) != Some(size) {
+        sign_checkpoint(store, &key, size)?;
+    }
     let leaves: Vec<Hash> = entries.iter().map(|(_, b)| leaf_hash(b)).collect();
     let hashes = merkle::append_hashes(size, &leaves, &StoreHashes(store))?;
     let raw: Vec<[u8; 32]> = hashes.iter().map(|h| h.0).collect();
     let new: Vec<NewLedgerEntry<'_>> = entries.iter().map(|(kind, body)| NewLedgerEntry { kind, body }).collect();
     store.ledger_append(size, &new, stored_hash_index(0, size), &raw)?;
-    let new_size = size + entries.len() as u64;
-    let root = merkle::root(new_size, &StoreHashes(store))?;
-    let note = Checkpoint::new(key.name(), new_size, root).sign(&key)?;
-    store.ledger_add_checkpoint(new_size, &note)?;
+    sign_checkpoint(store, &key, size + entries.len() as u64)?;
     Ok(size)
+}
+
+fn sign_checkpoint(store: &mut dyn LedgerStore, key: &NoteKey, size: u64) -> Result<()> {
+    let root = merkle::root(size, &StoreHashes(store))?;
+    let note = Checkpoint::new(key.name(), size, root).sign(key)?;
+    store.ledger_add_checkpoint(size, &note)?;
+    Ok(())
 }
 
 /// Appends entries without statement checks (benchmarks and bulk loads of pre-checked data).
@@ -515,7 +524,8 @@ pub fn cosign(store: &mut dyn LedgerStore, party: &str, key: &NoteKey, timestamp
     }
     let log = Verifier::parse(&log_vkey(store)?)?;
     let (size, note) = store.ledger_latest_checkpoint()?.ok_or(LedgerAppError::NotInitialised)?;
-    let previous = match store.ledger_last_cosigned(key.name())? {
+    // Witness state is kept per party, so it survives the party's key rotation.
+    let previous = match store.ledger_last_cosigned(party)? {
         Some(prev) => {
             let prev_note = store.ledger_checkpoint(prev)?.ok_or_else(|| refused("cosigned checkpoint is missing"))?;
             let cp = open_checkpoint(&prev_note, &log, &[])?;
@@ -531,7 +541,7 @@ pub fn cosign(store: &mut dyn LedgerStore, party: &str, key: &NoteKey, timestamp
         _ => Vec::new(),
     };
     let line = witness_cosign(key, &log, previous, &note, &proof, timestamp)?;
-    store.ledger_add_cosignature(size, key.name(), &line)?;
+    store.ledger_add_cosignature(size, party, &line)?;
     with_cosignatures(store, size, &note)
 }
 

@@ -38,7 +38,7 @@ CREATE TABLE ledger_checkpoints (
 CREATE TABLE ledger_cosignatures (
     id      INTEGER PRIMARY KEY,
     size    INTEGER NOT NULL REFERENCES ledger_checkpoints(size),
-    witness TEXT NOT NULL,
+    witness TEXT NOT NULL, -- party id of the witness
     line    TEXT NOT NULL,
     UNIQUE (size, witness)
 );
