@@ -84,8 +84,11 @@ json.dump(out, sys.stdout)
     for (std, _) in UK_MAP.iter().chain(RU_MAP) {
         let ws = if std.starts_with("ua_") { &uk } else { &ru };
         for (w, want) in ws.iter().zip(&got[*std]) {
+            // iuliia 0.13's bgn_pcgn, gost_779, scientific and ala_lc tables write ё as the Cyrillic letter
+            // itself; translit.json (and so tally-names) gives the standards' Latin ë.
+            let want = want.replace('ё', "ë").replace('Ё', "Ë");
             let mine = tally_names::transliterate(std, w).unwrap();
-            if &mine != want {
+            if mine != want {
                 bad.push(format!("{std} {w}: oracle {want:?}, ours {mine:?}"));
             }
         }
