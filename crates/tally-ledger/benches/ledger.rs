@@ -10,6 +10,8 @@
 //! Run: `cargo bench -p tally-ledger --bench ledger` (release). `TALLY_BENCH_SMALL=1` divides the
 //! sizes by 10 for a quick run.
 
+#![allow(clippy::disallowed_methods)] // benches time things and use a scratch database
+
 use std::time::Instant;
 use tally_ledger::checkpoint::{open_checkpoint, Checkpoint};
 use tally_ledger::merkle::{
