@@ -496,9 +496,11 @@ fn inflected(kind: PartKind, a: &NameForm, b: &NameForm) -> Option<Comparison> {
     }
     for (nom, _) in crate::inflect::nominatives(&a.norm) {
         let cl = canon_latin(&nom);
-        let same = cl == b.canonical
-            || (kind == PartKind::Surname && ukru_fold(&cl) == b.ukru)
-            || (kind != PartKind::Surname && intersects(groups_of(kind, &cl), groups_of(kind, &b.canonical)).is_some());
+        // A given name or patronymic must decline into a name the dictionary knows as the other's.
+        let same = match kind {
+            PartKind::Surname => cl == b.canonical || ukru_fold(&cl) == b.ukru,
+            _ => intersects(groups_of(kind, &cl), b.groups(kind)).is_some(),
+        };
         if same {
             return Some(Comparison::new(
                 0.9,
@@ -601,20 +603,22 @@ pub fn split_name(name: &str) -> Vec<NameParts> {
             // Oleksandr Shevchenko).
             let s_first = mk(Some(&first.0), Some(&joined(&words[1..])));
             let s_last = mk(Some(&last.0), Some(&joined(&words[..words.len() - 1])));
+            let kf = is_known_given(&first.1);
+            let kl = is_known_given(&last.1);
+            // The dictionary decides when exactly one end is a known given name; the other reading is then
+            // not offered (it would let Іван be compared as a surname with Іванна).
+            let decided = kf != kl;
             let surname_first = match &patr {
                 // A patronymic right after the first word: given patronymic surname.
                 Some((1, _)) if words.len() == 2 => false,
                 Some(_) => true,
-                None => {
-                    let kf = is_known_given(&first.1);
-                    let kl = is_known_given(&last.1);
-                    !kf || kl
-                }
+                None => !kf || kl,
             };
-            if surname_first {
-                vec![s_first, s_last]
-            } else {
-                vec![s_last, s_first]
+            match (surname_first, decided && patr.is_none()) {
+                (true, true) => vec![s_first],
+                (false, true) => vec![s_last],
+                (true, false) => vec![s_first, s_last],
+                (false, false) => vec![s_last, s_first],
             }
         }
     }
@@ -681,15 +685,31 @@ fn score_parts(a: &NameParts, b: &NameParts) -> Comparison {
 /// assert!(same.score > 0.85 && namesake.score < 0.5, "{same:?} {namesake:?}");
 /// ```
 pub fn compare(a: &str, b: &str) -> Comparison {
-    let sa = split_name(a);
-    let sb = split_name(b);
+    // Each side as written and, if it reads as a declined phrase (an obituary's «Андрєєва Олексія»), in
+    // the nominative; then every split of each. The likeliest reading gets a small edge.
+    let readings = |s: &str| -> Vec<(NameParts, usize, Option<String>)> {
+        let mut v: Vec<(NameParts, usize, Option<String>)> =
+            split_name(s).into_iter().enumerate().map(|(i, p)| (p, i, None)).collect();
+        let nom = crate::inflect::to_nominative(s);
+        if nom != s {
+            v.extend(split_name(&nom).into_iter().enumerate().map(|(i, p)| (p, i + 1, Some(nom.clone()))));
+        }
+        v
+    };
+    let (sa, sb) = (readings(a), readings(b));
     let mut best: Option<Comparison> = None;
-    // The likeliest split of each side gets a small edge over the alternatives.
-    for (i, pa) in sa.iter().enumerate() {
-        for (j, pb) in sb.iter().enumerate() {
+    for (pa, i, na) in &sa {
+        for (pb, j, nb) in &sb {
             let mut c = score_parts(pa, pb);
             if i + j > 0 {
                 c.score = ((c.score - 0.01 * (i + j) as f64).max(0.0) * 1000.0).round() / 1000.0;
+            }
+            // Compared in the nominative: say so, and never call it better than inflected.
+            for (n, orig) in [(na, a), (nb, b)] {
+                if let Some(n) = n {
+                    c.level = c.level.max(Level::Inflected);
+                    c.why = format!("{orig} read as the declined form of {n}; {}", c.why);
+                }
             }
             if best.as_ref().is_none_or(|b| c.score > b.score) {
                 best = Some(c);
