@@ -363,6 +363,11 @@ pub fn encode(text: &str, enc: Encoding) -> Vec<u8> {
             v
         }
         Encoding::Windows1251 => {
+            // Most files hold nothing the code page lacks: fold only when the encoder says so.
+            let (bytes, _, unmappable) = encoding_rs::WINDOWS_1251.encode(text);
+            if !unmappable {
+                return bytes.into_owned();
+            }
             let folded = fold_for_1251(text);
             let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&folded);
             bytes.into_owned()

@@ -9,7 +9,7 @@ use tally_domain::{Sex, SourceKind, Status};
 
 use crate::data::{Side, Tables, RANKS, SERVICES, UNITS};
 use crate::noise;
-use crate::person::{Event, Person};
+use crate::person::{Event, Person, Ymd};
 use crate::render::{self, age, date, DateStyle, Encoding, Format, Lang, Sink};
 use crate::rng::{chance, pick, stream};
 use crate::{Script, SynthError};
@@ -101,6 +101,12 @@ struct Noise {
     /// Per record: the name printed in the genitive, as scraped from "пам'яті ..." (Ukrainian
     /// Cyrillic only).
     genitive: f64,
+    /// Per record: a wrong birth date (day and month swapped, the year off by one, or a
+    /// mistyped day), as clerks and relatives get them wrong.
+    date_error: f64,
+    /// Per record: another region of the same country (where the unit was based, or where the
+    /// family moved), so places disagree between sources.
+    place_error: f64,
 }
 
 /// Everything about one source that does not depend on the persons.
@@ -139,8 +145,17 @@ fn headers(lang: Lang, cols: &[(Col, [&'static str; 3])]) -> Vec<(Col, &'static 
     cols.iter().map(|(c, h)| (*c, h[i])).collect()
 }
 
-const N0: Noise =
-    Noise { typo: 0.0, ocr: 0.0, homoglyph: 0.0, fold_yo: 0.0, missing: 0.0, no_patronymic: 0.0, genitive: 0.0 };
+const N0: Noise = Noise {
+    typo: 0.0,
+    ocr: 0.0,
+    homoglyph: 0.0,
+    fold_yo: 0.0,
+    missing: 0.0,
+    no_patronymic: 0.0,
+    genitive: 0.0,
+    date_error: 0.0,
+    place_error: 0.0,
+};
 
 /// The spec of `src` in a world written in `script`.
 pub fn spec(src: Src, script: Script) -> Spec {
@@ -182,7 +197,7 @@ pub fn spec(src: Src, script: Script) -> Spec {
                 ),
                 ids: Ids::Row,
                 dup: 0.01,
-                noise: Noise { typo: 0.004, homoglyph: 0.01, missing: 0.02, ..N0 },
+                noise: Noise { typo: 0.004, homoglyph: 0.01, missing: 0.02, date_error: 0.01, place_error: 0.01, ..N0 },
                 full: vec![],
                 birth: vec![(BirthForm::Date(DateStyle::Dot), 97), (BirthForm::Missing, 3)],
                 event_dates: vec![(DateStyle::Dot, 100)],
@@ -219,7 +234,16 @@ pub fn spec(src: Src, script: Script) -> Spec {
                 ),
                 ids: Ids::None,
                 dup: 0.04,
-                noise: Noise { typo: 0.02, homoglyph: 0.02, missing: 0.15, no_patronymic: 0.3, genitive: 0.05, ..N0 },
+                noise: Noise {
+                    typo: 0.02,
+                    homoglyph: 0.02,
+                    missing: 0.15,
+                    no_patronymic: 0.3,
+                    genitive: 0.05,
+                    date_error: 0.03,
+                    place_error: 0.05,
+                    ..N0
+                },
                 full: vec![
                     (FullStyle::Sgp, 55),
                     (FullStyle::Gs, 20),
@@ -272,7 +296,14 @@ pub fn spec(src: Src, script: Script) -> Spec {
                 ),
                 ids: Ids::Prefixed("M-"),
                 dup: 0.02,
-                noise: Noise { typo: 0.015, missing: 0.2, no_patronymic: 0.85, ..N0 },
+                noise: Noise {
+                    typo: 0.015,
+                    missing: 0.2,
+                    no_patronymic: 0.85,
+                    date_error: 0.03,
+                    place_error: 0.05,
+                    ..N0
+                },
                 full: vec![(FullStyle::Gs, 73), (FullStyle::Gps, 15), (FullStyle::Sgp, 10), (FullStyle::InitialsS, 2)],
                 birth: vec![
                     (BirthForm::Date(DateStyle::Long), 35),
@@ -330,7 +361,15 @@ pub fn spec(src: Src, script: Script) -> Spec {
                 ),
                 ids: Ids::Row,
                 dup: 0.06,
-                noise: Noise { typo: 0.035, homoglyph: 0.03, missing: 0.1, no_patronymic: 0.15, ..N0 },
+                noise: Noise {
+                    typo: 0.035,
+                    homoglyph: 0.03,
+                    missing: 0.1,
+                    no_patronymic: 0.15,
+                    date_error: 0.04,
+                    place_error: 0.03,
+                    ..N0
+                },
                 full: vec![],
                 birth: vec![
                     (BirthForm::Date(DateStyle::Dot), 55),
@@ -383,7 +422,15 @@ pub fn spec(src: Src, script: Script) -> Spec {
                 ),
                 ids: Ids::Row,
                 dup: 0.03,
-                noise: Noise { typo: 0.015, fold_yo: 0.7, missing: 0.12, no_patronymic: 0.2, ..N0 },
+                noise: Noise {
+                    typo: 0.015,
+                    fold_yo: 0.7,
+                    missing: 0.12,
+                    no_patronymic: 0.2,
+                    date_error: 0.02,
+                    place_error: 0.04,
+                    ..N0
+                },
                 full: vec![],
                 birth: vec![
                     (BirthForm::Date(DateStyle::Dot), 60),
@@ -427,7 +474,7 @@ pub fn spec(src: Src, script: Script) -> Spec {
                 ),
                 ids: Ids::Prefixed("EX-"),
                 dup: 0.005,
-                noise: Noise { typo: 0.005, missing: 0.03, ..N0 },
+                noise: Noise { typo: 0.005, missing: 0.03, date_error: 0.005, ..N0 },
                 full: vec![],
                 birth: vec![(BirthForm::Date(DateStyle::Iso), 95), (BirthForm::Missing, 5)],
                 event_dates: vec![(DateStyle::Iso, 100)],
@@ -463,7 +510,15 @@ pub fn spec(src: Src, script: Script) -> Spec {
                 ),
                 ids: Ids::None,
                 dup: 0.01,
-                noise: Noise { typo: 0.01, ocr: 0.08, fold_yo: 1.0, missing: 0.08, ..N0 },
+                noise: Noise {
+                    typo: 0.01,
+                    ocr: 0.08,
+                    fold_yo: 1.0,
+                    missing: 0.08,
+                    date_error: 0.02,
+                    place_error: 0.03,
+                    ..N0
+                },
                 full: vec![(FullStyle::CapsSgp, 40), (FullStyle::Sgp, 50), (FullStyle::SInitials, 10)],
                 birth: vec![
                     (BirthForm::Date(DateStyle::Dot), 70),
@@ -790,8 +845,15 @@ fn render_row(
     }
     let lang = spec.lang;
     let label_lang = if std.is_some() && lang != Lang::En { Lang::En } else { lang };
-    let region = &t.regions[usize::from(p.region)];
-    let settlement = &region.settlements[usize::from(p.settlement)];
+    let (region, settlement) = if chance(rng, nz(spec.noise.place_error)) {
+        let same_side: Vec<usize> = (0..t.regions.len()).filter(|&i| t.regions[i].side == p.side).collect();
+        let r = &t.regions[same_side[rng.gen_range(0..same_side.len())]];
+        (r, &r.settlements[0])
+    } else {
+        let r = &t.regions[usize::from(p.region)];
+        (r, &r.settlements[usize::from(p.settlement)])
+    };
+    let birth = if chance(rng, nz(spec.noise.date_error)) { wrong_date(p.birth, rng) } else { p.birth };
     let birth_style = pick(rng, &spec.birth);
     let event_style = pick(rng, &spec.event_dates);
     for &(col, _) in &spec.cols {
@@ -819,7 +881,7 @@ fn render_row(
                 })
             }
             Col::Birth => match birth_style {
-                BirthForm::Date(st) => Some(date(p.birth, st, label_lang)),
+                BirthForm::Date(st) => Some(date(birth, st, label_lang)),
                 BirthForm::Missing => None,
             },
             Col::Age => matches!(birth_style, BirthForm::Missing).then(|| age(p.birth.age_at(e.date), label_lang)),
@@ -915,6 +977,23 @@ fn render_row(
         out.push(v);
     }
     Ok(())
+}
+
+/// A birth date as someone got it wrong: day and month swapped (when both can be months), the
+/// year off by one, or a mistyped day.
+fn wrong_date(d: Ymd, rng: &mut impl Rng) -> Ymd {
+    match rng.gen_range(0..3) {
+        0 if d.d <= 12 && d.d != d.m => Ymd { y: d.y, m: d.d, d: d.m },
+        1 => {
+            let y = d.y + if rng.gen::<bool>() { 1 } else { -1 };
+            // 29 February of a leap year moved to a common year: a real day is still written.
+            Ymd { y, m: d.m, d: d.d.min(crate::person::days_in(y, d.m)) }
+        }
+        _ => {
+            let day = rng.gen_range(1..=crate::person::days_in(d.y, d.m));
+            Ymd { d: day, ..d }
+        }
+    }
 }
 
 /// Column headers of a source, for the manifest.

@@ -359,3 +359,44 @@ fn golden_sample_world_is_stable() {
         );
     }
 }
+
+#[test]
+fn wrong_dates_are_still_real_days() {
+    // Noise tripled so that many birth dates are mistyped, swapped or shifted by a year.
+    let cfg = Config { persons: 20_000, seed: 12, sources: 5, noise: 3.0, ..Config::default() };
+    let w = generate(&cfg, &mut |_| {}).unwrap();
+    let src = w.manifest.sources.iter().find(|s| s.source == "ua_official_killed").unwrap();
+    let mut n = 0;
+    for r in rows(&w, src) {
+        let Some(d) = r.get("Дата народження").filter(|d| !d.is_empty()) else { continue };
+        let f: Vec<i32> = d.split('.').map(|x| x.parse().unwrap()).collect();
+        assert!(tally_domain::PartialDate::ymd(f[2], f[1] as u8, f[0] as u8).is_ok(), "impossible date {d}");
+        n += 1;
+    }
+    assert!(n > 1000);
+    // And the errors are there: some records' birth dates differ from the truth.
+    let truth: HashMap<String, String> = {
+        let text = std::str::from_utf8(file(&w, "persons.csv")).unwrap();
+        text.lines()
+            .skip(1)
+            .map(|l| (l.split(',').next().unwrap().to_string(), l.split(',').nth(6).unwrap().to_string()))
+            .collect()
+    };
+    let recs = rows(&w, src);
+    let wrong = w
+        .truth
+        .iter()
+        .filter(|t| t.source == "ua_official_killed")
+        .zip(&recs)
+        .filter(|(t, r)| {
+            let d = &r["Дата народження"];
+            if d.is_empty() {
+                return false;
+            }
+            let f: Vec<&str> = d.split('.').collect();
+            let iso = format!("{}-{}-{}", f[2], f[1], f[0]);
+            truth[&w.persons[t.person as usize].person_id()] != iso
+        })
+        .count();
+    assert!(wrong > 50 && wrong < n / 5, "{wrong} of {n} birth dates wrong");
+}
