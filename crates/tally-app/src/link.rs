@@ -1,1 +1,576 @@
-//! Use case module; see ARCHITECTURE.md.
+//! Linking the roll: run `tally-linkage` over the stored records, keep the model, the scored
+//! pairs and the person assignment in the store, explain pairs, evaluate against a truth file,
+//! and serve the review queue.
+//!
+//! `tally link` is incremental by default: records that linkage has not seen yet (their
+//! assignment still says `import`) are blocked and scored against everything, the kept pairs of
+//! earlier runs are reused, and the whole roll is re-clustered (cheap) so that the result
+//! equals a full re-link with the same model. `--full` re-blocks and re-scores everything;
+//! `--retrain` (implied on the first run) trains a new model. Human decisions (must-link,
+//! cannot-link) are applied on every run.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::Instant;
+
+use tally_domain::{PersonId, Record, RecordKey};
+use tally_linkage::{
+    calibration, error_estimate, evaluate, BlockingReport, CalibrationBin, Decisions, ErrorEstimate, Evaluation,
+    Explanation, IdEvent, LinkConfig, LinkError, Linker, Params,
+};
+use tally_store::links::{Decision, LinkStore, PairRow, RunWrite};
+use tally_store::records::{RecordQuery, RecordStore};
+use tally_store::StoreError;
+
+pub use tally_store::links::Decision as ReviewDecision;
+pub use tally_store::SqliteStore as Store;
+
+/// Open the store at `path` (created and migrated if needed).
+pub fn open(path: &Path) -> Result<Store> {
+    Ok(Store::open(path)?)
+}
+
+/// Why a linkage use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkAppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error("stored model {id} cannot be read: {source}")]
+    Model {
+        id: i64,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("no linkage model yet")]
+    NoModel,
+    #[error("record {0} is not in the roll")]
+    UnknownRecord(String),
+    #[error("{0:?} is not a record name")]
+    BadRecordName(String),
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}, line {line}: {message}")]
+    Truth { path: String, line: u64, message: String },
+    #[error("store callback: {0}")]
+    Callback(String),
+}
+
+impl LinkAppError {
+    /// A one-line suggestion for the user, where there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            LinkAppError::NoModel => Some("run `tally link` first: it trains the model on the imported records"),
+            LinkAppError::UnknownRecord(_) => Some("name records as SOURCE:ID, as `tally export links` prints them"),
+            LinkAppError::BadRecordName(_) => Some("name records as SOURCE:ID, e.g. mod_list:1234"),
+            LinkAppError::Truth { .. } => {
+                Some("the truth file is CSV with a header: source,source_record_id,person_id")
+            }
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = LinkAppError> = std::result::Result<T, E>;
+
+/// Parse `SOURCE:ID` (the source may itself contain colons; the id is after the last one).
+pub fn parse_record_name(s: &str) -> Result<RecordKey> {
+    match s.rsplit_once(':') {
+        Some((src, id)) if !src.is_empty() && !id.is_empty() => {
+            Ok(RecordKey { source: src.to_string(), source_record_id: id.to_string() })
+        }
+        _ => Err(LinkAppError::BadRecordName(s.to_string())),
+    }
+}
+
+fn record_name(k: &RecordKey) -> String {
+    format!("{}:{}", k.source, k.source_record_id)
+}
+
+/// How to link.
+#[derive(Debug, Clone)]
+pub struct LinkOptions {
+    /// Re-block and re-score every record, not only the new ones.
+    pub full: bool,
+    /// Train a new model (implied when the store has none).
+    pub retrain: bool,
+    /// Link probability threshold (default: the linkage crate's).
+    pub threshold: Option<f64>,
+    /// Seed for the random pairs of training.
+    pub seed: u64,
+    /// Who runs it, for the log.
+    pub who: String,
+}
+
+impl Default for LinkOptions {
+    fn default() -> Self {
+        LinkOptions { full: false, retrain: false, threshold: None, seed: 42, who: "tally".into() }
+    }
+}
+
+/// Seconds spent per stage.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Timings {
+    pub read: f64,
+    pub link: f64,
+    pub cluster: f64,
+    pub write: f64,
+}
+
+/// What a `tally link` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LinkSummary {
+    pub mode: String,
+    pub run_id: i64,
+    pub model_id: i64,
+    pub params_id: String,
+    pub trained: bool,
+    /// The stored model was replaced because the roll grew by more than a quarter since.
+    pub retrained_because_grown: bool,
+    pub em_iterations: u32,
+    pub em_converged: bool,
+    pub records: u64,
+    pub new_records: u64,
+    /// Candidate pairs compared in this run (all of them in a full run; new ones otherwise).
+    pub compared_pairs: u64,
+    pub kept_pairs: u64,
+    pub blocking: Option<BlockingReport>,
+    pub persons: u64,
+    /// Records that share their person with at least one other record.
+    pub linked_records: u64,
+    pub merges: u64,
+    pub splits: u64,
+    pub flagged_clusters: u64,
+    pub refused_merges: u64,
+    pub review_queue: u64,
+    pub threshold: f64,
+    /// Label-free estimates among kept candidate pairs.
+    pub errors: ErrorEstimate,
+    pub timings: Timings,
+}
+
+fn config(opts_threshold: Option<f64>, seed: u64) -> LinkConfig {
+    let mut cfg = LinkConfig::default();
+    if let Some(t) = opts_threshold {
+        cfg.threshold = t;
+    }
+    cfg.train.seed = seed;
+    cfg
+}
+
+struct Loaded {
+    records: Vec<Record>,
+    /// record id -> (person, probability, method)
+    links: HashMap<i64, (PersonId, f64, String)>,
+}
+
+fn load<S: RecordStore + ?Sized>(store: &S) -> Result<Loaded> {
+    let mut records = Vec::new();
+    store.for_each_record(&RecordQuery::default(), &mut |r| {
+        records.push(r);
+        Ok(())
+    })?;
+    let mut links = HashMap::new();
+    store.for_each_link(&mut |l| {
+        links.insert(l.record_id, (l.person_id, l.probability, l.method));
+        Ok(())
+    })?;
+    Ok(Loaded { records, links })
+}
+
+fn load_params<S: LinkStore + ?Sized>(store: &S) -> Result<Option<(i64, Params)>> {
+    match store.latest_model()? {
+        None => Ok(None),
+        Some(m) => {
+            let p: Params =
+                serde_json::from_str(&m.params).map_err(|source| LinkAppError::Model { id: m.id, source })?;
+            Ok(Some((m.id, p)))
+        }
+    }
+}
+
+/// Decisions in force: the latest must/cannot decision per pair ('skip' changes nothing).
+pub fn decisions_in_force<S: LinkStore + ?Sized>(store: &S) -> Result<Decisions> {
+    let mut last: HashMap<(RecordKey, RecordKey), Decision> = HashMap::new();
+    for d in store.decisions()? {
+        if d.decision != Decision::Skip {
+            last.insert((d.a, d.b), d.decision);
+        }
+    }
+    let mut out = Decisions::default();
+    let mut v: Vec<_> = last.into_iter().collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    for ((a, b), d) in v {
+        match d {
+            Decision::Must => out.must.push((a, b)),
+            Decision::Cannot => out.cannot.push((a, b)),
+            Decision::Skip => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Link the roll. This is the function `tally demo` and `tally link` call.
+pub fn link<S: RecordStore + LinkStore>(
+    store: &mut S,
+    opts: &LinkOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<LinkSummary> {
+    let mut timings = Timings::default();
+    let t0 = Instant::now();
+    progress("reading records");
+    let loaded = load(store)?;
+    timings.read = t0.elapsed().as_secs_f64();
+    let cfg = config(opts.threshold, opts.seed);
+    let mut stored = if opts.retrain { None } else { load_params(store)? };
+    // A model trained on a much smaller roll (say, one source without duplicates) has seen
+    // too few matches to be trusted for the rest: retrain once the roll has grown by more than
+    // a quarter since. Below that, keeping the model is what makes incremental equal full.
+    let mut retrained_because_grown = false;
+    if let Some((_, p)) = &stored {
+        if (p.n_records as f64) * 1.25 < loaded.records.len() as f64 {
+            stored = None;
+            retrained_because_grown = true;
+        }
+    }
+    let is_new = |r: &Record| loaded.links.get(&r.id).is_none_or(|l| l.2 == "import");
+    let new_ids: HashSet<i64> = loaded.records.iter().filter(|r| is_new(r)).map(|r| r.id).collect();
+    let full = opts.full || stored.is_none();
+
+    let t1 = Instant::now();
+    let (linker, model_id, trained) = match stored {
+        None => {
+            progress("blocking, training and scoring all records");
+            let l = Linker::train(&loaded.records, cfg.clone())?;
+            let p = &l.scorer.params;
+            let json = serde_json::to_string(p).map_err(|source| LinkAppError::Model { id: 0, source })?;
+            let id = store.save_model(&tally_linkage::model::params_id(p), p.seed, &p.input_hash, &json)?;
+            (l, id, true)
+        }
+        Some((id, params)) if full => {
+            progress("blocking and scoring all records");
+            (Linker::with_params(&loaded.records, cfg.clone(), params)?, id, false)
+        }
+        Some((id, params)) => {
+            progress("scoring new records against the roll");
+            let by_id: HashMap<i64, &RecordKey> = loaded.records.iter().map(|r| (r.id, &r.key)).collect();
+            let kept: Vec<(RecordKey, RecordKey)> = store
+                .pairs(0.0, 2.0)?
+                .into_iter()
+                .filter_map(|p| Some(((*by_id.get(&p.record_a)?).clone(), (*by_id.get(&p.record_b)?).clone())))
+                .collect();
+            let (old, new): (Vec<Record>, Vec<Record>) = loaded.records.iter().cloned().partition(|r| !is_new(r));
+            let mut l = Linker::from_parts(&old, cfg.clone(), params, &kept)?;
+            l.add(&new)?;
+            (l, id, false)
+        }
+    };
+    timings.link = t1.elapsed().as_secs_f64();
+
+    let t2 = Instant::now();
+    progress("clustering into persons");
+    let decisions = decisions_in_force(store)?;
+    let prev: tally_linkage::FxHashMap<RecordKey, PersonId> =
+        loaded.records.iter().filter_map(|r| loaded.links.get(&r.id).map(|l| (r.key.clone(), l.0))).collect();
+    let next_id = store.next_person_id()?;
+    let roll = linker.roll(&decisions, &prev, next_id);
+    let review_queue = linker.review_queue(&decisions).len() as u64;
+    timings.cluster = t2.elapsed().as_secs_f64();
+
+    let t3 = Instant::now();
+    progress("writing the roll");
+    let id_of: HashMap<&RecordKey, i64> = loaded.records.iter().map(|r| (&r.key, r.id)).collect();
+    let must: HashSet<&RecordKey> = decisions.must.iter().flat_map(|(a, b)| [a, b]).collect();
+    let mut assignments = Vec::new();
+    let mut persons_seen: HashMap<PersonId, u64> = HashMap::new();
+    for a in &roll.assignments {
+        *persons_seen.entry(a.person).or_insert(0) += 1;
+        let rid = id_of[&a.record];
+        let method = if must.contains(&a.record) { "review" } else { "link" };
+        let changed = match loaded.links.get(&rid) {
+            Some((p, pr, m)) => *p != a.person || (*pr - a.probability).abs() > 1e-12 || m != method,
+            None => true,
+        };
+        if changed {
+            assignments.push((rid, a.person, a.probability, method.to_string()));
+        }
+    }
+    let new_persons: Vec<PersonId> = persons_seen.keys().filter(|p| p.0 >= next_id).copied().collect();
+    let linked_records = persons_seen.values().filter(|&&n| n > 1).sum();
+    // Persons minted by import for a record linkage had not seen are not worth a log line
+    // when they fold into an existing person.
+    let fresh: HashSet<PersonId> =
+        loaded.records.iter().filter(|r| new_ids.contains(&r.id)).filter_map(|r| prev.get(&r.key).copied()).collect();
+    let mut log = Vec::new();
+    let (mut merges, mut splits) = (0u64, 0u64);
+    for e in &roll.events {
+        match e {
+            IdEvent::Merge { into, from } => {
+                let real: Vec<&PersonId> = from.iter().filter(|p| !fresh.contains(p)).collect();
+                if real.len() > 1 {
+                    merges += 1;
+                    let from: Vec<String> = real.iter().map(|p| p.to_string()).collect();
+                    log.push((
+                        "merge".to_string(),
+                        Some(*into),
+                        serde_json::json!({ "into": into.to_string(), "from": from }).to_string(),
+                    ));
+                }
+            }
+            IdEvent::Split { from, into } => {
+                splits += 1;
+                let into: Vec<String> = into.iter().map(|p| p.to_string()).collect();
+                log.push((
+                    "split".to_string(),
+                    Some(*from),
+                    serde_json::json!({ "from": from.to_string(), "into": into }).to_string(),
+                ));
+            }
+        }
+    }
+    let t = &linker.table;
+    let pairs: Vec<PairRow> = linker
+        .pairs
+        .iter()
+        .filter(|p| full || new_ids.contains(&t.ids[p.a as usize]) || new_ids.contains(&t.ids[p.b as usize]))
+        .map(|p| PairRow {
+            record_a: t.ids[p.a as usize],
+            record_b: t.ids[p.b as usize],
+            weight: p.weight,
+            probability: p.probability(),
+        })
+        .collect();
+    let compared = if full { linker.blocking.pairs } else { pairs.len() as u64 };
+    let errors = error_estimate(linker.pairs.iter().map(|p| p.probability()), cfg.threshold);
+    let mut summary = LinkSummary {
+        mode: if full { "full" } else { "incremental" }.into(),
+        run_id: 0,
+        model_id,
+        params_id: tally_linkage::model::params_id(&linker.scorer.params),
+        trained,
+        retrained_because_grown,
+        em_iterations: linker.scorer.params.em_iterations,
+        em_converged: linker.scorer.params.em_converged,
+        records: loaded.records.len() as u64,
+        new_records: new_ids.len() as u64,
+        compared_pairs: compared,
+        kept_pairs: linker.pairs.len() as u64,
+        blocking: full.then(|| linker.blocking.clone()),
+        persons: roll.persons,
+        linked_records,
+        merges,
+        splits,
+        flagged_clusters: roll.clustering.flags.len() as u64,
+        refused_merges: roll.clustering.refused,
+        review_queue,
+        threshold: cfg.threshold,
+        errors,
+        timings: timings.clone(),
+    };
+    let run = RunWrite {
+        model_id,
+        mode: summary.mode.clone(),
+        records: summary.records,
+        new_records: summary.new_records,
+        persons: summary.persons,
+        report: serde_json::to_string(&summary).unwrap_or_default(),
+        who: opts.who.clone(),
+        replace_pairs: full,
+        pairs,
+        assignments,
+        new_persons,
+        log,
+    };
+    summary.run_id = store.write_run(&run)?;
+    timings.write = t3.elapsed().as_secs_f64();
+    summary.timings = timings;
+    Ok(summary)
+}
+
+fn record_by_name<S: RecordStore + ?Sized>(store: &S, k: &RecordKey) -> Result<Record> {
+    store.record_by_key(k)?.ok_or_else(|| LinkAppError::UnknownRecord(record_name(k)))
+}
+
+fn pair_linker<S: RecordStore + LinkStore + ?Sized>(store: &S, a: &Record, b: &Record) -> Result<Linker> {
+    let (_, params) = load_params(store)?.ok_or(LinkAppError::NoModel)?;
+    Ok(Linker::from_parts(&[a.clone(), b.clone()], LinkConfig::default(), params, &[])?)
+}
+
+/// Explain the comparison of two records under the stored model.
+pub fn explain<S: RecordStore + LinkStore + ?Sized>(store: &S, a: &RecordKey, b: &RecordKey) -> Result<Explanation> {
+    let (ra, rb) = (record_by_name(store, a)?, record_by_name(store, b)?);
+    let l = pair_linker(store, &ra, &rb)?;
+    Ok(l.explain(a, b)?)
+}
+
+/// Evaluation of the current roll against a truth file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EvalReport {
+    pub truth_file: String,
+    pub truth_records: u64,
+    /// Records of the truth that the roll does not hold.
+    pub missing_from_roll: u64,
+    pub evaluation: Evaluation,
+    /// Calibration of kept pair probabilities on the labelled pairs.
+    pub calibration: Vec<CalibrationBin>,
+    /// Largest gap between mean predicted and observed rate over bins with at least 20 pairs.
+    pub max_calibration_gap: f64,
+}
+
+/// Read a truth CSV: header with source, source_record_id, person_id (extra columns ignored).
+pub fn read_truth(path: &Path) -> Result<HashMap<RecordKey, String>> {
+    let p = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| LinkAppError::Read { path: p.clone(), source })?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
+    let headers =
+        rdr.headers().map_err(|e| LinkAppError::Truth { path: p.clone(), line: 1, message: e.to_string() })?;
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+            .ok_or_else(|| LinkAppError::Truth { path: p.clone(), line: 1, message: format!("no {name} column") })
+    };
+    let (cs, ci, cp) = (col("source")?, col("source_record_id")?, col("person_id")?);
+    let mut out = HashMap::new();
+    for (n, row) in rdr.records().enumerate() {
+        let line = n as u64 + 2;
+        let row = row.map_err(|e| LinkAppError::Truth { path: p.clone(), line, message: e.to_string() })?;
+        let get = |i: usize, what: &str| {
+            row.get(i).filter(|v| !v.is_empty()).map(str::to_string).ok_or_else(|| LinkAppError::Truth {
+                path: p.clone(),
+                line,
+                message: format!("empty {what}"),
+            })
+        };
+        out.insert(
+            RecordKey { source: get(cs, "source")?, source_record_id: get(ci, "source_record_id")? },
+            get(cp, "person_id")?,
+        );
+    }
+    Ok(out)
+}
+
+/// Evaluate the roll in the store against a truth file.
+pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -> Result<EvalReport> {
+    let truth = read_truth(truth_path)?;
+    let mut pred: Vec<(RecordKey, PersonId)> = Vec::new();
+    let mut id_key: HashMap<i64, RecordKey> = HashMap::new();
+    store.for_each_link(&mut |l| {
+        let k = RecordKey { source: l.source, source_record_id: l.source_record_id };
+        id_key.insert(l.record_id, k.clone());
+        pred.push((k, l.person_id));
+        Ok(())
+    })?;
+    let in_roll: HashSet<&RecordKey> = pred.iter().map(|p| &p.0).collect();
+    let missing = truth.keys().filter(|k| !in_roll.contains(k)).count() as u64;
+    let truth_fx: tally_linkage::FxHashMap<RecordKey, String> =
+        truth.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let evaluation = evaluate(&pred, &truth_fx);
+    let labelled: Vec<(f64, bool)> = store
+        .pairs(0.0, 2.0)?
+        .into_iter()
+        .filter_map(|p| {
+            let (a, b) = (id_key.get(&p.record_a)?, id_key.get(&p.record_b)?);
+            Some((p.probability, truth.get(a)? == truth.get(b)?))
+        })
+        .collect();
+    let cal = calibration(&labelled, 10);
+    let gap = cal.iter().filter(|b| b.pairs >= 20).map(|b| (b.mean_predicted - b.observed).abs()).fold(0.0, f64::max);
+    Ok(EvalReport {
+        truth_file: truth_path.display().to_string(),
+        truth_records: truth.len() as u64,
+        missing_from_roll: missing,
+        evaluation,
+        calibration: cal,
+        max_calibration_gap: gap,
+    })
+}
+
+/// One pair of the review queue, ready to show side by side.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReviewItem {
+    pub a: Record,
+    pub b: Record,
+    pub probability: f64,
+    pub explanation: Explanation,
+    /// Pairs left in the queue, this one included.
+    pub remaining: u64,
+}
+
+/// The review queue: kept pairs in the grey zone without a must/cannot decision, most
+/// uncertain first; pairs only skipped come after the others.
+pub fn review_queue<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Vec<(RecordKey, RecordKey, f64)>> {
+    let cfg = LinkConfig::default();
+    let ids: HashMap<i64, RecordKey> = store.record_ids()?.into_iter().collect();
+    let mut decided: HashSet<(RecordKey, RecordKey)> = HashSet::new();
+    let mut skipped: HashSet<(RecordKey, RecordKey)> = HashSet::new();
+    for d in store.decisions()? {
+        if d.decision == Decision::Skip {
+            skipped.insert((d.a, d.b));
+        } else {
+            decided.insert((d.a, d.b));
+        }
+    }
+    let mut q: Vec<(bool, f64, RecordKey, RecordKey, f64)> = store
+        .pairs(cfg.review_low, cfg.review_high)?
+        .into_iter()
+        .filter_map(|p| {
+            let (a, b) = (ids.get(&p.record_a)?.clone(), ids.get(&p.record_b)?.clone());
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            let key = (a.clone(), b.clone());
+            (!decided.contains(&key)).then(|| (skipped.contains(&key), p.weight.abs(), a, b, p.probability))
+        })
+        .collect();
+    q.sort_by(|x, y| {
+        x.0.cmp(&y.0)
+            .then(x.1.partial_cmp(&y.1).unwrap_or(std::cmp::Ordering::Equal))
+            .then((&x.2, &x.3).cmp(&(&y.2, &y.3)))
+    });
+    Ok(q.into_iter().map(|(_, _, a, b, p)| (a, b, p)).collect())
+}
+
+/// The next pair to review, if any.
+pub fn review_next<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Option<ReviewItem>> {
+    let q = review_queue(store)?;
+    let Some((a, b, p)) = q.first().cloned() else { return Ok(None) };
+    review_item(store, &a, &b, p, q.len() as u64).map(Some)
+}
+
+fn review_item<S: RecordStore + LinkStore + ?Sized>(
+    store: &S,
+    a: &RecordKey,
+    b: &RecordKey,
+    probability: f64,
+    remaining: u64,
+) -> Result<ReviewItem> {
+    let (ra, rb) = (record_by_name(store, a)?, record_by_name(store, b)?);
+    let l = pair_linker(store, &ra, &rb)?;
+    let explanation = l.explain(a, b)?;
+    Ok(ReviewItem { a: ra, b: rb, probability, explanation, remaining })
+}
+
+/// Record a review decision on a pair (accept = must-link, reject = cannot-link, skip). It
+/// takes effect on the next `tally link`, and on every one after.
+pub fn review_decide<S: RecordStore + LinkStore + ?Sized>(
+    store: &mut S,
+    a: &RecordKey,
+    b: &RecordKey,
+    decision: Decision,
+    note: Option<&str>,
+    who: &str,
+) -> Result<i64> {
+    // Both records must exist: a decision about a typo'd name would silently do nothing.
+    record_by_name(store, a)?;
+    record_by_name(store, b)?;
+    let ids: HashMap<RecordKey, i64> = store.record_ids()?.into_iter().map(|(i, k)| (k, i)).collect();
+    let (ia, ib) = (ids[a], ids[b]);
+    let (x, y) = (ia.min(ib), ia.max(ib));
+    let probability =
+        store.pairs(0.0, 2.0)?.into_iter().find(|p| p.record_a == x && p.record_b == y).map(|p| p.probability);
+    Ok(store.add_decision(a, b, decision, probability, note, who)?)
+}

@@ -352,7 +352,7 @@ impl Linker {
                     field: format!("{} frequency", field.as_str()),
                     value_a: String::new(),
                     value_b: String::new(),
-                    level: "term-frequency adjustment".into(),
+                    level: "tf adjustment".into(),
                     m: None,
                     u: None,
                     weight: adj,

@@ -1,13 +1,379 @@
+//! `tally link` (with `explain` and `eval`) and `tally review`.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use tally_app::link::{self as app, LinkAppError, LinkOptions, ReviewDecision, ReviewItem};
+use tally_domain::Record;
+
 use super::Global;
 
+/// Link records into persons.
+///
+/// Without a subcommand, links what is new since the last run against the existing persons
+/// (incrementally; the result equals a full re-link with the same model). The first run
+/// trains the model (m by EM, u from seeded random pairs) and stores it with its seed and a
+/// hash of the input. Review decisions (tally review) override the model on every run.
 #[derive(clap::Args, Debug)]
-pub struct LinkArgs {}
-#[derive(clap::Args, Debug)]
-pub struct ReviewArgs {}
-
-pub fn link(_a: LinkArgs, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("link is being built")
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  tally link\n  tally link --full --retrain --seed 7\n  \
+    tally link explain mod_list:1234 obits:88\n  tally link eval --truth world/truth.csv"
+)]
+pub struct LinkArgs {
+    #[command(subcommand)]
+    pub cmd: Option<LinkCmd>,
+    /// Re-block and re-score every record, not only new ones
+    #[arg(long)]
+    pub full: bool,
+    /// Train a new model (implies --full; the first run always trains)
+    #[arg(long)]
+    pub retrain: bool,
+    /// Link probability threshold (0..1)
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Seed for the random pairs used in training
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Who runs the linkage (for the merge/split log); defaults to $USER
+    #[arg(long)]
+    pub who: Option<String>,
+    /// Print the summary as JSON
+    #[arg(long)]
+    pub json: bool,
 }
-pub fn review(_a: ReviewArgs, _g: &Global) -> anyhow::Result<()> {
-    anyhow::bail!("review is being built")
+
+#[derive(clap::Subcommand, Debug)]
+pub enum LinkCmd {
+    /// Explain why two records are (not) linked: each comparison's level, weight and the probability
+    Explain(ExplainArgs),
+    /// Evaluate the roll against a truth file (pairwise and B-cubed precision/recall/F1, calibration)
+    Eval(EvalArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// First record, as SOURCE:ID
+    pub a: String,
+    /// Second record, as SOURCE:ID
+    pub b: String,
+    /// Print the explanation as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// Truth CSV with columns source,source_record_id,person_id (as `tally synth` writes)
+    #[arg(long)]
+    pub truth: PathBuf,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Review uncertain pairs side by side: accept (same person), reject (different), or skip.
+///
+/// Interactive by default: shows the next pair of the grey zone with its explanation and reads
+/// a, r, s or q from standard input. For scripts, decide one pair with --accept, --reject or
+/// --skip. Decisions are kept as must-link / cannot-link with who and when, and take effect on
+/// the next `tally link` and every one after.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  tally review\n  tally review --list\n  \
+    tally review --accept mod_list:12 obits:7 --who analyst1\n  tally review --reject mod_list:12 media:3 --note \"different fathers\"")]
+pub struct ReviewArgs {
+    /// Accept a pair (same person)
+    #[arg(long, num_args = 2, value_names = ["A", "B"], conflicts_with_all = ["reject", "skip"])]
+    pub accept: Option<Vec<String>>,
+    /// Reject a pair (different persons)
+    #[arg(long, num_args = 2, value_names = ["A", "B"], conflicts_with = "skip")]
+    pub reject: Option<Vec<String>>,
+    /// Mark a pair as seen without deciding
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub skip: Option<Vec<String>>,
+    /// A note kept with the decision
+    #[arg(long)]
+    pub note: Option<String>,
+    /// List the queue instead of reviewing
+    #[arg(long)]
+    pub list: bool,
+    /// Show the next pair without asking (with --json: as JSON)
+    #[arg(long)]
+    pub next: bool,
+    /// Who decides; defaults to $USER
+    #[arg(long)]
+    pub who: Option<String>,
+    /// JSON output for --list and --next
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn who(w: &Option<String>) -> String {
+    w.clone().or_else(|| std::env::var("USER").ok()).filter(|s| !s.is_empty()).unwrap_or_else(|| "unknown".into())
+}
+
+fn open(db: &Path) -> anyhow::Result<app::Store> {
+    if !db.exists() {
+        bail!(
+            "no database at {}\nhint: import a list first: tally import FILE --source NAME --db {}",
+            db.display(),
+            db.display()
+        );
+    }
+    app::open(db).with_context(|| format!("opening {}", db.display()))
+}
+
+fn with_hint(e: LinkAppError) -> anyhow::Error {
+    match e.hint() {
+        Some(h) => anyhow::anyhow!("{e}\nhint: {h}"),
+        None => anyhow::Error::new(e),
+    }
+}
+
+pub fn link(a: LinkArgs, g: &Global) -> anyhow::Result<()> {
+    match a.cmd {
+        Some(LinkCmd::Explain(e)) => return explain(e, g),
+        Some(LinkCmd::Eval(e)) => return eval(e, g),
+        None => {}
+    }
+    let mut store = open(&g.db)?;
+    let opts = LinkOptions {
+        full: a.full || a.retrain,
+        retrain: a.retrain,
+        threshold: a.threshold,
+        seed: a.seed,
+        who: who(&a.who),
+    };
+    if let Some(t) = a.threshold {
+        if !(0.0..=1.0).contains(&t) {
+            bail!("threshold {t} is not a probability\nhint: use a value between 0 and 1, e.g. --threshold 0.95");
+        }
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let s = app::link(&mut store, &opts, &mut |stage| bar.set_message(stage.to_string())).map_err(with_hint)?;
+    bar.finish_and_clear();
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "linked {} records ({} new) into {} persons [{} run {}]",
+        s.records, s.new_records, s.persons, s.mode, s.run_id
+    )?;
+    if let Some(b) = &s.blocking {
+        writeln!(
+            out,
+            "blocking: {} candidate pairs ({:.1} per record), estimated recall {}",
+            b.pairs,
+            b.pairs_per_record,
+            b.estimated_recall.map(|r| format!("{r:.4}")).unwrap_or_else(|| "-".into())
+        )?;
+        for r in &b.rules {
+            write!(out, "  {:<48} {:>10} new pairs, largest block {}", r.rule, r.pairs, r.largest_block)?;
+            if r.skipped_blocks > 0 {
+                write!(out, "  ({} blocks over the cap skipped: {} pairs)", r.skipped_blocks, r.skipped_pairs)?;
+            }
+            writeln!(out)?;
+        }
+    } else {
+        writeln!(out, "compared {} new pairs", s.compared_pairs)?;
+    }
+    writeln!(
+        out,
+        "model {} ({}; EM {} iterations{})",
+        s.params_id,
+        if s.trained { "trained now" } else { "stored" },
+        s.em_iterations,
+        if s.em_converged { "" } else { ", not converged" }
+    )?;
+    if s.retrained_because_grown {
+        writeln!(out, "note: the roll grew by more than a quarter since the model was trained, so it was retrained")?;
+    }
+    writeln!(
+        out,
+        "links at p >= {}: {} ({} records in shared persons); merges {}, splits {}",
+        s.threshold, s.errors.links, s.linked_records, s.merges, s.splits
+    )?;
+    writeln!(
+        out,
+        "estimated (label-free): false links {:.4}, missed links {:.4}",
+        s.errors.false_link_rate, s.errors.missed_link_rate
+    )?;
+    if s.refused_merges > 0 || s.flagged_clusters > 0 {
+        writeln!(
+            out,
+            "chaining guard: {} merges refused (conflicting sex, birth date or decision), {} persons flagged",
+            s.refused_merges, s.flagged_clusters
+        )?;
+    }
+    writeln!(
+        out,
+        "time: read {:.2}s, link {:.2}s, cluster {:.2}s, write {:.2}s",
+        s.timings.read, s.timings.link, s.timings.cluster, s.timings.write
+    )?;
+    if s.review_queue > 0 {
+        writeln!(out, "{} pairs await review\nhint: tally review", s.review_queue)?;
+    }
+    Ok(())
+}
+
+fn explain(a: ExplainArgs, g: &Global) -> anyhow::Result<()> {
+    let store = open(&g.db)?;
+    let ka = app::parse_record_name(&a.a).map_err(with_hint)?;
+    let kb = app::parse_record_name(&a.b).map_err(with_hint)?;
+    let e = app::explain(&store, &ka, &kb).map_err(with_hint)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&e)?)?;
+    } else {
+        write!(out, "{}", e.render())?;
+    }
+    Ok(())
+}
+
+fn eval(a: EvalArgs, g: &Global) -> anyhow::Result<()> {
+    let store = open(&g.db)?;
+    let r = app::eval(&store, &a.truth).map_err(with_hint)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
+        return Ok(());
+    }
+    let e = &r.evaluation;
+    writeln!(
+        out,
+        "records scored {} (truth has {}, {} not in the roll; {} roll records not in the truth)",
+        e.records, r.truth_records, r.missing_from_roll, e.unlabelled
+    )?;
+    writeln!(out, "persons: predicted {}, true {}", e.predicted_persons, e.true_persons)?;
+    writeln!(out, "pairs: predicted {}, true {}, correct {}", e.predicted_pairs, e.true_pairs, e.correct_pairs)?;
+    writeln!(out, "{:<10} {:>10} {:>10} {:>10}", "", "precision", "recall", "f1")?;
+    for (name, p) in [("pairwise", e.pairwise), ("b-cubed", e.bcubed)] {
+        writeln!(out, "{:<10} {:>10.4} {:>10.4} {:>10.4}", name, p.precision, p.recall, p.f1)?;
+    }
+    writeln!(out, "calibration of kept pairs (predicted vs observed match rate):")?;
+    for b in r.calibration.iter().filter(|b| b.pairs > 0) {
+        writeln!(
+            out,
+            "  {:.1}-{:.1} {:>9} pairs  predicted {:.3}  observed {:.3}",
+            b.from, b.to, b.pairs, b.mean_predicted, b.observed
+        )?;
+    }
+    writeln!(out, "largest calibration gap (bins with >= 20 pairs): {:.3}", r.max_calibration_gap)?;
+    Ok(())
+}
+
+fn fields(r: &Record) -> Vec<(&'static str, String)> {
+    let f = &r.fields;
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let d = |v: &Option<tally_domain::PartialDate>| v.map(|d| d.to_string()).unwrap_or_default();
+    vec![
+        ("record", format!("{}:{} (line {})", r.key.source, r.key.source_record_id, r.line)),
+        ("surname", s(&f.surname)),
+        ("given name", s(&f.given_name)),
+        ("patronymic", s(&f.patronymic)),
+        ("sex", f.sex.map(|x| x.as_str().to_string()).unwrap_or_default()),
+        ("birth date", d(&f.birth_date)),
+        ("death date", d(&f.death_date)),
+        ("settlement", s(&f.settlement)),
+        ("region", s(&f.region)),
+        ("unit", s(&f.unit)),
+        ("rank", s(&f.rank)),
+        ("status", f.status.map(|x| x.to_string()).unwrap_or_default()),
+    ]
+}
+
+fn show(out: &mut impl Write, item: &ReviewItem) -> std::io::Result<()> {
+    writeln!(out, "pair with probability {:.4} ({} in the queue)", item.probability, item.remaining)?;
+    for ((name, va), (_, vb)) in fields(&item.a).into_iter().zip(fields(&item.b)) {
+        let mark = if va.is_empty() || vb.is_empty() || va == vb { ' ' } else { '*' };
+        writeln!(out, "{mark} {:<11} {:<36} {}", name, va, vb)?;
+    }
+    writeln!(out)?;
+    write!(out, "{}", item.explanation.render())
+}
+
+pub fn review(a: ReviewArgs, g: &Global) -> anyhow::Result<()> {
+    let mut store = open(&g.db)?;
+    let who = who(&a.who);
+    let mut out = std::io::stdout().lock();
+    let one = [(&a.accept, ReviewDecision::Must), (&a.reject, ReviewDecision::Cannot), (&a.skip, ReviewDecision::Skip)];
+    for (pair, decision) in one {
+        if let Some(p) = pair {
+            let ka = app::parse_record_name(&p[0]).map_err(with_hint)?;
+            let kb = app::parse_record_name(&p[1]).map_err(with_hint)?;
+            let id = app::review_decide(&mut store, &ka, &kb, decision, a.note.as_deref(), &who).map_err(with_hint)?;
+            writeln!(out, "decision {id}: {} {} {} (by {who})", decision.as_str(), p[0], p[1])?;
+            if decision != ReviewDecision::Skip {
+                writeln!(out, "hint: run `tally link` to apply it")?;
+            }
+            return Ok(());
+        }
+    }
+    if a.list {
+        let q = app::review_queue(&store).map_err(with_hint)?;
+        if a.json {
+            let v: Vec<_> = q
+                .iter()
+                .map(|(x, y, p)| serde_json::json!({"a": format!("{}:{}", x.source, x.source_record_id), "b": format!("{}:{}", y.source, y.source_record_id), "probability": p}))
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        } else {
+            for (x, y, p) in &q {
+                writeln!(out, "{:.4}  {}:{}  {}:{}", p, x.source, x.source_record_id, y.source, y.source_record_id)?;
+            }
+            writeln!(out, "{} pairs await review", q.len())?;
+        }
+        return Ok(());
+    }
+    if a.next {
+        match app::review_next(&store).map_err(with_hint)? {
+            None => writeln!(out, "nothing to review")?,
+            Some(item) if a.json => writeln!(out, "{}", serde_json::to_string_pretty(&item)?)?,
+            Some(item) => show(&mut out, &item)?,
+        }
+        return Ok(());
+    }
+    // Interactive.
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut seen = std::collections::HashSet::new();
+    let mut decided = 0;
+    loop {
+        let Some(item) = app::review_next(&store).map_err(with_hint)? else {
+            writeln!(out, "nothing (more) to review")?;
+            break;
+        };
+        if !seen.insert((item.a.key.clone(), item.b.key.clone())) {
+            writeln!(out, "only skipped pairs are left")?;
+            break;
+        }
+        show(&mut out, &item)?;
+        let decision = loop {
+            write!(out, "[a]ccept (same person), [r]eject (different), [s]kip, [q]uit: ")?;
+            out.flush()?;
+            let Some(line) = lines.next() else { break None };
+            match line?.trim() {
+                "a" | "accept" => break Some(ReviewDecision::Must),
+                "r" | "reject" => break Some(ReviewDecision::Cannot),
+                "s" | "skip" => break Some(ReviewDecision::Skip),
+                "q" | "quit" | "" => break None,
+                other => writeln!(out, "{other:?}: type a, r, s or q")?,
+            }
+        };
+        let Some(d) = decision else { break };
+        app::review_decide(&mut store, &item.a.key, &item.b.key, d, a.note.as_deref(), &who).map_err(with_hint)?;
+        if d != ReviewDecision::Skip {
+            decided += 1;
+        }
+        writeln!(out)?;
+    }
+    if decided > 0 {
+        writeln!(out, "{decided} decisions recorded\nhint: run `tally link` to apply them")?;
+    }
+    Ok(())
 }

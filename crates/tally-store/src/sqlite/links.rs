@@ -60,7 +60,16 @@ impl LinkStore for SqliteStore {
         tx.execute(
             "INSERT INTO link_decisions (a_source, a_record, b_source, b_record, decision, probability, note, who) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![a.source, a.source_record_id, b.source, b.source_record_id, decision.as_str(), probability, note, who],
+            params![
+                a.source,
+                a.source_record_id,
+                b.source,
+                b.source_record_id,
+                decision.as_str(),
+                probability,
+                note,
+                who
+            ],
         )?;
         let id = tx.last_insert_rowid();
         let action = match decision {
@@ -165,8 +174,8 @@ impl LinkStore for SqliteStore {
             for (rid, pid, pr, method) in &run.assignments {
                 upd.execute(params![rid, pid.0, pr, method])?;
             }
-            let mut log =
-                tx.prepare("INSERT INTO link_log (run_id, action, person_id, detail, who) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            let mut log = tx
+                .prepare("INSERT INTO link_log (run_id, action, person_id, detail, who) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for (action, person, detail) in &run.log {
                 log.execute(params![run_id, action, person.map(|p| p.0), detail, run.who])?;
             }
