@@ -198,7 +198,7 @@ fn join(root: &str, suffix: &str, uk: bool) -> String {
         } else if !uk && (suffix == "ов" || suffix == "ев") {
             s = "в".to_string();
         }
-    } else if !uk && "жчшщц".contains(lc) && suffix == "ов" {
+    } else if !uk && "жчшщ".contains(lc) && suffix == "ов" {
         s = "ев".to_string();
     }
     r + &s

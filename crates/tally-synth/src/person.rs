@@ -251,8 +251,10 @@ pub fn generate(t: &Tables, n: usize, seed: u64, ua_share: f64, tick: &mut dyn F
         }
         if let Some(cap) = events.iter().find(|e| e.status == Status::Prisoner).copied() {
             if chance(&mut rng, if side == Side::Ua { 0.45 } else { 0.40 }) {
-                let rel = later(&mut rng, cap.known, 30, 900);
-                if rel > cap.known {
+                // A release that would fall after the world's today has not happened yet.
+                let rel = cap.known.days() + rng.gen_range(30..=900);
+                if rel <= WORLD_TODAY.days() {
+                    let rel = Ymd::from_days(rel);
                     events.push(Event { status: Status::Released, date: rel, known: rel });
                 }
             }

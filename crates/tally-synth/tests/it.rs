@@ -400,3 +400,22 @@ fn wrong_dates_are_still_real_days() {
         .count();
     assert!(wrong > 50 && wrong < n / 5, "{wrong} of {n} birth dates wrong");
 }
+
+#[test]
+fn histories_are_ordered_and_do_not_pile_up_on_the_last_day() {
+    let w = world(30_000, 14, 7, Script::Mixed);
+    let mut released = 0;
+    let mut on_last_day = 0;
+    for p in &w.persons {
+        assert!(p.events.windows(2).all(|e| e[0].known <= e[1].known), "{:?}", p.events);
+        if let Some(r) = p.event(Status::Released) {
+            released += 1;
+            assert!(r.date >= p.event(Status::Prisoner).unwrap().date);
+            if r.date == tally_synth::WORLD_TODAY {
+                on_last_day += 1;
+            }
+        }
+    }
+    assert!(released > 500);
+    assert!(on_last_day * 100 < released, "{on_last_day} of {released} releases on the last day");
+}
