@@ -201,7 +201,14 @@ struct Reading {
     known: bool,
     /// ... and the curated table (not only the larger, noisier dictionary) lists it.
     curated: bool,
+    /// The oblique ending is also a common nominative ending (Андрєєва, Марія, Ілля): weak evidence of
+    /// a declined form when nothing else in the phrase says so.
+    weak: bool,
 }
+
+/// Oblique endings that are also nominative endings of some names.
+const WEAK_ENDINGS: [&str; 19] =
+    ["а", "я", "ова", "ева", "єва", "іна", "ина", "ія", "ея", "ия", "ка", "ца", "ця", "і", "и", "ї", "е", "у", "ю"];
 
 /// If `n` is a known given name or patronymic: (its sex if unambiguous, whether the curated table has it).
 fn known_name(n: &str) -> Option<(Option<Sex>, bool)> {
@@ -254,6 +261,7 @@ fn readings(word: &str) -> Vec<Reading> {
         case: Case::Nom,
         known: as_is_known.is_some(),
         curated: as_is_known.is_some_and(|k| k.1),
+        weak: false,
     });
     let len = word.chars().count();
     for &(obl, nom, sex) in RULES {
@@ -290,6 +298,7 @@ fn readings(word: &str) -> Vec<Reading> {
                 case: Case::Obl,
                 known: k.is_some(),
                 curated: k.is_some_and(|k| k.1),
+                weak: WEAK_ENDINGS.contains(&obl),
             });
         }
     }
@@ -300,6 +309,7 @@ fn weight(r: &Reading) -> f64 {
     match (r.known, r.case) {
         (true, _) if r.curated => 2.5,
         (true, _) => 2.0,
+        (false, Case::Obl) if r.weak => 0.4,
         (false, Case::Obl) => 1.0,
         (false, Case::Nom) => 0.5,
     }
