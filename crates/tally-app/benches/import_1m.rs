@@ -54,6 +54,13 @@ fn main() {
     println!("generated {rows} rows ({:.1} MB) in {:.2?}", text.len() as f64 / 1e6, gen);
     drop(text);
 
+    // Parsing alone (no store), to see where the time goes.
+    let tp = Instant::now();
+    let bytes = std::fs::read(&csv_path).expect("read csv");
+    let parsed = tally_import::Reader::new(&bytes, &tally_import::Options::default()).expect("a table").count();
+    println!("parsed {parsed} items without storing in {:.2?}", tp.elapsed());
+    drop(bytes);
+
     let t1 = Instant::now();
     let mut store = open_store(&db_path).expect("open store");
     let req = ImportRequest::new("bench", SourceKind::OfficialList);

@@ -185,6 +185,7 @@ pub fn import_bytes(
         delimiter: delimiter.as_deref(),
         sheet: layout.sheet.as_deref(),
         columns: &columns,
+        headers: &layout.headers,
     };
     let mut writer = match store.begin_import(&meta).map_err(store_err)? {
         BeginImport::AlreadyImported(previous) => {

@@ -28,6 +28,9 @@ pub struct NewImport<'a> {
     pub sheet: Option<&'a str>,
     /// `(header, field)` pairs of the recognised columns.
     pub columns: &'a [(String, String)],
+    /// The file's header row (for JSON Lines: the keys of its first objects). Records whose
+    /// raw cells carry exactly these headers are stored compactly.
+    pub headers: &'a [String],
 }
 
 /// One stored import (an edition of a source).

@@ -33,6 +33,9 @@ CREATE TABLE imports (
     sheet        TEXT,
     -- JSON array of [header, field] pairs: how the columns were read.
     columns      TEXT NOT NULL,
+    -- JSON array of the header row. Records whose cells sit under exactly these headers store
+    -- only their values; others store [header, value] pairs.
+    headers      TEXT NOT NULL DEFAULT '[]',
     rows         INTEGER NOT NULL DEFAULT 0,
     records      INTEGER NOT NULL DEFAULT 0,
     rejects      INTEGER NOT NULL DEFAULT 0,
@@ -49,7 +52,7 @@ CREATE TABLE records (
     import_id        INTEGER NOT NULL REFERENCES imports(id),
     source_record_id TEXT NOT NULL,
     line             INTEGER NOT NULL,
-    raw              TEXT NOT NULL, -- JSON [[header, value], ...] in file order
+    raw              TEXT NOT NULL, -- JSON [value, ...] under imports.headers, or [[header, value], ...]
     surname          TEXT,
     given_name       TEXT,
     patronymic       TEXT,
@@ -83,12 +86,16 @@ CREATE TABLE rejects (
 );
 CREATE INDEX rejects_source ON rejects(source_id, line);
 
--- Persons: stable ids. A person is minted once and never renumbered; AUTOINCREMENT so the id
--- of a person retired by a merge is never handed to someone else.
+-- Persons: stable ids. A person is minted once and never renumbered. Rows are never deleted
+-- (a person retired by a merge keeps its row, with no records), so SQLite's max(rowid)+1
+-- never hands a retired id to someone else; the trigger enforces it. (AUTOINCREMENT would
+-- do the same at the cost of a second write per person.)
 CREATE TABLE persons (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         INTEGER PRIMARY KEY,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
+CREATE TRIGGER persons_no_delete BEFORE DELETE ON persons
+BEGIN SELECT RAISE(ABORT, 'persons are never deleted: retire a person by moving its records'); END;
 
 -- Which person each record belongs to, with the linkage method and its probability.
 -- On import every record gets its own new person ('import', 1.0) until linkage reassigns it.

@@ -50,6 +50,8 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 64 MiB of page cache: a large import touches the same index pages again and again.
+        conn.pragma_update(None, "cache_size", -65536)?;
         migrate(&mut conn)?;
         Ok(SqliteStore { conn, path })
     }

@@ -64,6 +64,52 @@ fn raw_from_json(s: &str) -> Result<Vec<(String, String)>> {
     serde_json::from_str(s).map_err(|e| StoreError::Invalid(format!("stored raw row: {e}")))
 }
 
+/// A record's raw cells as stored: when the row's headers are exactly the import's header row
+/// (the usual case), only the values are kept (`["7","Шевченко"]`) and the headers once, in
+/// `imports.headers`; otherwise (JSON Lines objects with their own keys) the pairs themselves
+/// (`[["№","7"],...]`). This halves the size of a large import.
+fn encode_raw(raw: &[(String, String)], headers: &[String]) -> String {
+    let same = raw.len() == headers.len() && raw.iter().zip(headers).all(|((h, _), k)| h == k);
+    if same {
+        let values: Vec<&str> = raw.iter().map(|(_, v)| v.as_str()).collect();
+        serde_json::to_string(&values).expect("strings always serialise")
+    } else {
+        raw_json(raw)
+    }
+}
+
+fn decode_raw(s: &str, headers: &[String]) -> Result<Vec<(String, String)>> {
+    let bad = |e: serde_json::Error| StoreError::Invalid(format!("stored raw row: {e}"));
+    if s.starts_with("[[") || s == "[]" {
+        return raw_from_json(s);
+    }
+    let values: Vec<String> = serde_json::from_str(s).map_err(bad)?;
+    if values.len() != headers.len() {
+        return Err(StoreError::Invalid(format!(
+            "stored raw row has {} values for {} headers",
+            values.len(),
+            headers.len()
+        )));
+    }
+    Ok(headers.iter().cloned().zip(values).collect())
+}
+
+/// Header rows of imports, loaded once per import while reading records.
+#[derive(Default)]
+struct HeaderCache(std::collections::HashMap<i64, Vec<String>>);
+
+impl HeaderCache {
+    fn get(&mut self, conn: &Connection, import_id: i64) -> Result<&[String]> {
+        if !self.0.contains_key(&import_id) {
+            let h: String = conn.query_row("SELECT headers FROM imports WHERE id = ?1", [import_id], |r| r.get(0))?;
+            let h: Vec<String> =
+                serde_json::from_str(&h).map_err(|e| StoreError::Invalid(format!("import headers: {e}")))?;
+            self.0.insert(import_id, h);
+        }
+        Ok(&self.0[&import_id])
+    }
+}
+
 fn date_cols(d: Option<PartialDate>) -> (Option<String>, Option<&'static str>) {
     match d {
         Some(d) => (Some(d.to_string()), Some(d.precision().as_str())),
@@ -92,9 +138,15 @@ fn status_from(s: Option<String>) -> Result<Option<Status>> {
 const RECORD_COLS: &str = "r.id, s.name, r.source_record_id, r.line, r.surname, r.given_name, r.patronymic, \
      r.birth_date, r.death_date, r.region, r.settlement, r.unit, r.rank, r.status, r.sex, r.category, r.citizenship";
 
-fn record_from_row(r: &Row, raw_col: Option<usize>) -> Result<Record> {
-    let raw = match raw_col {
-        Some(i) => raw_from_json(&r.get::<_, String>(i)?)?,
+/// Build a record from a row of [`RECORD_COLS`]; with `raw`, columns 17 and 18 are the
+/// stored raw text and the import id.
+fn record_from_row(r: &Row, raw: Option<(&Connection, &mut HeaderCache)>) -> Result<Record> {
+    let raw = match raw {
+        Some((conn, cache)) => {
+            let text: String = r.get(17)?;
+            let import_id: i64 = r.get(18)?;
+            decode_raw(&text, cache.get(conn, import_id)?)?
+        }
         None => vec![],
     };
     Ok(Record {
@@ -126,6 +178,7 @@ struct SqliteImport<'a> {
     import_id: i64,
     source_id: i64,
     file_name: String,
+    headers: Vec<String>,
     done: bool,
 }
 
@@ -141,7 +194,7 @@ impl Drop for SqliteImport<'_> {
 impl ImportWriter for SqliteImport<'_> {
     fn add_record(&mut self, rec: &Record) -> Result<AddOutcome> {
         let f = &rec.fields;
-        let raw = raw_json(&rec.raw);
+        let raw = encode_raw(&rec.raw, &self.headers);
         let (bd, bp) = date_cols(f.birth_date);
         let (dd, dp) = date_cols(f.death_date);
         let mut ins = self.conn.prepare_cached(
@@ -174,13 +227,15 @@ impl ImportWriter for SqliteImport<'_> {
             f.citizenship,
         ])?;
         if n == 0 {
-            let (record_id, old_raw, file_name): (i64, String, String) = self.conn.query_row(
-                "SELECT r.id, r.raw, i.file_name FROM records r JOIN imports i ON i.id = r.import_id
+            let (record_id, old_raw, file_name, old_headers): (i64, String, String, String) = self.conn.query_row(
+                "SELECT r.id, r.raw, i.file_name, i.headers FROM records r JOIN imports i ON i.id = r.import_id
                  WHERE r.source_id = ?1 AND r.source_record_id = ?2",
                 params![self.source_id, rec.key.source_record_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
-            return Ok(if old_raw == raw {
+            let old_headers: Vec<String> =
+                serde_json::from_str(&old_headers).map_err(|e| StoreError::Invalid(format!("import headers: {e}")))?;
+            return Ok(if decode_raw(&old_raw, &old_headers)? == rec.raw {
                 AddOutcome::Unchanged { record_id }
             } else {
                 AddOutcome::Conflict { record_id, file_name }
@@ -244,8 +299,14 @@ impl RecordStore for SqliteStore {
         // IMMEDIATE takes the write lock now: a second importer waits (busy_timeout) for the
         // first to commit, then sees its blob and reports the bytes as already imported.
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        let mut guard =
-            SqliteImport { conn, import_id: 0, source_id: 0, file_name: m.file_name.to_string(), done: false };
+        let mut guard = SqliteImport {
+            conn,
+            import_id: 0,
+            source_id: 0,
+            file_name: m.file_name.to_string(),
+            headers: m.headers.to_vec(),
+            done: false,
+        };
         if let Some(info) = load_import(conn, "i.sha256 = ?1", [m.sha256])? {
             return Ok(BeginImport::AlreadyImported(Box::new(info))); // guard rolls back
         }
@@ -274,10 +335,23 @@ impl RecordStore for SqliteStore {
             params![m.sha256, m.bytes.len() as i64, m.bytes],
         )?;
         let columns = serde_json::to_string(m.columns).expect("pairs of strings always serialise");
+        let headers = serde_json::to_string(m.headers).expect("strings always serialise");
         conn.execute(
-            "INSERT INTO imports (source_id, sha256, file_name, retrieved_at, format, encoding, delimiter, sheet, columns)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![source_id, m.sha256, m.file_name, m.retrieved_at, m.format, m.encoding, m.delimiter, m.sheet, columns],
+            "INSERT INTO imports (source_id, sha256, file_name, retrieved_at, format, encoding, delimiter, sheet, columns,
+                 headers)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                source_id,
+                m.sha256,
+                m.file_name,
+                m.retrieved_at,
+                m.format,
+                m.encoding,
+                m.delimiter,
+                m.sheet,
+                columns,
+                headers
+            ],
         )?;
         guard.import_id = conn.last_insert_rowid();
         guard.source_id = source_id;
@@ -353,15 +427,16 @@ impl RecordStore for SqliteStore {
         q: &RecordQuery,
         f: &mut dyn FnMut(Record) -> std::result::Result<(), CallbackError>,
     ) -> Result<()> {
-        let raw = if q.with_raw { ", r.raw" } else { "" };
+        let raw = if q.with_raw { ", r.raw, r.import_id" } else { "" };
         let sql = format!(
             "SELECT {RECORD_COLS}{raw} FROM records r JOIN sources s ON s.id = r.source_id
              WHERE ?1 IS NULL OR s.name = ?1 ORDER BY r.id"
         );
         let mut st = self.conn.prepare(&sql)?;
         let mut rows = st.query([q.source.as_deref()])?;
+        let mut cache = HeaderCache::default();
         while let Some(row) = rows.next()? {
-            let rec = record_from_row(row, q.with_raw.then_some(17))?;
+            let rec = record_from_row(row, q.with_raw.then_some((&self.conn, &mut cache)))?;
             f(rec).map_err(StoreError::Callback)?;
         }
         Ok(())
@@ -369,13 +444,13 @@ impl RecordStore for SqliteStore {
 
     fn record_by_key(&self, key: &RecordKey) -> Result<Option<Record>> {
         let sql = format!(
-            "SELECT {RECORD_COLS}, r.raw FROM records r JOIN sources s ON s.id = r.source_id
+            "SELECT {RECORD_COLS}, r.raw, r.import_id FROM records r JOIN sources s ON s.id = r.source_id
              WHERE s.name = ?1 AND r.source_record_id = ?2"
         );
         let mut st = self.conn.prepare(&sql)?;
         let mut rows = st.query(params![key.source, key.source_record_id])?;
         match rows.next()? {
-            Some(row) => Ok(Some(record_from_row(row, Some(17))?)),
+            Some(row) => Ok(Some(record_from_row(row, Some((&self.conn, &mut HeaderCache::default())))?)),
             None => Ok(None),
         }
     }
