@@ -12,8 +12,9 @@
 //! `Tikhonov` agree): vowels are where Ukrainian and Russian forms of one name differ (Олександр/Александр,
 //! Білоус/Белоус, Андрєєв/Андреева), so leaving them out makes the key survive both languages and both
 //! genders, and the dictionary folds the remaining pairs whose consonants differ (Микола/Николай).
-//! Skeletons of two consonants or fewer are too coarse alone (Олег, Ольга, Анна, Інна), so they carry
-//! the class of the first vowel and whether the name ends in a vowel.
+//! A leading `A` marks a name that starts with a vowel. Skeletons of two consonants or fewer are too
+//! coarse alone (Олег, Ольга, Анна, Інна), so they carry the class of the first vowel and whether the
+//! name ends in a vowel.
 
 /// Map one normalised token (lowercase, see [`crate::normalize`]) to the canonical Latin form.
 pub(crate) fn canon_latin(norm: &str) -> String {
@@ -205,8 +206,14 @@ fn vowel_class(c: u8) -> char {
 
 /// The unfolded key: the skeleton, plus vowel information when the skeleton is short.
 pub(crate) fn raw_key(cl: &str) -> String {
-    let mut sk = skeleton(cl);
-    let consonants = sk.bytes().filter(|c| *c != b'-').count();
+    // A name that starts with a vowel keeps that fact (Анатолій `ANTL` vs Наталія `NTL`): Ukrainian and
+    // Russian forms of one name start alike (Олександр/Александр, Ірина/Ирина, Юрій/Yurii).
+    let mut sk = String::with_capacity(cl.len() + 4);
+    if cl.as_bytes().first().is_some_and(|&c| is_cl_vowel(c)) {
+        sk.push('A');
+    }
+    sk.push_str(&skeleton(cl));
+    let consonants = sk.bytes().filter(|c| *c != b'-' && *c != b'A').count();
     if consonants > 2 {
         return sk;
     }

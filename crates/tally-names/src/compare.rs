@@ -187,7 +187,7 @@ pub fn prepare(part: &str) -> NameForm {
     let raw = part.trim().to_string();
     let norm = normalize(&raw);
     let canonical = canon_latin(&norm);
-    let key = fold_key(raw_key(&canonical));
+    let key = if canonical.is_empty() { String::new() } else { fold_key(raw_key(&canonical)) };
     let ukru = ukru_fold(&canonical);
     let initial = norm.chars().count() == 1;
     let first_classes = first_classes(&norm, &canonical);
@@ -223,7 +223,11 @@ pub fn prepare(part: &str) -> NameForm {
 /// assert_ne!(name_key("Олександр"), name_key("Олексій"));
 /// ```
 pub fn name_key(part: &str) -> String {
-    fold_key(raw_key(&canon_latin(&normalize(part))))
+    let cl = canon_latin(&normalize(part));
+    if cl.is_empty() {
+        return String::new();
+    }
+    fold_key(raw_key(&cl))
 }
 
 fn intersects(a: &[u32], b: &[u32]) -> Option<u32> {

@@ -277,6 +277,8 @@ pub fn detect_script(s: &str) -> Script {
 /// assert_eq!(detect_lang("Олійник"), Some(Lang::Uk));
 /// assert_eq!(detect_lang("Олейник Дмитрий"), Some(Lang::Ru));
 /// assert_eq!(detect_lang("Шевченко"), None);
+/// assert_eq!(detect_lang("Oleksandr Shevchenko"), Some(Lang::Uk));
+/// assert_eq!(detect_lang("Aleksandr Sergeevich"), Some(Lang::Ru));
 /// ```
 pub fn detect_lang(s: &str) -> Option<Lang> {
     let n = normalize(s);

@@ -221,7 +221,7 @@ fn every_spelling_in_the_vectors_ties_to_its_cyrillic() {
 
 #[test]
 fn different_names_rarely_share_a_key() {
-    // The 68 curated given names: distinct names should have distinct keys, but for a few short ones.
+    // The 68 curated given names: distinct names have distinct keys.
     let names = [
         "Олександр",
         "Сергій",
@@ -300,5 +300,7 @@ fn different_names_rarely_share_a_key() {
             }
         }
     }
-    assert!(clashes.len() <= 3, "{clashes:?}");
+    // The one clash left is a masculine/feminine pair whose consonants agree; the comparator tells them
+    // apart (different dictionary names), the key only groups them for blocking.
+    assert_eq!(clashes, ["Віктор/Вікторія"]);
 }
