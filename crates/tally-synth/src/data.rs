@@ -111,6 +111,8 @@ pub fn female_surname(m: &str, uk: bool) -> String {
 
 #[derive(Default)]
 struct SurnameBuilder {
+    /// Set once the listed (head) surnames are in.
+    head_done: bool,
     surnames: Vec<Surname>,
     seen: std::collections::HashMap<String, usize>,
     weights: [Vec<(usize, u32)>; 2],
@@ -121,6 +123,11 @@ impl SurnameBuilder {
     /// share (Шевченко) is one entry.
     fn push(&mut self, uk: String, ru: String, side: usize, w: u32) {
         let key = format!("{uk}|{ru}");
+        if self.head_done && self.seen.contains_key(&key) {
+            // A tail combination that spells a listed surname (Шевч + енко): the listed
+            // frequency stands.
+            return;
+        }
         let surnames = &mut self.surnames;
         let idx = *self.seen.entry(key).or_insert_with(|| {
             let (fu, fr) = (female_surname(&uk, true), female_surname(&ru, false));
@@ -134,13 +141,22 @@ impl SurnameBuilder {
 struct Parts {
     ua_roots: Vec<(String, String)>,
     ua_suffixes: Vec<(String, String, u32)>,
+    ua_infixes: Vec<(String, String, u32)>,
     ru_roots: Vec<String>,
     ru_suffixes: Vec<(String, u32)>,
+    ru_infixes: Vec<(String, u32)>,
 }
 
 fn parse_parts() -> Parts {
     let mut section = "";
-    let mut p = Parts { ua_roots: vec![], ua_suffixes: vec![], ru_roots: vec![], ru_suffixes: vec![] };
+    let mut p = Parts {
+        ua_roots: vec![],
+        ua_suffixes: vec![],
+        ua_infixes: vec![],
+        ru_roots: vec![],
+        ru_suffixes: vec![],
+        ru_infixes: vec![],
+    };
     for line in data_lines(SURNAME_PARTS) {
         if line.starts_with('[') {
             section = line.split(']').next().unwrap_or("").trim_start_matches('[');
@@ -153,11 +169,30 @@ fn parse_parts() -> Parts {
                 "ua_suffixes" => p.ua_suffixes.push((f[0].into(), f[1].into(), f[3].parse().expect("suffix weight"))),
                 "ru_roots" => p.ru_roots.push(f[0].to_string()),
                 "ru_suffixes" => p.ru_suffixes.push((f[0].into(), f[2].parse().expect("suffix weight"))),
+                "ua_infixes" => p.ua_infixes.push((f[0].into(), f[1].into(), f[2].parse().expect("infix weight"))),
+                "ru_infixes" => p.ru_infixes.push((f[0].into(), f[1].parse().expect("infix weight"))),
                 _ => {}
             }
         }
     }
     p
+}
+
+/// Consonant-vowel-consonant stems spelled the same in Ukrainian and Russian (Бас, Кур, Мил):
+/// the raw material of rare surnames.
+fn cvc_stems() -> Vec<String> {
+    const C1: &str = "БВГДЖЗКЛМНПРСТХЦЧШ";
+    const V: &str = "аеоу";
+    const C2: &str = "бвдклмнрстхшч";
+    let mut out = Vec::with_capacity(C1.chars().count() * 4 * 13);
+    for a in C1.chars() {
+        for v in V.chars() {
+            for b in C2.chars() {
+                out.push(format!("{a}{v}{b}"));
+            }
+        }
+    }
+    out
 }
 
 fn last_char(s: &str) -> char {
@@ -205,6 +240,12 @@ fn join(root: &str, suffix: &str, uk: bool) -> String {
 }
 
 impl Tables {
+    /// The tables, parsed once per process (they are pure data).
+    pub fn get() -> &'static Tables {
+        static T: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
+        T.get_or_init(Tables::load)
+    }
+
     pub fn load() -> Tables {
         let mut given = Vec::new();
         let mut gw: [[Vec<(usize, u32)>; 2]; 2] = Default::default();
@@ -243,27 +284,61 @@ impl Tables {
         }
         // The tail: roots in Zipf order times suffix weights, normalised so the tail holds about
         // 90% of the Ukrainian and 80% of the Russian mass (Russian surnames concentrate more).
+        st.head_done = true;
         let parts = parse_parts();
+        // Real stems (data file) weigh 1 / (rank + 200), a mild fall-off; synthetic
+        // consonant-vowel-consonant stems (Бас-, Кур-, Мил-) add the long tail of rare surnames
+        // real lists are full of. Together: tens of thousands of surnames, the commonest of
+        // them below the head's leaders, as in real populations.
+        const BASE: f64 = 10.0;
+        let cvc = cvc_stems();
+        let cvc_w = 0.0004;
+        let ua_stems = parts
+            .ua_roots
+            .iter()
+            .enumerate()
+            .map(|(ri, (u, r))| (u.clone(), r.clone(), 1.0 / (ri as f64 + 200.0)))
+            .chain(cvc.iter().map(|c| (c.clone(), c.clone(), cvc_w)));
         let mut tail_ua = Vec::new();
-        for (ri, (ruk, rru)) in parts.ua_roots.iter().enumerate() {
+        for (ruk, rru, rw) in ua_stems {
+            let soft_end = is_vowel(last_char(&ruk)) || matches!(last_char(&ruk), 'й' | 'ь');
             for (suk, sru, sw) in &parts.ua_suffixes {
                 // Stems ending in a vowel (Мусі-, Горді-) take only -єнко / -єв.
-                if is_vowel(last_char(ruk)) && !matches!(suk.as_str(), "енко" | "ов") {
+                if is_vowel(last_char(&ruk)) && !matches!(suk.as_str(), "енко" | "ов") {
                     continue;
                 }
-                let w = f64::from(*sw) / (ri as f64 + 3.0);
-                tail_ua.push((join(ruk, suk, true), join(rru, sru, false), w));
+                tail_ua.push((join(&ruk, suk, true), join(&rru, sru, false), BASE * f64::from(*sw) * rw));
+                if soft_end || !matches!(suk.as_str(), "енко" | "ук" | "ко") {
+                    continue;
+                }
+                for (iuk, iru, iw) in &parts.ua_infixes {
+                    let (stem_uk, stem_ru) = (format!("{ruk}{iuk}"), format!("{rru}{iru}"));
+                    let w = f64::from(*iw) * f64::from(*sw) * rw;
+                    tail_ua.push((join(&stem_uk, suk, true), join(&stem_ru, sru, false), w));
+                }
             }
         }
+        let ru_stems = parts
+            .ru_roots
+            .iter()
+            .enumerate()
+            .map(|(ri, r)| (r.clone(), 1.0 / (ri as f64 + 200.0)))
+            .chain(cvc.iter().map(|c| (c.clone(), cvc_w)));
         let mut tail_ru = Vec::new();
-        for (ri, r) in parts.ru_roots.iter().enumerate() {
-            for (s, w) in &parts.ru_suffixes {
+        for (r, rw) in ru_stems {
+            let soft_end = is_vowel(last_char(&r)) || matches!(last_char(&r), 'й' | 'ь');
+            for (s, sw) in &parts.ru_suffixes {
                 // Stems ending in a vowel (Сергее-) take only -в.
-                if is_vowel(last_char(r)) && s != "ов" {
+                if is_vowel(last_char(&r)) && s != "ов" {
                     continue;
                 }
-                let w = f64::from(*w) / (ri as f64 + 3.0);
-                tail_ru.push((join(r, s, false), w));
+                tail_ru.push((join(&r, s, false), BASE * f64::from(*sw) * rw));
+                if soft_end || !matches!(s.as_str(), "ов" | "ин") {
+                    continue;
+                }
+                for (i, iw) in &parts.ru_infixes {
+                    tail_ru.push((join(&format!("{r}{i}"), s, false), f64::from(*iw) * f64::from(*sw) * rw));
+                }
             }
         }
         let head: [u64; 2] = [0, 1].map(|s| st.weights[s].iter().map(|x| u64::from(x.1)).sum());

@@ -257,18 +257,18 @@ fn calibrate(t: &data::Tables, persons: &[Person], srcs: &[sources::Src], target
 /// Make a world. `progress` is called from this thread only.
 pub fn generate(cfg: &Config, progress: &mut dyn FnMut(Progress)) -> Result<World, SynthError> {
     validate(cfg)?;
-    let t = data::Tables::load();
+    let t = data::Tables::get();
     let n = cfg.persons as u64;
-    let persons = person::generate(&t, cfg.persons, cfg.seed, cfg.ua_share, &mut |done| {
+    let persons = person::generate(t, cfg.persons, cfg.seed, cfg.ua_share, &mut |done| {
         progress(Progress { stage: "persons", done: done as u64, total: n })
     });
     let srcs: Vec<sources::Src> = sources::ORDER[..cfg.sources].to_vec();
     let scale = match cfg.records_per_person {
-        Some(r) => calibrate(&t, &persons, &srcs, r)?,
+        Some(r) => calibrate(t, &persons, &srcs, r)?,
         None => 1.0,
     };
     let specs: Vec<sources::Spec> = srcs.iter().map(|&s| sources::spec(s, cfg.script)).collect();
-    let ctx = sources::Ctx { t: &t, persons: &persons, seed: cfg.seed, noise: cfg.noise, scale };
+    let ctx = sources::Ctx { t, persons: &persons, seed: cfg.seed, noise: cfg.noise, scale };
     let total = specs.len() as u64 + 2;
     progress(Progress { stage: "sources", done: 0, total });
     // Each source has its own random streams, so neither selecting nor rendering depends on the
@@ -298,7 +298,7 @@ pub fn generate(cfg: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Worl
         let hs: Vec<_> =
             specs.iter().zip(&selections).map(|(sp, sel)| sc.spawn(|| sources::render_source(sp, &ctx, sel))).collect();
         let th = sc.spawn(|| truth_csv(&truth, &persons).into_bytes());
-        let ph = sc.spawn(|| persons_csv(&t, &persons, &per_person).into_bytes());
+        let ph = sc.spawn(|| persons_csv(t, &persons, &per_person).into_bytes());
         let mut out = Vec::with_capacity(hs.len());
         for h in hs {
             out.push(h.join().unwrap_or_else(|_| Err(SynthError::Config("a source thread panicked".into()))));
