@@ -36,4 +36,16 @@ proptest! {
             prop_assert!((0.0..=1.0).contains(&x.score));
         }
     }
+
+    #[test]
+    fn whole_names_and_phrases_never_panic(a in name_like(), b in name_like()) {
+        let c = tally_names::compare(&a, &b);
+        prop_assert!((0.0..=1.0).contains(&c.score), "{:?}", c);
+        let n = tally_names::to_nominative(&a);
+        // Words that are not capitalised Cyrillic names are kept as they are.
+        prop_assert_eq!(n.split_whitespace().count(), a.split_whitespace().count(), "{:?} -> {:?}", a, n);
+        for (_, p) in tally_names::to_cyrillic_candidates(&b, None) {
+            prop_assert!((0.0..=1.0).contains(&p));
+        }
+    }
 }
