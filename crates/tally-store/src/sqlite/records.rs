@@ -100,13 +100,17 @@ struct HeaderCache(std::collections::HashMap<i64, Vec<String>>);
 
 impl HeaderCache {
     fn get(&mut self, conn: &Connection, import_id: i64) -> Result<&[String]> {
-        if !self.0.contains_key(&import_id) {
-            let h: String = conn.query_row("SELECT headers FROM imports WHERE id = ?1", [import_id], |r| r.get(0))?;
-            let h: Vec<String> =
-                serde_json::from_str(&h).map_err(|e| StoreError::Invalid(format!("import headers: {e}")))?;
-            self.0.insert(import_id, h);
-        }
-        Ok(&self.0[&import_id])
+        use std::collections::hash_map::Entry;
+        Ok(match self.0.entry(import_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let h: String =
+                    conn.query_row("SELECT headers FROM imports WHERE id = ?1", [import_id], |r| r.get(0))?;
+                let h: Vec<String> =
+                    serde_json::from_str(&h).map_err(|e| StoreError::Invalid(format!("import headers: {e}")))?;
+                e.insert(h)
+            }
+        })
     }
 }
 
