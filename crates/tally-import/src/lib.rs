@@ -606,7 +606,9 @@ impl Reader {
                         (self.layout.headers.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1)), v)
                     })
                     .collect();
-                if pairs.len() != n {
+                // Extra empty cells (a trailing delimiter some exporters add) are kept in the
+                // raw row but are no reason to refuse it.
+                if pairs.len() < n || pairs[n..].iter().any(|(_, v)| !v.trim().is_empty()) {
                     let mut reason = format!("expected {n} fields, found {}", pairs.len());
                     if row.span > 1 {
                         reason.push_str(&format!(
@@ -866,6 +868,15 @@ mod tests {
         assert!(matches!(&it[0], Item::Record(r) if r.key.source_record_id == "A7"));
         assert!(matches!(&it[1], Item::Issue(i) if i.line == 3 && i.reason.contains("duplicate")));
         assert!(matches!(&it[2], Item::Issue(i) if i.line == 4 && i.field.as_deref() == Some("record_id")));
+    }
+
+    #[test]
+    fn trailing_empty_cells_are_kept_not_refused() {
+        let it = items("Прізвище;Ім'я\nШевченко;Олександр;\nКоваленко;Петро;зайве\n");
+        let Item::Record(r) = &it[0] else { panic!("{it:?}") };
+        assert_eq!(r.raw.len(), 3);
+        assert_eq!(r.raw[2], ("column 3".to_string(), String::new()));
+        assert!(matches!(&it[1], Item::Issue(i) if i.reason == "expected 2 fields, found 3"));
     }
 
     #[test]
