@@ -100,3 +100,8 @@ fn equivalents() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("hint:"));
 }
+
+#[test]
+fn surname_forms() {
+    insta::assert_snapshot!(ok(&["name", "forms", "Ковалевська"]));
+}

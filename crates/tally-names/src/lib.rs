@@ -9,8 +9,9 @@
 //! - [`name_key`]: a cross-script blocking key; [`compare_part`] / [`compare`]: a graded comparator that
 //!   says why ([`Level`]); [`prepare`] + [`compare_prepared`] for callers that compare millions of pairs.
 //! - [`to_cyrillic_candidates`]: ranked Cyrillic forms of a Latin-only name.
-//! - [`equivalents`]: Ukrainian <-> Russian forms of given names and patronymics; [`to_nominative`]:
-//!   declined names from running text back to the nominative.
+//! - [`equivalents`]: Ukrainian <-> Russian forms of given names and patronymics; [`surname_forms`]:
+//!   masculine/feminine and Ukrainian/Russian forms of a surname; [`to_nominative`]: declined names from
+//!   running text back to the nominative.
 //!
 //! Pure: no IO, no clock, no randomness. Reference tables are embedded (see `data/README.md`) and parsed
 //! once, at first use.
@@ -41,6 +42,7 @@ mod canon;
 mod compare;
 mod cyrillic;
 mod dict;
+mod forms;
 mod inflect;
 mod normalize;
 mod translit;
@@ -51,6 +53,7 @@ pub use compare::{
 };
 pub use cyrillic::to_cyrillic_candidates;
 pub use dict::{equivalents, sex_of, Sex};
+pub use forms::{surname_forms, SurnameForms};
 pub use inflect::to_nominative;
 pub use normalize::{detect_lang, detect_script, normalize, Script};
 pub use translit::{official_samples, standards, transliterate, StandardInfo};

@@ -4,6 +4,8 @@
 mod candidates;
 #[path = "it/compare.rs"]
 mod compare;
+#[path = "it/forms.rs"]
+mod forms;
 #[path = "it/nominative.rs"]
 mod nominative;
 #[path = "it/oracle.rs"]

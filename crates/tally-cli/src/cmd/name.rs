@@ -30,6 +30,8 @@ enum NameCmd {
     Equivalents(EquivalentsArgs),
     /// Ranked Cyrillic forms of a Latin name (Oleksandr -> Олександр)
     Candidates(CandidatesArgs),
+    /// Masculine/feminine and Ukrainian/Russian forms of a surname (ranked where the rules guess)
+    Forms(TextArgs),
 }
 
 #[derive(Args, Debug)]
@@ -143,6 +145,16 @@ pub fn run(a: NameArgs, _g: &Global) -> anyhow::Result<()> {
             }
             for (s, p) in cands.into_iter().take(c.n) {
                 println!("{p:.3}\t{s}");
+            }
+            Ok(())
+        }
+        NameCmd::Forms(t) => {
+            let f = tally_names::surname_forms(&t.text.join(" "));
+            if f.uk_m.is_empty() && f.ru_m.is_empty() {
+                anyhow::bail!("no Cyrillic surname to read\nhint: pass a surname in Cyrillic, e.g. `tally name forms Ковалевський`");
+            }
+            for (label, v) in [("uk_m", &f.uk_m), ("uk_f", &f.uk_f), ("ru_m", &f.ru_m), ("ru_f", &f.ru_f)] {
+                println!("{label}\t{}", v.join(" | "));
             }
             Ok(())
         }
