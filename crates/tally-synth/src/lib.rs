@@ -361,6 +361,30 @@ pub fn generate(cfg: &Config, progress: &mut dyn FnMut(Progress)) -> Result<Worl
     Ok(World { files, manifest, truth, persons })
 }
 
+/// A person's name as (surname, given name, patronymic), in Ukrainian (`ukrainian`) or Russian
+/// forms, female forms for women. For later extensions (exchanges, DNA) that need the names of
+/// the world's persons without reading its files.
+pub fn name_parts(p: &Person, ukrainian: bool) -> (String, String, String) {
+    let t = data::Tables::get();
+    let form = if ukrainian { 0 } else { 2 } + usize::from(p.female());
+    let g = &t.given[usize::from(p.given)];
+    (
+        t.surnames[p.surname as usize].forms[form].clone(),
+        if ukrainian { g.uk.clone() } else { g.ru.clone() },
+        t.given[usize::from(p.father)].patr[form].clone(),
+    )
+}
+
+/// A person's region in Ukrainian, Russian or English.
+pub fn region_name(p: &Person, lang: Lang) -> &'static str {
+    let r = &data::Tables::get().regions[usize::from(p.region)];
+    match lang {
+        Lang::Uk => &r.uk,
+        Lang::Ru => &r.ru,
+        Lang::En => &r.en,
+    }
+}
+
 /// `truth.csv`: exactly `source,source_record_id,person_id`, one row per record of every source,
 /// sources in manifest order, records in file order.
 pub fn truth_csv(truth: &[TruthRow], persons: &[Person]) -> String {

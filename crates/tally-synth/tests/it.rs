@@ -197,9 +197,8 @@ fn coverage_differs_by_region_and_period_and_sources_depend() {
         pool.iter().filter(|i| set.contains(i)).count() as f64 / pool.len() as f64
     };
     // Region: obituaries cover Lviv oblast far better than Donetsk oblast.
-    let regions = region_names(&w);
-    let lviv = |p: &tally_synth::Person| regions[p.id as usize - 1].starts_with("Львівська");
-    let donetsk = |p: &tally_synth::Person| regions[p.id as usize - 1].starts_with("Донецька");
+    let lviv = |p: &tally_synth::Person| tally_synth::region_name(p, tally_synth::Lang::En) == "Lviv Oblast";
+    let donetsk = |p: &tally_synth::Person| tally_synth::region_name(p, tally_synth::Lang::En) == "Donetsk Oblast";
     let (r_lviv, r_donetsk) = (rate(obit, &lviv), rate(obit, &donetsk));
     assert!(r_lviv > 2.5 * r_donetsk, "obituaries: Lviv {r_lviv:.3} vs Donetsk {r_donetsk:.3}");
     // Period: the official list lags for deaths known in 2026.
@@ -225,12 +224,6 @@ fn coverage_differs_by_region_and_period_and_sources_depend() {
     assert!(fam.iter().all(|&i| w.persons[i as usize].first().status != Status::Killed));
     // And somebody is listed by nobody (the dark figure estimation is about).
     assert!(w.manifest.persons_listed < w.manifest.persons);
-}
-
-/// Each person's region, from persons.csv (in person order).
-fn region_names(w: &World) -> Vec<String> {
-    let text = std::str::from_utf8(file(w, "persons.csv")).unwrap();
-    text.lines().skip(1).map(|l| l.split(',').nth(7).unwrap().to_string()).collect()
 }
 
 #[test]
@@ -259,6 +252,11 @@ fn namesakes_occur_and_women_have_female_forms() {
     let max = names.values().max().copied().unwrap_or(0);
     assert!(max >= 8, "the commonest surname+given name pair occurs {max} times");
     assert!(names.get(&("Шевченко".into(), "Олександр".into())).copied().unwrap_or(0) >= 2);
+    // The API agrees with persons.csv.
+    let first = text.lines().nth(1).unwrap().split(',').collect::<Vec<_>>();
+    let p = &w.persons[0];
+    let (s, g, pt) = tally_synth::name_parts(p, p.side == Side::Ua);
+    assert_eq!([s.as_str(), g.as_str(), pt.as_str()], [first[3], first[4], first[5]]);
     assert!(women > 500 && women < 2500, "{women} women");
     // Heavy tail: many surnames occur once.
     // Realistic spread (Ukraine: the commonest surname, Мельник, is about 0.25% of people, and a
