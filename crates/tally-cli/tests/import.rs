@@ -262,3 +262,51 @@ fn concurrent_imports_do_not_corrupt_the_store() {
     // 2 sources, 2 imports, 2 blobs, 40,000 records and persons, no rejects, 40,000 statuses.
     assert_eq!(counts(&db), (2, 2, 2, 40_000, 40_000, 0, 40_000));
 }
+
+#[test]
+fn explicit_mapping_sources_and_export_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("odd.tsv");
+    std::fs::write(&f, "Code\tPerson\tBorn\tNote\nX1\tПетро Коваленко\t1990\tхто знає\nX2\tІван Бойко\t05.01.1996\t\n")
+        .unwrap();
+    // Without a mapping: no name column, a clear error with a hint.
+    let err = fails(dir.path(), &["import", f.to_str().unwrap(), "--source", "odd"]);
+    assert!(
+        err.contains("odd.tsv: no name column among the headers \"Code\", \"Person\", \"Born\", \"Note\""),
+        "{err}"
+    );
+    assert!(err.contains("hint: map a column with --map full_name=COLUMN"), "{err}");
+    let m = dir.path().join("odd.map");
+    std::fs::write(&m, "# columns of odd.tsv\nrecord_id = Code\nfull_name = Person\n").unwrap();
+    let out = ok(
+        dir.path(),
+        &[
+            "import",
+            f.to_str().unwrap(),
+            "--source",
+            "odd",
+            "--kind",
+            "family_report",
+            "--publisher",
+            "a family association",
+            "--mapping",
+            m.to_str().unwrap(),
+            "--map",
+            "birth_date=Born",
+            "--name-order",
+            "given-first",
+        ],
+    );
+    snapshot!("mapping_summary", out);
+    let sources = ok(dir.path(), &["sources"]);
+    snapshot!("mapping_sources", sources);
+    let target = dir.path().join("records.csv");
+    let o = tally(dir.path(), &["export", "records", "--out", target.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("wrote 2 rows to"));
+    let csv = std::fs::read_to_string(&target).unwrap();
+    assert!(csv.contains("odd,X1,1,2,Коваленко,Петро,,1990,year,"), "{csv}");
+    assert!(csv.contains("odd,X2,2,3,Бойко,Іван,,1996-01-05,day,"), "{csv}");
+    let bad = fails(dir.path(), &["import", f.to_str().unwrap(), "--source", "x", "--map", "nickname=Person"]);
+    assert!(bad.contains("unknown field \"nickname\""), "{bad}");
+}

@@ -220,7 +220,7 @@ fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
     writeln!(out, "imported {} into source {} ({})", s.file, i.source, i.kind)?;
     let mut how = format!("  read as {}", i.format);
     if let Some(d) = &i.delimiter {
-        how.push_str(&format!(", delimiter {d:?}"));
+        how.push_str(&format!(", delimiter '{d}'"));
     }
     if let Some(e) = &i.encoding {
         how.push_str(&format!(", {e}"));
