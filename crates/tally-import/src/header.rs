@@ -70,7 +70,13 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "фамилия имя отчество",
             "фамилия, имя, отчество",
             "фамилия имя",
+            "фамилия и имя",
             "прізвище ім'я",
+            "прізвище та ім'я",
+            "прізвище і ім'я",
+            "ім'я та прізвище",
+            "ім'я прізвище",
+            "name and surname",
         ],
     ),
     (
@@ -296,6 +302,7 @@ mod tests {
         assert_eq!(recognize("ПІБ"), f(Field::FullName));
         assert_eq!(recognize("П.І.Б."), f(Field::FullName));
         assert_eq!(recognize("Ф.И.О."), f(Field::FullName));
+        assert_eq!(recognize("Прізвище та ім’я"), f(Field::FullName));
         assert_eq!(recognize("Дата народження"), f(Field::BirthDate));
         assert_eq!(recognize("Дата народження (дд.мм.рррр)"), f(Field::BirthDate));
         assert_eq!(recognize("date_of_birth"), f(Field::BirthDate));

@@ -703,8 +703,10 @@ impl Reader {
             return;
         }
         // Death first: an age in the birth column is read against it.
+        let sheet = self.layout.format == Format::Spreadsheet;
         if let Some(i) = death {
-            let v = raw[i].1.as_str();
+            let serial = excel_serial_date(&raw[i].1, sheet);
+            let v = serial.as_deref().unwrap_or(raw[i].1.as_str());
             match parse_date(v, DateRole::Death) {
                 Ok(DateValue::Date(d)) => f.death_date = Some(d),
                 Ok(DateValue::Unknown) => {}
@@ -725,7 +727,8 @@ impl Reader {
             if f.birth_date.is_some() {
                 break;
             }
-            let v = raw[i].1.as_str();
+            let serial = excel_serial_date(&raw[i].1, sheet && field == "birth_date");
+            let v = serial.as_deref().unwrap_or(raw[i].1.as_str());
             let parsed = if field == "age" {
                 match v.trim().parse::<u16>() {
                     Ok(n) => Ok(DateValue::Age(n)),
@@ -804,6 +807,36 @@ impl Iterator for Reader {
     }
 }
 
+/// A spreadsheet date cell without a date format arrives as its serial number ("35065"). In a
+/// date column of a spreadsheet a five-digit integer can be nothing else (years have four
+/// digits), so it is read as a serial day (1900 date system: day 61 onwards is 1899-12-30 plus
+/// that many days) and returned as ISO text. The raw cell keeps the number.
+fn excel_serial_date(cell: &str, sheet: bool) -> Option<String> {
+    let t = cell.trim();
+    if !sheet || t.len() != 5 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = t.parse().ok()?;
+    let epoch = PartialDate::ymd(1899, 12, 30).expect("a real date").day_span().0;
+    let (y, m, d) = civil_from_days(epoch + n);
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Inverse of tally-domain's `days_from_civil` (days since 1970-01-01 to a proleptic Gregorian date), after
+/// Howard Hinnant's `civil_from_days`.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
 /// Read sex as lists write it (English, Ukrainian, Russian; words or one-letter codes).
 pub fn parse_sex(s: &str) -> Option<Sex> {
     let t = s.trim().trim_end_matches('.').to_lowercase();
@@ -868,6 +901,17 @@ mod tests {
         assert!(matches!(&it[0], Item::Record(r) if r.key.source_record_id == "A7"));
         assert!(matches!(&it[1], Item::Issue(i) if i.line == 3 && i.reason.contains("duplicate")));
         assert!(matches!(&it[2], Item::Issue(i) if i.line == 4 && i.field.as_deref() == Some("record_id")));
+    }
+
+    #[test]
+    fn excel_serials_in_spreadsheet_date_columns() {
+        // 45000 is 2023-03-15 in Excel's 1900 date system; 35065 is 1996-01-01.
+        assert_eq!(excel_serial_date("45000", true).as_deref(), Some("2023-03-15"));
+        assert_eq!(excel_serial_date(" 35065 ", true).as_deref(), Some("1996-01-01"));
+        assert_eq!(excel_serial_date("45000", false), None, "only spreadsheets store serials");
+        assert_eq!(excel_serial_date("1996", true), None);
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(PartialDate::ymd(2024, 2, 29).unwrap().day_span().0), (2024, 2, 29));
     }
 
     #[test]
