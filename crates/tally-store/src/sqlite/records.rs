@@ -432,12 +432,23 @@ impl RecordStore for SqliteStore {
         f: &mut dyn FnMut(Record) -> std::result::Result<(), CallbackError>,
     ) -> Result<()> {
         let raw = if q.with_raw { ", r.raw, r.import_id" } else { "" };
+        // One source: filter on its id, which the (source_id, source_record_id) index serves;
+        // an `OR` over the name would scan every record.
+        let source_id: Option<i64> = match &q.source {
+            Some(name) => {
+                match self.conn.query_row("SELECT id FROM sources WHERE name = ?1", [name], |r| r.get(0)).optional()? {
+                    Some(id) => Some(id),
+                    None => return Ok(()),
+                }
+            }
+            None => None,
+        };
+        let filter = if source_id.is_some() { "WHERE r.source_id = ?1" } else { "WHERE ?1 IS NULL" };
         let sql = format!(
-            "SELECT {RECORD_COLS}{raw} FROM records r JOIN sources s ON s.id = r.source_id
-             WHERE ?1 IS NULL OR s.name = ?1 ORDER BY r.id"
+            "SELECT {RECORD_COLS}{raw} FROM records r JOIN sources s ON s.id = r.source_id {filter} ORDER BY r.id"
         );
         let mut st = self.conn.prepare(&sql)?;
-        let mut rows = st.query([q.source.as_deref()])?;
+        let mut rows = st.query([source_id])?;
         let mut cache = HeaderCache::default();
         while let Some(row) = rows.next()? {
             let rec = record_from_row(row, q.with_raw.then_some((&self.conn, &mut cache)))?;
