@@ -52,6 +52,20 @@ pub struct ImportInfo {
     pub counts: ImportCounts,
 }
 
+impl ImportInfo {
+    /// The domain's view of this import: a source edition with its content hash.
+    pub fn to_source(&self) -> tally_domain::Source {
+        tally_domain::Source {
+            name: self.source.clone(),
+            kind: self.kind,
+            publisher: self.publisher.clone(),
+            retrieved_at: self.retrieved_at.clone(),
+            sha256: tally_domain::ContentHash(self.sha256.clone()),
+            file_name: self.file_name.clone(),
+        }
+    }
+}
+
 /// Row counts of one import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportCounts {

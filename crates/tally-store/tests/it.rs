@@ -151,6 +151,8 @@ fn import_round_trip_and_read_apis() {
     assert_eq!((src[0].name.as_str(), src[0].records, src[0].imports.len()), ("uk", 3, 1));
     assert_eq!(src[0].imports[0].counts.rejects, 1);
     assert_eq!(src[0].publisher.as_deref(), Some("test publisher"));
+    let domain = src[0].imports[0].to_source();
+    assert_eq!((domain.sha256.0.as_str(), domain.retrieved_at.as_deref()), ("aa", Some("2025-02-01T00:00:00Z")));
 
     let hist = store.status_history(PersonId(1)).unwrap();
     assert_eq!(hist.len(), 1);
