@@ -136,6 +136,15 @@ pub fn parse_date(raw: &str, role: DateRole) -> Result<DateValue, DateParseError
             return parse_date(head, role);
         }
     }
+    // A trailing time of day ("05.01.2023 14:30", "05.01.2023 0:00:00") says nothing more about
+    // the date: drop it.
+    if let Some((head, tail)) = s.rsplit_once(' ') {
+        let t: Vec<&str> = tail.split(':').collect();
+        let digits = |p: &&str| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit());
+        if (2..=3).contains(&t.len()) && t.iter().all(digits) {
+            return parse_date(head, role);
+        }
+    }
     let impossible =
         |why: tally_domain::DateError| DateParseError::Impossible { value: s.to_string(), why: why.to_string() };
 
