@@ -292,9 +292,68 @@ fn explicit_mapping_and_name_order() {
 
 mod props {
     use proptest::prelude::*;
-    use tally_import::{Item, Options, Reader};
+    use tally_domain::PartialDate;
+    use tally_import::{parse_date, DateRole, DateValue, Item, Options, Reader};
+
+    const UK_GENITIVE: [&str; 12] = [
+        "січня",
+        "лютого",
+        "березня",
+        "квітня",
+        "травня",
+        "червня",
+        "липня",
+        "серпня",
+        "вересня",
+        "жовтня",
+        "листопада",
+        "грудня",
+    ];
+    const RU_GENITIVE: [&str; 12] = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    const EN: [&str; 12] =
+        ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."];
 
     proptest! {
+        /// Every real day, written in each shape lists use, reads back as exactly that day.
+        #[test]
+        fn every_shape_of_a_day_reads_back(y in 1900i32..2030, m in 1u8..=12, d in 1u8..=31) {
+            prop_assume!(PartialDate::ymd(y, m, d).is_ok());
+            let want = Ok(DateValue::Date(PartialDate::ymd(y, m, d).unwrap()));
+            let i = usize::from(m - 1);
+            for s in [
+                format!("{d:02}.{m:02}.{y}"),
+                format!("{d}.{m}.{y}"),
+                format!("{y}-{m:02}-{d:02}"),
+                format!("{d} {} {y} р.", UK_GENITIVE[i]),
+                format!("{d} {} {y} г.", RU_GENITIVE[i]),
+                format!("{} {d}, {y}", EN[i]),
+            ] {
+                prop_assert_eq!(parse_date(&s, DateRole::Death), want.clone(), "{}", s);
+            }
+        }
+
+        /// A day that does not exist is refused, never moved to a neighbouring day.
+        #[test]
+        fn impossible_days_are_refused(y in 1900i32..2030, m in 1u8..=12, d in 29u8..=35) {
+            prop_assume!(PartialDate::ymd(y, m, d).is_err());
+            let got = parse_date(&format!("{d:02}.{m:02}.{y}"), DateRole::Death);
+            prop_assert!(got.is_err(), "{:?}", got);
+        }
+
+
         /// Whatever the cells hold, every data row comes out as a record or a reject, and every
         /// cell's text survives verbatim in the raw pairs.
         #[test]
