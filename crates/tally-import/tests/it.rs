@@ -331,6 +331,8 @@ mod props {
         #[test]
         fn every_shape_of_a_day_reads_back(y in 1900i32..2030, m in 1u8..=12, d in 1u8..=31) {
             prop_assume!(PartialDate::ymd(y, m, d).is_ok());
+            // 01.01.1970 and 01.01.1900 are placeholders, read as unknown (date_formats.csv).
+            prop_assume!(!((m, d) == (1, 1) && (y == 1970 || y == 1900)));
             let want = Ok(DateValue::Date(PartialDate::ymd(y, m, d).unwrap()));
             let i = usize::from(m - 1);
             for s in [
