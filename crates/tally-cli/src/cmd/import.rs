@@ -211,6 +211,22 @@ pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Output piped into a program that stops reading (`tally export records | head`) is not an
+/// error worth reporting.
+fn quiet_pipe(r: anyhow::Result<()>) -> anyhow::Result<()> {
+    match r {
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    || c.to_string().contains("Broken pipe")
+            }) =>
+        {
+            Ok(())
+        }
+        r => r,
+    }
+}
+
 fn short(sha: &str) -> &str {
     &sha[..sha.len().min(16)]
 }
@@ -262,6 +278,10 @@ fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
 }
 
 pub fn export(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
+    quiet_pipe(export_inner(a, g))
+}
+
+fn export_inner(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
     let store = open_existing(&g.db)?;
     let n = match &a.out {
         Some(path) => {
@@ -284,6 +304,10 @@ pub fn export(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
 }
 
 pub fn rejects(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {
+    quiet_pipe(rejects_inner(a, g))
+}
+
+fn rejects_inner(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {
     let store = open_existing(&g.db)?;
     if let Some(src) = &a.source {
         if !tally_app::import::list_sources(&store)?.iter().any(|s| &s.name == src) {
@@ -326,6 +350,10 @@ pub fn rejects(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {
 }
 
 pub fn sources(a: SourcesArgs, g: &Global) -> anyhow::Result<()> {
+    quiet_pipe(sources_inner(a, g))
+}
+
+fn sources_inner(a: SourcesArgs, g: &Global) -> anyhow::Result<()> {
     let store = open_existing(&g.db)?;
     let sources = tally_app::import::list_sources(&store)?;
     let mut out = std::io::stdout().lock();
