@@ -194,31 +194,43 @@ pub fn demo(a: DemoArgs, g: &Global) -> anyhow::Result<()> {
         opts.world_dir = w;
     }
     let t0 = Instant::now();
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{prefix:>26} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    // Hidden until the first report, so no empty bar flashes; indicatif draws nothing when
+    // stderr is not a terminal.
+    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::hidden());
+    let bar_style = indicatif::ProgressStyle::with_template("{prefix:>26} [{bar:30}] {percent:>3}% {msg} ({elapsed})")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
     let spinner_style = indicatif::ProgressStyle::with_template("{prefix:>26} {spinner} {msg} ({elapsed})")
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
-    let bar_style = bar.style();
-    let mut current = String::new();
+    let mut current: Option<String> = None;
+    let mut total = u64::MAX;
     let summary = tally_app::demo::run(&opts, &mut |p: DemoProgress| {
-        if p.stage != current {
-            current = p.stage.to_string();
+        if current.as_deref() != Some(p.stage) {
+            if current.is_none() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            current = Some(p.stage.to_string());
             bar.reset();
-            bar.set_prefix(current.clone());
+            bar.set_prefix(p.stage.to_string());
+            bar.set_message("");
+            total = u64::MAX;
         }
         if p.total > 0 {
-            bar.set_style(bar_style.clone());
-            bar.set_length(p.total);
+            if p.total != total {
+                // A new measure within the stage (persons, then sources): restart the bar.
+                total = p.total;
+                bar.set_style(bar_style.clone());
+                bar.set_position(0);
+                bar.set_length(total);
+            }
             bar.set_position(p.done);
         } else {
             bar.set_style(spinner_style.clone());
             bar.tick();
         }
-        bar.set_message(p.note.to_string());
+        if bar.message() != p.note {
+            bar.set_message(p.note.to_string());
+        }
     })
     .with_context(|| format!("demo into {}", g.db.display()))?;
     bar.finish_and_clear();
