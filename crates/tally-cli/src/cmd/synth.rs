@@ -1,6 +1,8 @@
 //! `tally synth` (write a seeded synthetic world) and `tally demo` (generate, import, link,
 //! summarise).
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -106,6 +108,15 @@ pub struct DemoArgs {
     pub world: Option<PathBuf>,
 }
 
+/// Print to standard output; a closed pipe (`tally demo | head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("writing to standard output"),
+    }
+}
+
 fn parse_script(s: &str) -> Result<Script, String> {
     Script::parse(s).ok_or_else(|| format!("unknown script {s:?}; expected mixed, latin or cyrillic"))
 }
@@ -155,21 +166,24 @@ pub fn synth(a: SynthArgs, _g: &Global) -> anyhow::Result<()> {
     let s = tally_app::synth::write_world(&cfg, &a.out, &mut synth_bar(persons))
         .with_context(|| format!("synth into {}", a.out.display()))?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&s.manifest)?);
+        emit(&format!("{}\n", serde_json::to_string_pretty(&s.manifest)?))?;
         return Ok(());
     }
     let m = &s.manifest;
-    println!(
+    let mut o = String::new();
+    writeln!(
+        o,
         "wrote a world of {} persons ({} listed by some source) and {} records to {} in {:.1}s",
         m.persons,
         m.persons_listed,
         m.records,
         s.out_dir.display(),
         t0.elapsed().as_secs_f64()
-    );
-    println!("{:<26} {:<18} {:<6} {:<13} {:>9} {:>9}", "file", "kind", "format", "encoding", "records", "persons");
+    )?;
+    writeln!(o, "{:<26} {:<18} {:<6} {:<13} {:>9} {:>9}", "file", "kind", "format", "encoding", "records", "persons")?;
     for src in &m.sources {
-        println!(
+        writeln!(
+            o,
             "{:<26} {:<18} {:<6} {:<13} {:>9} {:>9}",
             src.file,
             src.kind.as_str(),
@@ -177,10 +191,11 @@ pub fn synth(a: SynthArgs, _g: &Global) -> anyhow::Result<()> {
             src.encoding.as_str(),
             src.records,
             src.persons
-        );
+        )?;
     }
-    println!("truth: {}  persons: {}  manifest: manifest.json", m.truth, m.persons_file);
-    println!("hint: import with the commands in manifest.json, e.g. `{}`", m.sources[0].import);
+    writeln!(o, "truth: {}  persons: {}  manifest: manifest.json", m.truth, m.persons_file)?;
+    writeln!(o, "hint: import with the commands in manifest.json, e.g. `{}`", m.sources[0].import)?;
+    emit(&o)?;
     Ok(())
 }
 
@@ -236,17 +251,20 @@ pub fn demo(a: DemoArgs, g: &Global) -> anyhow::Result<()> {
     bar.finish_and_clear();
 
     let s = &summary;
-    println!(
+    let mut o = String::new();
+    writeln!(
+        o,
         "demo: a synthetic world of {} persons ({} listed by some source), {} records in {} files -> {}",
         s.persons,
         s.persons_listed,
         s.world_records,
         s.imports.len(),
         s.world_dir
-    );
-    println!("{:<22} {:<18} {:>8} {:>8} {:>8} {:>8}", "source", "kind", "rows", "records", "rejects", "warnings");
+    )?;
+    writeln!(o, "{:<22} {:<18} {:>8} {:>8} {:>8} {:>8}", "source", "kind", "rows", "records", "rejects", "warnings")?;
     for i in &s.imports {
-        println!(
+        writeln!(
+            o,
             "{:<22} {:<18} {:>8} {:>8} {:>8} {:>8}{}",
             i.source,
             i.kind.as_str(),
@@ -255,26 +273,30 @@ pub fn demo(a: DemoArgs, g: &Global) -> anyhow::Result<()> {
             i.rejects,
             i.warnings,
             if i.imported { "" } else { "  (already imported)" }
-        );
+        )?;
     }
     let l = &s.link;
-    println!(
+    writeln!(
+        o,
         "linked {} records into {} persons ({} true; {} records share a person), {} pairs compared, {} pairs to review",
         l.records, l.persons, l.true_persons, l.linked_records, l.compared_pairs, l.review_queue
-    );
-    println!("against the truth: pairwise F1 {:.3}, cluster (B-cubed) F1 {:.3}", l.pairwise_f1, l.cluster_f1);
-    println!(
+    )?;
+    writeln!(o, "against the truth: pairwise F1 {:.3}, cluster (B-cubed) F1 {:.3}", l.pairwise_f1, l.cluster_f1)?;
+    writeln!(
+        o,
         "exchange ledger: {} signed entries, cosigned by {}, {} discrepancies, {} disputes",
         s.ledger.entries,
         if s.ledger.cosigned_by.is_empty() { "nobody".to_string() } else { s.ledger.cosigned_by.join(", ") },
         s.ledger.discrepancies,
         s.ledger.disputes
-    );
+    )?;
     let stages: Vec<String> = s.stages.iter().map(|(n, t)| format!("{n} {t:.1}s")).collect();
-    println!("stages: {}; total {:.1}s; database {}", stages.join(", "), t0.elapsed().as_secs_f64(), s.db);
-    println!(
+    writeln!(o, "stages: {}; total {:.1}s; database {}", stages.join(", "), t0.elapsed().as_secs_f64(), s.db)?;
+    writeln!(
+        o,
         "hint: try `tally --db {} sources`, `tally --db {} review`, `tally --db {} ledger report`",
         s.db, s.db, s.db
-    );
+    )?;
+    emit(&o)?;
     Ok(())
 }
