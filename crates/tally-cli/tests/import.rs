@@ -105,12 +105,25 @@ fn broken_quoting_and_impossible_dates_become_rejects() {
     snapshot!("broken_summary", out);
     let rejects = ok(dir.path(), &["rejects", "--source", "broken"]);
     snapshot!("broken_rejects", rejects);
-    // Each listed with line and reason.
-    assert!(rejects.contains("broken.csv:2: reject: death_date: \"31.02.2023\" is not a date that exists"));
+    // Each listed with line and reason. An impossible date costs only the date: the row is a
+    // record, and the warning names the cell.
+    assert!(rejects.contains("broken.csv:2: warning: death_date: \"31.02.2023\" is not a date that exists"));
     assert!(rejects.contains("broken.csv:7: reject: expected 4 fields, found 1"));
     let only = ok(dir.path(), &["rejects", "--rejects-only"]);
     assert_eq!(only.lines().filter(|l| l.contains(": warning: ")).count(), 0);
-    assert!(only.ends_with("3 rejected, 0 warnings\n"), "{only}");
+    assert!(only.ends_with("1 rejected, 0 warnings\n"), "{only}");
+
+    // --reject-bad-dates refuses those rows whole instead.
+    let strict = ok(
+        dir.path(),
+        &["import", f.to_str().unwrap(), "--source", "strict", "--reject-bad-dates", "--db", "strict.db"],
+    );
+    assert!(strict.contains("rows: 6, records: 3, rejected: 3, warnings: 1"), "{strict}");
+    let rejects = ok(dir.path(), &["rejects", "--db", "strict.db"]);
+    assert!(
+        rejects.contains("broken.csv:2: reject: death_date: \"31.02.2023\" is not a date that exists"),
+        "{rejects}"
+    );
 }
 
 #[test]

@@ -6,7 +6,9 @@
 //! BOM, Windows-1251) unless one is given, finds the header row, recognises its columns in
 //! English, Ukrainian or Russian (or takes an explicit mapping), and then yields one
 //! [`Item`] per outcome: a parsed [`Record`], or an [`Issue`] for a row that was refused
-//! (a reject) or kept with a field left unknown (a warning). A file that is not a table at all
+//! (a reject: broken structure, no name, a missing or repeated id) or kept with a field left
+//! unknown (a warning: an impossible or unreadable date unless [`Options::reject_bad_dates`],
+//! an unknown status or sex, a placeholder date, an age without a date of death). A file that is not a table at all
 //! fails up front with an [`ImportError`]; a bad row never does.
 //!
 //! ```
@@ -17,7 +19,10 @@
 //! let Item::Record(r) = &items[0] else { panic!() };
 //! assert_eq!(r.key.source_record_id, "7");
 //! assert_eq!(r.fields.birth_date.unwrap().to_string(), "1996-01-05");
-//! let Item::Issue(bad) = &items[1] else { panic!() };
+//! // An impossible date: the row is kept with the date unknown, and a warning names the cell.
+//! let Item::Record(r) = &items[1] else { panic!() };
+//! assert_eq!(r.fields.birth_date, None);
+//! let Item::Issue(bad) = &items[2] else { panic!() };
 //! assert_eq!((bad.line, bad.field.as_deref()), (3, Some("birth_date")));
 //! ```
 //!
@@ -112,6 +117,10 @@ pub struct Options {
     pub sheet: Option<String>,
     pub mapping: Mapping,
     pub name_order: NameOrder,
+    /// Refuse a whole row when one of its dates cannot be read (31.02.2023). By default the
+    /// row is kept as a record with that date unknown, and a warning names the cell: a person
+    /// should not drop out of the roll over a typo in a date, and the raw cell is kept anyway.
+    pub reject_bad_dates: bool,
 }
 
 /// Whether an issue cost the row (reject) or only a field (warning).
@@ -193,6 +202,7 @@ pub struct Reader {
     seen_ids: HashMap<String, u64>,
     id_col: bool,
     name_order: NameOrder,
+    reject_bad_dates: bool,
     /// JSON Lines: key -> role, filled as keys appear.
     key_roles: HashMap<String, Option<Role>>,
     mapping: Mapping,
@@ -469,6 +479,7 @@ impl Reader {
             seen_ids: HashMap::new(),
             id_col: false,
             name_order: opts.name_order,
+            reject_bad_dates: opts.reject_bad_dates,
             key_roles: HashMap::new(),
             mapping: opts.mapping.clone(),
         }
@@ -707,19 +718,25 @@ impl Reader {
         if let Some(i) = death {
             let serial = excel_serial_date(&raw[i].1, sheet);
             let v = serial.as_deref().unwrap_or(raw[i].1.as_str());
-            match parse_date(v, DateRole::Death) {
-                Ok(DateValue::Date(d)) => f.death_date = Some(d),
-                Ok(DateValue::Unknown) => {}
-                Ok(DateValue::Suspect(why)) => warnings.push(("death_date", format!("{v:?} left unknown: {why}"))),
-                Ok(DateValue::Age(_)) => {
-                    let reason = format!("{v:?} is an age, not a date of death");
+            let bad = match parse_date(v, DateRole::Death) {
+                Ok(DateValue::Date(d)) => {
+                    f.death_date = Some(d);
+                    None
+                }
+                Ok(DateValue::Unknown) => None,
+                Ok(DateValue::Suspect(why)) => {
+                    warnings.push(("death_date", format!("{v:?} left unknown: {why}")));
+                    None
+                }
+                Ok(DateValue::Age(_)) => Some(format!("{v:?} is an age, not a date of death")),
+                Err(e) => Some(e.to_string()),
+            };
+            if let Some(reason) = bad {
+                if self.reject_bad_dates {
                     reject("death_date", reason, raw, &mut self.out);
                     return;
                 }
-                Err(e) => {
-                    reject("death_date", e.to_string(), raw, &mut self.out);
-                    return;
-                }
+                warnings.push(("death_date", format!("{reason}; left unknown")));
             }
         }
         for (field, idx) in [("birth_date", birth), ("age", age)] {
@@ -752,8 +769,12 @@ impl Reader {
                     )),
                 },
                 Err(e) => {
-                    reject(field, e.to_string(), raw, &mut self.out);
-                    return;
+                    if self.reject_bad_dates {
+                        reject(field, e.to_string(), raw, &mut self.out);
+                        return;
+                    }
+                    let field = if field == "age" { "age" } else { "birth_date" };
+                    warnings.push((field, format!("{e}; left unknown")));
                 }
             }
         }

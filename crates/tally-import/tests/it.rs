@@ -132,11 +132,8 @@ fn jsonl_media_list() {
     assert!(bad[0].reason.starts_with("not a JSON object"), "{}", bad[0].reason);
 }
 
-#[test]
-fn broken_quoting_and_impossible_dates() {
-    let (_, it) = items(&read("broken.csv"));
-    let got: Vec<String> = it
-        .iter()
+fn render(it: &[Item]) -> Vec<String> {
+    it.iter()
         .map(|i| match i {
             Item::Record(r) => format!(
                 "{} record {} {} b={} d={}",
@@ -150,7 +147,33 @@ fn broken_quoting_and_impossible_dates() {
                 format!("{} {} {}: {}", x.line, x.severity.as_str(), x.field.as_deref().unwrap_or("-"), x.reason)
             }
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn broken_quoting_and_impossible_dates() {
+    // By default a row with an impossible date stays a record with that date unknown, and a
+    // warning names the cell; a row whose structure is broken is refused.
+    let (_, it) = items(&read("broken.csv"));
+    let want = [
+        "2 record 1 Шевченко b=1996-01-05 d=",
+        "2 warning death_date: \"31.02.2023\" is not a date that exists: day 31 does not exist in 2023-02; left unknown",
+        "3 record 2 Коваленко b=1990 d=2023-03-12",
+        "4 record 3 Бойко b= d=2023-03-12",
+        "4 warning birth_date: \"01.01.1970\" left unknown: a placeholder date (01.01.1970 or 01.01.1900) used for unknown",
+        "5 record 4 Мельник b= d=2023",
+        "5 warning birth_date: \"13.13.1993\" is not a date that exists: month 13 is out of range 1..=12; left unknown",
+        "6 record 5 Ткаченко b=~1998..1999 d=2024-06-01",
+        "7 reject -: expected 4 fields, found 1; the row runs over lines 7-8: an unclosed quote may have joined them",
+    ];
+    assert_eq!(render(&it), want);
+    // Nothing is lost: the swallowed last line is inside the reject's raw cells.
+    let last = issues(&it).pop().unwrap();
+    assert!(last.raw[0].1.contains("Олійник Микола"), "{:?}", last.raw);
+
+    // With reject_bad_dates the rows with impossible dates are refused whole.
+    let opts = Options { reject_bad_dates: true, ..Default::default() };
+    let it: Vec<Item> = Reader::new(&read("broken.csv"), &opts).unwrap().collect();
     let want = [
         "2 reject death_date: \"31.02.2023\" is not a date that exists: day 31 does not exist in 2023-02",
         "3 record 2 Коваленко b=1990 d=2023-03-12",
@@ -160,10 +183,7 @@ fn broken_quoting_and_impossible_dates() {
         "6 record 5 Ткаченко b=~1998..1999 d=2024-06-01",
         "7 reject -: expected 4 fields, found 1; the row runs over lines 7-8: an unclosed quote may have joined them",
     ];
-    assert_eq!(got, want);
-    // Nothing is lost: the swallowed last line is inside the reject's raw cells.
-    let last = issues(&it).pop().unwrap();
-    assert!(last.raw[0].1.contains("Олійник Микола"), "{:?}", last.raw);
+    assert_eq!(render(&it), want);
 }
 
 /// The XLSX fixture, described once: `TALLY_WRITE_FIXTURES=1` writes it to test_data/import.

@@ -56,6 +56,10 @@ pub struct ImportArgs {
     /// Word order of a full-name column: auto, surname-first, given-first
     #[arg(long, default_value = "auto")]
     pub name_order: tally_app::import::NameOrder,
+    /// Refuse a whole row when one of its dates cannot be read (by default the row is kept
+    /// with that date unknown, and a warning names the cell)
+    #[arg(long)]
+    pub reject_bad_dates: bool,
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
@@ -127,6 +131,7 @@ pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
         delimiter: a.delimiter.as_deref().map(parse_delimiter).transpose()?,
         sheet: a.sheet.clone(),
         name_order: a.name_order,
+        reject_bad_dates: a.reject_bad_dates,
         ..Default::default()
     };
     if let Some(path) = &a.mapping {
