@@ -4,8 +4,8 @@
 //! Target (issue 2): under 30 s on the 2-core build machine. Prints generation, import and
 //! total figures; the rows are synthetic but shaped like a Ukrainian official list (ids,
 //! surname/given/patronymic, dd.mm.yyyy dates, region, unit, rank, status), with a few bad
-//! dates so the warning path (date left unknown) is exercised too. It also times parsing alone and reading every
-//! record back (what linkage does).
+//! dates so the warning path (date left unknown) is exercised too. It also times parsing
+//! alone and reading every record back (what linkage does).
 
 use std::fmt::Write as _;
 use std::time::Instant;
