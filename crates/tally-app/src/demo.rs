@@ -95,6 +95,8 @@ pub struct DemoSummary {
     pub persons_listed: usize,
     pub world_records: usize,
     pub imports: Vec<ImportLine>,
+    /// Sources of the world that list nobody (tiny worlds): there is nothing to import.
+    pub empty_sources: Vec<String>,
     pub link: LinkLine,
     pub ledger: LedgerLine,
     /// (stage, seconds) in the order run.
@@ -138,7 +140,13 @@ pub fn run(opts: &DemoOptions, progress: &mut dyn FnMut(DemoProgress)) -> Result
         .map_err(|source| DemoError::Open { path: opts.db.display().to_string(), source })?;
     let t = Instant::now();
     let mut imports = Vec::new();
+    let mut empty_sources = Vec::new();
     for src in &world.manifest.sources {
+        if src.records == 0 {
+            // An empty JSON Lines file is not a table; an empty list has nothing to give anyway.
+            empty_sources.push(src.source.clone());
+            continue;
+        }
         let stage = format!("import {}", src.source);
         let mut req = ImportRequest::new(src.source.clone(), src.kind);
         req.publisher = Some("tally synth (synthetic data)".into());
@@ -198,6 +206,7 @@ pub fn run(opts: &DemoOptions, progress: &mut dyn FnMut(DemoProgress)) -> Result
         persons_listed: world.manifest.persons_listed,
         world_records: world.manifest.records,
         imports,
+        empty_sources,
         link: LinkLine {
             records: ls.records,
             persons: ls.persons,

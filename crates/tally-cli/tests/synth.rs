@@ -132,6 +132,13 @@ fn synth_refuses_bad_flags_with_a_clear_message() {
 }
 
 #[test]
+fn a_tiny_demo_skips_sources_that_list_nobody() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tally(&["--db", "tiny.db", "demo", "--persons", "3", "--seed", "2", "--sources", "7"], tmp.path());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no records (nothing to import)"));
+}
+
+#[test]
 fn a_small_demo_runs_end_to_end() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path();

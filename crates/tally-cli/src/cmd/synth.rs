@@ -275,6 +275,9 @@ pub fn demo(a: DemoArgs, g: &Global) -> anyhow::Result<()> {
             if i.imported { "" } else { "  (already imported)" }
         )?;
     }
+    if !s.empty_sources.is_empty() {
+        writeln!(o, "no records (nothing to import): {}", s.empty_sources.join(", "))?;
+    }
     let l = &s.link;
     writeln!(
         o,
