@@ -154,3 +154,16 @@ fn a_small_demo_runs_end_to_end() {
     let again = tally(&["--db", "demo.db", "demo", "--persons", "2000", "--seed", "3"], p);
     assert!(String::from_utf8_lossy(&again.stdout).contains("already imported"));
 }
+
+/// The summary a user sees and the manifest format, pinned (timings filtered out).
+#[test]
+fn synth_summary_and_manifest_snapshots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tally(&["synth", "--persons", "500", "--seed", "3", "--sources", "7", "--out", "w"], tmp.path());
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    insta::with_settings!({filters => vec![(r"in \d+\.\ds", "in [time]")]}, {
+        insta::assert_snapshot!("synth_summary", text);
+    });
+    let manifest = std::fs::read_to_string(tmp.path().join("w/manifest.json")).unwrap();
+    insta::assert_snapshot!("synth_manifest", manifest);
+}
