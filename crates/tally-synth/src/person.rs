@@ -200,13 +200,54 @@ fn later(rng: &mut impl Rng, from: Ymd, min_days: i64, max_days: i64) -> Ymd {
 /// Generate `n` persons. `ua_share` is the share of Ukrainian servicemen. `tick` is called
 /// with the number of persons made so far, every 65,536 persons.
 pub fn generate(t: &Tables, n: usize, seed: u64, ua_share: f64, tick: &mut dyn FnMut(usize)) -> Vec<Person> {
-    let mut rng = stream(seed, "persons");
+    // Persons come in chunks, each from its own stream, so chunks can be made on all cores and
+    // the world still depends on nothing but the seed.
+    let chunks = n.div_ceil(CHUNK);
+    let workers = std::thread::available_parallelism().map(|x| x.get()).unwrap_or(1).clamp(1, 8).min(chunks.max(1));
     let dates = EventDates::new();
+    let mut parts: Vec<Vec<Person>> = (0..chunks).map(|_| Vec::new()).collect();
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let dates = &dates;
+                sc.spawn(move || {
+                    (w..chunks)
+                        .step_by(workers)
+                        .map(|c| {
+                            let lo = c * CHUNK;
+                            let hi = (lo + CHUNK).min(n);
+                            (c, chunk(t, dates, lo, hi, seed, ua_share))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            for (c, ps) in h.join().expect("a person thread panicked") {
+                parts[c] = ps;
+            }
+            tick(parts.iter().map(Vec::len).sum());
+        }
+    });
+    let mut out = Vec::with_capacity(n);
+    for p in parts {
+        out.extend(p);
+    }
+    tick(n);
+    out
+}
+
+/// Persons per random stream.
+const CHUNK: usize = 65_536;
+
+/// Persons `lo..hi` (0-based), from the stream of their chunk.
+fn chunk(t: &Tables, dates: &EventDates, lo: usize, hi: usize, seed: u64, ua_share: f64) -> Vec<Person> {
+    let mut rng = stream(seed, &format!("persons:{}", lo / CHUNK));
     let ranks: Vec<(u8, u32)> = RANK_WEIGHTS.iter().enumerate().map(|(i, &w)| (i as u8, w)).collect();
     let services: [Vec<(u8, u32)>; 2] =
         [0, 1].map(|s| SERVICES[s].iter().enumerate().map(|(i, x)| (i as u8, x.3)).collect());
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
+    let mut out = Vec::with_capacity(hi - lo);
+    for i in lo..hi {
         let side = if chance(&mut rng, ua_share) { Side::Ua } else { Side::Ru };
         let si = side as usize;
         let female = chance(&mut rng, if side == Side::Ua { 0.04 } else { 0.015 });
@@ -287,11 +328,7 @@ pub fn generate(t: &Tables, n: usize, seed: u64, ua_share: f64, tick: &mut dyn F
             visibility,
             events,
         });
-        if (i + 1) % 65_536 == 0 {
-            tick(i + 1);
-        }
     }
-    tick(n);
     out
 }
 
