@@ -25,6 +25,8 @@ enum Ctx {
     AfterConsonant,
     /// Only before a consonant letter (of the Latin input).
     BeforeConsonant,
+    /// Only after b, p, v, m, f or r: where Ukrainian writes the apostrophe (В'ячеслав, Дар'я).
+    AfterLabial,
 }
 
 use Ctx::*;
@@ -54,7 +56,10 @@ const RULES: &[(&str, &str, f64, Option<Lang>, Ctx)] = &[
     ("û", "ю", 0.0, None, Any),
     ("ya", "я", 0.0, None, Any),
     ("ia", "я", 0.2, None, Any),
-    ("ia", "'я", 0.9, Some(Lang::Uk), AfterConsonant),
+    ("ia", "'я", 0.2, Some(Lang::Uk), AfterLabial),
+    ("iu", "'ю", 0.4, Some(Lang::Uk), AfterLabial),
+    ("ie", "'є", 0.4, Some(Lang::Uk), AfterLabial),
+    ("ia", "'я", 1.0, Some(Lang::Uk), AfterConsonant),
     ("ia", "ья", 0.6, Some(Lang::Ru), AfterConsonant),
     ("ia", "ія", 1.0, Some(Lang::Uk), Any),
     ("ia", "ия", 0.6, Some(Lang::Ru), Any),
@@ -179,6 +184,7 @@ fn generate(word: &[char], lang: Lang) -> Vec<(String, f64)> {
                     End => end == n,
                     AfterConsonant => i > 0 && is_latin_consonant(word[i - 1]),
                     BeforeConsonant => end < n && is_latin_consonant(word[end]),
+                    AfterLabial => i > 0 && matches!(word[i - 1], 'b' | 'p' | 'v' | 'm' | 'f' | 'r'),
                 };
                 ok.then_some((len, rep, cost))
             })
@@ -301,7 +307,9 @@ fn score_word(wl: &[char], w: &str, lang: Lang) -> Vec<(String, f64)> {
             for (rank, f) in forms.iter().enumerate() {
                 // A dictionary form that does not give the input back is a translation (Aleksandr ->
                 // Олександр): still a candidate, but after the spellings that do.
-                push(normalize(f), -1.0 + 0.2 * rank as f64, &mut out);
+                // The curated table's forms before the larger dictionary's (which has some noise).
+                let base = if gr.curated { -1.3 } else { -1.0 };
+                push(normalize(f), base + 0.2 * rank as f64, &mut out);
             }
         }
     }
