@@ -27,6 +27,8 @@ enum Ctx {
     BeforeConsonant,
     /// Only after b, p, v, m, f or r: where Ukrainian writes the apostrophe (В'ячеслав, Дар'я).
     AfterLabial,
+    /// Between a vowel and a consonant (or the end): a diphthong's й (Бойко, Зайцев, Андрій).
+    Diphthong,
 }
 
 use Ctx::*;
@@ -61,6 +63,7 @@ const RULES: &[(&str, &str, f64, Option<Lang>, Ctx)] = &[
     ("ie", "'є", 0.4, Some(Lang::Uk), AfterLabial),
     ("ia", "'я", 1.0, Some(Lang::Uk), AfterConsonant),
     ("ia", "ья", 0.6, Some(Lang::Ru), AfterConsonant),
+    ("ya", "ья", 0.3, Some(Lang::Ru), AfterConsonant),
     ("ia", "ія", 1.0, Some(Lang::Uk), Any),
     ("ia", "ия", 0.6, Some(Lang::Ru), Any),
     ("ja", "я", 0.3, None, Any),
@@ -97,6 +100,8 @@ const RULES: &[(&str, &str, f64, Option<Lang>, Ctx)] = &[
     ("y", "ы", 0.4, Some(Lang::Ru), AfterConsonant),
     ("y", "й", 0.2, Some(Lang::Ru), Any),
     ("y", "ий", 0.3, Some(Lang::Ru), End),
+    ("i", "й", -0.1, None, Diphthong),
+    ("y", "й", -0.1, None, Diphthong),
     ("i", "і", 0.0, Some(Lang::Uk), Any),
     ("i", "и", 0.9, Some(Lang::Uk), Any),
     ("i", "й", 0.5, Some(Lang::Uk), Any),
@@ -185,6 +190,11 @@ fn generate(word: &[char], lang: Lang) -> Vec<(String, f64)> {
                     AfterConsonant => i > 0 && is_latin_consonant(word[i - 1]),
                     BeforeConsonant => end < n && is_latin_consonant(word[end]),
                     AfterLabial => i > 0 && matches!(word[i - 1], 'b' | 'p' | 'v' | 'm' | 'f' | 'r'),
+                    Diphthong => {
+                        i > 0
+                            && matches!(word[i - 1], 'a' | 'e' | 'o' | 'u')
+                            && (end == n || is_latin_consonant(word[end]))
+                    }
                 };
                 ok.then_some((len, rep, cost))
             })
