@@ -316,6 +316,16 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             format!("{ra} ~ {rb}: Ukrainian and Russian forms of {}", headword(g)),
         );
     }
+    // One part of a double surname (Петренко-Шевченко / Шевченко): a woman who added her husband's
+    // name, or a list that kept only one part.
+    if kind == PartKind::Surname {
+        let part_of = |whole: &NameForm, part: &NameForm| {
+            whole.canonical.contains('-') && whole.canonical.split('-').any(|p| p == part.canonical)
+        };
+        if part_of(a, b) || part_of(b, a) {
+            return Comparison::new(0.7, Level::FuzzyClose, format!("{ra} ~ {rb}: one part of a double surname"));
+        }
+    }
     let jw = strsim::jaro_winkler(&a.canonical, &b.canonical);
     // Most pairs a linkage run compares are plainly different: skip the costly rules for them. Every
     // rule below but the dictionary's needs a shared stem, so a dissimilar pair with different keys can

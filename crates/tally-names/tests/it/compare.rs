@@ -91,6 +91,7 @@ fn levels_say_what_kind_of_match() {
     assert_eq!(l(Surname, "Ковалевський", "Ковалевская"), Level::GenderVariant);
     assert_eq!(l(Given, "Nicholas", "Микола"), Level::Translation);
     assert_eq!(l(Surname, "Шевченко", "Шевчненко"), Level::FuzzyClose);
+    assert_eq!(l(Surname, "Петренко-Шевченко", "Shevchenko"), Level::FuzzyClose);
     assert_eq!(l(Given, "О.", "Олександр"), Level::Initials);
     assert_eq!(l(Given, "Саша", "Олександр"), Level::Diminutive);
     assert_eq!(l(Given, "Олександр", "Олексій"), Level::Different);
