@@ -189,7 +189,19 @@ impl Standard {
 
     /// Transliterate a whole text.
     pub(crate) fn apply(&self, text: &str) -> String {
-        let text: String = text.nfc().filter(|c| !self.omit.contains(c)).collect();
+        // Stress marks (а́, о̀) over Cyrillic are not letters of any standard: drop them, or they would split
+        // the word and move its word-initial context.
+        let mut prev_cyr = false;
+        let text: String = text
+            .nfc()
+            .filter(|&c| {
+                let stress = prev_cyr && matches!(c, '\u{0300}' | '\u{0301}');
+                if !stress {
+                    prev_cyr = is_cyrillic_letter(c);
+                }
+                !stress && !self.omit.contains(&c)
+            })
+            .collect();
         let mut out = String::with_capacity(text.len() * 2);
         let mut word: Vec<char> = Vec::new();
         for c in text.chars() {

@@ -61,6 +61,8 @@ fn capitals_words_and_context() {
     assert_eq!(t("ua_dstu_9112_b", "Дарʼя"), "Dar'ja");
     // Wikipedia: -ий at the end of a word.
     assert_eq!(t("ru_wikipedia", "Дмитрий Юрий"), "Dmitry Yury");
+    // Stress marks do not split words.
+    assert_eq!(t("ua_kmu_2010", "Оле́г Ю́рченко"), "Oleh Yurchenko");
     // Letters foreign to a standard's alphabet get their counterpart, never pass through as Cyrillic.
     assert_eq!(t("ru_icao_9303", "Сергій Ґудзь"), "Sergii Gudz");
     assert_eq!(t("ua_kmu_2010", "Лысенко Эдуард"), "Lysenko Eduard");
