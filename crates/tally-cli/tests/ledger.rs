@@ -328,19 +328,17 @@ fn tampered_entry_is_named_by_verify() {
     let e = Env::new();
     build(&e);
     e.ok(&["ledger", "verify"]);
-    let store = tally_app::ledger::open_store(&e.db()).unwrap();
     // The append-only triggers refuse an edit through SQL.
-    let err = store.execute_batch_unchecked("UPDATE ledger_entries SET kind = 'x' WHERE idx = 8").unwrap_err();
+    let err = raw_sql(&e.db(), "UPDATE ledger_entries SET kind = 'x' WHERE idx = 8").unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     // An attacker with the file drops the trigger and changes one byte of entry 8 ("count 12" -> 13).
-    store
-        .execute_batch_unchecked(
-            "DROP TRIGGER ledger_entries_no_update;
+    raw_sql(
+        &e.db(),
+        "DROP TRIGGER ledger_entries_no_update;
              UPDATE ledger_entries SET body = CAST(replace(CAST(body AS TEXT), 'count 12', 'count 13') AS BLOB)
              WHERE idx = 8;",
-        )
-        .unwrap();
-    drop(store);
+    )
+    .unwrap();
     let err = e.fails(&["ledger", "verify"]);
     assert!(err.contains("first bad entry: 8:"), "{err}");
     let err = e.fails(&["ledger", "verify", "--no-statements"]);
@@ -351,23 +349,21 @@ fn tampered_entry_is_named_by_verify() {
 fn tampered_hashes_and_checkpoints_are_found() {
     let e = Env::new();
     build(&e);
-    let store = tally_app::ledger::open_store(&e.db()).unwrap();
     // Rewriting the entry and its leaf hash still breaks the signed checkpoints' roots.
-    store
-        .execute_batch_unchecked(
-            "DROP TRIGGER ledger_entries_no_update; DROP TRIGGER ledger_hashes_no_update;
+    raw_sql(
+        &e.db(),
+        "DROP TRIGGER ledger_entries_no_update; DROP TRIGGER ledger_hashes_no_update;
              UPDATE ledger_entries SET body = CAST(replace(CAST(body AS TEXT), 'count 12', 'count 13') AS BLOB)
              WHERE idx = 8;",
-        )
-        .unwrap();
-    drop(store);
+    )
+    .unwrap();
     let out = e.run(&["ledger", "verify", "--no-statements"]);
     assert!(!out.status.success());
     let store = tally_app::ledger::open_store(&e.db()).unwrap();
     let body = tally_app::ledger::leaf(&store, 8).unwrap();
     let leaf = tally_app::ledger::leaf_hash_hex(&body);
     let id = tally_app::ledger::stored_leaf_hash_id(8);
-    store.execute_batch_unchecked(&format!("UPDATE ledger_hashes SET hash = X'{leaf}' WHERE id = {id};")).unwrap();
+    raw_sql(&e.db(), &format!("UPDATE ledger_hashes SET hash = X'{leaf}' WHERE id = {id};")).unwrap();
     drop(store);
     let err = e.fails(&["ledger", "verify", "--no-statements"]);
     assert!(err.contains("root does not match the entries"), "{err}");
@@ -496,9 +492,9 @@ fn appends_are_gap_free_and_atomic() {
     }
     assert_eq!((store.ledger_size().unwrap(), store.ledger_hash_count().unwrap()), (size, hashes));
     // Deleting is refused by the triggers.
-    let err = store.execute_batch_unchecked("DELETE FROM ledger_hashes WHERE id = 0").unwrap_err();
+    let err = raw_sql(&e.db(), "DELETE FROM ledger_hashes WHERE id = 0").unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
-    let err = store.execute_batch_unchecked("DELETE FROM ledger_checkpoints").unwrap_err();
+    let err = raw_sql(&e.db(), "DELETE FROM ledger_checkpoints").unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     drop(store);
     e.ok(&["ledger", "verify"]);
@@ -506,4 +502,10 @@ fn appends_are_gap_free_and_atomic() {
 
 fn tally_store_entry() -> tally_app::ledger::NewLedgerEntry<'static> {
     tally_app::ledger::NewLedgerEntry { kind: "x", body: b"x" }
+}
+
+/// Plays the attacker with write access to the file: raw SQL on a second connection, past the
+/// store's API (no `sqlite3` tool needed on the machine).
+fn raw_sql(db: &Path, sql: &str) -> rusqlite::Result<()> {
+    rusqlite::Connection::open(db)?.execute_batch(sql)
 }

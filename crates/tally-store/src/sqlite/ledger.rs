@@ -195,14 +195,3 @@ impl LedgerStore for SqliteStore {
         .collect()
     }
 }
-
-impl SqliteStore {
-    /// Runs raw SQL against the database, bypassing the store's checks. Exists so tests can play
-    /// the attacker with file access (drop a trigger, flip a byte) without the `sqlite3` tool;
-    /// never call it from product code.
-    #[doc(hidden)]
-    pub fn execute_batch_unchecked(&self, sql: &str) -> Result<()> {
-        self.conn.execute_batch(sql)?;
-        Ok(())
-    }
-}
