@@ -255,7 +255,18 @@ fn main() {
         for x in 0..v.len() {
             for y in x + 1..v.len() {
                 tp += 1;
-                found += u64::from(cand.contains(&(v[x].min(v[y]), v[x].max(v[y]))));
+                let hit = cand.contains(&(v[x].min(v[y]), v[x].max(v[y])));
+                found += u64::from(hit);
+                if !hit && std::env::var("SHOW_MISSED").is_ok() && tp % 50 == 0 {
+                    let e = l.explain(&l.table.keys[v[x] as usize], &l.table.keys[v[y] as usize]).unwrap();
+                    let vals: Vec<String> = e
+                        .steps
+                        .iter()
+                        .filter(|s| !s.field.contains("frequency"))
+                        .map(|s| format!("{}|{}", s.value_a, s.value_b))
+                        .collect();
+                    eprintln!("missed: {}", vals.join("  "));
+                }
             }
         }
     }

@@ -22,16 +22,33 @@ pub enum KeyField {
     BirthYear,
     BirthDay,
     Settlement,
+    /// Day-precise date of death or disappearance.
+    DeathDay,
+    /// The first three letters of the surname's cross-script key: survives a slip late in
+    /// the name that changes the full key.
+    SurnamePrefix,
+    /// The last three letters of the surname's cross-script key: survives an early slip.
+    SurnameSuffix,
+    /// The initial of the given name (agrees between «Г.» and Георгій).
+    GivenInitial,
+    /// Surname and given-name keys as an unordered pair, so a list that swapped the two
+    /// columns still blocks with the others.
+    NameSet,
 }
 
 impl KeyField {
-    pub const ALL: [KeyField; 6] = [
+    pub const ALL: [KeyField; 11] = [
         KeyField::Surname,
         KeyField::Given,
         KeyField::Patronymic,
         KeyField::BirthYear,
         KeyField::BirthDay,
         KeyField::Settlement,
+        KeyField::DeathDay,
+        KeyField::SurnamePrefix,
+        KeyField::SurnameSuffix,
+        KeyField::GivenInitial,
+        KeyField::NameSet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +59,11 @@ impl KeyField {
             KeyField::BirthYear => "birth_year",
             KeyField::BirthDay => "birth_date",
             KeyField::Settlement => "settlement_key",
+            KeyField::DeathDay => "death_date",
+            KeyField::SurnamePrefix => "surname_key_prefix",
+            KeyField::SurnameSuffix => "surname_key_suffix",
+            KeyField::GivenInitial => "given_initial",
+            KeyField::NameSet => "name_keys_any_order",
         }
     }
 
@@ -59,6 +81,26 @@ impl KeyField {
             KeyField::BirthDay if d.is_day() => (d.lo as i64 as u64) | 1 << 41,
             KeyField::BirthDay => 0,
             KeyField::Settlement => t.place_key(t.settlement[i as usize]),
+            KeyField::DeathDay => {
+                let d = &t.death[i as usize];
+                if d.is_day() {
+                    (d.lo as i64 as u64) | 1 << 42
+                } else {
+                    0
+                }
+            }
+            KeyField::SurnamePrefix => t.name_prefix(0, i),
+            KeyField::SurnameSuffix => t.name_suffix(0, i),
+            KeyField::GivenInitial => t.name_initial(1, i),
+            KeyField::NameSet => {
+                let (x, y) = (t.name_key(0, i), t.name_key(1, i));
+                if x == 0 || y == 0 {
+                    0
+                } else {
+                    let (lo, hi) = if x <= y { (x, y) } else { (y, x) };
+                    fnv64(&[lo.to_le_bytes(), hi.to_le_bytes()].concat()).max(1)
+                }
+            }
         }
     }
 }
@@ -81,7 +123,7 @@ impl Rule {
     /// The rule's key for a record; 0 when any field is missing.
     #[inline]
     pub fn key(&self, t: &Table, i: Rec) -> u64 {
-        let mut buf = [0u8; 8 * 6];
+        let mut buf = [0u8; 8 * KeyField::ALL.len()];
         for (n, f) in self.fields.iter().enumerate() {
             let v = f.value(t, i);
             if v == 0 {
@@ -106,13 +148,21 @@ impl Default for BlockingConfig {
         use KeyField::*;
         BlockingConfig {
             rules: vec![
-                Rule::new(&[Surname, Given, BirthYear]),
+                // Names alone, in either column order: the rule that finds most matches
+                // whatever else is missing.
+                Rule::new(&[NameSet]),
+                // Initials for the given name (obituaries: «Шевченко О.С.»).
+                Rule::new(&[Surname, GivenInitial]),
                 Rule::new(&[Surname, BirthDay]),
                 Rule::new(&[Given, BirthDay]),
                 Rule::new(&[Given, Patronymic, BirthYear]),
-                Rule::new(&[Surname, Given, Patronymic]),
+                Rule::new(&[SurnamePrefix, Given]),
+                Rule::new(&[SurnameSuffix, Given, BirthYear]),
+                Rule::new(&[Given, Settlement, BirthYear]),
                 Rule::new(&[BirthDay, Settlement]),
-                Rule::new(&[Surname, Given, Settlement]),
+                Rule::new(&[Given, DeathDay]),
+                Rule::new(&[Surname, DeathDay]),
+                Rule::new(&[BirthDay, DeathDay]),
             ],
             max_block: 2000,
         }

@@ -98,14 +98,25 @@ fn eq_level(a: u64, b: u64) -> u8 {
     }
 }
 
+/// Disagreement between values written in different scripts is no evidence: lists in Latin
+/// translate ranks and unit names rather than transliterate them.
+#[inline]
+fn cross_eq(level: u8, d: &crate::table::StrDict, a: u32, b: u32) -> u8 {
+    if level == 2 && d.script[a as usize] != d.script[b as usize] {
+        0
+    } else {
+        level
+    }
+}
+
 /// Place: settlement and region, hierarchically. Settlement names repeat across regions
 /// (there are dozens of Миколаївка), so agreement on both is stronger than on the settlement.
 #[inline]
 fn place_level(t: &Table, a: Rec, b: Rec) -> u8 {
     let (sa, sb) = (t.place_key(t.settlement[a as usize]), t.place_key(t.settlement[b as usize]));
     let (ra, rb) = (t.place_key(t.region[a as usize]), t.place_key(t.region[b as usize]));
-    let s = eq_level(sa, sb);
-    let r = eq_level(ra, rb);
+    let s = cross_eq(eq_level(sa, sb), &t.places, t.settlement[a as usize], t.settlement[b as usize]);
+    let r = cross_eq(eq_level(ra, rb), &t.places, t.region[a as usize], t.region[b as usize]);
     match (s, r) {
         (0, 0) => 0,
         (1, 1) => 1,
@@ -126,15 +137,24 @@ pub fn levels(t: &Table, cache: &NameCache, a: Rec, b: Rec) -> [u8; NF] {
         (x, y) if x == y => 1,
         _ => 2,
     };
+    let (mut sur, mut giv) = (cache.name_level(t, 0, a, b), cache.name_level(t, 1, a, b));
+    // Surname and given name swapped by one list: the keys agree across the columns.
+    if sur == NameLevel::Different as u8 && giv == NameLevel::Different as u8 {
+        let (sa, ga, sb, gb) = (t.name_key(0, a), t.name_key(1, a), t.name_key(0, b), t.name_key(1, b));
+        if sa != 0 && ga != 0 && sa == gb && ga == sb {
+            sur = NameLevel::Equivalent as u8;
+            giv = NameLevel::Equivalent as u8;
+        }
+    }
     [
-        cache.name_level(t, 0, a, b),
-        cache.name_level(t, 1, a, b),
+        sur,
+        giv,
         cache.name_level(t, 2, a, b),
         birth_level(&t.birth[ai], &t.birth[bi]),
         death_level(&t.death[ai], &t.death[bi]),
         place_level(t, a, b),
-        eq_level(t.code_key(t.unit[ai]), t.code_key(t.unit[bi])),
-        eq_level(t.code_key(t.rank[ai]), t.code_key(t.rank[bi])),
+        cross_eq(eq_level(t.code_key(t.unit[ai]), t.code_key(t.unit[bi])), &t.codes, t.unit[ai], t.unit[bi]),
+        cross_eq(eq_level(t.rank_key(t.rank[ai]), t.rank_key(t.rank[bi])), &t.ranks, t.rank[ai], t.rank[bi]),
         sex,
     ]
 }

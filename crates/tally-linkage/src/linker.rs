@@ -416,7 +416,7 @@ impl Linker {
                 }
             }
             CmpField::Unit => t.str_value(&t.codes, t.unit[iu]),
-            CmpField::Rank => t.str_value(&t.codes, t.rank[iu]),
+            CmpField::Rank => t.str_value(&t.ranks, t.rank[iu]),
             CmpField::Sex => match t.sex[iu] {
                 1 => "male".into(),
                 2 => "female".into(),
@@ -426,54 +426,114 @@ impl Linker {
     }
 
     /// Label-free estimate of blocking recall: the share of true matches that at least one
-    /// rule finds. Each key field's chance of agreeing among matches is measured on confident
-    /// links found by rules that do not use that field (so the measurement is not biased by
-    /// the field itself), and the chance that no rule fires is computed from those under
-    /// conditional independence, as Fellegi-Sunter assumes.
+    /// rule finds. Key fields are grouped into independent "atoms" (surname: full key, prefix
+    /// only, neither; birth: same day, same year only, neither; given name; patronymic;
+    /// settlement; death date). Each atom's distribution among matches is measured on
+    /// confident links found by rules that do not use it (so the measurement is not biased by
+    /// the atom itself), and the chance that no rule fires follows under conditional
+    /// independence, as Fellegi-Sunter assumes.
     pub fn estimate_blocking_recall(&self) -> f64 {
+        use KeyField as K;
         let t = &self.table;
         let rules = &self.cfg.blocking.rules;
-        let nf = KeyField::ALL.len();
+        // Atoms: (fields it covers, number of states). State 0 is the strongest agreement.
+        let atoms: [(&[KeyField], usize); 6] = [
+            (&[K::Surname, K::SurnamePrefix, K::SurnameSuffix, K::NameSet], 3),
+            (&[K::BirthDay, K::BirthYear], 3),
+            (&[K::Given, K::GivenInitial, K::NameSet], 2),
+            (&[K::Patronymic], 2),
+            (&[K::Settlement], 2),
+            (&[K::DeathDay], 2),
+        ];
+        let agree = |f: KeyField, a: Rec, b: Rec| {
+            let x = f.value(t, a);
+            x != 0 && x == f.value(t, b)
+        };
+        let state = |atom: usize, a: Rec, b: Rec| -> usize {
+            match atom {
+                0 => {
+                    if agree(K::Surname, a, b) {
+                        0
+                    } else if agree(K::SurnamePrefix, a, b) || agree(K::SurnameSuffix, a, b) {
+                        1
+                    } else {
+                        2
+                    }
+                }
+                1 => {
+                    if agree(K::BirthDay, a, b) {
+                        0
+                    } else if agree(K::BirthYear, a, b) {
+                        1
+                    } else {
+                        2
+                    }
+                }
+                n => usize::from(!agree(atoms[n].0[0], a, b)),
+            }
+        };
         let confident: Vec<&ScoredPair> = self.pairs.iter().filter(|p| p.probability() >= 0.99).collect();
         if confident.is_empty() {
             return 1.0;
         }
-        let mut agree = vec![0.5f64; nf];
-        for (fi, f) in KeyField::ALL.iter().enumerate() {
-            let (mut n, mut yes) = (0u64, 0u64);
+        let mut dist: Vec<Vec<f64>> = Vec::new();
+        for (ai, (fields, n)) in atoms.iter().enumerate() {
+            let mut counts = vec![0.0f64; *n];
             for p in &confident {
                 let other_rule = rules.iter().any(|r| {
-                    !r.fields.contains(f) && {
+                    !r.fields.iter().any(|f| fields.contains(f)) && {
                         let k = r.key(t, p.a);
                         k != 0 && k == r.key(t, p.b)
                     }
                 });
                 if other_rule {
-                    n += 1;
-                    let (x, y) = (f.value(t, p.a), f.value(t, p.b));
-                    yes += u64::from(x != 0 && x == y);
+                    counts[state(ai, p.a, p.b)] += 1.0;
                 }
             }
-            if n > 0 {
-                agree[fi] = yes as f64 / n as f64;
-            }
+            let total: f64 = counts.iter().sum();
+            dist.push(if total == 0.0 {
+                vec![1.0 / *n as f64; *n]
+            } else {
+                counts.iter().map(|c| c / total).collect()
+            });
         }
-        let masks: Vec<u32> = rules
-            .iter()
-            .map(|r| r.fields.iter().map(|f| 1u32 << KeyField::ALL.iter().position(|g| g == f).unwrap_or(0)).sum())
-            .collect();
+        // Whether a rule fires given the atoms' states.
+        let fires = |st: &[usize]| {
+            rules.iter().any(|r| {
+                r.fields.iter().all(|f| match f {
+                    K::Surname => st[0] == 0,
+                    // Prefix and suffix agreement are treated alike (a slip spares one end).
+                    K::SurnamePrefix | K::SurnameSuffix => st[0] <= 1,
+                    K::BirthDay => st[1] == 0,
+                    K::BirthYear => st[1] <= 1,
+                    K::Given | K::GivenInitial => st[2] == 0,
+                    K::NameSet => st[0] == 0 && st[2] == 0,
+                    K::Patronymic => st[3] == 0,
+                    K::Settlement => st[4] == 0,
+                    K::DeathDay => st[5] == 0,
+                })
+            })
+        };
         let mut missed = 0.0;
-        for combo in 0u32..(1 << nf) {
-            if masks.iter().any(|m| m & !combo == 0) {
-                continue;
+        let mut st = [0usize; 6];
+        loop {
+            if !fires(&st) {
+                missed += st.iter().enumerate().map(|(a, &s)| dist[a][s]).product::<f64>();
             }
-            let mut pr = 1.0;
-            for (fi, a) in agree.iter().enumerate() {
-                pr *= if combo & (1 << fi) != 0 { *a } else { 1.0 - a };
+            // Next combination.
+            let mut a = 0;
+            loop {
+                if a == atoms.len() {
+                    return 1.0 - missed;
+                }
+                st[a] += 1;
+                if st[a] < atoms[a].1 {
+                    break;
+                }
+                st[a] = 0;
+                a += 1;
             }
-            missed += pr;
         }
-        1.0 - missed
     }
 
     /// Number of distinct name pairs compared so far (the cache size).

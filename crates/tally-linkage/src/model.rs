@@ -98,7 +98,7 @@ pub fn input_hash(t: &Table) -> String {
             (&t.places, t.settlement[i as usize]),
             (&t.places, t.region[i as usize]),
             (&t.codes, t.unit[i as usize]),
-            (&t.codes, t.rank[i as usize]),
+            (&t.ranks, t.rank[i as usize]),
         ] {
             h.update(t.str_value(dict, id).as_bytes());
             h.update([0]);

@@ -1,12 +1,15 @@
 //! The one place where linkage meets the names crate: preparing a name once per distinct
 //! value, its cross-script blocking key, and the graded comparison mapped onto linkage levels.
 //!
-//! INTERIM: until `tally-names` exposes `prepare`/`name_key`/`compare_prepared`, this uses a
-//! case-folded form and Jaro-Winkler. It does no transliteration (that is the names crate's job).
+//! Everything name-specific (transliteration, Ukrainian/Russian equivalents, declension,
+//! diminutives) lives in `tally-names`; this module only translates its verdicts into the
+//! comparison levels the Fellegi-Sunter model counts.
 
 use crate::levels::NameLevel;
+use tally_names::{Level, PartKind};
 
-/// Which part of a name a value is; the comparator treats them differently.
+/// Which part of a name a value is; the comparator treats them differently (patronymics
+/// and surnames carry gendered endings, given names have diminutives).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum NamePart {
     Surname,
@@ -17,28 +20,58 @@ pub enum NamePart {
 /// A name prepared once per distinct value: what the comparator needs, plus its blocking key.
 #[derive(Debug, Clone)]
 pub struct PreparedName {
-    pub form: String,
+    pub form: tally_names::NameForm,
     /// Cross-script key: all spellings of one name share it, different names rarely do.
     pub key: String,
 }
 
 pub fn prepare(_part: NamePart, s: &str) -> PreparedName {
-    let form: String = s.trim().to_lowercase();
-    PreparedName { key: form.clone(), form }
+    let form = tally_names::prepare(s);
+    PreparedName { key: form.key.clone(), form }
+}
+
+fn kind(part: NamePart) -> PartKind {
+    match part {
+        NamePart::Surname => PartKind::Surname,
+        NamePart::Given => PartKind::Given,
+        NamePart::Patronymic => PartKind::Patronymic,
+    }
 }
 
 /// Compare two prepared names; returns the linkage level and the comparator's reason.
-pub fn compare(_part: NamePart, a: &PreparedName, b: &PreparedName) -> (NameLevel, String) {
-    if a.form == b.form {
-        return (NameLevel::Exact, "exact".into());
+pub fn compare(part: NamePart, a: &PreparedName, b: &PreparedName) -> (NameLevel, String) {
+    let c = tally_names::compare_prepared(kind(part), &a.form, &b.form);
+    (level_of(c.level), format!("{}: {}", c.level, c.why))
+}
+
+/// The names crate's twelve verdicts folded onto the five levels linkage estimates m and u
+/// for. Spelling, script, standard, language (uk/ru) and declension are the same name
+/// ("equivalent"); typos, English forms and gendered forms are "close"; initials and
+/// diminutives are weak evidence only.
+pub fn level_of(l: Level) -> NameLevel {
+    match l {
+        Level::Exact => NameLevel::Exact,
+        Level::Normalized | Level::Translit | Level::UkRuEquivalent | Level::Inflected => NameLevel::Equivalent,
+        Level::Translation | Level::GenderVariant | Level::FuzzyClose => NameLevel::Close,
+        Level::Initials | Level::Diminutive => NameLevel::Weak,
+        Level::Missing => NameLevel::Missing,
+        Level::Different => NameLevel::Different,
     }
-    let jw = strsim::jaro_winkler(&a.form, &b.form);
-    let lvl = if jw >= 0.95 {
-        NameLevel::Close
-    } else if jw >= 0.85 {
-        NameLevel::Weak
-    } else {
-        NameLevel::Different
-    };
-    (lvl, format!("jaro-winkler {jw:.2}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lv(part: NamePart, a: &str, b: &str) -> NameLevel {
+        compare(part, &prepare(part, a), &prepare(part, b)).0
+    }
+
+    #[test]
+    fn cross_script_and_uk_ru_forms_are_equivalent() {
+        assert_eq!(lv(NamePart::Given, "Олександр", "Aleksandr"), NameLevel::Equivalent);
+        assert_eq!(lv(NamePart::Surname, "Шевченко", "Shevchenko"), NameLevel::Equivalent);
+        assert_eq!(lv(NamePart::Given, "Олександр", "Олексій"), NameLevel::Different);
+        assert_eq!(prepare(NamePart::Given, "Олександр").key, prepare(NamePart::Given, "Oleksandr").key);
+    }
 }

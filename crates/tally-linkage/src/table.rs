@@ -32,6 +32,13 @@ pub struct NameDict {
     pub prepared: Vec<PreparedName>,
     /// FNV hash of each value's cross-script key (never 0).
     pub key_hash: Vec<u64>,
+    /// FNV hash of the first three characters of the key (never 0).
+    pub prefix_hash: Vec<u64>,
+    /// FNV hash of the last three characters of the key (never 0).
+    pub suffix_hash: Vec<u64>,
+    /// FNV hash of the first letter of the canonical Latin form, so an initial ("Г.") and the
+    /// full name (Георгій, Heorhii) agree (never 0).
+    pub initial_hash: Vec<u64>,
 }
 
 impl NameDict {
@@ -42,6 +49,13 @@ impl NameDict {
         let id = self.raw.len() as u32;
         let p = names::prepare(part, s);
         let kh = fnv64(p.key.as_bytes()).max(1);
+        let prefix: String = p.key.chars().take(3).collect();
+        self.prefix_hash.push(fnv64(prefix.as_bytes()).max(1));
+        let initial: String = p.form.canonical.chars().take(1).collect();
+        self.initial_hash.push(fnv64(format!("^{initial}").as_bytes()).max(1));
+        let chars: Vec<char> = p.key.chars().collect();
+        let suffix: String = chars[chars.len().saturating_sub(3)..].iter().collect();
+        self.suffix_hash.push(fnv64(format!("~{suffix}").as_bytes()).max(1));
         self.map.insert(s.to_string(), id);
         self.raw.push(s.to_string());
         self.prepared.push(p);
@@ -57,6 +71,26 @@ pub struct StrDict {
     map: FxHashMap<String, u32>,
     pub raw: Vec<String>,
     pub key_hash: Vec<u64>,
+    /// Script of the value: 1 Latin, 2 Cyrillic, 0 neither or both. Values in different
+    /// scripts whose keys differ are not evidence either way (a Latin list translates ranks
+    /// and unit names, it does not transliterate them).
+    pub script: Vec<u8>,
+}
+
+fn script_of(s: &str) -> u8 {
+    let (mut lat, mut cyr) = (false, false);
+    for c in s.chars() {
+        if c.is_ascii_alphabetic() {
+            lat = true;
+        } else if ('\u{0400}'..='\u{04ff}').contains(&c) {
+            cyr = true;
+        }
+    }
+    match (lat, cyr) {
+        (true, false) => 1,
+        (false, true) => 2,
+        _ => 0,
+    }
 }
 
 impl StrDict {
@@ -68,13 +102,15 @@ impl StrDict {
         self.map.insert(s.to_string(), id);
         self.raw.push(s.to_string());
         self.key_hash.push(fnv64(key(s).as_bytes()).max(1));
+        self.script.push(script_of(s));
         id
     }
 }
 
 /// Key for a place: the names crate's cross-script key of its first word, without the
-/// administrative words ("область", "oblast", "с.", "village") that sources add or omit.
-fn place_key(s: &str) -> String {
+/// administrative words ("область", "oblast", "с.", "village") that sources add or omit, and
+/// without the adjectival ending of a region's name (Полтавська / Poltava, Київська / Kyiv).
+pub fn place_key(s: &str) -> String {
     const NOISE: &[&str] = &[
         "область",
         "обл",
@@ -106,12 +142,33 @@ fn place_key(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .find(|w| !NOISE.contains(&w.to_lowercase().as_str()))
         .unwrap_or(s);
-    names::prepare(NamePart::Surname, word).key
+    let key = names::prepare(NamePart::Surname, word).key;
+    let key = key.split('/').next().unwrap_or("").to_string();
+    for suffix in ["SK", "K"] {
+        if let Some(stem) = key.strip_suffix(suffix) {
+            if stem.len() >= 2 {
+                return stem.to_string();
+            }
+        }
+    }
+    key
 }
 
-/// Key for units and ranks: lower-case alphanumerics only, so "в/ч А-1234" and "В/Ч А1234" agree.
-fn code_key(s: &str) -> String {
+/// Key for units: the unit's number where it has one ("47th Mechanized Brigade", "47 ОМБр",
+/// "в/ч А0123" -> the digits), else lower-case alphanumerics.
+pub fn unit_key(s: &str) -> String {
+    let digits: String = s.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
+    if !digits.is_empty() {
+        return format!("#{}", digits.trim_start_matches('0'));
+    }
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Key for ranks: the names crate's cross-script key of the whole rank, so loanwords agree
+/// across scripts (лейтенант / Lieutenant).
+pub fn rank_key(s: &str) -> String {
+    let k = tally_names::name_key(s);
+    k.split('/').next().unwrap_or("").to_string()
 }
 
 /// The columns.
@@ -129,6 +186,7 @@ pub struct Table {
     pub settlement: Vec<u32>,
     pub region: Vec<u32>,
     pub codes: StrDict,
+    pub ranks: StrDict,
     pub unit: Vec<u32>,
     pub rank: Vec<u32>,
     /// 0 unknown, 1 male, 2 female.
@@ -195,8 +253,8 @@ impl Table {
         };
         let s = strcol(&f.settlement, &mut self.places, place_key);
         let rg = strcol(&f.region, &mut self.places, place_key);
-        let u = strcol(&f.unit, &mut self.codes, code_key);
-        let rk = strcol(&f.rank, &mut self.codes, code_key);
+        let u = strcol(&f.unit, &mut self.codes, unit_key);
+        let rk = strcol(&f.rank, &mut self.ranks, rank_key);
         self.settlement.push(s);
         self.region.push(rg);
         self.unit.push(u);
@@ -223,6 +281,39 @@ impl Table {
         }
     }
 
+    /// Hash of the first three characters of record `i`'s part-`k` key, 0 when missing.
+    #[inline]
+    pub fn name_prefix(&self, k: usize, i: Rec) -> u64 {
+        let id = self.name_ids[k][i as usize];
+        if id == NONE {
+            0
+        } else {
+            self.names[k].prefix_hash[id as usize]
+        }
+    }
+
+    /// Hash of the last three characters of record `i`'s part-`k` key, 0 when missing.
+    #[inline]
+    pub fn name_suffix(&self, k: usize, i: Rec) -> u64 {
+        let id = self.name_ids[k][i as usize];
+        if id == NONE {
+            0
+        } else {
+            self.names[k].suffix_hash[id as usize]
+        }
+    }
+
+    /// Hash of the initial of record `i`'s part-`k` name, 0 when missing.
+    #[inline]
+    pub fn name_initial(&self, k: usize, i: Rec) -> u64 {
+        let id = self.name_ids[k][i as usize];
+        if id == NONE {
+            0
+        } else {
+            self.names[k].initial_hash[id as usize]
+        }
+    }
+
     #[inline]
     pub fn place_key(&self, id: u32) -> u64 {
         if id == NONE {
@@ -238,6 +329,15 @@ impl Table {
             0
         } else {
             self.codes.key_hash[id as usize]
+        }
+    }
+
+    #[inline]
+    pub fn rank_key(&self, id: u32) -> u64 {
+        if id == NONE {
+            0
+        } else {
+            self.ranks.key_hash[id as usize]
         }
     }
 
