@@ -1,4 +1,5 @@
 //! Invariants of the domain vocabulary.
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time runs; purity binds the library
 
 use proptest::prelude::*;
 use tally_domain::{PartialDate, Precision, SourceKind, Status};

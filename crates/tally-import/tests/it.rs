@@ -1,4 +1,5 @@
 //! tally-import against the fixtures in `test_data/import/` (see its README for provenance).
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time runs; purity binds the library
 
 use std::path::PathBuf;
 

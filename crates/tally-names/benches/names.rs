@@ -3,6 +3,7 @@
 //!
 //! Run: `cargo bench -p tally-names --bench names` (release profile; single thread). Set
 //! `TALLY_BENCH_N` to change the number of names.
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time runs; purity binds the library
 
 use std::hint::black_box;
 use std::time::Instant;

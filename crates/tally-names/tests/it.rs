@@ -1,4 +1,5 @@
 //! Integration tests of tally-names: conformance vectors, properties, rankings.
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time runs; purity binds the library
 
 #[path = "it/candidates.rs"]
 mod candidates;

@@ -2,6 +2,7 @@
 //!
 //! `cargo bench -p tally-synth --bench world -- [PERSONS] [SCRIPT] [SOURCES]`
 //! (defaults: 1000000 mixed 5). Also writes nothing: the bytes stay in memory.
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time runs; purity binds the library
 
 use std::time::Instant;
 

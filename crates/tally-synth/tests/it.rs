@@ -1,6 +1,7 @@
 //! Integration tests of the synthetic world: determinism, the truth against the files'
 //! own rows, the encodings and formats the manifest claims, coverage that differs and depends,
 //! namesakes, female forms, Latin-only worlds and coverage calibration.
+#![allow(clippy::disallowed_methods)] // tests and benches read fixtures and time runs; purity binds the library
 
 use std::collections::{HashMap, HashSet};
 
