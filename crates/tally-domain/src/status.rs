@@ -48,7 +48,8 @@ impl Status {
         } else if hit(&["remains", "тіло повернуто", "тело возвращено", "повернуто тіло", "repatriated"])
         {
             Status::RemainsReturned
-        } else if hit(&["missing", "зник", "пропав", "пропал", "бвп", "безвісти", "безвести"]) {
+        } else if hit(&["missing", "зник", "пропав", "пропал", "бвп", "безвісти", "безвести"])
+        {
             Status::Missing
         } else if hit(&[
             "prisoner",
