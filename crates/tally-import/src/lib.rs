@@ -213,6 +213,9 @@ struct RawRow {
     /// Lines the row spans (>1 when a quoted field runs over line ends).
     span: u64,
     cells: RowCells,
+    /// The row's text when it spans several lines, so that a row an unclosed quote swallowed
+    /// can be read again line by line instead of being lost whole.
+    text: Option<String>,
 }
 
 enum RowCells {
@@ -267,10 +270,12 @@ impl Rows {
                         if rec.iter().all(|c| c.trim().is_empty()) {
                             continue;
                         }
+                        let text = (span > 1).then(|| String::from_utf8_lossy(body).into_owned());
                         return Some(RawRow {
                             line,
                             span,
                             cells: RowCells::Cells(rec.iter().map(String::from).collect()),
+                            text,
                         });
                     }
                     // Reading from memory of valid UTF-8 cannot fail; end the table if it does.
@@ -293,7 +298,7 @@ impl Rows {
                     Ok(o) => RowCells::Object(o.0),
                     Err(e) => RowCells::BadJson(l.to_string(), e.to_string()),
                 };
-                return Some(RawRow { line: *line, span: 1, cells });
+                return Some(RawRow { line: *line, span: 1, cells, text: None });
             },
             Rows::Sheet { range, idx, first_row } => loop {
                 let h = range.height();
@@ -306,7 +311,12 @@ impl Rows {
                 if cells.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
-                return Some(RawRow { line: *first_row + i as u64 + 1, span: 1, cells: RowCells::Cells(cells) });
+                return Some(RawRow {
+                    line: *first_row + i as u64 + 1,
+                    span: 1,
+                    cells: RowCells::Cells(cells),
+                    text: None,
+                });
             },
         }
     }
@@ -620,6 +630,11 @@ impl Reader {
                 // Extra empty cells (a trailing delimiter some exporters add) are kept in the
                 // raw row but are no reason to refuse it.
                 if pairs.len() < n || pairs[n..].iter().any(|(_, v)| !v.trim().is_empty()) {
+                    if let (Some(text), Some(delim)) = (&row.text, self.layout.delimiter) {
+                        if self.reread_lines(line, text, delim) {
+                            return;
+                        }
+                    }
                     let mut reason = format!("expected {n} fields, found {}", pairs.len());
                     if row.span > 1 {
                         reason.push_str(&format!(
@@ -642,6 +657,84 @@ impl Reader {
                 self.layout.roles = roles;
             }
         }
+    }
+
+    /// Cells as (header, value) pairs, naming columns past the header by position.
+    fn pairs(&self, cells: Vec<String>) -> Vec<(String, String)> {
+        cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (self.layout.headers.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1)), v))
+            .collect()
+    }
+
+    /// A stray quote made the csv reader join lines `line..` into one row of the wrong width.
+    /// Read each of those lines on its own, quotes taken literally: lines of the right width
+    /// become records (with a warning naming the quote), the others are rejected one by one.
+    /// Returns false, changing nothing, when no line fits: the joined row is then rejected whole.
+    fn reread_lines(&mut self, line: u64, text: &str, delim: u8) -> bool {
+        let n = self.layout.headers.len();
+        let rows: Vec<Vec<String>> = text
+            .lines()
+            .map(|l| {
+                let mut r = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .quoting(false)
+                    .flexible(true)
+                    .delimiter(delim)
+                    .from_reader(l.as_bytes());
+                let mut rec = csv::StringRecord::new();
+                // Reading one line from memory cannot fail; an empty line gives no cells.
+                if r.read_record(&mut rec).unwrap_or(false) {
+                    rec.iter().map(|c| c.trim_matches('"').to_string()).collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let fits = |cells: &Vec<String>| cells.len() >= n && cells[n..].iter().all(|c| c.trim().is_empty());
+        if !rows.iter().any(fits) {
+            return false;
+        }
+        let roles = std::mem::take(&mut self.layout.roles);
+        for (k, cells) in rows.into_iter().enumerate() {
+            let l = line + k as u64;
+            if k > 0 {
+                // Each line is a data row of its own: keep row-number ids in step with the file.
+                self.data_row += 1;
+            }
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let ok = fits(&cells);
+            let pairs = self.pairs(cells);
+            if ok {
+                self.out.push_back(Item::Issue(Issue {
+                    severity: Severity::Warning,
+                    line: l,
+                    field: None,
+                    reason: format!(
+                        "an unclosed quote joined lines {line}-{}; this line was read on its own, quotes taken literally",
+                        line + text.lines().count() as u64 - 1
+                    ),
+                    raw: pairs.clone(),
+                }));
+                self.build(l, pairs, &roles, self.id_col);
+            } else {
+                self.out.push_back(Item::Issue(Issue {
+                    severity: Severity::Reject,
+                    line: l,
+                    field: None,
+                    reason: format!(
+                        "expected {n} fields, found {} (line read on its own after an unclosed quote)",
+                        pairs.len()
+                    ),
+                    raw: pairs,
+                }));
+            }
+        }
+        self.layout.roles = roles;
+        true
     }
 
     /// Parse one row's cells into a record (or a reject). `id_required`: the table has an id
