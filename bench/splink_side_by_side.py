@@ -190,23 +190,23 @@ def tally_side(tally: Path, d: Path) -> dict:
     }
 
 
-def splink_side(py: Path, d: Path, threshold: float, seed: int) -> dict:
+def splink_side(py: Path, d: Path, threshold: float, seed: int, rules: str) -> dict:
     script = BENCH / "splink_link.py"
     wall, peak = measured(
-        [py, script, "link", "--records", d / "records.csv", "--prepared", d / "splink_prepared.csv",
-         "--clusters", d / "splink_clusters.csv", "--stats", d / "splink_stats.json",
-         "--threshold", threshold, "--seed", seed],
+        [py, script, "link", "--rules", rules, "--records", d / "records.csv",
+         "--prepared", d / "splink_prepared.csv", "--clusters", d / f"splink_{rules}_clusters.csv",
+         "--stats", d / f"splink_{rules}_stats.json", "--threshold", threshold, "--seed", seed],
         cwd=d,
     )
-    run([py, script, "blocking", "--prepared", d / "splink_prepared.csv", "--truth", d / "truth.csv",
-         "--stats", d / "splink_blocking.json"])
-    with open(d / "splink_clusters.csv", newline="", encoding="utf-8") as f:
+    run([py, script, "blocking", "--rules", rules, "--prepared", d / "splink_prepared.csv",
+         "--truth", d / "truth.csv", "--stats", d / f"splink_{rules}_blocking.json"])
+    with open(d / f"splink_{rules}_clusters.csv", newline="", encoding="utf-8") as f:
         pred = {r["unique_id"]: r["cluster_id"] for r in csv.DictReader(f)}
     return {
         "wall": wall,
         "peak_mb": peak,
-        "stats": json.loads((d / "splink_stats.json").read_text()),
-        "blocking": json.loads((d / "splink_blocking.json").read_text()),
+        "stats": json.loads((d / f"splink_{rules}_stats.json").read_text()),
+        "blocking": json.loads((d / f"splink_{rules}_blocking.json").read_text()),
         "pred": pred,
     }
 
@@ -218,6 +218,8 @@ def main() -> int:
     ap.add_argument("--bin", type=Path, help="use this tally binary instead of building one")
     ap.add_argument("--quick", action="store_true", help="smoke run: 20,000 records only")
     ap.add_argument("--seed", type=int, default=1, help="seed of the synthetic worlds")
+    ap.add_argument("--splink-rules", default="mirror,wide",
+                    help="Splink blocking rule sets to run: mirror (Tally's rules), wide (tuned for Splink)")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = ap.parse_args()
     sizes = [20000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
@@ -237,8 +239,10 @@ def main() -> int:
             truth = read_mapping(d / "truth.csv", ("source", "source_record_id"), "person_id")
             t = tally_side(tally, d)
             threshold = t["summary"].get("threshold", 0.95)
-            s = splink_side(py, d, threshold, 42)
-            for tool, res in (("tally", t), ("splink", s)):
+            runs = [("tally", t)] + [
+                (f"splink-{r}", splink_side(py, d, threshold, 42, r)) for r in args.splink_rules.split(",") if r
+            ]
+            for tool, res in runs:
                 m = evaluate(res["pred"], truth)
                 row = {
                     "world": world,
@@ -262,6 +266,7 @@ def main() -> int:
                     row["phases"] = t["summary"].get("timings")
                     row["import_s"] = t["import_s"]
                 else:
+                    s = res
                     row["pairs_per_record"] = s["blocking"]["pairs_per_record"]
                     row["blocking_recall"] = s["blocking"]["blocking_recall"]
                     row["blocking_recall_kind"] = "true"
@@ -271,7 +276,8 @@ def main() -> int:
             print_table(rows, file=sys.stderr)
 
     load = os.getloadavg()
-    print(f"\nTally beside Splink {rows[-1].get('splink_version') or rows[-2].get('splink_version')} "
+    version = next((r["splink_version"] for r in rows if "splink_version" in r), "?")
+    print(f"\nTally beside Splink {version} "
           f"(DuckDB), tally at {git}, {os.cpu_count()} cores, load average at end "
           f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}, threshold {threshold}")
     print_table(rows)
@@ -289,7 +295,7 @@ def main() -> int:
 
 
 def print_table(rows: list[dict], file=sys.stdout) -> None:
-    head = (f"{'world':<6} {'records':>9} {'tool':<7} {'wall s':>8} {'peak MB':>8} {'pairs/rec':>9} "
+    head = (f"{'world':<6} {'records':>9} {'tool':<13} {'wall s':>8} {'peak MB':>8} {'pairs/rec':>9} "
             f"{'pw P':>7} {'pw R':>7} {'pw F1':>7} {'B3 F1':>7} {'tally eval':>10} {'block rec':>11} {'x-script':>8}")
     print(head, file=file)
     print("-" * len(head), file=file)
@@ -299,7 +305,7 @@ def print_table(rows: list[dict], file=sys.stdout) -> None:
         own = f"{r['own_eval_bcubed_f1']:.4f}" if "own_eval_bcubed_f1" in r else ""
         xs = "" if r["cross_script_recall"] is None else f"{r['cross_script_recall']:.4f}"
         ppr = "" if r["pairs_per_record"] is None else f"{r['pairs_per_record']:.2f}"
-        print(f"{r['world']:<6} {r['records']:>9} {r['tool']:<7} {r['wall_s']:>8.2f} {r['peak_mb']:>8.0f} {ppr:>9} "
+        print(f"{r['world']:<6} {r['records']:>9} {r['tool']:<13} {r['wall_s']:>8.2f} {r['peak_mb']:>8.0f} {ppr:>9} "
               f"{p:>7.4f} {rc:>7.4f} {f1:>7.4f} {r['bcubed_f1']:>7.4f} {own:>10} {br:>11} {xs:>8}", file=file)
     file.flush()
 
