@@ -274,6 +274,8 @@ def main() -> int:
                     row["splink_version"] = s["stats"]["splink_version"]
                 rows.append(row)
             print_table(rows, file=sys.stderr)
+            if args.json:  # after every world, so a long run that is stopped still leaves its rows
+                args.json.write_text(json.dumps(rows, indent=2))
 
     load = os.getloadavg()
     version = next((r["splink_version"] for r in rows if "splink_version" in r), "?")
