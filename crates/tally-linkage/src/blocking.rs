@@ -152,11 +152,12 @@ impl Default for BlockingConfig {
                 // whatever else is missing.
                 Rule::new(&[NameSet]),
                 // Initials for the given name (obituaries: «Шевченко О.С.»).
-                Rule::new(&[Surname, GivenInitial]),
+                Rule::new(&[Surname, GivenInitial, BirthYear]),
+                Rule::new(&[Surname, GivenInitial, DeathDay]),
                 Rule::new(&[Surname, BirthDay]),
                 Rule::new(&[Given, BirthDay]),
                 Rule::new(&[Given, Patronymic, BirthYear]),
-                Rule::new(&[SurnamePrefix, Given]),
+                Rule::new(&[SurnamePrefix, Given, BirthYear]),
                 Rule::new(&[SurnameSuffix, Given, BirthYear]),
                 Rule::new(&[Given, Settlement, BirthYear]),
                 Rule::new(&[BirthDay, Settlement]),
@@ -274,15 +275,15 @@ fn earlier(idx: &BlockIndex, rule: usize, a: Rec, b: Rec) -> bool {
     })
 }
 
-fn ordered(t: &Table, a: Rec, b: Rec) -> (Rec, Rec) {
-    if t.keys[a as usize] <= t.keys[b as usize] {
-        (a, b)
-    } else {
-        (b, a)
-    }
+/// Pairs are oriented by table index: comparison is symmetric, and everything that depends
+/// on order (clustering, stored pairs) sorts by record key itself, so no string comparison is
+/// spent per pair here.
+#[inline]
+fn ordered(a: Rec, b: Rec) -> (Rec, Rec) {
+    (a.min(b), a.max(b))
 }
 
-/// All candidate pairs of the table, each once, oriented so that `keys[a] < keys[b]`.
+/// All candidate pairs of the table, each once, as (smaller index, larger index).
 pub fn candidate_pairs(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> (Vec<(Rec, Rec)>, BlockingReport) {
     let mut all = Vec::new();
     let mut report = BlockingReport { records: t.len(), ..Default::default() };
@@ -320,7 +321,7 @@ pub fn candidate_pairs(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> (Ve
                     for y in x + 1..block.len() {
                         let (a, b) = (block[x].1, block[y].1);
                         if !earlier(idx, r, a, b) {
-                            out.push(ordered(t, a, b));
+                            out.push(ordered(a, b));
                         }
                     }
                 }
@@ -360,7 +361,7 @@ pub fn candidate_pairs_for(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex, ne
                         continue;
                     }
                     if !earlier(idx, r, a, b) {
-                        out.push(ordered(t, a, b));
+                        out.push(ordered(a, b));
                     }
                 }
             }

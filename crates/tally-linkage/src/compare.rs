@@ -29,8 +29,26 @@ fn pair_id(a: u32, b: u32) -> u64 {
 pub fn compare_names(t: &Table, k: usize, a: u32, b: u32) -> (NameLevel, String) {
     let d = &t.names[k];
     let (x, y) = if d.raw[a as usize] <= d.raw[b as usize] { (a, b) } else { (b, a) };
-    names::compare(PARTS[k], &d.prepared[x as usize], &d.prepared[y as usize])
+    let (px, py) = (&d.prepared[x as usize], &d.prepared[y as usize]);
+    // Most differing pairs that blocking brings (namesakes by date, by patronymic) are plainly
+    // different names. When their cross-script keys differ and their canonical Latin forms are
+    // far apart, skip the full comparator (which tries every transliteration standard): it
+    // would say "different" at a hundred times the cost. Initials always go to the comparator.
+    if d.key_hash[x as usize] != d.key_hash[y as usize] {
+        let (cx, cy) = (&px.form.canonical, &py.form.canonical);
+        if cx.len() > 2 && cy.len() > 2 {
+            let jw = strsim::jaro_winkler(cx, cy);
+            if jw < FAR_APART {
+                return (NameLevel::Different, format!("different: canonical forms far apart (jaro-winkler {jw:.2})"));
+            }
+        }
+    }
+    names::compare(PARTS[k], px, py)
 }
+
+/// Jaro-Winkler similarity of canonical Latin forms below which two names with different keys
+/// are taken as different without the full comparator.
+const FAR_APART: f64 = 0.7;
 
 impl NameCache {
     /// Fill the cache with every differing name pair among `pairs` not already in it.
@@ -131,13 +149,22 @@ fn place_level(t: &Table, a: Rec, b: Rec) -> u8 {
 /// The comparison levels of one pair.
 #[inline]
 pub fn levels(t: &Table, cache: &NameCache, a: Rec, b: Rec) -> [u8; NF] {
+    let mut l = levels_with(t, a, b, cache.name_level(t, 0, a, b), cache.name_level(t, 1, a, b));
+    l[2] = cache.name_level(t, 2, a, b);
+    l
+}
+
+/// The levels of one pair given its surname and given-name levels (the patronymic level is
+/// left 0 for the caller to fill).
+#[inline]
+fn levels_with(t: &Table, a: Rec, b: Rec, sur: u8, giv: u8) -> [u8; NF] {
     let (ai, bi) = (a as usize, b as usize);
     let sex = match (t.sex[ai], t.sex[bi]) {
         (0, _) | (_, 0) => 0,
         (x, y) if x == y => 1,
         _ => 2,
     };
-    let (mut sur, mut giv) = (cache.name_level(t, 0, a, b), cache.name_level(t, 1, a, b));
+    let (mut sur, mut giv) = (sur, giv);
     // Surname and given name swapped by one list: the keys agree across the columns.
     if sur == NameLevel::Different as u8 && giv == NameLevel::Different as u8 {
         let (sa, ga, sb, gb) = (t.name_key(0, a), t.name_key(1, a), t.name_key(0, b), t.name_key(1, b));
@@ -149,7 +176,7 @@ pub fn levels(t: &Table, cache: &NameCache, a: Rec, b: Rec) -> [u8; NF] {
     [
         sur,
         giv,
-        cache.name_level(t, 2, a, b),
+        0,
         birth_level(&t.birth[ai], &t.birth[bi]),
         death_level(&t.death[ai], &t.death[bi]),
         place_level(t, a, b),
@@ -164,8 +191,76 @@ pub fn pattern(t: &Table, cache: &NameCache, a: Rec, b: Rec) -> Pattern {
     pack(&levels(t, cache, a, b))
 }
 
-/// Patterns of many pairs, in parallel; fills the cache first.
+/// Below this many pairs the hash-map cache is used (incremental runs, random pairs); above
+/// it, name levels are computed by sorting the pairs' name-id pairs, which touches memory in
+/// order instead of probing a table of millions of entries twice per pair.
+const SORTED_FROM: usize = 1 << 20;
+
+/// Name levels of part `k` for every pair: each distinct pair of differing names is compared
+/// once (in parallel), found by sorting (name pair, pair index) entries.
+fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)]) -> Vec<u8> {
+    let ids = &t.name_ids[k];
+    let mut out: Vec<u8> = pairs
+        .par_iter()
+        .with_min_len(4096)
+        .map(|&(a, b)| {
+            let (x, y) = (ids[a as usize], ids[b as usize]);
+            if x == NONE || y == NONE {
+                0
+            } else if x == y {
+                NameLevel::Exact as u8
+            } else {
+                u8::MAX
+            }
+        })
+        .collect();
+    let mut e: Vec<(u64, u32)> = out
+        .par_iter()
+        .enumerate()
+        .filter(|(_, &l)| l == u8::MAX)
+        .map(|(i, _)| {
+            let (a, b) = pairs[i];
+            (pair_id(ids[a as usize], ids[b as usize]), i as u32)
+        })
+        .collect();
+    e.par_sort_unstable();
+    let mut starts = Vec::new();
+    for i in 0..e.len() {
+        if i == 0 || e[i].0 != e[i - 1].0 {
+            starts.push(i);
+        }
+    }
+    let levels: Vec<u8> = starts
+        .par_iter()
+        .map(|&s| {
+            let p = e[s].0;
+            compare_names(t, k, (p >> 32) as u32, p as u32).0 as u8
+        })
+        .collect();
+    for (g, &s) in starts.iter().enumerate() {
+        let end = starts.get(g + 1).copied().unwrap_or(e.len());
+        for &(_, i) in &e[s..end] {
+            out[i as usize] = levels[g];
+        }
+    }
+    out
+}
+
+/// Patterns of many pairs, in parallel.
 pub fn patterns(t: &Table, cache: &mut NameCache, pairs: &[(Rec, Rec)]) -> Vec<Pattern> {
+    if pairs.len() >= SORTED_FROM {
+        let lv: Vec<Vec<u8>> = (0..3).map(|k| name_levels_sorted(t, k, pairs)).collect();
+        return pairs
+            .par_iter()
+            .enumerate()
+            .with_min_len(4096)
+            .map(|(i, &(a, b))| {
+                let mut l = levels_with(t, a, b, lv[0][i], lv[1][i]);
+                l[2] = lv[2][i];
+                pack(&l)
+            })
+            .collect();
+    }
     cache.fill(t, pairs);
     let cache = &*cache;
     pairs.par_iter().with_min_len(4096).map(|&(a, b)| pattern(t, cache, a, b)).collect()

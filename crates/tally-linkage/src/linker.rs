@@ -133,9 +133,9 @@ impl Linker {
         let scorer = Scorer::new(params);
         let mut l =
             Linker { table, cfg, scorer, index, cache, pairs: Vec::new(), blocking, errors: ErrorEstimate::default() };
-        let scored = l.score(&pairs, &pats);
-        l.errors = error_estimate(scored.iter().map(|s| s.probability()), l.cfg.threshold);
-        l.keep(scored);
+        l.errors = l.score_and_keep(&pairs, &pats);
+        drop(pairs);
+        drop(pats);
         l.blocking.estimated_recall = Some(l.estimate_blocking_recall());
         Ok(l)
     }
@@ -169,25 +169,47 @@ impl Linker {
             blocking: BlockingReport::default(),
             errors: ErrorEstimate::default(),
         };
-        let scored = l.score(&pairs, &pats);
-        l.keep(scored);
+        l.score_and_keep(&pairs, &pats);
         Ok(l)
     }
 
-    fn score(&self, pairs: &[(Rec, Rec)], pats: &[Pattern]) -> Vec<ScoredPair> {
+    /// Score pairs, keep those at or above the review floor, and return the label-free error
+    /// estimate over all of them (computed in the same pass, so the scored pairs are never
+    /// all held at once).
+    fn score_and_keep(&mut self, pairs: &[(Rec, Rec)], pats: &[Pattern]) -> ErrorEstimate {
         let t = &self.table;
         let s = &self.scorer;
-        pairs
+        let low = self.cfg.review_low;
+        let kept: Vec<ScoredPair> = pairs
             .par_iter()
             .zip(pats.par_iter())
             .with_min_len(4096)
-            .map(|(&(a, b), &p)| ScoredPair { a, b, pattern: p, weight: s.weight(t, a, b, p) })
-            .collect()
-    }
-
-    fn keep(&mut self, scored: Vec<ScoredPair>) {
-        let low = self.cfg.review_low;
-        self.pairs.extend(scored.into_iter().filter(|s| s.probability() >= low));
+            .filter_map(|(&(a, b), &p)| {
+                let sp = ScoredPair { a, b, pattern: p, weight: s.weight(t, a, b, p) };
+                (sp.probability() >= low).then_some(sp)
+            })
+            .collect();
+        // Pairs below the floor contribute their (small) probabilities to the missed-link
+        // estimate; sum them without keeping them.
+        let below: f64 = pairs
+            .par_iter()
+            .zip(pats.par_iter())
+            .with_min_len(4096)
+            .map(|(&(a, b), &p)| {
+                let pr = probability(s.weight(t, a, b, p));
+                if pr < low {
+                    pr
+                } else {
+                    0.0
+                }
+            })
+            .sum();
+        let mut e = error_estimate(kept.iter().map(|p| p.probability()), self.cfg.threshold);
+        e.expected_matches += below;
+        e.expected_missed += below;
+        e.missed_link_rate = if e.expected_matches == 0.0 { 0.0 } else { e.expected_missed / e.expected_matches };
+        self.pairs.extend(kept);
+        e
     }
 
     /// Incremental: add new records, block and score only the pairs that involve them.
@@ -200,8 +222,7 @@ impl Linker {
         self.index.add(&self.table, &self.cfg.blocking, &new);
         let pairs = candidate_pairs_for(&self.table, &self.cfg.blocking, &self.index, &new);
         let pats = patterns(&self.table, &mut self.cache, &pairs);
-        let scored = self.score(&pairs, &pats);
-        self.keep(scored);
+        self.score_and_keep(&pairs, &pats);
         Ok(new)
     }
 

@@ -189,25 +189,43 @@ pub struct EmFit {
 /// the match share. Runs on distinct patterns weighted by their counts, so its cost does not
 /// grow with the number of pairs.
 pub fn em(counts: &[(Pattern, u64)], max_iter: u32, tol: f64) -> EmFit {
-    let mut m: Vec<Vec<f64>> = CmpField::ALL.iter().map(|&f| initial_m(f)).collect();
-    // Start the non-match class at the margins of all candidate pairs.
-    let mut margins: Vec<Vec<f64>> = CmpField::ALL.iter().map(|f| vec![0.0; f.n_levels()]).collect();
+    // Start from an anchor: patterns where both names agree (at least "close") and no date or
+    // sex disagrees are taken as matches, the rest as non-matches. Among millions of
+    // candidate pairs that are mostly namesakes, this keeps EM on the mode that means "same
+    // person" rather than "same name".
+    let anchor = |p: Pattern| {
+        let name_ok = |f: usize| (1..=3).contains(&level(p, f));
+        let not_diff = |f: usize, diff: u8| level(p, f) != diff;
+        name_ok(0)
+            && name_ok(1)
+            && not_diff(2, 5)
+            && not_diff(3, 5)
+            && not_diff(4, 4)
+            && not_diff(8, 2)
+            && (matches!(level(p, 3), 1 | 2) || matches!(level(p, 4), 1 | 2))
+    };
+    let mut mc: Vec<Vec<f64>> = CmpField::ALL.iter().map(|f| vec![0.0; f.n_levels()]).collect();
+    let mut uc = mc.clone();
+    let mut anchored = 0.0;
     for &(p, c) in counts {
-        for (f, mg) in margins.iter_mut().enumerate() {
-            mg[level(p, f) as usize] += c as f64;
+        let target = if anchor(p) {
+            anchored += c as f64;
+            &mut mc
+        } else {
+            &mut uc
+        };
+        for (f, t) in target.iter_mut().enumerate() {
+            t[level(p, f) as usize] += c as f64;
         }
     }
-    let mut u: Vec<Vec<f64>> = margins.iter().map(|c| normalise(c, 1.0)).collect();
-    // Tilt the starting non-match class towards disagreement so the two classes start apart.
-    for uf in &mut u {
-        let last = uf.len() - 1;
-        uf[last] += 0.3;
-        let s: f64 = uf[1..].iter().sum();
-        for x in uf[1..].iter_mut() {
-            *x /= s;
-        }
-    }
-    let mut lambda: f64 = 0.5;
+    let mut m: Vec<Vec<f64>> = if anchored > 0.0 {
+        mc.iter().map(|c| normalise(c, 1.0)).collect()
+    } else {
+        CmpField::ALL.iter().map(|&f| initial_m(f)).collect()
+    };
+    let mut u: Vec<Vec<f64>> = uc.iter().map(|c| normalise(c, 1.0)).collect();
+    let total0: f64 = counts.iter().map(|c| c.1 as f64).sum();
+    let mut lambda: f64 = if total0 > 0.0 { (anchored / total0).clamp(0.01, 0.99) } else { 0.5 };
     let total: f64 = counts.iter().map(|c| c.1 as f64).sum();
     if total == 0.0 {
         return EmFit { m, u_candidates: u, lambda: 0.0, iterations: 0, converged: true };
