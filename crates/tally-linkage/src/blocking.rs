@@ -245,11 +245,13 @@ impl BlockIndex {
         &v[lo..hi]
     }
 
-    /// Add newly pushed records `new` (indices into the table) to the index.
+    /// Add newly pushed records `new` (indices into the table) to the index: their entries are
+    /// sorted and merged in (linear in the index, not a re-sort), and only their blocks are
+    /// checked against the cap (blocks only grow).
     pub fn add(&mut self, t: &Table, cfg: &BlockingConfig, new: &[Rec]) {
         for (r, rule) in cfg.rules.iter().enumerate() {
             let keys = &mut self.rec_keys[r];
-            let v = &mut self.sorted[r];
+            let mut fresh: Vec<(u64, Rec)> = Vec::with_capacity(new.len());
             for &i in new {
                 let k = rule.key(t, i);
                 if keys.len() <= i as usize {
@@ -257,12 +259,31 @@ impl BlockIndex {
                 }
                 keys[i as usize] = k;
                 if k != 0 {
-                    v.push((k, i));
+                    fresh.push((k, i));
                 }
             }
-            v.sort_unstable();
+            fresh.sort_unstable();
+            let old = std::mem::take(&mut self.sorted[r]);
+            let mut merged = Vec::with_capacity(old.len() + fresh.len());
+            let (mut x, mut y) = (0, 0);
+            while x < old.len() && y < fresh.len() {
+                if old[x] <= fresh[y] {
+                    merged.push(old[x]);
+                    x += 1;
+                } else {
+                    merged.push(fresh[y]);
+                    y += 1;
+                }
+            }
+            merged.extend_from_slice(&old[x..]);
+            merged.extend_from_slice(&fresh[y..]);
+            self.sorted[r] = merged;
+            for &(k, _) in &fresh {
+                if self.block(r, k).len() > cfg.max_block {
+                    self.big[r].insert(k);
+                }
+            }
         }
-        self.refresh_big(cfg);
     }
 }
 

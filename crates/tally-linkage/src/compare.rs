@@ -198,7 +198,7 @@ const SORTED_FROM: usize = 1 << 20;
 
 /// Name levels of part `k` for every pair: each distinct pair of differing names is compared
 /// once (in parallel), found by sorting (name pair, pair index) entries.
-fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)]) -> Vec<u8> {
+fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)], cache: &mut NameCache) -> Vec<u8> {
     let ids = &t.name_ids[k];
     let mut out: Vec<u8> = pairs
         .par_iter()
@@ -243,13 +243,17 @@ fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)]) -> Vec<u8> {
             out[i as usize] = levels[g];
         }
     }
+    // Keep the verdicts: records added later (incremental linking) meet mostly the same name
+    // pairs, and the comparator is the expensive part.
+    cache.maps[k].reserve(starts.len());
+    cache.maps[k].extend(starts.iter().zip(&levels).map(|(&s, &l)| (e[s].0, l)));
     out
 }
 
 /// Patterns of many pairs, in parallel.
 pub fn patterns(t: &Table, cache: &mut NameCache, pairs: &[(Rec, Rec)]) -> Vec<Pattern> {
     if pairs.len() >= SORTED_FROM {
-        let lv: Vec<Vec<u8>> = (0..3).map(|k| name_levels_sorted(t, k, pairs)).collect();
+        let lv: Vec<Vec<u8>> = (0..3).map(|k| name_levels_sorted(t, k, pairs, cache)).collect();
         return pairs
             .par_iter()
             .enumerate()
