@@ -66,16 +66,16 @@ pub struct Clustering {
 
 impl Clustering {
     /// Clusters as lists of members, each sorted by key, the list sorted by first member key.
-    pub fn clusters(&self, t: &Table) -> Vec<Vec<Rec>> {
+    pub fn clusters(&self, rank: &[u32]) -> Vec<Vec<Rec>> {
         let mut m: FxHashMap<Rec, Vec<Rec>> = FxHashMap::default();
         for (i, &l) in self.label.iter().enumerate() {
             m.entry(l).or_default().push(i as Rec);
         }
         let mut v: Vec<Vec<Rec>> = m.into_values().collect();
         for c in &mut v {
-            c.sort_by(|&a, &b| t.keys[a as usize].cmp(&t.keys[b as usize]));
+            c.sort_unstable_by_key(|&a| rank[a as usize]);
         }
-        v.sort_by(|a, b| t.keys[a[0] as usize].cmp(&t.keys[b[0] as usize]));
+        v.sort_unstable_by_key(|c| rank[c[0] as usize]);
         v
     }
 }
@@ -87,8 +87,11 @@ struct Summary {
     births: Vec<DateCode>,
 }
 
-fn key_cmp(t: &Table, a: Rec, b: Rec) -> Ordering {
-    t.keys[a as usize].cmp(&t.keys[b as usize])
+/// Record-key order, through the precomputed ranks (`rank[r]` is `r`'s position when records
+/// are sorted by key), so ties never cost a string comparison.
+#[inline]
+fn key_cmp(rank: &[u32], a: Rec, b: Rec) -> Ordering {
+    rank[a as usize].cmp(&rank[b as usize])
 }
 
 /// A component's model links and must-links.
@@ -96,7 +99,7 @@ type CompLinks = (Vec<Edge>, Vec<(Rec, Rec)>);
 
 /// Cluster the table. `edges` are links at or above the threshold; `must` and `cannot` are
 /// human decisions (must-links always merge; cannot-links are never crossed by the model).
-pub fn cluster(t: &Table, edges: &[Edge], must: &[(Rec, Rec)], cannot: &[(Rec, Rec)]) -> Clustering {
+pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], cannot: &[(Rec, Rec)]) -> Clustering {
     let n = t.len();
     // Components of all links.
     let mut comp = Dsu::new(n);
@@ -139,13 +142,13 @@ pub fn cluster(t: &Table, edges: &[Edge], must: &[(Rec, Rec)], cannot: &[(Rec, R
     };
     for (_, (mut es, mut ms)) in comps {
         // Must-links first (in key order), then links from strongest to weakest.
-        ms.sort_by(|x, y| key_cmp(t, x.0, y.0).then(key_cmp(t, x.1, y.1)));
+        ms.sort_by(|x, y| key_cmp(rank, x.0, y.0).then(key_cmp(rank, x.1, y.1)));
         es.sort_by(|x, y| {
             y.weight
                 .partial_cmp(&x.weight)
                 .unwrap_or(Ordering::Equal)
-                .then(key_cmp(t, x.a.min_by_key(t, x.b), y.a.min_by_key(t, y.b)))
-                .then(key_cmp(t, x.a.max_by_key(t, x.b), y.a.max_by_key(t, y.b)))
+                .then(key_cmp(rank, x.a.min_by_key(rank, x.b), y.a.min_by_key(rank, y.b)))
+                .then(key_cmp(rank, x.a.max_by_key(rank, x.b), y.a.max_by_key(rank, y.b)))
         });
         let steps = ms.iter().map(|&(a, b)| (a, b, true)).chain(es.iter().map(|e| (e.a, e.b, false)));
         for (a, b, forced) in steps {
@@ -198,7 +201,7 @@ pub fn cluster(t: &Table, edges: &[Edge], must: &[(Rec, Rec)], cannot: &[(Rec, R
         let r = dsu.find(i);
         match members.get(&r) {
             Some(ms) => {
-                let first = *ms.iter().min_by(|&&a, &&b| key_cmp(t, a, b)).unwrap_or(&i);
+                let first = *ms.iter().min_by(|&&a, &&b| key_cmp(rank, a, b)).unwrap_or(&i);
                 for &m in ms {
                     label[m as usize] = first;
                     done[m as usize] = true;
@@ -227,20 +230,20 @@ pub fn cluster(t: &Table, edges: &[Edge], must: &[(Rec, Rec)], cannot: &[(Rec, R
 }
 
 trait KeyOrd {
-    fn min_by_key(self, t: &Table, o: Rec) -> Rec;
-    fn max_by_key(self, t: &Table, o: Rec) -> Rec;
+    fn min_by_key(self, rank: &[u32], o: Rec) -> Rec;
+    fn max_by_key(self, rank: &[u32], o: Rec) -> Rec;
 }
 
 impl KeyOrd for Rec {
-    fn min_by_key(self, t: &Table, o: Rec) -> Rec {
-        if key_cmp(t, self, o) == Ordering::Greater {
+    fn min_by_key(self, rank: &[u32], o: Rec) -> Rec {
+        if key_cmp(rank, self, o) == Ordering::Greater {
             o
         } else {
             self
         }
     }
-    fn max_by_key(self, t: &Table, o: Rec) -> Rec {
-        if key_cmp(t, self, o) == Ordering::Greater {
+    fn max_by_key(self, rank: &[u32], o: Rec) -> Rec {
+        if key_cmp(rank, self, o) == Ordering::Greater {
             self
         } else {
             o

@@ -102,6 +102,10 @@ pub struct Linker {
     cache: NameCache,
     /// Scored pairs with probability at least `cfg.review_low`.
     pub pairs: Vec<ScoredPair>,
+    /// Records in key order, and each record's position in it (ties in clustering and id
+    /// assignment break by key without comparing strings).
+    order: Vec<Rec>,
+    rank: Vec<u32>,
     pub blocking: BlockingReport,
     pub errors: ErrorEstimate,
 }
@@ -131,8 +135,20 @@ impl Linker {
             None => train(&table, &mut cache, &pats, &cfg.train),
         };
         let scorer = Scorer::new(params);
-        let mut l =
-            Linker { table, cfg, scorer, index, cache, pairs: Vec::new(), blocking, errors: ErrorEstimate::default() };
+        let order = table.canonical_order();
+        let rank = Table::ranks_of(&order);
+        let mut l = Linker {
+            table,
+            cfg,
+            scorer,
+            index,
+            cache,
+            pairs: Vec::new(),
+            blocking,
+            errors: ErrorEstimate::default(),
+            order,
+            rank,
+        };
         l.errors = l.score_and_keep(&pairs, &pats);
         drop(pairs);
         drop(pats);
@@ -168,7 +184,11 @@ impl Linker {
             pairs: Vec::new(),
             blocking: BlockingReport::default(),
             errors: ErrorEstimate::default(),
+            order: Vec::new(),
+            rank: Vec::new(),
         };
+        l.order = l.table.canonical_order();
+        l.rank = Table::ranks_of(&l.order);
         l.score_and_keep(&pairs, &pats);
         Ok(l)
     }
@@ -220,6 +240,8 @@ impl Linker {
             new.push(self.table.push(r)?);
         }
         self.index.add(&self.table, &self.cfg.blocking, &new);
+        self.order = self.table.merge_order(&self.order, &new);
+        self.rank = Table::ranks_of(&self.order);
         let pairs = candidate_pairs_for(&self.table, &self.cfg.blocking, &self.index, &new);
         let pats = patterns(&self.table, &mut self.cache, &pairs);
         self.score_and_keep(&pairs, &pats);
@@ -243,7 +265,7 @@ impl Linker {
             .filter(|p| p.probability() >= threshold && !cannot_set.contains(&(p.a, p.b)))
             .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
             .collect();
-        cluster(&self.table, &edges, &must, &cannot)
+        cluster(&self.table, &self.rank, &edges, &must, &cannot)
     }
 
     /// Cluster at the configured threshold and assign stable person ids.
@@ -260,7 +282,7 @@ impl Linker {
     ) -> Roll {
         let t = &self.table;
         let clustering = self.cluster_at(threshold, decisions);
-        let clusters = clustering.clusters(t);
+        let clusters = clustering.clusters(&self.rank);
         let (ids, next_id, events) = assign_ids(t, &clusters, prev, next_id);
         // Per-record probability.
         let mut best_in = vec![0.0f64; t.len()];

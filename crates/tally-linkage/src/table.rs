@@ -343,9 +343,36 @@ impl Table {
 
     /// Record indices in canonical (record key) order.
     pub fn canonical_order(&self) -> Vec<Rec> {
+        use rayon::prelude::*;
         let mut v: Vec<Rec> = (0..self.len() as Rec).collect();
-        v.sort_unstable_by(|&a, &b| self.keys[a as usize].cmp(&self.keys[b as usize]));
+        v.par_sort_unstable_by(|&a, &b| self.keys[a as usize].cmp(&self.keys[b as usize]));
         v
+    }
+
+    /// `rank[r]`: record `r`'s position in canonical order.
+    pub fn ranks_of(order: &[Rec]) -> Vec<u32> {
+        let mut rank = vec![0u32; order.len()];
+        for (pos, &r) in order.iter().enumerate() {
+            rank[r as usize] = pos as u32;
+        }
+        rank
+    }
+
+    /// Merge records `new` (just pushed) into a canonical `order` of the others.
+    pub fn merge_order(&self, order: &[Rec], new: &[Rec]) -> Vec<Rec> {
+        let mut fresh = new.to_vec();
+        fresh.sort_unstable_by(|&a, &b| self.keys[a as usize].cmp(&self.keys[b as usize]));
+        let mut out = Vec::with_capacity(order.len() + fresh.len());
+        let mut y = 0;
+        for &r in order {
+            while y < fresh.len() && self.keys[fresh[y] as usize] < self.keys[r as usize] {
+                out.push(fresh[y]);
+                y += 1;
+            }
+            out.push(r);
+        }
+        out.extend_from_slice(&fresh[y..]);
+        out
     }
 
     /// A short human-readable rendering of the value of a field, for explanations.
