@@ -84,6 +84,9 @@ pub struct LedgerLine {
     pub cosigned_by: Vec<String>,
     pub discrepancies: usize,
     pub disputes: usize,
+    /// The reconciliation as `tally ledger report` renders it (agreements, schedules,
+    /// discrepancies).
+    pub reconciliation: String,
 }
 
 /// What the demo built.
@@ -222,6 +225,7 @@ pub fn run(opts: &DemoOptions, progress: &mut dyn FnMut(DemoProgress)) -> Result
             cosigned_by: report.cosigned_by.clone(),
             discrepancies: report.discrepancies.len(),
             disputes: report.disputes.len(),
+            reconciliation: report.render_reconciliation(),
         },
         stages,
     })

@@ -148,6 +148,12 @@ fn a_small_demo_runs_end_to_end() {
     {
         assert!(s.contains(want), "{want} not in:\n{s}");
     }
+    // The exchange reconciliation is printed, with the June 2025 count dispute (RU 6,060
+    // delivered vs UA 6,057 received, exchange_events.json) and the schedule nobody confirmed.
+    for want in ["agreement AGR-2025-06-02-IST", "RU says delivered 6,060", "UA says received 6,057"] {
+        assert!(s.contains(want), "{want} not in:\n{s}");
+    }
+    assert!(s.contains("UNCONFIRMED: signed only by RU"), "{s}");
     assert!(p.join("demo.db").exists());
     assert!(p.join("demo.db.world").join("truth.csv").exists());
     // Running it again changes nothing and says so.

@@ -660,6 +660,40 @@ impl Report {
             let rot = if p.rotations > 0 { format!(" ({} key rotations)", p.rotations) } else { String::new() };
             let _ = writeln!(o, "  {:<6} {:<13} {}{rot}", p.id, p.role, p.name);
         }
+        o.push_str(&self.render_reconciliation());
+        let _ = writeln!(o, "\nfindings");
+        if self.findings.is_empty() {
+            let _ = writeln!(o, "  none");
+        }
+        for f in &self.findings {
+            let sup = f.superseded_by.map(|s| format!(" [superseded by entry {s}]")).unwrap_or_default();
+            let dis = if f.disputed_by.is_empty() {
+                String::new()
+            } else {
+                format!(" [disputed by {}]", f.disputed_by.join(", "))
+            };
+            let ev = if f.events.is_empty() { String::new() } else { format!(" in {}", f.events.join(", ")) };
+            let _ = writeln!(o, "  entry {} {} by {}: {} {}{ev}{sup}{dis}", f.entry, f.id, f.by, num(f.count), f.kind);
+        }
+        let _ = writeln!(o, "\ndisputes");
+        if self.disputes.is_empty() {
+            let _ = writeln!(o, "  none");
+        }
+        for d in &self.disputes {
+            let _ = writeln!(o, "  {d}");
+        }
+        let _ = writeln!(o, "\ntimeline");
+        for t in &self.timeline {
+            let _ = writeln!(o, "  {:<10} #{:<4} {:<5} {}", t.date, t.entry, t.by, t.what);
+        }
+        o
+    }
+
+    /// The reconciliation alone: per agreement term and side, agreed against delivered,
+    /// received, observed, confirmed and disputed; unconfirmed schedules; discrepancies. This is
+    /// the part `tally demo` prints.
+    pub fn render_reconciliation(&self) -> String {
+        let mut o = String::new();
         for a in &self.agreements {
             let _ = writeln!(o);
             if a.id == "(none)" {
@@ -763,31 +797,6 @@ impl Report {
         }
         for d in &self.discrepancies {
             let _ = writeln!(o, "  {d}");
-        }
-        let _ = writeln!(o, "\nfindings");
-        if self.findings.is_empty() {
-            let _ = writeln!(o, "  none");
-        }
-        for f in &self.findings {
-            let sup = f.superseded_by.map(|s| format!(" [superseded by entry {s}]")).unwrap_or_default();
-            let dis = if f.disputed_by.is_empty() {
-                String::new()
-            } else {
-                format!(" [disputed by {}]", f.disputed_by.join(", "))
-            };
-            let ev = if f.events.is_empty() { String::new() } else { format!(" in {}", f.events.join(", ")) };
-            let _ = writeln!(o, "  entry {} {} by {}: {} {}{ev}{sup}{dis}", f.entry, f.id, f.by, num(f.count), f.kind);
-        }
-        let _ = writeln!(o, "\ndisputes");
-        if self.disputes.is_empty() {
-            let _ = writeln!(o, "  none");
-        }
-        for d in &self.disputes {
-            let _ = writeln!(o, "  {d}");
-        }
-        let _ = writeln!(o, "\ntimeline");
-        for t in &self.timeline {
-            let _ = writeln!(o, "  {:<10} #{:<4} {:<5} {}", t.date, t.entry, t.by, t.what);
         }
         o
     }

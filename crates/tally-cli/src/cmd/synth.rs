@@ -293,6 +293,11 @@ pub fn demo(a: DemoArgs, g: &Global) -> anyhow::Result<()> {
         s.ledger.discrepancies,
         s.ledger.disputes
     )?;
+    // The reconciliation is what the ledger is for: show it, indented under the summary line.
+    for line in s.ledger.reconciliation.lines() {
+        writeln!(o, "{}{line}", if line.is_empty() { "" } else { "  " })?;
+    }
+    writeln!(o)?;
     let stages: Vec<String> = s.stages.iter().map(|(n, t)| format!("{n} {t:.1}s")).collect();
     writeln!(o, "stages: {}; total {:.1}s; database {}", stages.join(", "), t0.elapsed().as_secs_f64(), s.db)?;
     writeln!(
