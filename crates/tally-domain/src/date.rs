@@ -230,6 +230,20 @@ pub fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
     era * 146097 + doe - 719468
 }
 
+/// The date `z` days after 1970-01-01 as (year, month, day), after Howard Hinnant's
+/// `civil_from_days`; the inverse of [`days_from_civil`].
+pub fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +274,10 @@ mod tests {
     fn epoch() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2000, 3, 1), 11017);
+        for n in [-800_000, -1, 0, 59, 11_017, 19_782, 2_000_000] {
+            let (y, m, d) = civil_from_days(n);
+            assert_eq!(days_from_civil(y, m, d), n);
+        }
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
     }
 }

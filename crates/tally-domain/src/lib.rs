@@ -20,7 +20,7 @@ mod source;
 mod status;
 
 pub use claim::Claim;
-pub use date::{DateError, PartialDate, Precision};
+pub use date::{civil_from_days, days_from_civil, days_in_month, DateError, PartialDate, Precision};
 pub use record::{Field, ParsedFields, Record, RecordKey, Sex};
 pub use source::{Source, SourceKind, SourceKindError};
 pub use status::{Status, StatusEntry, StatusError};

@@ -932,23 +932,8 @@ fn excel_serial_date(cell: &str, sheet: bool) -> Option<String> {
     }
     let n: i64 = t.parse().ok()?;
     let epoch = PartialDate::ymd(1899, 12, 30).expect("a real date").day_span().0;
-    let (y, m, d) = civil_from_days(epoch + n);
+    let (y, m, d) = tally_domain::civil_from_days(epoch + n);
     Some(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// Inverse of tally-domain's `days_from_civil` (days since 1970-01-01 to a proleptic Gregorian date), after
-/// Howard Hinnant's `civil_from_days`.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// Read sex as lists write it (English, Ukrainian, Russian; words or one-letter codes).
@@ -1024,8 +1009,8 @@ mod tests {
         assert_eq!(excel_serial_date(" 35065 ", true).as_deref(), Some("1996-01-01"));
         assert_eq!(excel_serial_date("45000", false), None, "only spreadsheets store serials");
         assert_eq!(excel_serial_date("1996", true), None);
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(PartialDate::ymd(2024, 2, 29).unwrap().day_span().0), (2024, 2, 29));
+        assert_eq!(tally_domain::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(tally_domain::civil_from_days(PartialDate::ymd(2024, 2, 29).unwrap().day_span().0), (2024, 2, 29));
     }
 
     #[test]

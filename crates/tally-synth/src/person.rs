@@ -18,29 +18,15 @@ pub struct Ymd {
 }
 
 impl Ymd {
-    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    /// Days since 1970-01-01.
     pub fn days(self) -> i64 {
-        let y = i64::from(self.y) - i64::from(self.m <= 2);
-        let era = if y >= 0 { y } else { y - 399 } / 400;
-        let yoe = y - era * 400;
-        let m = i64::from(self.m);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.d) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        tally_domain::days_from_civil(self.y, self.m, self.d)
     }
 
-    /// The day `n` days after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    /// The day `n` days after 1970-01-01.
     pub fn from_days(n: i64) -> Ymd {
-        let z = n + 719_468;
-        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let y = yoe + era * 400;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        Ymd { y: (y + i64::from(m <= 2)) as i32, m, d }
+        let (y, m, d) = tally_domain::civil_from_days(n);
+        Ymd { y, m, d }
     }
 
     /// Whole years from `self` (a birth date) to `at`.
