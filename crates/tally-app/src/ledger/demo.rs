@@ -25,6 +25,7 @@ use super::{
     LedgerStateCache, Result,
 };
 use serde_json::Value;
+use tally_domain::days_from_civil;
 use tally_ledger::note::NoteKey;
 use tally_store::ledger::LedgerStore;
 
@@ -38,22 +39,12 @@ const UA: &str = "UA";
 const RU: &str = "RU";
 const ICRC: &str = "ICRC";
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
-
 /// Noon UTC of a `YYYY-MM-DD` date, as Unix seconds (cosignature timestamps in the demo).
 fn noon(date: &str) -> u64 {
-    let p: Vec<i64> = date.split('-').filter_map(|x| x.parse().ok()).collect();
+    let p: Vec<i32> = date.split('-').filter_map(|x| x.parse().ok()).collect();
     let (y, m, d) =
         (p.first().copied().unwrap_or(1970), p.get(1).copied().unwrap_or(1), p.get(2).copied().unwrap_or(1));
-    (days_from_civil(y, m, d) * 86400 + 43200).max(0) as u64
+    (days_from_civil(y, m as u8, d as u8) * 86400 + 43200).max(0) as u64
 }
 
 struct Demo<'a> {
