@@ -24,12 +24,12 @@ pub struct Edge {
     pub weight: f64,
 }
 
-struct Dsu {
-    parent: Vec<u32>,
+pub(crate) struct Dsu {
+    pub(crate) parent: Vec<u32>,
 }
 
 impl Dsu {
-    fn new(n: usize) -> Dsu {
+    pub(crate) fn new(n: usize) -> Dsu {
         Dsu { parent: (0..n as u32).collect() }
     }
     fn root(&self, mut x: u32) -> u32 {
@@ -38,7 +38,7 @@ impl Dsu {
         }
         x
     }
-    fn find(&mut self, mut x: u32) -> u32 {
+    pub(crate) fn find(&mut self, mut x: u32) -> u32 {
         while self.parent[x as usize] != x {
             let p = self.parent[self.parent[x as usize] as usize];
             self.parent[x as usize] = p;
@@ -77,6 +77,16 @@ impl Clustering {
         }
         v.sort_unstable_by_key(|c| rank[c[0] as usize]);
         v
+    }
+}
+
+impl Dsu {
+    /// Join the components of `a` and `b` (the smaller index becomes the root).
+    pub(crate) fn union(&mut self, a: u32, b: u32) {
+        let (x, y) = (self.find(a), self.find(b));
+        if x != y {
+            self.parent[x.max(y) as usize] = x.min(y);
+        }
     }
 }
 

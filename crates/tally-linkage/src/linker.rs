@@ -2,7 +2,7 @@
 //! and its incremental form, which blocks and scores only pairs that touch new records.
 
 use crate::blocking::{candidate_pairs, candidate_pairs_for, BlockIndex, BlockingConfig, BlockingReport, KeyField};
-use crate::cluster::{assign_ids, cluster, Clustering, Edge, IdEvent};
+use crate::cluster::{assign_ids, cluster, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, Pattern, NF};
@@ -316,6 +316,224 @@ impl Linker {
         }
         assignments.sort_by(|a, b| a.record.cmp(&b.record));
         Roll { assignments, persons: clusters.len() as u64, next_id, events, clustering }
+    }
+
+    /// The roll after [`Linker::add`], re-clustering only what the new records can change.
+    ///
+    /// `base` is the roll this linker gave (by [`Linker::roll`] or this method, at the configured
+    /// threshold and with the same `decisions`) before the records from index
+    /// `base.clustering.label.len()` on were added. `prev` holds earlier person ids of the new
+    /// records (may be empty); the old records' ids are `base`'s.
+    ///
+    /// Only the threshold components (links at or above the threshold, plus must-links) that
+    /// hold a new record are clustered and given ids again: every other component has the same
+    /// links as before and is clustered on its own, so its persons and ids carry over. The
+    /// result equals `self.roll(decisions, prev ∪ base's ids, next_id)`; when an id in `prev`
+    /// belongs to an untouched person of `base` (the two could then compete for it), or `base`
+    /// does not fit this linker, it falls back to exactly that full roll.
+    pub fn roll_incremental(
+        &self,
+        base: Roll,
+        decisions: &Decisions,
+        prev: &FxHashMap<RecordKey, PersonId>,
+        next_id: i64,
+    ) -> Roll {
+        let t = &self.table;
+        let n = t.len();
+        let old_n = base.clustering.label.len();
+        if old_n > n || base.assignments.len() != old_n {
+            return self.roll_over(&base, decisions, prev, next_id);
+        }
+        let threshold = self.cfg.threshold;
+        let must = self.resolve(&decisions.must);
+        let cannot = self.resolve(&decisions.cannot);
+        let cannot_set: rustc_hash::FxHashSet<(Rec, Rec)> =
+            cannot.iter().flat_map(|&(a, b)| [(a, b), (b, a)]).collect();
+        let is_edge = |p: &ScoredPair| p.probability() >= threshold && !cannot_set.contains(&(p.a, p.b));
+
+        // Threshold components, and which of them hold a new record.
+        let mut comp = Dsu::new(n);
+        for p in &self.pairs {
+            if is_edge(p) {
+                comp.union(p.a, p.b);
+            }
+        }
+        for &(a, b) in &must {
+            comp.union(a, b);
+        }
+        let roots: rustc_hash::FxHashSet<u32> = (old_n as Rec..n as Rec).map(|r| comp.find(r)).collect();
+        let affected: Vec<bool> = (0..n as Rec).map(|r| roots.contains(&comp.find(r))).collect();
+        drop(comp);
+
+        // Old record r sits at base.assignments[old_pos[r]] (old records keep their relative
+        // key order). Check that base fits before trusting it.
+        let mut old_pos = vec![u32::MAX; old_n];
+        let mut j = 0u32;
+        for &r in &self.order {
+            if (r as usize) < old_n {
+                old_pos[r as usize] = j;
+                j += 1;
+            }
+        }
+        let fits = self.order.iter().step_by((n / 64).max(1)).all(|&r| {
+            (r as usize) >= old_n || base.assignments[old_pos[r as usize] as usize].record == t.keys[r as usize]
+        });
+        if !fits {
+            return self.roll_over(&base, decisions, prev, next_id);
+        }
+        // Earlier ids of the new records must not belong to an untouched person.
+        let new_ids: rustc_hash::FxHashSet<PersonId> =
+            (old_n..n).filter_map(|r| prev.get(&t.keys[r]).copied()).collect();
+        if !new_ids.is_empty()
+            && (0..old_n).any(|r| !affected[r] && new_ids.contains(&base.assignments[old_pos[r] as usize].person))
+        {
+            return self.roll_over(&base, decisions, prev, next_id);
+        }
+
+        // Cluster the affected components, now and (for the refusal count) as they were.
+        let sub_edges: Vec<Edge> = self
+            .pairs
+            .iter()
+            .filter(|p| affected[p.a as usize] && is_edge(p))
+            .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
+            .collect();
+        let sub_must: Vec<(Rec, Rec)> = must.iter().copied().filter(|&(a, _)| affected[a as usize]).collect();
+        let sub = cluster(t, &self.rank, &sub_edges, &sub_must, &cannot);
+        let is_old = |r: Rec| (r as usize) < old_n;
+        let old_edges: Vec<Edge> = sub_edges.iter().copied().filter(|e| is_old(e.a) && is_old(e.b)).collect();
+        let old_must: Vec<(Rec, Rec)> = sub_must.iter().copied().filter(|&(a, b)| is_old(a) && is_old(b)).collect();
+        let refused_before = cluster(t, &self.rank, &old_edges, &old_must, &cannot).refused;
+
+        // Persons of the affected records, ids assigned among them alone.
+        let members: Vec<Rec> = self.order.iter().copied().filter(|&r| affected[r as usize]).collect();
+        let mut by_label: FxHashMap<Rec, usize> = FxHashMap::default();
+        let mut clusters: Vec<Vec<Rec>> = Vec::new();
+        for &r in &members {
+            let c = *by_label.entry(sub.label[r as usize]).or_insert_with(|| {
+                clusters.push(Vec::new());
+                clusters.len() - 1
+            });
+            clusters[c].push(r);
+        }
+        let mut sub_prev: FxHashMap<RecordKey, PersonId> = FxHashMap::default();
+        let mut old_persons: rustc_hash::FxHashSet<Rec> = Default::default();
+        for &r in &members {
+            let key = &t.keys[r as usize];
+            if is_old(r) {
+                sub_prev.insert(key.clone(), base.assignments[old_pos[r as usize] as usize].person);
+                old_persons.insert(base.clustering.label[r as usize]);
+            } else if let Some(&p) = prev.get(key) {
+                sub_prev.insert(key.clone(), p);
+            }
+        }
+        let (ids, next_id, events) = assign_ids(t, &clusters, &sub_prev, next_id);
+        let mut person: FxHashMap<Rec, PersonId> = FxHashMap::default();
+        for (c, &id) in clusters.iter().zip(&ids) {
+            person.extend(c.iter().map(|&r| (r, id)));
+        }
+
+        // Labels and flags: the affected part is new, the rest carries over.
+        let mut label = base.clustering.label;
+        label.resize(n, 0);
+        for &r in &members {
+            label[r as usize] = sub.label[r as usize];
+        }
+        let mut flags: Vec<_> = base
+            .clustering
+            .flags
+            .into_iter()
+            .filter(|f| f.records.first().and_then(|k| t.find(k)).is_none_or(|r| !affected[r as usize]))
+            .chain(sub.flags)
+            .collect();
+        flags.sort_by(|a, b| a.records.cmp(&b.records));
+        let clustering = Clustering { label, flags, refused: base.clustering.refused - refused_before + sub.refused };
+
+        // Probabilities change only for affected records and those a new pair touches.
+        let mut dirty = affected;
+        for p in &self.pairs {
+            if !is_old(p.a) || !is_old(p.b) {
+                dirty[p.a as usize] = true;
+                dirty[p.b as usize] = true;
+            }
+        }
+        let mut best_in: FxHashMap<Rec, f64> = FxHashMap::default();
+        let mut best_any: FxHashMap<Rec, f64> = FxHashMap::default();
+        for p in &self.pairs {
+            let (a, b) = (p.a as usize, p.b as usize);
+            if !dirty[a] && !dirty[b] {
+                continue;
+            }
+            let pr = p.probability();
+            let same = clustering.label[a] == clustering.label[b];
+            for r in [p.a, p.b] {
+                if dirty[r as usize] {
+                    let e = best_any.entry(r).or_insert(0.0);
+                    *e = e.max(pr);
+                    if same {
+                        let e = best_in.entry(r).or_insert(0.0);
+                        *e = e.max(pr);
+                    }
+                }
+            }
+        }
+        let must_members: rustc_hash::FxHashSet<Rec> = must.iter().flat_map(|&(a, b)| [a, b]).collect();
+        // Cluster sizes ("linked" or alone) of the records whose probability is recomputed.
+        let mut size: FxHashMap<Rec, u32> = (0..n).filter(|&r| dirty[r]).map(|r| (clustering.label[r], 0)).collect();
+        for &l in &clustering.label {
+            if let Some(s) = size.get_mut(&l) {
+                *s += 1;
+            }
+        }
+        let probability_of = |r: Rec, linked: bool| {
+            let pr = if linked {
+                best_in.get(&r).copied().unwrap_or(0.0).max(0.0)
+            } else {
+                1.0 - best_any.get(&r).copied().unwrap_or(0.0)
+            };
+            if must_members.contains(&r) && pr == 0.0 {
+                1.0
+            } else {
+                pr
+            }
+        };
+
+        let mut old = base.assignments.into_iter();
+        let mut assignments = Vec::with_capacity(n);
+        for &r in &self.order {
+            let ru = r as usize;
+            if !is_old(r) {
+                let linked = size[&clustering.label[ru]] > 1;
+                assignments.push(Assignment {
+                    record: t.keys[ru].clone(),
+                    person: person[&r],
+                    probability: probability_of(r, linked),
+                });
+                continue;
+            }
+            let mut a = old.next().expect("checked: base has every old record");
+            if dirty[ru] {
+                if let Some(&p) = person.get(&r) {
+                    a.person = p;
+                }
+                a.probability = probability_of(r, size[&clustering.label[ru]] > 1);
+            }
+            assignments.push(a);
+        }
+        let persons = base.persons - old_persons.len() as u64 + clusters.len() as u64;
+        Roll { assignments, persons, next_id, events, clustering }
+    }
+
+    /// The full roll with `base`'s ids for its records and `prev` for the others.
+    fn roll_over(
+        &self,
+        base: &Roll,
+        decisions: &Decisions,
+        prev: &FxHashMap<RecordKey, PersonId>,
+        next_id: i64,
+    ) -> Roll {
+        let mut all = prev.clone();
+        all.extend(base.assignments.iter().map(|a| (a.record.clone(), a.person)));
+        self.roll(decisions, &all, next_id)
     }
 
     /// Grey-zone pairs not yet decided, most uncertain first (closest to probability 0.5 in

@@ -112,6 +112,54 @@ fn incremental_equals_full() {
     assert_eq!(r_inc.assignments, r_full.assignments);
 }
 
+/// The partial re-cluster after `add` (only threshold components holding a new record) gives
+/// the same roll (persons, ids, probabilities, labels, flags, events) as clustering everything,
+/// with human decisions that reach across old and new records, and import-minted ids on the
+/// new records.
+#[test]
+fn partial_recluster_equals_full_cluster() {
+    for seed in [5u64, 13, 21] {
+        // Large enough that some new pairs below the threshold touch old records left untouched.
+        let w = world(2000, seed);
+        let full = Linker::train(&w.records, cfg()).unwrap();
+        let params = full.scorer.params.clone();
+        let cut = w.records.len() * 3 / 4;
+        let (old, new) = w.records.split_at(cut);
+        let is_new = |k: &RecordKey| new.iter().any(|r| &r.key == k);
+        let kept = full.kept_pairs();
+        let mut d = Decisions::default();
+        // A grey-zone pair touching a new record is confirmed, a strong old pair is rejected.
+        if let Some((a, b, _)) = kept.iter().find(|(a, b, p)| *p < 0.95 && (is_new(a) || is_new(b))) {
+            d.must.push((a.clone(), b.clone()));
+        }
+        if let Some((a, b, _)) = kept.iter().find(|(a, b, p)| *p >= 0.999 && !is_new(a) && !is_new(b)) {
+            d.cannot.push((a.clone(), b.clone()));
+        }
+        assert!(!d.must.is_empty() && !d.cannot.is_empty(), "seed {seed}: the world has no such pairs");
+        let mut l = Linker::with_params(old, cfg(), params).unwrap();
+        let base = l.roll(&d, &FxHashMap::default(), 1);
+        l.add(new).unwrap();
+        let minted: FxHashMap<RecordKey, PersonId> =
+            new.iter().enumerate().map(|(i, r)| (r.key.clone(), PersonId(base.next_id + i as i64))).collect();
+        let next_id = base.next_id + new.len() as i64;
+        let mut all = prev_of(&base);
+        all.extend(minted.clone());
+        let expect = l.roll(&d, &all, next_id);
+        assert!(expect.persons < base.persons + new.len() as u64, "seed {seed}: new records link to old ones");
+        let got = l.roll_incremental(base.clone(), &d, &minted, next_id);
+        assert_eq!(got, expect, "seed {seed}");
+        // Without earlier ids for the new records, too.
+        let expect = l.roll(&d, &prev_of(&base), base.next_id);
+        assert_eq!(l.roll_incremental(base.clone(), &d, &FxHashMap::default(), base.next_id), expect, "seed {seed}");
+        // An id of the new records that an untouched person holds: still the full answer.
+        let untouched = base.assignments.last().unwrap().person;
+        let clash: FxHashMap<RecordKey, PersonId> = [(new[0].key.clone(), untouched)].into_iter().collect();
+        let mut all = prev_of(&base);
+        all.extend(clash.clone());
+        assert_eq!(l.roll_incremental(base, &d, &clash, next_id), l.roll(&d, &all, next_id), "seed {seed}");
+    }
+}
+
 #[test]
 fn person_ids_are_stable_across_reruns_and_growth() {
     let w = world(200, 9);
