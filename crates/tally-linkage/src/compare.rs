@@ -200,7 +200,7 @@ const SORTED_FROM: usize = 1 << 20;
 /// once (in parallel), found by sorting (name pair, pair index) entries.
 fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)], cache: &mut NameCache) -> Vec<u8> {
     let ids = &t.name_ids[k];
-    let mut out: Vec<u8> = pairs
+    let out: Vec<u8> = pairs
         .par_iter()
         .with_min_len(4096)
         .map(|&(a, b)| {
@@ -214,39 +214,85 @@ fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)], cache: &mut Nam
             }
         })
         .collect();
-    let mut e: Vec<(u64, u32)> = out
+    // The sort buffer is the largest allocation of a big run: when both name ids and the pair
+    // index fit in 64 bits (a million records: 17 + 17 + 26), each entry is one u64 packing
+    // (smaller id, larger id, pair index), half the size of a (u64, u32) tuple.
+    let bits = |n: usize| (usize::BITS - n.leading_zeros()).max(1);
+    let (name_bits, idx_bits) = (bits(t.names[k].raw.len()), bits(pairs.len()));
+    if 2 * name_bits + idx_bits <= 64 {
+        let (nb, ib) = (name_bits, idx_bits);
+        let idx_mask = (1u64 << ib) - 1;
+        name_levels_by_sort(
+            t,
+            k,
+            pairs,
+            out,
+            cache,
+            move |p, i| ((p >> 32) << (nb + ib)) | ((p & 0xffff_ffff) << ib) | u64::from(i),
+            move |e: u64| ((e >> (nb + ib)) << 32) | ((e >> ib) & ((1u64 << nb) - 1)),
+            move |e: u64| (e & idx_mask) as u32,
+        )
+    } else {
+        name_levels_by_sort(
+            t,
+            k,
+            pairs,
+            out,
+            cache,
+            |p, i| (u128::from(p) << 32) | u128::from(i),
+            |e: u128| (e >> 32) as u64,
+            |e: u128| e as u32,
+        )
+    }
+}
+
+/// The sorted pass itself, over entries `make(name pair id, pair index)` of type `E` whose
+/// order is that of (name pair id, pair index).
+#[allow(clippy::too_many_arguments)]
+fn name_levels_by_sort<E: Copy + Ord + Send + Sync>(
+    t: &Table,
+    k: usize,
+    pairs: &[(Rec, Rec)],
+    mut out: Vec<u8>,
+    cache: &mut NameCache,
+    make: impl Fn(u64, u32) -> E + Sync + Send,
+    pair_of: impl Fn(E) -> u64 + Sync + Send,
+    idx_of: impl Fn(E) -> u32 + Sync + Send,
+) -> Vec<u8> {
+    let ids = &t.name_ids[k];
+    let mut e: Vec<E> = out
         .par_iter()
         .enumerate()
         .filter(|(_, &l)| l == u8::MAX)
         .map(|(i, _)| {
             let (a, b) = pairs[i];
-            (pair_id(ids[a as usize], ids[b as usize]), i as u32)
+            make(pair_id(ids[a as usize], ids[b as usize]), i as u32)
         })
         .collect();
     e.par_sort_unstable();
     let mut starts = Vec::new();
     for i in 0..e.len() {
-        if i == 0 || e[i].0 != e[i - 1].0 {
-            starts.push(i);
+        if i == 0 || pair_of(e[i]) != pair_of(e[i - 1]) {
+            starts.push(i as u32);
         }
     }
     let levels: Vec<u8> = starts
         .par_iter()
         .map(|&s| {
-            let p = e[s].0;
+            let p = pair_of(e[s as usize]);
             compare_names(t, k, (p >> 32) as u32, p as u32).0 as u8
         })
         .collect();
     for (g, &s) in starts.iter().enumerate() {
-        let end = starts.get(g + 1).copied().unwrap_or(e.len());
-        for &(_, i) in &e[s..end] {
-            out[i as usize] = levels[g];
+        let end = starts.get(g + 1).map_or(e.len(), |&x| x as usize);
+        for &x in &e[s as usize..end] {
+            out[idx_of(x) as usize] = levels[g];
         }
     }
     // Keep the verdicts: records added later (incremental linking) meet mostly the same name
     // pairs, and the comparator is the expensive part.
     cache.maps[k].reserve(starts.len());
-    cache.maps[k].extend(starts.iter().zip(&levels).map(|(&s, &l)| (e[s].0, l)));
+    cache.maps[k].extend(starts.iter().zip(&levels).map(|(&s, &l)| (pair_of(e[s as usize]), l)));
     out
 }
 
@@ -268,4 +314,72 @@ pub fn patterns(t: &Table, cache: &mut NameCache, pairs: &[(Rec, Rec)]) -> Vec<P
     cache.fill(t, pairs);
     let cache = &*cache;
     pairs.par_iter().with_min_len(4096).map(|&(a, b)| pattern(t, cache, a, b)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tally_domain::{ParsedFields, Record, RecordKey};
+
+    fn table() -> Table {
+        let sur = ["Shevchenko", "Shevchenco", "Шевченко", "Kovalenko", "Kovalenka", "Bondar", "Бондар", "Tkachuk"];
+        let giv = ["Oleksandr", "Олександр", "Aleksandr", "Serhii", "Sergei", "Petro", "О."];
+        let records: Vec<Record> = (0..60)
+            .map(|i| Record {
+                id: i,
+                key: RecordKey { source: "s".into(), source_record_id: i.to_string() },
+                line: 1,
+                raw: vec![],
+                fields: ParsedFields {
+                    surname: Some(sur[(i * 7 % 8) as usize].into()),
+                    given_name: (i % 5 != 0).then(|| giv[(i * 3 % 7) as usize].into()),
+                    patronymic: (i % 2 == 0).then(|| ["Ivanovych", "Іванович", "Petrovych"][(i % 3) as usize].into()),
+                    ..Default::default()
+                },
+            })
+            .collect();
+        Table::from_records(&records).unwrap()
+    }
+
+    /// The sorted pass (packed u64 entries and the wide u128 fallback) gives each pair the
+    /// level the per-pair comparator gives.
+    #[test]
+    fn sorted_name_levels_equal_pairwise_comparison() {
+        let t = table();
+        let n = t.len() as Rec;
+        let pairs: Vec<(Rec, Rec)> = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect();
+        let plain = NameCache::default();
+        for k in 0..3 {
+            let want: Vec<u8> = pairs.iter().map(|&(a, b)| plain.name_level(&t, k, a, b)).collect();
+            let mut cache = NameCache::default();
+            assert_eq!(name_levels_sorted(&t, k, &pairs, &mut cache), want, "part {k}, packed");
+            let marks: Vec<u8> = name_levels_sorted(&t, k, &pairs, &mut NameCache::default())
+                .iter()
+                .zip(&pairs)
+                .map(|(&l, &(a, b))| {
+                    let (x, y) = (t.name_ids[k][a as usize], t.name_ids[k][b as usize]);
+                    if x != NONE && y != NONE && x != y {
+                        u8::MAX
+                    } else {
+                        l
+                    }
+                })
+                .collect();
+            let wide = name_levels_by_sort(
+                &t,
+                k,
+                &pairs,
+                marks,
+                &mut NameCache::default(),
+                |p, i| (u128::from(p) << 32) | u128::from(i),
+                |e: u128| (e >> 32) as u64,
+                |e: u128| e as u32,
+            );
+            assert_eq!(wide, want, "part {k}, wide");
+            assert!(want.iter().any(|&l| l > NameLevel::Exact as u8), "part {k}: some names differ");
+            for (&(a, b), &l) in pairs.iter().zip(&want) {
+                assert_eq!(cache.name_level(&t, k, a, b), l, "the cache keeps the verdicts");
+            }
+        }
+    }
 }
