@@ -230,7 +230,8 @@ def main() -> int:
     tally = args.bin.resolve() if args.bin else build_tally()
     if not tally.exists():
         raise SystemExit(f"error: no tally binary at {tally}\nhint: pass --bin or drop it to build one")
-    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    # The build is of the working tree: "-dirty" means it held uncommitted changes (other helpers' work).
+    git = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
     rows = []
     for size in sizes:
