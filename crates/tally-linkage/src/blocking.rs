@@ -196,8 +196,10 @@ pub struct RuleReport {
 /// The per-rule sorted key index, kept so new records can be blocked against it.
 #[derive(Debug, Default)]
 pub struct BlockIndex {
-    /// Per rule: (key, record) sorted by key then record.
-    pub sorted: Vec<Vec<(u64, Rec)>>,
+    /// Per rule: the records with a key, sorted by (key, record). The keys themselves are
+    /// looked up in `rec_keys`, so an entry costs 4 bytes instead of 16 (13 rules over a
+    /// million records: 50 MB instead of 200).
+    pub sorted: Vec<Vec<Rec>>,
     /// Per rule: each record's key (0 = missing), so the earlier-rule check is two loads.
     pub rec_keys: Vec<Vec<u64>>,
     /// Per rule: keys of blocks larger than `max_block`.
@@ -209,10 +211,12 @@ impl BlockIndex {
         let mut idx = BlockIndex::default();
         for r in &cfg.rules {
             let keys: Vec<u64> = (0..t.len() as Rec).into_par_iter().map(|i| r.key(t, i)).collect();
+            // Sorting (key, record) tuples is faster than sorting records by a looked-up key;
+            // the tuples live for one rule at a time.
             let mut v: Vec<(u64, Rec)> =
                 keys.iter().enumerate().filter(|e| *e.1 != 0).map(|(i, &k)| (k, i as Rec)).collect();
             v.par_sort_unstable();
-            idx.sorted.push(v);
+            idx.sorted.push(v.into_iter().map(|e| e.1).collect());
             idx.rec_keys.push(keys);
         }
         idx.refresh_big(cfg);
@@ -223,13 +227,16 @@ impl BlockIndex {
         self.big = self
             .sorted
             .iter()
-            .map(|v| {
+            .zip(&self.rec_keys)
+            .map(|(v, keys)| {
                 let mut big = rustc_hash::FxHashSet::default();
+                let key = |i: usize| keys[v[i] as usize];
                 let mut i = 0;
                 while i < v.len() {
-                    let j = v[i..].partition_point(|e| e.0 == v[i].0) + i;
+                    let k = key(i);
+                    let j = v[i..].partition_point(|&r| keys[r as usize] == k) + i;
                     if j - i > cfg.max_block {
-                        big.insert(v[i].0);
+                        big.insert(k);
                     }
                     i = j;
                 }
@@ -238,10 +245,10 @@ impl BlockIndex {
             .collect();
     }
 
-    fn block(&self, rule: usize, key: u64) -> &[(u64, Rec)] {
-        let v = &self.sorted[rule];
-        let lo = v.partition_point(|e| e.0 < key);
-        let hi = v.partition_point(|e| e.0 <= key);
+    fn block(&self, rule: usize, key: u64) -> &[Rec] {
+        let (v, keys) = (&self.sorted[rule], &self.rec_keys[rule]);
+        let lo = v.partition_point(|&r| keys[r as usize] < key);
+        let hi = v.partition_point(|&r| keys[r as usize] <= key);
         &v[lo..hi]
     }
 
@@ -267,16 +274,16 @@ impl BlockIndex {
             let mut merged = Vec::with_capacity(old.len() + fresh.len());
             let (mut x, mut y) = (0, 0);
             while x < old.len() && y < fresh.len() {
-                if old[x] <= fresh[y] {
+                if (keys[old[x] as usize], old[x]) <= fresh[y] {
                     merged.push(old[x]);
                     x += 1;
                 } else {
-                    merged.push(fresh[y]);
+                    merged.push(fresh[y].1);
                     y += 1;
                 }
             }
             merged.extend_from_slice(&old[x..]);
-            merged.extend_from_slice(&fresh[y..]);
+            merged.extend(fresh[y..].iter().map(|e| e.1));
             self.sorted[r] = merged;
             for &(k, _) in &fresh {
                 if self.block(r, k).len() > cfg.max_block {
@@ -310,12 +317,13 @@ pub fn candidate_pairs(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> (Ve
     let mut report = BlockingReport { records: t.len(), ..Default::default() };
     for (r, rule) in cfg.rules.iter().enumerate() {
         let v = &idx.sorted[r];
+        let keys = &idx.rec_keys[r];
         // Block boundaries.
         let mut starts = Vec::new();
         let mut i = 0;
         while i < v.len() {
             let mut j = i + 1;
-            while j < v.len() && v[j].0 == v[i].0 {
+            while j < v.len() && keys[v[j] as usize] == keys[v[i] as usize] {
                 j += 1;
             }
             if j - i > 1 {
@@ -340,7 +348,7 @@ pub fn candidate_pairs(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> (Ve
                 let mut out = Vec::new();
                 for x in 0..block.len() {
                     for y in x + 1..block.len() {
-                        let (a, b) = (block[x].1, block[y].1);
+                        let (a, b) = (block[x], block[y]);
                         if !earlier(idx, r, a, b) {
                             out.push(ordered(a, b));
                         }
@@ -376,7 +384,7 @@ pub fn candidate_pairs_for(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex, ne
                 if block.len() > cfg.max_block {
                     continue;
                 }
-                for &(_, b) in block {
+                for &b in block {
                     // A pair of two new records is emitted by the smaller index only.
                     if b == a || (is_new.contains(&b) && b < a) {
                         continue;
