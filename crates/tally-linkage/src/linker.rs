@@ -228,7 +228,12 @@ impl Linker {
         e.expected_matches += below;
         e.expected_missed += below;
         e.missed_link_rate = if e.expected_matches == 0.0 { 0.0 } else { e.expected_missed / e.expected_matches };
-        self.pairs.extend(kept);
+        // A full run starts empty: take the vector rather than copy it.
+        if self.pairs.is_empty() {
+            self.pairs = kept;
+        } else {
+            self.pairs.extend(kept);
+        }
         e
     }
 
