@@ -16,7 +16,9 @@
 //!    hash of the input.
 //! 5. [`cluster`]: greedy merging from the strongest link down within each component, refusing
 //!    merges that would join two sexes, conflicting day-precise birth dates or a human
-//!    cannot-link; stable person ids.
+//!    cannot-link; stable person ids. After [`Linker::add`], [`Linker::roll_incremental`]
+//!    re-clusters only the components that hold a new record and carries the rest of the
+//!    previous roll over (equal to clustering everything again).
 //! 6. [`eval`]: pairwise and B-cubed P/R/F1, calibration, label-free error estimates.
 //!
 //! ```
