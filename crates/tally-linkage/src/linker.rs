@@ -451,7 +451,8 @@ impl Linker {
             .chain(sub.flags)
             .collect();
         flags.sort_by(|a, b| a.records.cmp(&b.records));
-        let clustering = Clustering { label, flags, refused: base.clustering.refused - refused_before + sub.refused };
+        let clustering =
+            Clustering { label, flags, refused: base.clustering.refused.saturating_sub(refused_before) + sub.refused };
 
         // Probabilities change only for affected records and those a new pair touches.
         let mut dirty = affected;
@@ -524,7 +525,7 @@ impl Linker {
             }
             assignments.push(a);
         }
-        let persons = base.persons - old_persons.len() as u64 + clusters.len() as u64;
+        let persons = base.persons.saturating_sub(old_persons.len() as u64) + clusters.len() as u64;
         Roll { assignments, persons, next_id, events, clustering }
     }
 
