@@ -332,19 +332,11 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
     // only be a diminutive, an English equivalent, or different.
     if jw < 0.7 && a.key != b.key {
         if kind == PartKind::Given {
-            if let Some(g) = intersects(a.diminutive_of, gb).or_else(|| intersects(b.diminutive_of, ga)) {
-                return Comparison::new(
-                    0.55,
-                    Level::Diminutive,
-                    format!("{ra} ~ {rb}: diminutive of {} (weak evidence)", headword(g)),
-                );
+            if let Some(c) = diminutive(a, b, ga, gb) {
+                return c;
             }
-            if let Some(g) = intersects(a.english_of, gb).or_else(|| intersects(b.english_of, ga)) {
-                return Comparison::new(
-                    0.85,
-                    Level::Translation,
-                    format!("{ra} ~ {rb}: English equivalent of {}", headword(g)),
-                );
+            if let Some(c) = translation(a, b, ga, gb) {
+                return c;
             }
         }
         if kind != PartKind::Surname && !ga.is_empty() && !gb.is_empty() {
@@ -378,12 +370,8 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         }
     }
     if kind == PartKind::Given {
-        if let Some(g) = intersects(a.diminutive_of, gb).or_else(|| intersects(b.diminutive_of, ga)) {
-            return Comparison::new(
-                0.55,
-                Level::Diminutive,
-                format!("{ra} ~ {rb}: diminutive of {} (weak evidence)", headword(g)),
-            );
+        if let Some(c) = diminutive(a, b, ga, gb) {
+            return c;
         }
     }
     // Two names the dictionary knows as different are different, however alike they look (Олександр /
@@ -407,12 +395,8 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         return c;
     }
     if kind == PartKind::Given {
-        if let Some(g) = intersects(a.english_of, gb).or_else(|| intersects(b.english_of, ga)) {
-            return Comparison::new(
-                0.85,
-                Level::Translation,
-                format!("{ra} ~ {rb}: English equivalent of {}", headword(g)),
-            );
+        if let Some(c) = translation(a, b, ga, gb) {
+            return c;
         }
     }
     // A Latin spelling that some standard gives exactly, though its canonical form differs (BGN/PCGN
@@ -460,6 +444,26 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
 const PATRONYMIC_CL: [&str; 8] = ["ovna", "evna", "ivna", "iqna", "oviq", "eviq", "na", "iq"];
 
 /// The given-name stem of a patronymic in canonical Latin: Сергійович and Сергеевич give `serg`.
+/// One given name is a dictionary diminutive of the other's headwords `gb`/`ga` (weak evidence only).
+fn diminutive(a: &NameForm, b: &NameForm, ga: &[u32], gb: &[u32]) -> Option<Comparison> {
+    let g = intersects(a.diminutive_of, gb).or_else(|| intersects(b.diminutive_of, ga))?;
+    Some(Comparison::new(
+        0.55,
+        Level::Diminutive,
+        format!("{} ~ {}: diminutive of {} (weak evidence)", a.raw, b.raw, headword(g)),
+    ))
+}
+
+/// One given name is the English equivalent of the other's headword (Alexander ~ Олександр).
+fn translation(a: &NameForm, b: &NameForm, ga: &[u32], gb: &[u32]) -> Option<Comparison> {
+    let g = intersects(a.english_of, gb).or_else(|| intersects(b.english_of, ga))?;
+    Some(Comparison::new(
+        0.85,
+        Level::Translation,
+        format!("{} ~ {}: English equivalent of {}", a.raw, b.raw, headword(g)),
+    ))
+}
+
 fn patronymic_stem(cl: &str) -> Option<(&str, bool)> {
     for s in PATRONYMIC_CL {
         if cl.len() > s.len() + 1 && cl.ends_with(s) {

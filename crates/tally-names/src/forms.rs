@@ -132,15 +132,7 @@ fn uk_to_ru(uk: &str) -> Vec<String> {
                 continue;
             }
         };
-        let mut next_stems = Vec::with_capacity(stems.len() * opts.len());
-        for o in &opts {
-            for s in &stems {
-                next_stems.push(format!("{s}{o}"));
-            }
-        }
-        // Keep the combinatorics small: the first options are the likely ones.
-        next_stems.truncate(6);
-        stems = next_stems;
+        stems = branch(&stems, &opts);
     }
     stems.into_iter().map(|s| format!("{s}{ending}")).collect()
 }
@@ -201,14 +193,7 @@ fn ru_to_uk(ru: &str, had_yo: bool) -> Vec<String> {
                 continue;
             }
         };
-        let mut next_stems = Vec::with_capacity(stems.len() * opts.len());
-        for o in &opts {
-            for s in &stems {
-                next_stems.push(format!("{s}{o}"));
-            }
-        }
-        next_stems.truncate(6);
-        stems = next_stems;
+        stems = branch(&stems, &opts);
     }
     let mut out = Vec::new();
     for e in alts {
@@ -323,4 +308,10 @@ pub fn surname_forms(surname: &str) -> SurnameForms {
         push_unique(&mut out.ru_f, title(&rf));
     }
     out
+}
+
+/// Every stem extended by every option, options first: the likely spellings come first, and
+/// only six are kept so the combinatorics stay small.
+fn branch(stems: &[String], opts: &[&str]) -> Vec<String> {
+    opts.iter().flat_map(|o| stems.iter().map(move |s| format!("{s}{o}"))).take(6).collect()
 }
