@@ -221,12 +221,16 @@ def main() -> int:
     ap.add_argument("--splink-rules", default="mirror,wide",
                     help="Splink blocking rule sets to run: mirror (Tally's rules), wide (tuned for Splink)")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    ap.add_argument("--tally-only", action="store_true",
+                    help="run Tally alone (no virtual environment, no Splink): for quick checks while developing")
     args = ap.parse_args()
+    if args.tally_only:
+        args.splink_rules = ""
     sizes = [20000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
     worlds = [w.strip() for w in args.worlds.split(",")]
 
     OUT.mkdir(parents=True, exist_ok=True)
-    py = setup_venv()
+    py = None if args.tally_only else setup_venv()
     tally = args.bin.resolve() if args.bin else build_tally()
     if not tally.exists():
         raise SystemExit(f"error: no tally binary at {tally}\nhint: pass --bin or drop it to build one")
@@ -279,7 +283,7 @@ def main() -> int:
                 args.json.write_text(json.dumps(rows, indent=2))
 
     load = os.getloadavg()
-    version = next((r["splink_version"] for r in rows if "splink_version" in r), "?")
+    version = next((r["splink_version"] for r in rows if "splink_version" in r), "(not run)")
     print(f"\nTally beside Splink {version} "
           f"(DuckDB), tally at {git}, {os.cpu_count()} cores, load average at end "
           f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}, threshold {threshold}")
