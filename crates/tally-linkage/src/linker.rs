@@ -113,7 +113,21 @@ pub struct Linker {
 impl Linker {
     /// A full run: block, train a model on these records, score.
     pub fn train(records: &[Record], cfg: LinkConfig) -> Result<Linker, LinkError> {
-        Self::run(records, cfg, None)
+        Self::run(Table::from_records(records)?, cfg, None)
+    }
+
+    /// A full run on records already encoded (a caller can fill the [`Table`] record by record,
+    /// streaming from a store, without holding every [`Record`] at once).
+    pub fn train_table(table: Table, cfg: LinkConfig) -> Result<Linker, LinkError> {
+        Self::run(table, cfg, None)
+    }
+
+    /// [`Linker::with_params`] on records already encoded.
+    pub fn with_params_table(table: Table, cfg: LinkConfig, params: Params) -> Result<Linker, LinkError> {
+        if params.version != crate::model::PARAMS_VERSION {
+            return Err(LinkError::ParamsVersion(params.version, crate::model::PARAMS_VERSION));
+        }
+        Self::run(table, cfg, Some(params))
     }
 
     /// A full run with a model trained before (so that it reproduces, and equals incremental runs).
@@ -121,11 +135,10 @@ impl Linker {
         if params.version != crate::model::PARAMS_VERSION {
             return Err(LinkError::ParamsVersion(params.version, crate::model::PARAMS_VERSION));
         }
-        Self::run(records, cfg, Some(params))
+        Self::run(Table::from_records(records)?, cfg, Some(params))
     }
 
-    fn run(records: &[Record], cfg: LinkConfig, params: Option<Params>) -> Result<Linker, LinkError> {
-        let table = Table::from_records(records)?;
+    fn run(table: Table, cfg: LinkConfig, params: Option<Params>) -> Result<Linker, LinkError> {
         let index = BlockIndex::build(&table, &cfg.blocking);
         let (pairs, blocking) = candidate_pairs(&table, &cfg.blocking, &index);
         let mut cache = NameCache::default();
@@ -164,7 +177,16 @@ impl Linker {
         params: Params,
         kept: &[(RecordKey, RecordKey)],
     ) -> Result<Linker, LinkError> {
-        let table = Table::from_records(records)?;
+        Self::from_parts_table(Table::from_records(records)?, cfg, params, kept)
+    }
+
+    /// [`Linker::from_parts`] on records already encoded.
+    pub fn from_parts_table(
+        table: Table,
+        cfg: LinkConfig,
+        params: Params,
+        kept: &[(RecordKey, RecordKey)],
+    ) -> Result<Linker, LinkError> {
         let index = BlockIndex::build(&table, &cfg.blocking);
         let mut pairs = Vec::with_capacity(kept.len());
         for (a, b) in kept {
