@@ -214,12 +214,47 @@ fn main() {
     eprintln!("world: {} records ({:.1}s to generate, not counted)", records.len(), t.elapsed().as_secs_f64());
     let rss0 = peak_rss_mb();
 
+    if std::env::var("FINGERPRINT").is_ok() {
+        // A fingerprint of the result (model, kept pairs with their patterns and weights), to
+        // check that a change to the pipeline leaves it exactly as it was.
+        let t = Instant::now();
+        let l = Linker::train(roll_recs, LinkConfig::default()).unwrap();
+        eprintln!("linked in {:.2}s", t.elapsed().as_secs_f64());
+        let mut h = 0xcbf29ce484222325u64;
+        let mut eat = |b: &[u8]| {
+            for &x in b {
+                h ^= u64::from(x);
+                h = h.wrapping_mul(0x100000001b3);
+            }
+        };
+        eat(serde_json::to_string(&l.scorer.params).unwrap().as_bytes());
+        let mut v: Vec<(String, String, u32, u64)> = l
+            .pairs
+            .iter()
+            .map(|p| {
+                let k = |r: u32| format!("{:?}", l.table.keys[r as usize]);
+                let (x, y) = (k(p.a), k(p.b));
+                let (x, y) = if x <= y { (x, y) } else { (y, x) };
+                (x, y, p.pattern, p.weight.to_bits())
+            })
+            .collect();
+        v.sort();
+        for (x, y, p, w) in &v {
+            eat(x.as_bytes());
+            eat(y.as_bytes());
+            eat(&p.to_le_bytes());
+            eat(&w.to_le_bytes());
+        }
+        println!("fingerprint {h:016x} kept {} candidates {}", v.len(), l.blocking.pairs);
+        return;
+    }
     if std::env::var("MEM_STAGES").is_ok() {
         // Peak memory stage by stage (the same steps as Linker::train), to see what to cut.
+        let t0 = Instant::now();
         let st = |what: &str| {
             let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
             let get = |k: &str| s.lines().find(|l| l.starts_with(k)).unwrap_or("").to_string();
-            eprintln!("{what:<14} {}  {}", get("VmRSS:"), get("VmHWM:"));
+            eprintln!("{what:<14} {:.2}s {}  {}", t0.elapsed().as_secs_f64(), get("VmRSS:"), get("VmHWM:"));
         };
         let cfg = LinkConfig::default();
         let t = tally_linkage::table::Table::from_records(roll_recs).unwrap();
@@ -231,6 +266,7 @@ fn main() {
         let mut cache = tally_linkage::compare::NameCache::default();
         let pats = tally_linkage::compare::patterns(&t, &mut cache, &pairs);
         st("patterns");
+        eprintln!("distinct name pairs {}", cache.len());
         let _p = tally_linkage::model::train(&t, &mut cache, &pats, &cfg.train);
         st("train");
         return;

@@ -254,8 +254,10 @@ impl BlockIndex {
 
     /// Add newly pushed records `new` (indices into the table) to the index: their entries are
     /// sorted and merged in (linear in the index, not a re-sort), and only their blocks are
-    /// checked against the cap (blocks only grow).
-    pub fn add(&mut self, t: &Table, cfg: &BlockingConfig, new: &[Rec]) {
+    /// checked against the cap (blocks only grow). Returns the blocks, as (rule, key), that the
+    /// new records pushed over the cap: pairs of old records in them are no candidates any more.
+    pub fn add(&mut self, t: &Table, cfg: &BlockingConfig, new: &[Rec]) -> Vec<(usize, u64)> {
+        let mut grown = Vec::new();
         for (r, rule) in cfg.rules.iter().enumerate() {
             let keys = &mut self.rec_keys[r];
             let mut fresh: Vec<(u64, Rec)> = Vec::with_capacity(new.len());
@@ -286,11 +288,12 @@ impl BlockIndex {
             merged.extend(fresh[y..].iter().map(|e| e.1));
             self.sorted[r] = merged;
             for &(k, _) in &fresh {
-                if self.block(r, k).len() > cfg.max_block {
-                    self.big[r].insert(k);
+                if self.block(r, k).len() > cfg.max_block && self.big[r].insert(k) {
+                    grown.push((r, k));
                 }
             }
         }
+        grown
     }
 }
 
@@ -311,59 +314,130 @@ fn ordered(a: Rec, b: Rec) -> (Rec, Rec) {
     (a.min(b), a.max(b))
 }
 
-/// All candidate pairs of the table, each once, as (smaller index, larger index).
-pub fn candidate_pairs(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> (Vec<(Rec, Rec)>, BlockingReport) {
-    let mut all = Vec::new();
-    let mut report = BlockingReport { records: t.len(), ..Default::default() };
-    for (r, rule) in cfg.rules.iter().enumerate() {
-        let v = &idx.sorted[r];
-        let keys = &idx.rec_keys[r];
-        // Block boundaries.
-        let mut starts = Vec::new();
-        let mut i = 0;
-        while i < v.len() {
-            let mut j = i + 1;
-            while j < v.len() && keys[v[j] as usize] == keys[v[i] as usize] {
-                j += 1;
-            }
-            if j - i > 1 {
-                starts.push((i, j));
-            }
-            i = j;
-        }
-        let mut rr = RuleReport { rule: rule.name(), blocks: starts.len() as u64, ..Default::default() };
-        for &(i, j) in &starts {
-            let n = (j - i) as u64;
-            rr.largest_block = rr.largest_block.max(n);
-            if n as usize > cfg.max_block {
-                rr.skipped_blocks += 1;
-                rr.skipped_pairs += n * (n - 1) / 2;
-            }
-        }
-        let pairs: Vec<(Rec, Rec)> = starts
-            .par_iter()
-            .filter(|&&(i, j)| j - i <= cfg.max_block)
-            .flat_map_iter(|&(i, j)| {
-                let block = &v[i..j];
-                let mut out = Vec::new();
-                for x in 0..block.len() {
-                    for y in x + 1..block.len() {
-                        let (a, b) = (block[x], block[y]);
-                        if !earlier(idx, r, a, b) {
-                            out.push(ordered(a, b));
-                        }
+/// Raw pairs (before the earlier-rule check) per chunk of blocks: big enough that the work
+/// per chunk dwarfs its setup, small enough that a chunk's pairs and their sort buffers stay
+/// some tens of MB however many records there are.
+pub const CHUNK_PAIRS: u64 = 1 << 22;
+
+/// A run of whole blocks of one rule: positions `lo..hi` of `BlockIndex::sorted[rule]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk {
+    pub rule: usize,
+    pub lo: usize,
+    pub hi: usize,
+}
+
+/// How the candidate pairs of a table are cut into chunks, with the report's block counts
+/// (the pair counts are filled in by whoever generates the pairs).
+#[derive(Debug, Clone, Default)]
+pub struct PairPlan {
+    pub chunks: Vec<Chunk>,
+    pub report: BlockingReport,
+}
+
+impl PairPlan {
+    /// Plan the chunks: one scan over each rule's sorted records. Oversized blocks are counted
+    /// and left inside a chunk's range, where generation skips them.
+    pub fn new(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> PairPlan {
+        let mut plan =
+            PairPlan { report: BlockingReport { records: t.len(), ..Default::default() }, ..Default::default() };
+        for (r, rule) in cfg.rules.iter().enumerate() {
+            let (v, keys) = (&idx.sorted[r], &idx.rec_keys[r]);
+            let mut rr = RuleReport { rule: rule.name(), ..Default::default() };
+            let (mut lo, mut raw) = (0usize, 0u64);
+            let mut i = 0;
+            while i < v.len() {
+                let k = keys[v[i] as usize];
+                let mut j = i + 1;
+                while j < v.len() && keys[v[j] as usize] == k {
+                    j += 1;
+                }
+                let n = (j - i) as u64;
+                if n > 1 {
+                    rr.blocks += 1;
+                    rr.largest_block = rr.largest_block.max(n);
+                    if n as usize > cfg.max_block {
+                        rr.skipped_blocks += 1;
+                        rr.skipped_pairs += n * (n - 1) / 2;
+                    } else {
+                        raw += n * (n - 1) / 2;
                     }
                 }
-                out
-            })
-            .collect();
-        rr.pairs = pairs.len() as u64;
+                i = j;
+                if raw >= CHUNK_PAIRS {
+                    plan.chunks.push(Chunk { rule: r, lo, hi: i });
+                    (lo, raw) = (i, 0);
+                }
+            }
+            if raw > 0 {
+                plan.chunks.push(Chunk { rule: r, lo, hi: v.len() });
+            }
+            plan.report.rules.push(rr);
+        }
+        plan
+    }
+}
+
+/// The candidate pairs of one chunk, each pair once over all chunks (a pair an earlier rule
+/// finds is left to that rule), in an order fixed by the table: the same on every call.
+pub fn chunk_pairs(cfg: &BlockingConfig, idx: &BlockIndex, c: Chunk) -> Vec<(Rec, Rec)> {
+    let (v, keys) = (&idx.sorted[c.rule], &idx.rec_keys[c.rule]);
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    let mut i = c.lo;
+    while i < c.hi {
+        let k = keys[v[i] as usize];
+        let mut j = i + 1;
+        while j < c.hi && keys[v[j] as usize] == k {
+            j += 1;
+        }
+        if j - i > 1 && j - i <= cfg.max_block {
+            blocks.push((i, j));
+        }
+        i = j;
+    }
+    let r = c.rule;
+    blocks
+        .par_iter()
+        .flat_map_iter(|&(i, j)| {
+            let block = &v[i..j];
+            let mut out = Vec::with_capacity(block.len() * (block.len() - 1) / 2);
+            for x in 0..block.len() {
+                for y in x + 1..block.len() {
+                    let (a, b) = (block[x], block[y]);
+                    if !earlier(idx, r, a, b) {
+                        out.push(ordered(a, b));
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// All candidate pairs of the table, each once, as (smaller index, larger index). Holds them
+/// all: the linker itself streams them chunk by chunk ([`PairPlan`], [`chunk_pairs`]).
+pub fn candidate_pairs(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> (Vec<(Rec, Rec)>, BlockingReport) {
+    let plan = PairPlan::new(t, cfg, idx);
+    let mut report = plan.report;
+    let mut all = Vec::new();
+    for &c in &plan.chunks {
+        let pairs = chunk_pairs(cfg, idx, c);
+        report.rules[c.rule].pairs += pairs.len() as u64;
         all.extend(pairs);
-        report.rules.push(rr);
     }
     report.pairs = all.len() as u64;
     report.pairs_per_record = if t.is_empty() { 0.0 } else { all.len() as f64 / t.len() as f64 };
     (all, report)
+}
+
+/// Whether two records are a candidate pair: some rule's key agrees and its block is not
+/// oversized. The pair set of [`candidate_pairs`] is exactly the pairs this holds for.
+pub fn is_candidate(idx: &BlockIndex, a: Rec, b: Rec) -> bool {
+    a != b
+        && (0..idx.rec_keys.len()).any(|r| {
+            let k = idx.rec_keys[r][a as usize];
+            k != 0 && k == idx.rec_keys[r][b as usize] && !idx.big[r].contains(&k)
+        })
 }
 
 /// Candidate pairs that involve at least one of `new` (already added to `idx`), each once.

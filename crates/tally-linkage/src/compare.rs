@@ -13,9 +13,16 @@ use rustc_hash::FxHashMap;
 const PARTS: [NamePart; 3] = [NamePart::Surname, NamePart::Given, NamePart::Patronymic];
 
 /// Levels of every distinct pair of differing name values that the pairs need.
+///
+/// Two stores per name part: a sorted one filled chunk by chunk by the streaming pass (9 bytes
+/// a verdict, merged in place, looked up by a merge-join with a chunk's sorted name pairs, so
+/// millions of verdicts cost neither a hash table's slack nor its random probes), and a hash map
+/// for small batches (incremental runs, random pairs, explanations).
 #[derive(Debug, Default)]
 pub struct NameCache {
     maps: [FxHashMap<u64, u8>; 3],
+    sorted: [Vec<u64>; 3],
+    sorted_lv: [Vec<u8>; 3],
 }
 
 #[inline]
@@ -55,7 +62,7 @@ impl NameCache {
     pub fn fill(&mut self, t: &Table, pairs: &[(Rec, Rec)]) {
         for k in 0..3 {
             let ids = &t.name_ids[k];
-            let known = &self.maps[k];
+            let known = &*self;
             let mut need: Vec<u64> = pairs
                 .par_iter()
                 .filter_map(|&(a, b)| {
@@ -64,7 +71,7 @@ impl NameCache {
                         return None;
                     }
                     let p = pair_id(x, y);
-                    (!known.contains_key(&p)).then_some(p)
+                    known.get(k, p).is_none().then_some(p)
                 })
                 .collect();
             need.par_sort_unstable();
@@ -73,10 +80,61 @@ impl NameCache {
                 .par_iter()
                 .map(|&p| {
                     let (x, y) = ((p >> 32) as u32, p as u32);
-                    (p, compare_names(t, k, x, y).0 as u8)
+                    (p, name_level_of(t, k, x, y))
                 })
                 .collect();
             self.maps[k].extend(levels);
+        }
+    }
+
+    #[inline]
+    fn get(&self, k: usize, p: u64) -> Option<u8> {
+        if let Some(&l) = self.maps[k].get(&p) {
+            return Some(l);
+        }
+        let v = &self.sorted[k];
+        v.binary_search(&p).ok().map(|i| self.sorted_lv[k][i])
+    }
+
+    /// Known levels of `ps` (sorted, distinct) in part `k`, `u8::MAX` where unknown.
+    fn lookup_sorted(&self, k: usize, ps: &[u64]) -> Vec<u8> {
+        let (keys, lv, map) = (&self.sorted[k], &self.sorted_lv[k], &self.maps[k]);
+        ps.par_chunks(1 << 14)
+            .flat_map_iter(|part| {
+                let mut out = Vec::with_capacity(part.len());
+                let mut j = keys.partition_point(|&x| x < part[0]);
+                for &p in part {
+                    while j < keys.len() && keys[j] < p {
+                        j += 1;
+                    }
+                    let l =
+                        if j < keys.len() && keys[j] == p { lv[j] } else { map.get(&p).copied().unwrap_or(u8::MAX) };
+                    out.push(l);
+                }
+                out
+            })
+            .collect()
+    }
+
+    /// Merge new verdicts (sorted by pair id, none already known) into part `k`'s sorted
+    /// store, in place from the back.
+    fn merge_sorted(&mut self, k: usize, new: &[(u64, u8)]) {
+        let (keys, lv) = (&mut self.sorted[k], &mut self.sorted_lv[k]);
+        let (n, m) = (keys.len(), new.len());
+        keys.resize(n + m, 0);
+        lv.resize(n + m, 0);
+        let (mut i, mut j, mut w) = (n, m, n + m);
+        while j > 0 {
+            w -= 1;
+            if i > 0 && keys[i - 1] > new[j - 1].0 {
+                keys[w] = keys[i - 1];
+                lv[w] = lv[i - 1];
+                i -= 1;
+            } else {
+                keys[w] = new[j - 1].0;
+                lv[w] = new[j - 1].1;
+                j -= 1;
+            }
         }
     }
 
@@ -89,19 +147,97 @@ impl NameCache {
         } else if x == y {
             NameLevel::Exact as u8
         } else {
-            match self.maps[k].get(&pair_id(x, y)) {
-                Some(&l) => l,
-                None => compare_names(t, k, x, y).0 as u8,
+            match self.get(k, pair_id(x, y)) {
+                Some(l) => l,
+                None => name_level_of(t, k, x, y),
             }
         }
     }
 
     pub fn len(&self) -> usize {
-        self.maps.iter().map(|m| m.len()).sum()
+        self.maps.iter().map(|m| m.len()).sum::<usize>() + self.sorted.iter().map(|v| v.len()).sum::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// The level [`compare_names`] gives two differing names, without its explanation: names whose
+/// canonical Latin forms are plainly far apart (the comparator's first gate, decided here by an
+/// allocation-free Jaro-Winkler that counts exactly as `strsim` does) never reach it.
+#[inline]
+pub fn name_level_of(t: &Table, k: usize, a: u32, b: u32) -> u8 {
+    if far_apart(t, k, a, b) {
+        return NameLevel::Different as u8;
+    }
+    compare_names(t, k, a, b).0 as u8
+}
+
+/// Whether [`compare_names`] takes its "canonical forms far apart" exit for these two names.
+/// It mirrors that gate (different keys, both canonical forms longer than two bytes,
+/// Jaro-Winkler below `FAR_APART`), in the same argument order; a test holds the two together.
+/// Only ASCII forms of up to 64 bytes are decided here (their chars are their bytes); anything
+/// else answers `false` and goes to the comparator.
+#[inline]
+fn far_apart(t: &Table, k: usize, a: u32, b: u32) -> bool {
+    let d = &t.names[k];
+    if d.key_hash[a as usize] == d.key_hash[b as usize] {
+        return false;
+    }
+    let (x, y) = if d.raw[a as usize] <= d.raw[b as usize] { (a, b) } else { (b, a) };
+    let (cx, cy) = (d.prepared[x as usize].form.canonical.as_bytes(), d.prepared[y as usize].form.canonical.as_bytes());
+    if cx.len() <= 2 || cy.len() <= 2 || cx.len() > 64 || cy.len() > 64 || !cx.is_ascii() || !cy.is_ascii() {
+        return false;
+    }
+    jaro_winkler_ascii(cx, cy) < FAR_APART
+}
+
+/// `strsim::jaro_winkler` on ASCII bytes, step for step (same matching, same transposition
+/// count, same floating-point expression), without its allocation. Lengths at most 64.
+fn jaro_winkler_ascii(a: &[u8], b: &[u8]) -> f64 {
+    let (a_len, b_len) = (a.len(), b.len());
+    let search_range = (a_len.max(b_len) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let min_bound = i.saturating_sub(search_range);
+        let max_bound = b_len.min(i + search_range + 1);
+        for (j, &cb) in b.iter().enumerate().take(max_bound).skip(min_bound) {
+            if ca == cb && b_flags & (1 << j) == 0 {
+                a_flags |= 1 << i;
+                b_flags |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if a_flags & (1 << i) != 0 {
+            while b_flags & (1 << j) == 0 {
+                j += 1;
+            }
+            if ca != b[j] {
+                transpositions += 1;
+            }
+            j += 1;
+        }
+    }
+    transpositions /= 2;
+    let sim = ((matches as f64 / a_len as f64)
+        + (matches as f64 / b_len as f64)
+        + ((matches - transpositions) as f64 / matches as f64))
+        / 3.0;
+    if sim > 0.7 {
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
     }
 }
 
@@ -276,12 +412,13 @@ fn name_levels_by_sort<E: Copy + Ord + Send + Sync>(
             starts.push(i as u32);
         }
     }
-    let levels: Vec<u8> = starts
+    // Each distinct name pair: known from an earlier chunk, or compared now (in parallel).
+    let distinct: Vec<u64> = starts.iter().map(|&s| pair_of(e[s as usize])).collect();
+    let known = cache.lookup_sorted(k, &distinct);
+    let levels: Vec<u8> = distinct
         .par_iter()
-        .map(|&s| {
-            let p = pair_of(e[s as usize]);
-            compare_names(t, k, (p >> 32) as u32, p as u32).0 as u8
-        })
+        .zip(known.par_iter())
+        .map(|(&p, &l)| if l != u8::MAX { l } else { name_level_of(t, k, (p >> 32) as u32, p as u32) })
         .collect();
     for (g, &s) in starts.iter().enumerate() {
         let end = starts.get(g + 1).map_or(e.len(), |&x| x as usize);
@@ -289,31 +426,40 @@ fn name_levels_by_sort<E: Copy + Ord + Send + Sync>(
             out[idx_of(x) as usize] = levels[g];
         }
     }
-    // Keep the verdicts: records added later (incremental linking) meet mostly the same name
-    // pairs, and the comparator is the expensive part.
-    cache.maps[k].reserve(starts.len());
-    cache.maps[k].extend(starts.iter().zip(&levels).map(|(&s, &l)| (pair_of(e[s as usize]), l)));
+    drop(e);
+    // Keep the new verdicts: later chunks, the scoring pass and records added later
+    // (incremental linking) meet mostly the same name pairs, and the comparator is the
+    // expensive part.
+    let new: Vec<(u64, u8)> =
+        distinct.iter().zip(&known).zip(&levels).filter(|e| *e.0 .1 == u8::MAX).map(|((&p, _), &l)| (p, l)).collect();
+    cache.merge_sorted(k, &new);
     out
 }
 
 /// Patterns of many pairs, in parallel.
 pub fn patterns(t: &Table, cache: &mut NameCache, pairs: &[(Rec, Rec)]) -> Vec<Pattern> {
     if pairs.len() >= SORTED_FROM {
-        let lv: Vec<Vec<u8>> = (0..3).map(|k| name_levels_sorted(t, k, pairs, cache)).collect();
-        return pairs
-            .par_iter()
-            .enumerate()
-            .with_min_len(4096)
-            .map(|(i, &(a, b))| {
-                let mut l = levels_with(t, a, b, lv[0][i], lv[1][i]);
-                l[2] = lv[2][i];
-                pack(&l)
-            })
-            .collect();
+        return patterns_sorted(t, cache, pairs);
     }
     cache.fill(t, pairs);
     let cache = &*cache;
     pairs.par_iter().with_min_len(4096).map(|&(a, b)| pattern(t, cache, a, b)).collect()
+}
+
+/// Patterns of a chunk of pairs by the sorted pass (what the streaming linker uses for every
+/// chunk, whatever its size): name verdicts go to the cache's sorted store.
+pub fn patterns_sorted(t: &Table, cache: &mut NameCache, pairs: &[(Rec, Rec)]) -> Vec<Pattern> {
+    let lv: Vec<Vec<u8>> = (0..3).map(|k| name_levels_sorted(t, k, pairs, cache)).collect();
+    pairs
+        .par_iter()
+        .enumerate()
+        .with_min_len(4096)
+        .map(|(i, &(a, b))| {
+            let mut l = levels_with(t, a, b, lv[0][i], lv[1][i]);
+            l[2] = lv[2][i];
+            pack(&l)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! The linkage pipeline: block, train (or take a trained model), score, cluster, name persons;
 //! and its incremental form, which blocks and scores only pairs that touch new records.
 
-use crate::blocking::{candidate_pairs, candidate_pairs_for, BlockIndex, BlockingConfig, BlockingReport, KeyField};
+use crate::blocking::{
+    candidate_pairs_for, chunk_pairs, is_candidate, BlockIndex, BlockingConfig, BlockingReport, KeyField, PairPlan,
+};
 use crate::cluster::{assign_ids, cluster, Clustering, Dsu, Edge, IdEvent};
-use crate::compare::{compare_names, levels, patterns, NameCache};
+use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, Pattern, NF};
-use crate::model::{probability, train, Params, Scorer, TrainConfig};
+use crate::model::{probability, train_counted, Params, Scorer, TrainConfig};
 use crate::table::{Rec, Table, TableError, NONE};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -108,6 +110,10 @@ pub struct Linker {
     rank: Vec<u32>,
     pub blocking: BlockingReport,
     pub errors: ErrorEstimate,
+    /// Kept pairs that [`Linker::add`] dropped because new records pushed a block of theirs
+    /// over the cap (no rule pairs them any more), with the table length before that add:
+    /// [`Linker::roll_incremental`] re-clusters what they held together.
+    dropped: Vec<(usize, ScoredPair)>,
 }
 
 impl Linker {
@@ -138,16 +144,56 @@ impl Linker {
         Self::run(Table::from_records(records)?, cfg, Some(params))
     }
 
+    /// The streaming pipeline. Candidate pairs are generated chunk by chunk (whole blocks of
+    /// one rule, some millions of pairs, [`PairPlan`]) and never all held:
+    /// 1. each chunk's pairs become patterns, which are counted (EM needs only the counts) and
+    ///    kept as 2-byte ids into the dictionary of distinct patterns;
+    /// 2. the model is trained on the counts;
+    /// 3. the chunks are generated again (the same pairs in the same order) and zipped with
+    ///    their pattern ids to be scored; only pairs at or above `review_low` are kept.
+    ///
+    /// With a model given, the pass that counts also scores, and nothing is stored.
     fn run(table: Table, cfg: LinkConfig, params: Option<Params>) -> Result<Linker, LinkError> {
         let index = BlockIndex::build(&table, &cfg.blocking);
-        let (pairs, blocking) = candidate_pairs(&table, &cfg.blocking, &index);
+        let plan = PairPlan::new(&table, &cfg.blocking, &index);
+        let mut blocking = plan.report.clone();
         let mut cache = NameCache::default();
-        let pats = patterns(&table, &mut cache, &pairs);
-        let params = match params {
-            Some(p) => p,
-            None => train(&table, &mut cache, &pats, &cfg.train),
+        let mut kept: Vec<ScoredPair> = Vec::new();
+        let mut below = 0.0;
+        let low = cfg.review_low;
+        let given = params.map(Scorer::new);
+        let mut store = PatternStore::default();
+        for &c in &plan.chunks {
+            let pairs = chunk_pairs(&cfg.blocking, &index, c);
+            blocking.rules[c.rule].pairs += pairs.len() as u64;
+            blocking.pairs += pairs.len() as u64;
+            let pats = patterns_sorted(&table, &mut cache, &pairs);
+            if let Some(s) = &given {
+                let (k, b) = score(&table, s, low, &pairs, |i| pats[i]);
+                kept.extend(k);
+                below += b;
+            } else {
+                drop(pairs);
+                store.push(&pats);
+            }
+        }
+        let n = table.len();
+        blocking.pairs_per_record = if n == 0 { 0.0 } else { blocking.pairs as f64 / n as f64 };
+        let scorer = match given {
+            Some(s) => s,
+            None => {
+                let s = Scorer::new(train_counted(&table, &mut cache, &store.counts(), &cfg.train));
+                for (ci, &c) in plan.chunks.iter().enumerate() {
+                    let pairs = chunk_pairs(&cfg.blocking, &index, c);
+                    let (k, b) = score(&table, &s, low, &pairs, |i| store.pattern(ci, i));
+                    kept.extend(k);
+                    below += b;
+                }
+                s
+            }
         };
-        let scorer = Scorer::new(params);
+        drop(store);
+        kept.shrink_to_fit();
         let order = table.canonical_order();
         let rank = Table::ranks_of(&order);
         let mut l = Linker {
@@ -156,17 +202,26 @@ impl Linker {
             scorer,
             index,
             cache,
-            pairs: Vec::new(),
+            pairs: kept,
             blocking,
             errors: ErrorEstimate::default(),
             order,
             rank,
+            dropped: Vec::new(),
         };
-        l.errors = l.score_and_keep(&pairs, &pats);
-        drop(pairs);
-        drop(pats);
+        l.errors = l.error_estimate(below);
         l.blocking.estimated_recall = Some(l.estimate_blocking_recall());
         Ok(l)
+    }
+
+    /// The label-free error estimate over the kept pairs, with `below`, the summed
+    /// probability of the pairs below the review floor, counted as missed matches.
+    fn error_estimate(&self, below: f64) -> ErrorEstimate {
+        let mut e = error_estimate(self.pairs.iter().map(|p| p.probability()), self.cfg.threshold);
+        e.expected_matches += below;
+        e.expected_missed += below;
+        e.missed_link_rate = if e.expected_matches == 0.0 { 0.0 } else { e.expected_missed / e.expected_matches };
+        e
     }
 
     /// Rebuild the state from records, a model and pairs scored earlier (as a store keeps
@@ -208,6 +263,7 @@ impl Linker {
             errors: ErrorEstimate::default(),
             order: Vec::new(),
             rank: Vec::new(),
+            dropped: Vec::new(),
         };
         l.order = l.table.canonical_order();
         l.rank = Table::ranks_of(&l.order);
@@ -219,54 +275,41 @@ impl Linker {
     /// estimate over all of them (computed in the same pass, so the scored pairs are never
     /// all held at once).
     fn score_and_keep(&mut self, pairs: &[(Rec, Rec)], pats: &[Pattern]) -> ErrorEstimate {
-        let t = &self.table;
-        let s = &self.scorer;
-        let low = self.cfg.review_low;
-        let kept: Vec<ScoredPair> = pairs
-            .par_iter()
-            .zip(pats.par_iter())
-            .with_min_len(4096)
-            .filter_map(|(&(a, b), &p)| {
-                let sp = ScoredPair { a, b, pattern: p, weight: s.weight(t, a, b, p) };
-                (sp.probability() >= low).then_some(sp)
-            })
-            .collect();
-        // Pairs below the floor contribute their (small) probabilities to the missed-link
-        // estimate; sum them without keeping them.
-        let below: f64 = pairs
-            .par_iter()
-            .zip(pats.par_iter())
-            .with_min_len(4096)
-            .map(|(&(a, b), &p)| {
-                let pr = probability(s.weight(t, a, b, p));
-                if pr < low {
-                    pr
-                } else {
-                    0.0
-                }
-            })
-            .sum();
+        let (kept, below) = score(&self.table, &self.scorer, self.cfg.review_low, pairs, |i| pats[i]);
         let mut e = error_estimate(kept.iter().map(|p| p.probability()), self.cfg.threshold);
         e.expected_matches += below;
         e.expected_missed += below;
         e.missed_link_rate = if e.expected_matches == 0.0 { 0.0 } else { e.expected_missed / e.expected_matches };
-        // A full run starts empty: take the vector rather than copy it.
-        if self.pairs.is_empty() {
-            self.pairs = kept;
-        } else {
-            self.pairs.extend(kept);
-        }
+        self.pairs.extend(kept);
         e
     }
 
     /// Incremental: add new records, block and score only the pairs that involve them.
     /// Returns the new records' indices.
     pub fn add(&mut self, records: &[Record]) -> Result<Vec<Rec>, LinkError> {
+        let before = self.table.len();
         let mut new = Vec::with_capacity(records.len());
         for r in records {
             new.push(self.table.push(r)?);
         }
-        self.index.add(&self.table, &self.cfg.blocking, &new);
+        let grown = self.index.add(&self.table, &self.cfg.blocking, &new);
+        if !grown.is_empty() {
+            // A block the new records pushed over the cap is skipped by a full run: pairs of
+            // old records in it are no candidates any more unless another rule pairs them.
+            let idx = &self.index;
+            let in_grown = |p: &ScoredPair| {
+                grown.iter().any(|&(r, k)| idx.rec_keys[r][p.a as usize] == k && idx.rec_keys[r][p.b as usize] == k)
+            };
+            let mut dropped = Vec::new();
+            self.pairs.retain(|p| {
+                let keep = !in_grown(p) || is_candidate(idx, p.a, p.b);
+                if !keep {
+                    dropped.push((before, *p));
+                }
+                keep
+            });
+            self.dropped.extend(dropped);
+        }
         self.order = self.table.merge_order(&self.order, &new);
         self.rank = Table::ranks_of(&self.order);
         let pairs = candidate_pairs_for(&self.table, &self.cfg.blocking, &self.index, &new);
@@ -388,7 +431,12 @@ impl Linker {
         for &(a, b) in &must {
             comp.union(a, b);
         }
-        let roots: rustc_hash::FxHashSet<u32> = (old_n as Rec..n as Rec).map(|r| comp.find(r)).collect();
+        // Pairs dropped since `base` (their block went over the cap) may split old persons:
+        // what they joined is re-clustered too.
+        let dropped: Vec<ScoredPair> =
+            self.dropped.iter().filter(|d| d.0 >= old_n).map(|d| d.1).filter(|p| (p.b as usize) < old_n).collect();
+        let mut roots: rustc_hash::FxHashSet<u32> = (old_n as Rec..n as Rec).map(|r| comp.find(r)).collect();
+        roots.extend(dropped.iter().flat_map(|p| [comp.find(p.a), comp.find(p.b)]));
         let affected: Vec<bool> = (0..n as Rec).map(|r| roots.contains(&comp.find(r))).collect();
         drop(comp);
 
@@ -427,7 +475,12 @@ impl Linker {
         let sub_must: Vec<(Rec, Rec)> = must.iter().copied().filter(|&(a, _)| affected[a as usize]).collect();
         let sub = cluster(t, &self.rank, &sub_edges, &sub_must, &cannot);
         let is_old = |r: Rec| (r as usize) < old_n;
-        let old_edges: Vec<Edge> = sub_edges.iter().copied().filter(|e| is_old(e.a) && is_old(e.b)).collect();
+        let old_edges: Vec<Edge> = sub_edges
+            .iter()
+            .copied()
+            .filter(|e| is_old(e.a) && is_old(e.b))
+            .chain(dropped.iter().filter(|p| is_edge(p)).map(|p| Edge { a: p.a, b: p.b, weight: p.weight }))
+            .collect();
         let old_must: Vec<(Rec, Rec)> = sub_must.iter().copied().filter(|&(a, b)| is_old(a) && is_old(b)).collect();
         let refused_before = cluster(t, &self.rank, &old_edges, &old_must, &cannot).refused;
 
@@ -858,6 +911,109 @@ impl Linker {
     /// The levels of a pattern, by field name (for reports).
     pub fn pattern_levels(p: Pattern) -> Vec<(&'static str, &'static str)> {
         (0..NF).map(|f| (CmpField::ALL[f].as_str(), CmpField::ALL[f].level_names()[level(p, f) as usize])).collect()
+    }
+}
+
+/// Score pairs whose patterns `pat(i)` gives: the pairs at or above the review floor `low`,
+/// and the summed probability of the others (for the missed-link estimate), each weight
+/// computed once.
+fn score(
+    t: &Table,
+    s: &Scorer,
+    low: f64,
+    pairs: &[(Rec, Rec)],
+    pat: impl Fn(usize) -> Pattern + Sync,
+) -> (Vec<ScoredPair>, f64) {
+    pairs
+        .par_iter()
+        .enumerate()
+        .with_min_len(4096)
+        .fold(
+            || (Vec::new(), 0.0f64),
+            |(mut kept, mut below), (i, &(a, b))| {
+                let p = pat(i);
+                let sp = ScoredPair { a, b, pattern: p, weight: s.weight(t, a, b, p) };
+                let pr = sp.probability();
+                if pr >= low {
+                    kept.push(sp);
+                } else {
+                    below += pr;
+                }
+                (kept, below)
+            },
+        )
+        .reduce(
+            || (Vec::new(), 0.0),
+            |(mut x, bx), (y, by)| {
+                x.extend(y);
+                (x, bx + by)
+            },
+        )
+}
+
+/// The patterns of every candidate pair between the counting pass and the scoring pass: a
+/// dictionary of the distinct patterns (some thousands) with their counts, and per chunk one
+/// id per pair, 2 bytes while the dictionary fits (4 after).
+#[derive(Default)]
+struct PatternStore {
+    dict: FxHashMap<Pattern, u32>,
+    pats: Vec<Pattern>,
+    counts: Vec<u64>,
+    narrow: Vec<Vec<u16>>,
+    wide: Vec<Vec<u32>>,
+}
+
+impl PatternStore {
+    fn push(&mut self, chunk: &[Pattern]) {
+        let local = chunk
+            .par_iter()
+            .with_min_len(4096)
+            .fold(FxHashMap::<Pattern, u64>::default, |mut m, &p| {
+                *m.entry(p).or_insert(0) += 1;
+                m
+            })
+            .reduce(FxHashMap::default, |mut x, y| {
+                for (p, c) in y {
+                    *x.entry(p).or_insert(0) += c;
+                }
+                x
+            });
+        let mut local: Vec<(Pattern, u64)> = local.into_iter().collect();
+        local.sort_unstable();
+        for (p, c) in local {
+            let id = *self.dict.entry(p).or_insert_with(|| {
+                self.pats.push(p);
+                self.counts.push(0);
+                (self.pats.len() - 1) as u32
+            });
+            self.counts[id as usize] += c;
+        }
+        if self.pats.len() > 1 << 16 && !self.narrow.is_empty() {
+            self.wide =
+                std::mem::take(&mut self.narrow).into_iter().map(|v| v.into_iter().map(u32::from).collect()).collect();
+        }
+        let dict = &self.dict;
+        if self.pats.len() <= 1 << 16 {
+            self.narrow.push(chunk.par_iter().with_min_len(4096).map(|p| dict[p] as u16).collect());
+        } else {
+            self.wide.push(chunk.par_iter().with_min_len(4096).map(|p| dict[p]).collect());
+        }
+    }
+
+    #[inline]
+    fn pattern(&self, chunk: usize, i: usize) -> Pattern {
+        if self.wide.is_empty() {
+            self.pats[self.narrow[chunk][i] as usize]
+        } else {
+            self.pats[self.wide[chunk][i] as usize]
+        }
+    }
+
+    /// The counts, sorted by pattern (as `model::count_patterns` gives them).
+    fn counts(&self) -> Vec<(Pattern, u64)> {
+        let mut v: Vec<(Pattern, u64)> = self.pats.iter().copied().zip(self.counts.iter().copied()).collect();
+        v.sort_unstable();
+        v
     }
 }
 

@@ -375,3 +375,34 @@ pub fn params_id(p: &Params) -> String {
     let s = serde_json::to_string(p).unwrap_or_default();
     format!("{:016x}", fnv64(s.as_bytes()))
 }
+
+/// [`train`] on candidate patterns already counted (as [`count_patterns`] counts them: sorted
+/// by pattern), so a streaming run never holds one pattern per pair. Gives the same
+/// parameters as `train` on the patterns themselves (a test in linker.rs holds the two
+/// together); `train` could become `train_counted(t, cache, &count_patterns(pats), cfg)`.
+pub fn train_counted(t: &Table, cache: &mut NameCache, counts: &[(Pattern, u64)], cfg: &TrainConfig) -> Params {
+    let (u, n_random) = estimate_u(t, cache, cfg.u_pairs, cfg.seed);
+    let n_pairs: u64 = counts.iter().map(|c| c.1).sum();
+    let fit = em(counts, cfg.em_max_iter, cfg.em_tolerance);
+    let (tf, tf_total) = term_frequencies(t);
+    let n = t.len() as f64;
+    let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+    let expected_matches = fit.lambda * n_pairs as f64;
+    let prior = (expected_matches / all_pairs).clamp(1e-12, 0.5);
+    Params {
+        version: PARAMS_VERSION,
+        seed: cfg.seed,
+        input_hash: input_hash(t),
+        n_records: t.len(),
+        n_candidate_pairs: n_pairs,
+        n_random_pairs: n_random,
+        lambda: prior,
+        candidate_match_share: fit.lambda,
+        m: fit.m,
+        u,
+        em_iterations: fit.iterations,
+        em_converged: fit.converged,
+        tf,
+        tf_total,
+    }
+}

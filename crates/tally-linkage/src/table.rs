@@ -196,6 +196,9 @@ pub struct Table {
     /// already has goes to `collide`.
     index: FxHashMap<u64, u32>,
     collide: FxHashMap<RecordKey, u32>,
+    /// The canonical order, sorted once: training and the linker all need it, and sorting a
+    /// million keys by string costs a second each time. Reset by `push`.
+    order: std::sync::OnceLock<Vec<Rec>>,
 }
 
 #[inline]
@@ -254,6 +257,7 @@ impl Table {
             return Err(TableError::Duplicate(r.key.source.clone(), r.key.source_record_id.clone()));
         }
         let i = self.keys.len() as Rec;
+        self.order.take();
         let f = &r.fields;
         let parts =
             [(NamePart::Surname, &f.surname), (NamePart::Given, &f.given_name), (NamePart::Patronymic, &f.patronymic)];
@@ -371,9 +375,13 @@ impl Table {
     /// Record indices in canonical (record key) order.
     pub fn canonical_order(&self) -> Vec<Rec> {
         use rayon::prelude::*;
-        let mut v: Vec<Rec> = (0..self.len() as Rec).collect();
-        v.par_sort_unstable_by(|&a, &b| self.keys[a as usize].cmp(&self.keys[b as usize]));
-        v
+        self.order
+            .get_or_init(|| {
+                let mut v: Vec<Rec> = (0..self.len() as Rec).collect();
+                v.par_sort_unstable_by(|&a, &b| self.keys[a as usize].cmp(&self.keys[b as usize]));
+                v
+            })
+            .clone()
     }
 
     /// `rank[r]`: record `r`'s position in canonical order.
