@@ -9,17 +9,8 @@
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
 use tally_domain::{ParsedFields, PartialDate, PersonId, Record, RecordKey, Sex};
+use tally_linkage::table::Table;
 use tally_linkage::{evaluate, Decisions, FxHashMap, LinkConfig, Linker};
-
-fn peak_rss_mb() -> f64 {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
 
 struct Vocab {
     surnames: Vec<String>,
@@ -148,17 +139,17 @@ fn typo(rng: &mut impl Rng, s: &str) -> String {
     c.into_iter().collect()
 }
 
-/// About `n` records of n/2.2 persons across four sources.
-fn world(n: usize, seed: u64) -> (Vec<Record>, FxHashMap<RecordKey, u32>) {
+/// About `n` records of n/2.2 persons across four sources, handed to `emit` one by one with
+/// their person (so the bench never holds them all: they go straight into the linkage table).
+fn world(n: usize, seed: u64, mut emit: impl FnMut(Record, u32)) {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let v = vocab(&mut rng);
     let (zs, zg, zp) = (Zipf::new(v.surnames.len()), Zipf::new(v.given.len()), Zipf::new(v.places.len()));
-    let mut records = Vec::with_capacity(n);
-    let mut truth = FxHashMap::default();
     let sources = ["mod", "obits", "media", "family"];
     let mut next = [0u64; 4];
     let mut p = 0u32;
-    while records.len() < n {
+    let mut made = 0usize;
+    while made < n {
         p += 1;
         let s = &v.surnames[zs.draw(&mut rng)];
         let g = &v.given[zg.draw(&mut rng)];
@@ -170,7 +161,7 @@ fn world(n: usize, seed: u64) -> (Vec<Record>, FxHashMap<RecordKey, u32>) {
         let unit = &v.units[rng.gen_range(0..v.units.len())];
         let copies = [1, 2, 2, 3, 3, 4][rng.gen_range(0..6)];
         for (si, src) in sources.iter().enumerate().take(copies) {
-            if records.len() >= n {
+            if made >= n {
                 break;
             }
             let f = ParsedFields {
@@ -193,12 +184,26 @@ fn world(n: usize, seed: u64) -> (Vec<Record>, FxHashMap<RecordKey, u32>) {
                 ..Default::default()
             };
             next[si] += 1;
+            made += 1;
             let key = RecordKey { source: src.to_string(), source_record_id: next[si].to_string() };
-            truth.insert(key.clone(), p);
-            records.push(Record { id: records.len() as i64 + 1, key, line: next[si] + 1, raw: vec![], fields: f });
+            emit(Record { id: made as i64, key, line: next[si] + 1, raw: vec![], fields: f }, p);
         }
     }
-    (records, truth)
+}
+
+fn status(key: &str) -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// Start a new peak-memory interval (Linux: writing 5 to clear_refs resets VmHWM to VmRSS).
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 fn main() {
@@ -206,162 +211,124 @@ fn main() {
     let n: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let threads: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(2);
     rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().ok();
+    let cfg = LinkConfig::default();
+
+    // The world goes straight into the linkage table (encoding timed as part of the run);
+    // 1,000 records are held back to arrive later.
+    let hold = 1000.min(n / 10);
     let t = Instant::now();
-    let (records, truth) = world(n, 1);
-    // 1,000 records held back to arrive later.
-    let hold = 1000.min(records.len() / 10);
-    let (roll_recs, new_recs) = records.split_at(records.len() - hold);
-    eprintln!("world: {} records ({:.1}s to generate, not counted)", records.len(), t.elapsed().as_secs_f64());
-    let rss0 = peak_rss_mb();
+    let mut table = Table::new();
+    let mut truth_of: Vec<u32> = Vec::with_capacity(n);
+    let mut new_recs: Vec<Record> = Vec::new();
+    let mut new_truth: Vec<u32> = Vec::new();
+    let mut t_encode = 0.0;
+    world(n, 1, |r, p| {
+        if new_recs.len() + truth_of.len() >= n - hold {
+            new_recs.push(r);
+            new_truth.push(p);
+        } else {
+            let t = Instant::now();
+            table.push(&r).unwrap();
+            t_encode += t.elapsed().as_secs_f64();
+            truth_of.push(p);
+        }
+    });
+    let roll_n = table.len();
+    eprintln!(
+        "world: {n} records ({:.1}s to generate and encode, of which encode {t_encode:.2}s)",
+        t.elapsed().as_secs_f64()
+    );
+    let rss_table = status("VmRSS:");
 
     if std::env::var("FINGERPRINT").is_ok() {
         // A fingerprint of the result (model, kept pairs with their patterns and weights), to
         // check that a change to the pipeline leaves it exactly as it was.
-        let t = Instant::now();
-        let l = Linker::train(roll_recs, LinkConfig::default()).unwrap();
-        eprintln!("linked in {:.2}s", t.elapsed().as_secs_f64());
-        let mut h = 0xcbf29ce484222325u64;
-        let mut eat = |b: &[u8]| {
-            for &x in b {
-                h ^= u64::from(x);
-                h = h.wrapping_mul(0x100000001b3);
-            }
-        };
-        eat(serde_json::to_string(&l.scorer.params).unwrap().as_bytes());
-        let mut v: Vec<(String, String, u32, u64)> = l
-            .pairs
-            .iter()
-            .map(|p| {
-                let k = |r: u32| format!("{:?}", l.table.keys[r as usize]);
-                let (x, y) = (k(p.a), k(p.b));
-                let (x, y) = if x <= y { (x, y) } else { (y, x) };
-                (x, y, p.pattern, p.weight.to_bits())
-            })
-            .collect();
-        v.sort();
-        for (x, y, p, w) in &v {
-            eat(x.as_bytes());
-            eat(y.as_bytes());
-            eat(&p.to_le_bytes());
-            eat(&w.to_le_bytes());
-        }
-        println!("fingerprint {h:016x} kept {} candidates {}", v.len(), l.blocking.pairs);
+        let l = Linker::train_table(table, cfg).unwrap();
+        println!("fingerprint {:016x} kept {} candidates {}", fingerprint(&l), l.pairs.len(), l.blocking.pairs);
         return;
     }
-    if std::env::var("MEM_STAGES").is_ok() {
-        // Peak memory stage by stage (the same steps as Linker::train), to see what to cut.
-        let t0 = Instant::now();
-        let st = |what: &str| {
-            let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let get = |k: &str| s.lines().find(|l| l.starts_with(k)).unwrap_or("").to_string();
-            eprintln!("{what:<14} {:.2}s {}  {}", t0.elapsed().as_secs_f64(), get("VmRSS:"), get("VmHWM:"));
-        };
-        let cfg = LinkConfig::default();
-        let t = tally_linkage::table::Table::from_records(roll_recs).unwrap();
-        st("table");
-        let idx = tally_linkage::blocking::BlockIndex::build(&t, &cfg.blocking);
-        st("index");
-        let (pairs, _) = tally_linkage::blocking::candidate_pairs(&t, &cfg.blocking, &idx);
-        st("pairs");
-        let mut cache = tally_linkage::compare::NameCache::default();
-        let pats = tally_linkage::compare::patterns(&t, &mut cache, &pairs);
-        st("patterns");
-        eprintln!("distinct name pairs {}", cache.len());
-        let _p = tally_linkage::model::train(&t, &mut cache, &pats, &cfg.train);
-        st("train");
+    if std::env::var("STAGES").is_ok() {
+        stages(table, &cfg);
         return;
     }
+
+    let peak_resets = reset_peak();
     let t0 = Instant::now();
-    let l = Linker::train(roll_recs, LinkConfig::default()).unwrap();
+    let l = Linker::train_table(table, cfg).unwrap();
     let t_link = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
     let t_cluster = t1.elapsed().as_secs_f64();
-    let total = t0.elapsed().as_secs_f64();
+    let total = t_encode + t0.elapsed().as_secs_f64();
     let pairs = l.blocking.pairs;
-    // Peak of the linkage itself (world included); the checks below (true blocking recall
-    // holds a set of every candidate pair) would otherwise set the figure.
-    let rss_link = peak_rss_mb();
+    // The linkage's own peak: this process holds nothing else of size (no records, a truth
+    // vector of 4 bytes a record). The checks below (truth maps, the one-thread pass) come after.
+    let peak_link = status("VmHWM:");
 
-    // Scoring throughput alone: patterns of all candidate pairs again, on one thread.
-    let pair_list: Vec<(u32, u32)> = l.pairs.iter().map(|p| (p.a, p.b)).collect();
-    let pool1 = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let mut cache = tally_linkage::compare::NameCache::default();
-    let t2 = Instant::now();
-    let pats = pool1.install(|| tally_linkage::compare::patterns(&l.table, &mut cache, &pair_list));
-    let t_score1 = t2.elapsed().as_secs_f64();
-    let t3 = Instant::now();
-    let pats2 = pool1.install(|| tally_linkage::compare::patterns(&l.table, &mut cache, &pair_list));
-    let t_score1_warm = t3.elapsed().as_secs_f64();
-    assert_eq!(pats, pats2);
+    // Incremental: 1,000 new records into the roll. Only the components the new records touch
+    // are re-clustered; the check after the timed part is that this equals clustering the
+    // whole roll again.
+    let mut inc = l;
+    let base = roll.clone();
+    let t4 = Instant::now();
+    inc.add(&new_recs).unwrap();
+    let t_add = t4.elapsed().as_secs_f64();
+    let roll2 = inc.roll_incremental(base, &Decisions::default(), &FxHashMap::default(), roll.next_id);
+    let t_inc = t4.elapsed().as_secs_f64();
+    let t5 = Instant::now();
+    let prev: FxHashMap<RecordKey, PersonId> = roll.assignments.iter().map(|a| (a.record.clone(), a.person)).collect();
+    let roll_full = inc.roll(&Decisions::default(), &prev, roll.next_id);
+    let t_inc_full = t5.elapsed().as_secs_f64() + t_add;
+    assert_eq!(roll2, roll_full, "partial re-cluster equals the full one");
+    let l = inc;
 
+    // Quality against the truth (on the roll before the new records).
+    let mut truth: FxHashMap<RecordKey, u32> = FxHashMap::default();
+    for (i, &p) in truth_of.iter().enumerate() {
+        truth.insert(l.table.keys[i].clone(), p);
+    }
     let pred: Vec<(RecordKey, PersonId)> = roll.assignments.iter().map(|a| (a.record.clone(), a.person)).collect();
     let ev = evaluate(&pred, &truth);
-    // True blocking recall: share of true pairs (within the roll) among the candidate pairs.
-    let mut cand: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
-    let (pairs_all, _) = {
-        let idx = tally_linkage::blocking::BlockIndex::build(&l.table, &l.cfg.blocking);
-        tally_linkage::blocking::candidate_pairs(&l.table, &l.cfg.blocking, &idx)
-    };
-    for &(a, b) in &pairs_all {
-        cand.insert((a.min(b), a.max(b)));
-    }
+    // True blocking recall: share of true pairs (within the roll) that are candidate pairs.
     let mut by_person: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-    for i in 0..l.table.len() as u32 {
-        by_person.entry(truth[&l.table.keys[i as usize]]).or_default().push(i);
+    for (i, &p) in truth_of.iter().enumerate() {
+        by_person.entry(p).or_default().push(i as u32);
     }
     let (mut tp, mut found) = (0u64, 0u64);
     for v in by_person.values() {
         for x in 0..v.len() {
             for y in x + 1..v.len() {
                 tp += 1;
-                let hit = cand.contains(&(v[x].min(v[y]), v[x].max(v[y])));
-                found += u64::from(hit);
-                if !hit && std::env::var("SHOW_MISSED").is_ok() && tp % 50 == 0 {
-                    let e = l.explain(&l.table.keys[v[x] as usize], &l.table.keys[v[y] as usize]).unwrap();
-                    let vals: Vec<String> = e
-                        .steps
-                        .iter()
-                        .filter(|s| !s.field.contains("frequency"))
-                        .map(|s| format!("{}|{}", s.value_a, s.value_b))
-                        .collect();
-                    eprintln!("missed: {}", vals.join("  "));
-                }
+                found += u64::from(l.is_candidate(v[x], v[y]));
             }
         }
     }
+    drop(new_truth);
 
-    // Incremental: 1,000 new records into the roll.
-    // Only the components the new records touch are re-clustered; the check after the timed
-    // part is that this equals clustering the whole roll again.
-    let mut inc = l;
-    let base = roll.clone();
-    let t4 = Instant::now();
-    inc.add(new_recs).unwrap();
-    let t_add = t4.elapsed().as_secs_f64();
-    let roll2 = inc.roll_incremental(base, &Decisions::default(), &FxHashMap::default(), roll.next_id);
-    let t_inc = t4.elapsed().as_secs_f64();
-    eprintln!("incremental: add {t_add:.3} s, roll {:.3} s", t_inc - t_add);
-    let t5 = Instant::now();
-    let prev: FxHashMap<RecordKey, PersonId> = pred.iter().cloned().collect();
-    let roll_full = inc.roll(&Decisions::default(), &prev, roll.next_id);
-    let t_inc_full = t5.elapsed().as_secs_f64() + t_add;
-    assert_eq!(roll2, roll_full, "partial re-cluster equals the full one");
+    // The scoring pass alone on one thread (name verdicts cached, as in the linker's second
+    // pass): regenerate every chunk of candidate pairs, pattern and weigh each pair.
+    let score1 = (std::env::var("SCORE1").is_ok()).then(|| one_thread_scoring(&l, roll_n));
 
-    println!("records                 {}", roll_recs.len());
+    println!("records                 {roll_n}");
     println!("threads                 {threads}");
-    println!("candidate pairs         {pairs} ({:.1} per record)", pairs as f64 / roll_recs.len() as f64);
+    println!("candidate pairs         {pairs} ({:.1} per record)", pairs as f64 / roll_n as f64);
     println!("blocking recall (true)  {:.4}", found as f64 / tp.max(1) as f64);
-    println!("blocking recall (est.)  {:.4}", inc.blocking.estimated_recall.unwrap_or(0.0));
-    println!("end to end              {total:.2} s (block+train+score {t_link:.2} s, cluster+ids {t_cluster:.2} s)");
+    println!("blocking recall (est.)  {:.4}", l.blocking.estimated_recall.unwrap_or(0.0));
     println!(
-        "scoring, 1 thread       {:.2} M pairs/s cold (name cache filled: {} distinct name pairs), {:.2} M pairs/s warm",
-        pair_list.len() as f64 / t_score1 / 1e6,
-        cache.len(),
-        pair_list.len() as f64 / t_score1_warm / 1e6
+        "end to end              {total:.2} s (encode {t_encode:.2} s, block+train+score {t_link:.2} s, cluster+ids {t_cluster:.2} s)"
     );
     println!(
-        "incremental 1,000 new   {t_inc:.3} s ({} persons after; {t_inc_full:.3} s re-clustering everything)",
+        "linking throughput      {:.2} M candidate pairs/s per core (block+train+score over {threads} threads)",
+        pairs as f64 / t_link / threads as f64 / 1e6
+    );
+    println!("distinct name pairs     {}", l.distinct_name_pairs());
+    if let Some((cold, warm)) = score1 {
+        println!(
+            "scoring pass, 1 thread  {cold:.2} M pairs/s cold (names compared on the way), {warm:.2} M pairs/s warm"
+        );
+    }
+    println!(
+        "incremental 1,000 new   {t_inc:.3} s (add {t_add:.3} s; {} persons after; {t_inc_full:.3} s re-clustering everything)",
         roll2.persons
     );
     println!(
@@ -369,9 +336,130 @@ fn main() {
         ev.pairwise.precision, ev.pairwise.recall, ev.pairwise.f1
     );
     println!("b-cubed  P/R/F1         {:.4} / {:.4} / {:.4}", ev.bcubed.precision, ev.bcubed.recall, ev.bcubed.f1);
-    println!("estimated false links   {:.4} (label-free)", inc.errors.false_link_rate);
+    println!("estimated false links   {:.4} (label-free)", l.errors.false_link_rate);
     println!(
-        "peak memory             {rss_link:.0} MB linking, world included (world alone {rss0:.0} MB; {:.0} MB with this bench's checks)",
-        peak_rss_mb()
+        "peak memory             {peak_link:.0} MB while linking (table of encoded records alone {rss_table:.0} MB{}); {:.0} MB with this bench's checks",
+        if peak_resets { "" } else { "; peak includes generation" },
+        status("VmHWM:")
     );
+}
+
+fn fingerprint(l: &Linker) -> u64 {
+    let mut h = 0xcbf29ce484222325u64;
+    let mut eat = |b: &[u8]| {
+        for &x in b {
+            h ^= u64::from(x);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    };
+    eat(serde_json::to_string(&l.scorer.params).unwrap().as_bytes());
+    let mut v: Vec<(String, String, u32, u64)> = l
+        .pairs
+        .iter()
+        .map(|p| {
+            let k = |r: u32| format!("{:?}", l.table.keys[r as usize]);
+            let (x, y) = (k(p.a), k(p.b));
+            let (x, y) = if x <= y { (x, y) } else { (y, x) };
+            (x, y, p.pattern, p.weight.to_bits())
+        })
+        .collect();
+    v.sort();
+    for (x, y, p, w) in &v {
+        eat(x.as_bytes());
+        eat(y.as_bytes());
+        eat(&p.to_le_bytes());
+        eat(&w.to_le_bytes());
+    }
+    h
+}
+
+/// The streaming pass's pieces on one thread: (cold, warm) million pairs per second.
+fn one_thread_scoring(l: &Linker, roll_n: usize) -> (f64, f64) {
+    use tally_linkage::blocking::{chunk_pairs, BlockIndex, PairPlan};
+    use tally_linkage::compare::{patterns_sorted, NameCache};
+    // Blocked on the roll's records only (the index is rebuilt: the linker's is private).
+    let _ = roll_n;
+    let idx = BlockIndex::build(&l.table, &l.cfg.blocking);
+    let plan = PairPlan::new(&l.table, &l.cfg.blocking, &idx);
+    let pool1 = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let mut cache = NameCache::default();
+    let run = |cache: &mut NameCache| {
+        let t = Instant::now();
+        let mut n = 0usize;
+        let mut kept = 0usize;
+        pool1.install(|| {
+            for &c in &plan.chunks {
+                let pairs = chunk_pairs(&l.cfg.blocking, &idx, c);
+                let pats = patterns_sorted(&l.table, cache, &pairs);
+                n += pairs.len();
+                kept +=
+                    pairs.iter().zip(&pats).filter(|(&(a, b), &p)| l.scorer.weight(&l.table, a, b, p) > -2.0).count();
+            }
+        });
+        std::hint::black_box(kept);
+        n as f64 / t.elapsed().as_secs_f64() / 1e6
+    };
+    let cold = run(&mut cache);
+    let warm = run(&mut cache);
+    (cold, warm)
+}
+
+/// Time and memory of each stage of the streaming pipeline (the steps of Linker::train_table).
+fn stages(table: Table, cfg: &LinkConfig) {
+    use tally_linkage::blocking::{chunk_pairs, BlockIndex, PairPlan};
+    use tally_linkage::compare::{patterns_sorted, NameCache};
+    let t0 = Instant::now();
+    let st = |what: &str| {
+        eprintln!(
+            "{what:<14} {:6.2}s  rss {:6.0} MB  peak {:6.0} MB",
+            t0.elapsed().as_secs_f64(),
+            status("VmRSS:"),
+            status("VmHWM:")
+        );
+    };
+    st("table");
+    let idx = BlockIndex::build(&table, &cfg.blocking);
+    st("index");
+    let plan = PairPlan::new(&table, &cfg.blocking, &idx);
+    st("plan");
+    let mut cache = NameCache::default();
+    let mut counts: FxHashMap<u32, u64> = FxHashMap::default();
+    let (mut t_gen, mut t_pat, mut n) = (0.0, 0.0, 0usize);
+    for &c in &plan.chunks {
+        let t = Instant::now();
+        let pairs = chunk_pairs(&cfg.blocking, &idx, c);
+        t_gen += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let pats = patterns_sorted(&table, &mut cache, &pairs);
+        t_pat += t.elapsed().as_secs_f64();
+        n += pairs.len();
+        for p in pats {
+            *counts.entry(p).or_insert(0) += 1;
+        }
+    }
+    st("pass 1");
+    eprintln!(
+        "  {} chunks, {n} pairs, {} distinct name pairs, {} patterns; generate {t_gen:.2}s, patterns {t_pat:.2}s",
+        plan.chunks.len(),
+        cache.len(),
+        counts.len()
+    );
+    let mut counts: Vec<(u32, u64)> = counts.into_iter().collect();
+    counts.sort_unstable();
+    let params = tally_linkage::model::train_counted(&table, &mut cache, &counts, &cfg.train);
+    st("train");
+    let s = tally_linkage::model::Scorer::new(params);
+    let (mut t_gen, mut t_pat) = (0.0, 0.0);
+    for &c in &plan.chunks {
+        let t = Instant::now();
+        let pairs = chunk_pairs(&cfg.blocking, &idx, c);
+        t_gen += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let pats = patterns_sorted(&table, &mut cache, &pairs);
+        let k = pairs.iter().zip(&pats).filter(|(&(a, b), &p)| s.weight(&table, a, b, p) > -2.0).count();
+        std::hint::black_box(k);
+        t_pat += t.elapsed().as_secs_f64();
+    }
+    st("pass 2");
+    eprintln!("  generate {t_gen:.2}s, patterns+weights (warm cache) {t_pat:.2}s");
 }

@@ -80,6 +80,25 @@ impl Clustering {
     }
 }
 
+impl Clustering {
+    /// [`Clustering::clusters`] from the canonical order itself (`order` lists the records by
+    /// key): one pass, no hashing or sorting. A cluster's first member in that order is its
+    /// label, so clusters come out by first member key and members by key.
+    pub fn clusters_in(&self, order: &[Rec]) -> Vec<Vec<Rec>> {
+        let mut slot = vec![u32::MAX; self.label.len()];
+        let mut out: Vec<Vec<Rec>> = Vec::new();
+        for &r in order {
+            let l = self.label[r as usize] as usize;
+            if slot[l] == u32::MAX {
+                slot[l] = out.len() as u32;
+                out.push(Vec::with_capacity(1));
+            }
+            out[slot[l] as usize].push(r);
+        }
+        out
+    }
+}
+
 impl Dsu {
     /// Join the components of `a` and `b` (the smaller index becomes the root).
     pub(crate) fn union(&mut self, a: u32, b: u32) {
@@ -279,13 +298,22 @@ pub fn assign_ids(
     prev: &FxHashMap<RecordKey, PersonId>,
     mut next_id: i64,
 ) -> (Vec<PersonId>, i64, Vec<IdEvent>) {
+    // Each member's earlier id, looked up once (a key lookup hashes two strings).
+    let earlier: Vec<Vec<PersonId>> = if prev.is_empty() {
+        vec![Vec::new(); clusters.len()]
+    } else {
+        use rayon::prelude::*;
+        clusters
+            .par_iter()
+            .with_min_len(1024)
+            .map(|c| c.iter().filter_map(|&r| prev.get(&t.keys[r as usize]).copied()).collect())
+            .collect()
+    };
     let mut cand: Vec<(u64, PersonId, usize)> = Vec::new();
-    for (ci, c) in clusters.iter().enumerate() {
+    for (ci, from) in earlier.iter().enumerate() {
         let mut cnt: FxHashMap<PersonId, u64> = FxHashMap::default();
-        for &r in c {
-            if let Some(&p) = prev.get(&t.keys[r as usize]) {
-                *cnt.entry(p).or_insert(0) += 1;
-            }
+        for &p in from {
+            *cnt.entry(p).or_insert(0) += 1;
         }
         cand.extend(cnt.into_iter().map(|(p, n)| (n, p, ci)));
     }
@@ -311,8 +339,8 @@ pub fn assign_ids(
     // Merge and split events.
     let mut events = Vec::new();
     let mut parts: FxHashMap<PersonId, Vec<PersonId>> = FxHashMap::default();
-    for (ci, c) in clusters.iter().enumerate() {
-        let mut from: Vec<PersonId> = c.iter().filter_map(|&r| prev.get(&t.keys[r as usize]).copied()).collect();
+    for (ci, from) in earlier.into_iter().enumerate() {
+        let mut from = from;
         from.sort();
         from.dedup();
         for &p in &from {

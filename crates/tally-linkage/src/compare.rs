@@ -185,7 +185,7 @@ fn far_apart(t: &Table, k: usize, a: u32, b: u32) -> bool {
     if d.key_hash[a as usize] == d.key_hash[b as usize] {
         return false;
     }
-    let (x, y) = if d.raw[a as usize] <= d.raw[b as usize] { (a, b) } else { (b, a) };
+    let (x, y) = if d.raw_le(a, b) { (a, b) } else { (b, a) };
     let (cx, cy) = (d.prepared[x as usize].form.canonical.as_bytes(), d.prepared[y as usize].form.canonical.as_bytes());
     if cx.len() <= 2 || cy.len() <= 2 || cx.len() > 64 || cy.len() > 64 || !cx.is_ascii() || !cy.is_ascii() {
         return false;
@@ -527,5 +527,67 @@ mod tests {
                 assert_eq!(cache.name_level(&t, k, a, b), l, "the cache keeps the verdicts");
             }
         }
+    }
+
+    /// The allocation-free gate answers as `compare_names` does: every pair of a few hundred
+    /// names (Latin with slips, Cyrillic, initials, short ones) gets the same level both ways,
+    /// and the allocation-free Jaro-Winkler equals `strsim`'s to the bit.
+    #[test]
+    fn fast_name_levels_equal_the_comparator() {
+        let syl = ["ko", "va", "len", "shev", "chen", "bon", "dar", "tka", "mo", "roz", "ly", "o", "yi"];
+        let suf = ["enko", "uk", "yk", "ak", "ets", "iv", "chuk", ""];
+        let mut names: Vec<String> = Vec::new();
+        for (i, a) in syl.iter().enumerate() {
+            for (j, b) in syl.iter().enumerate().step_by(2) {
+                names.push(format!("{}{}{}", a.to_uppercase(), b, suf[(i + j) % suf.len()]));
+            }
+        }
+        names.extend(
+            ["Шевченко", "Шевчинко", "Коваленко", "Бондар", "Ткачук", "О.", "Ol", "Yi", "Oleksandr", "Олександр"]
+                .map(String::from),
+        );
+        let records: Vec<Record> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Record {
+                id: i as i64,
+                key: RecordKey { source: "s".into(), source_record_id: i.to_string() },
+                line: 1,
+                raw: vec![],
+                fields: ParsedFields { surname: Some(n.clone()), given_name: Some(n.clone()), ..Default::default() },
+            })
+            .collect();
+        let t = Table::from_records(&records).unwrap();
+        let mut gated = 0;
+        for k in 0..2 {
+            let n = t.names[k].raw.len() as u32;
+            for a in 0..n {
+                for b in 0..n {
+                    if a == b {
+                        continue;
+                    }
+                    let want = compare_names(&t, k, a, b).0 as u8;
+                    assert_eq!(
+                        name_level_of(&t, k, a, b),
+                        want,
+                        "{} / {}",
+                        t.names[k].raw[a as usize],
+                        t.names[k].raw[b as usize]
+                    );
+                    gated += usize::from(far_apart(&t, k, a, b));
+                    let (x, y) = (
+                        &t.names[k].prepared[a as usize].form.canonical,
+                        &t.names[k].prepared[b as usize].form.canonical,
+                    );
+                    if x.is_ascii() && y.is_ascii() && x.len() <= 64 && y.len() <= 64 {
+                        assert_eq!(
+                            jaro_winkler_ascii(x.as_bytes(), y.as_bytes()).to_bits(),
+                            strsim::jaro_winkler(x, y).to_bits()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(gated > 1000, "the gate decides most pairs: {gated}");
     }
 }

@@ -352,7 +352,7 @@ impl Linker {
     ) -> Roll {
         let t = &self.table;
         let clustering = self.cluster_at(threshold, decisions);
-        let clusters = clustering.clusters(&self.rank);
+        let clusters = clustering.clusters_in(&self.order);
         let (ids, next_id, events) = assign_ids(t, &clusters, prev, next_id);
         // Per-record probability.
         let mut best_in = vec![0.0f64; t.len()];
@@ -367,24 +367,33 @@ impl Linker {
                 best_in[b] = best_in[b].max(pr);
             }
         }
-        let mut assignments = Vec::with_capacity(t.len());
+        // Each record's person and whether it is linked, then the assignments in key order
+        // (the canonical order), with no sort by key.
+        let mut person = vec![(PersonId(0), false); t.len()];
         for (c, &id) in clusters.iter().zip(&ids) {
             for &r in c {
-                let probability = if c.len() > 1 { best_in[r as usize].max(0.0) } else { 1.0 - best_any[r as usize] };
-                assignments.push(Assignment { record: t.keys[r as usize].clone(), person: id, probability });
+                person[r as usize] = (id, c.len() > 1);
             }
         }
         // Must-linked members without a model link of their own keep probability 1.
-        let must: rustc_hash::FxHashSet<Rec> =
-            self.resolve(&decisions.must).into_iter().flat_map(|(a, b)| [a, b]).collect();
-        for a in assignments.iter_mut() {
-            if let Some(r) = t.find(&a.record) {
-                if must.contains(&r) && a.probability == 0.0 {
-                    a.probability = 1.0;
-                }
-            }
+        let mut must = vec![false; t.len()];
+        for (a, b) in self.resolve(&decisions.must) {
+            must[a as usize] = true;
+            must[b as usize] = true;
         }
-        assignments.sort_by(|a, b| a.record.cmp(&b.record));
+        let assignments = self
+            .order
+            .iter()
+            .map(|&r| {
+                let ru = r as usize;
+                let (id, linked) = person[ru];
+                let mut probability = if linked { best_in[ru].max(0.0) } else { 1.0 - best_any[ru] };
+                if must[ru] && probability == 0.0 {
+                    probability = 1.0;
+                }
+                Assignment { record: t.keys[ru].clone(), person: id, probability }
+            })
+            .collect();
         Roll { assignments, persons: clusters.len() as u64, next_id, events, clustering }
     }
 
@@ -818,20 +827,61 @@ impl Linker {
         if confident.is_empty() {
             return 1.0;
         }
-        let mut dist: Vec<Vec<f64>> = Vec::new();
-        for (ai, (fields, n)) in atoms.iter().enumerate() {
-            let mut counts = vec![0.0f64; *n];
-            for p in &confident {
-                let other_rule = rules.iter().any(|r| {
-                    !r.fields.iter().any(|f| fields.contains(f)) && {
-                        let k = r.key(t, p.a);
-                        k != 0 && k == r.key(t, p.b)
+        // Which rules' keys each confident pair agrees on (the index holds every record's
+        // key per rule), as a mask when the rules fit in one.
+        let keys = &self.index.rec_keys;
+        let agrees = |r: usize, a: Rec, b: Rec| {
+            let k = keys[r][a as usize];
+            k != 0 && k == keys[r][b as usize]
+        };
+        let masks = rules.len() <= 128;
+        let atom_rules: Vec<u128> = atoms
+            .iter()
+            .map(|(fields, _)| {
+                (0..rules.len().min(128))
+                    .filter(|&r| !rules[r].fields.iter().any(|f| fields.contains(f)))
+                    .fold(0u128, |m, r| m | 1 << r)
+            })
+            .collect();
+        let counts: Vec<Vec<u64>> = confident
+            .par_iter()
+            .with_min_len(4096)
+            .fold(
+                || atoms.iter().map(|a| vec![0u64; a.1]).collect::<Vec<_>>(),
+                |mut acc, p| {
+                    let mask = if masks {
+                        (0..rules.len()).filter(|&r| agrees(r, p.a, p.b)).fold(0u128, |m, r| m | 1 << r)
+                    } else {
+                        0
+                    };
+                    for (ai, (fields, _)) in atoms.iter().enumerate() {
+                        let other_rule = if masks {
+                            mask & atom_rules[ai] != 0
+                        } else {
+                            (0..rules.len())
+                                .any(|r| !rules[r].fields.iter().any(|f| fields.contains(f)) && agrees(r, p.a, p.b))
+                        };
+                        if other_rule {
+                            acc[ai][state(ai, p.a, p.b)] += 1;
+                        }
                     }
-                });
-                if other_rule {
-                    counts[state(ai, p.a, p.b)] += 1.0;
-                }
-            }
+                    acc
+                },
+            )
+            .reduce(
+                || atoms.iter().map(|a| vec![0u64; a.1]).collect::<Vec<_>>(),
+                |mut x, y| {
+                    for (a, b) in x.iter_mut().zip(y) {
+                        for (u, v) in a.iter_mut().zip(b) {
+                            *u += v;
+                        }
+                    }
+                    x
+                },
+            );
+        let mut dist: Vec<Vec<f64>> = Vec::new();
+        for (counts, (_, n)) in counts.iter().zip(atoms.iter()) {
+            let counts: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
             let total: f64 = counts.iter().sum();
             dist.push(if total == 0.0 {
                 vec![1.0 / *n as f64; *n]
@@ -876,6 +926,12 @@ impl Linker {
                 a += 1;
             }
         }
+    }
+
+    /// Whether records `a` and `b` (table indices) are a candidate pair: some blocking rule
+    /// pairs them in a block within the cap.
+    pub fn is_candidate(&self, a: Rec, b: Rec) -> bool {
+        is_candidate(&self.index, a, b)
     }
 
     /// Number of distinct name pairs compared so far (the cache size).
@@ -924,6 +980,7 @@ fn score(
     pairs: &[(Rec, Rec)],
     pat: impl Fn(usize) -> Pattern + Sync,
 ) -> (Vec<ScoredPair>, f64) {
+    let s = &Weigher::new(t, s);
     pairs
         .par_iter()
         .enumerate()
@@ -949,6 +1006,49 @@ fn score(
                 (x, bx + by)
             },
         )
+}
+
+/// [`Scorer::weight`] with the term-frequency adjustments looked up per name value instead of
+/// computed per pair (a hash probe and a logarithm each, four times a pair): the same sum, in
+/// the same order, so the same bits. A test holds the two together.
+struct Weigher<'a> {
+    s: &'a Scorer,
+    /// Per name part (surname, given): the adjustment of each dictionary value, and of a
+    /// missing one.
+    tf: [Vec<f64>; 2],
+    tf_missing: [f64; 2],
+}
+
+impl<'a> Weigher<'a> {
+    fn new(t: &Table, s: &'a Scorer) -> Weigher<'a> {
+        let tf = [0, 1].map(|k| t.names[k].key_hash.par_iter().map(|&h| s.tf_adjust(k, h)).collect());
+        Weigher { s, tf, tf_missing: [s.tf_adjust(0, 0), s.tf_adjust(1, 0)] }
+    }
+
+    #[inline]
+    fn tf(&self, t: &Table, k: usize, r: Rec) -> f64 {
+        let id = t.name_ids[k][r as usize];
+        if id == NONE {
+            self.tf_missing[k]
+        } else {
+            self.tf[k][id as usize]
+        }
+    }
+
+    #[inline]
+    fn weight(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> f64 {
+        let mut s = self.s.prior;
+        for f in 0..NF {
+            s += self.s.w[f][level(p, f) as usize];
+        }
+        for k in 0..2 {
+            // Scorer's TF_LEVELS: exact and equivalent names.
+            if matches!(level(p, k), 1 | 2) {
+                s += self.tf(t, k, a).min(self.tf(t, k, b));
+            }
+        }
+        s
+    }
 }
 
 /// The patterns of every candidate pair between the counting pass and the scoring pass: a
@@ -1086,5 +1186,69 @@ impl Explanation {
             let _ = writeln!(s, "compared under: {}", self.blocked_by.join("; "));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::count_patterns;
+    use tally_domain::{ParsedFields, PartialDate};
+
+    fn world() -> Vec<Record> {
+        let sur = ["Shevchenko", "Shevchenco", "Шевченко", "Kovalenko", "Kovalenka", "Bondar", "Бондар", "Tkachuk"];
+        let giv = ["Oleksandr", "Олександр", "Aleksandr", "Serhii", "Sergei", "Petro", "О."];
+        (0..400)
+            .map(|i: i64| Record {
+                id: i,
+                key: RecordKey { source: format!("s{}", i % 3), source_record_id: i.to_string() },
+                line: 1,
+                raw: vec![],
+                fields: ParsedFields {
+                    surname: Some(sur[(i * 7 % 8) as usize].into()),
+                    given_name: (i % 5 != 0).then(|| giv[(i * 3 % 7) as usize].into()),
+                    patronymic: (i % 2 == 0).then(|| ["Ivanovych", "Іванович", "Petrovych"][(i % 3) as usize].into()),
+                    birth_date: (i % 4 != 0)
+                        .then(|| PartialDate::ymd(1980 + (i % 9) as i32, 3, 1 + (i % 5) as u8).unwrap()),
+                    ..Default::default()
+                },
+            })
+            .collect()
+    }
+
+    /// The streaming pieces give what the whole-vector ones give: training on counted
+    /// patterns equals `train` on the patterns, and the per-value tf lookups weigh every pair
+    /// to the bit as `Scorer::weight` does.
+    #[test]
+    fn streaming_pieces_equal_the_plain_ones() {
+        let l = Linker::train(&world(), LinkConfig::default()).unwrap();
+        let t = &l.table;
+        let (pairs, _) = crate::blocking::candidate_pairs(t, &l.cfg.blocking, &l.index);
+        assert!(pairs.len() > 1000, "{}", pairs.len());
+        let mut cache = NameCache::default();
+        let pats = patterns(t, &mut cache, &pairs);
+        let plain = crate::model::train(t, &mut NameCache::default(), &pats, &l.cfg.train);
+        assert_eq!(plain, l.scorer.params);
+        let counted = train_counted(t, &mut NameCache::default(), &count_patterns(&pats), &l.cfg.train);
+        assert_eq!(counted, plain);
+        let w = Weigher::new(t, &l.scorer);
+        for (&(a, b), &p) in pairs.iter().zip(&pats) {
+            assert_eq!(w.weight(t, a, b, p).to_bits(), l.scorer.weight(t, a, b, p).to_bits());
+        }
+        // The kept pairs are those at or above the floor, with those weights.
+        let kept: Vec<(Rec, Rec, u64)> = {
+            let mut v: Vec<_> = pairs
+                .iter()
+                .zip(&pats)
+                .map(|(&(a, b), &p)| (a, b, l.scorer.weight(t, a, b, p)))
+                .filter(|e| probability(e.2) >= l.cfg.review_low)
+                .map(|(a, b, w)| (a, b, w.to_bits()))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let mut got: Vec<(Rec, Rec, u64)> = l.pairs.iter().map(|p| (p.a, p.b, p.weight.to_bits())).collect();
+        got.sort_unstable();
+        assert_eq!(got, kept);
     }
 }

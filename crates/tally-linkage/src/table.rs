@@ -39,6 +39,23 @@ pub struct NameDict {
     /// FNV hash of the first letter of the canonical Latin form, so an initial ("Г.") and the
     /// full name (Георгій, Heorhii) agree (never 0).
     pub initial_hash: Vec<u64>,
+    /// The first eight bytes of each raw value, big-endian (zero-padded): orders two values as
+    /// their strings do whenever the two differ (equal prefixes need the strings themselves).
+    pub raw_prefix: Vec<u64>,
+}
+
+impl NameDict {
+    /// Whether value `a` sorts before or equal to value `b` (by string), mostly without
+    /// touching the strings.
+    #[inline]
+    pub fn raw_le(&self, a: u32, b: u32) -> bool {
+        let (x, y) = (self.raw_prefix[a as usize], self.raw_prefix[b as usize]);
+        if x != y {
+            x < y
+        } else {
+            self.raw[a as usize] <= self.raw[b as usize]
+        }
+    }
 }
 
 impl NameDict {
@@ -56,6 +73,10 @@ impl NameDict {
         let chars: Vec<char> = p.key.chars().collect();
         let suffix: String = chars[chars.len().saturating_sub(3)..].iter().collect();
         self.suffix_hash.push(fnv64(format!("~{suffix}").as_bytes()).max(1));
+        let mut prefix = [0u8; 8];
+        let n = s.len().min(8);
+        prefix[..n].copy_from_slice(&s.as_bytes()[..n]);
+        self.raw_prefix.push(u64::from_be_bytes(prefix));
         self.map.insert(s.to_string(), id);
         self.raw.push(s.to_string());
         self.prepared.push(p);

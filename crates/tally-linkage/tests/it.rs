@@ -319,3 +319,53 @@ fn label_free_error_estimates_track_the_truth() {
     let alts = l.alternatives(&[0.5, 0.95, 0.999], &Decisions::default());
     assert!(alts[0].1.persons <= alts[1].1.persons && alts[1].1.persons <= alts[2].1.persons);
 }
+
+/// Incremental = full also when the new records push a block over the cap: a full run skips
+/// the whole block, so pairs of old records that only it held are dropped on `add`, and the
+/// partial re-cluster takes in the persons they joined (status item 7 of issue 4).
+#[test]
+fn incremental_equals_full_when_new_records_push_a_block_over_the_cap() {
+    let w = world(600, 5);
+    let cut = w.records.len() * 2 / 3;
+    let (old, new) = w.records.split_at(cut);
+    let mut crossed = 0;
+    for cap in 2..12 {
+        let mut c = cfg();
+        c.blocking.max_block = cap;
+        let full = Linker::train(&w.records, c.clone()).unwrap();
+        let params = full.scorer.params.clone();
+        let before = Linker::with_params(old, c.clone(), params.clone()).unwrap();
+        let after = full.kept_pairs();
+        let is_new = |k: &RecordKey| new.iter().any(|r| &r.key == k);
+        // Old pairs the full run no longer has: their block went over the cap.
+        let lost = before
+            .kept_pairs()
+            .into_iter()
+            .filter(|(a, b, _)| !is_new(a) && !is_new(b) && !after.iter().any(|(x, y, _)| x == a && y == b))
+            .count();
+        if lost == 0 {
+            continue;
+        }
+        crossed += 1;
+        // The store's path: rebuild from kept pairs, add the new source.
+        let kept: Vec<(RecordKey, RecordKey)> = before.kept_pairs().into_iter().map(|(a, b, _)| (a, b)).collect();
+        let mut inc = Linker::from_parts(old, c.clone(), params.clone(), &kept).unwrap();
+        inc.add(new).unwrap();
+        let got = inc.kept_pairs();
+        let extra = got.iter().filter(|p| !after.contains(p)).count();
+        assert!(got == after, "cap {cap}: {lost} pairs lost by the full run, {extra} kept by the incremental one");
+        let d = Decisions::default();
+        assert_eq!(
+            inc.roll(&d, &FxHashMap::default(), 1).assignments,
+            full.roll(&d, &FxHashMap::default(), 1).assignments,
+            "cap {cap}"
+        );
+        // The partial re-cluster after `add` equals clustering everything.
+        let mut l = before;
+        let base = l.roll(&d, &FxHashMap::default(), 1);
+        l.add(new).unwrap();
+        let expect = l.roll(&d, &prev_of(&base), base.next_id);
+        assert_eq!(l.roll_incremental(base.clone(), &d, &FxHashMap::default(), base.next_id), expect, "cap {cap}");
+    }
+    assert!(crossed >= 2, "the world must push some blocks over some caps: {crossed}");
+}
