@@ -203,6 +203,18 @@ pub fn link(a: LinkArgs, g: &Global) -> anyhow::Result<()> {
         "estimated (label-free): false links {:.4}, missed links {:.4}",
         s.errors.false_link_rate, s.errors.missed_link_rate
     )?;
+    writeln!(
+        out,
+        "  among kept pairs: {:.1} expected false links of {} links, {:.1} expected matches below p {}",
+        s.errors.expected_false_links, s.errors.links, s.errors.expected_missed, s.threshold
+    )?;
+    if let Some(c) = &s.candidate_errors {
+        writeln!(
+            out,
+            "  among all candidate pairs: {:.1} expected matches below p {} (missed link rate {:.4})",
+            c.expected_missed, s.threshold, c.missed_link_rate
+        )?;
+    }
     if s.refused_merges > 0 || s.flagged_clusters > 0 {
         writeln!(
             out,
@@ -212,8 +224,13 @@ pub fn link(a: LinkArgs, g: &Global) -> anyhow::Result<()> {
     }
     writeln!(
         out,
-        "time: read {:.2}s, link {:.2}s, cluster {:.2}s, write {:.2}s",
-        s.timings.read, s.timings.link, s.timings.cluster, s.timings.write
+        "persons formed: {}; wrote {} assignments, {} pairs ({} deleted)",
+        s.roll, s.changed_assignments, s.written_pairs, s.deleted_pairs
+    )?;
+    writeln!(
+        out,
+        "time: read {:.2}s, link {:.2}s, cluster {:.2}s, write {:.2}s (total {:.2}s)",
+        s.timings.read, s.timings.link, s.timings.cluster, s.timings.write, s.timings.total
     )?;
     if s.review_queue > 0 {
         writeln!(out, "{} pairs await review\nhint: tally review", s.review_queue)?;
