@@ -12,10 +12,10 @@
 use std::collections::{HashMap, HashSet};
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use tally_linkage::table::Table;
-use tally_store::links::FlagRow;
 use std::path::Path;
 use std::time::Instant;
+use tally_linkage::table::Table;
+use tally_store::links::FlagRow;
 
 use tally_domain::{PersonId, Record, RecordKey};
 use tally_linkage::{
@@ -63,6 +63,10 @@ pub enum LinkAppError {
     Truth { path: String, line: u64, message: String },
     #[error("store callback: {0}")]
     Callback(String),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+    #[error("threshold {0} is not a probability")]
+    BadThreshold(f64),
 }
 
 impl LinkAppError {
@@ -72,6 +76,7 @@ impl LinkAppError {
             LinkAppError::NoModel => Some("run `tally link` first: it trains the model on the imported records"),
             LinkAppError::UnknownRecord(_) => Some("name records as SOURCE:ID, as `tally export links` prints them"),
             LinkAppError::BadRecordName(_) => Some("name records as SOURCE:ID, e.g. mod_list:1234"),
+            LinkAppError::BadThreshold(_) => Some("give thresholds between 0 and 1, e.g. --thresholds 0.5,0.8,0.95"),
             LinkAppError::Truth { .. } => {
                 Some("the truth file is CSV with a header: source,source_record_id,person_id")
             }
@@ -261,14 +266,14 @@ fn stream_records<S: RecordStore + ?Sized>(
 /// Kept pairs as record keys, for [`Linker::from_parts_table`].
 fn kept_pairs<S: LinkStore + ?Sized>(store: &S, table: &Table) -> Result<Vec<(RecordKey, RecordKey)>> {
     let rec_of: FxHashMap<i64, u32> = table.ids.iter().enumerate().map(|(i, &id)| (id, i as u32)).collect();
-    Ok(store
-        .pairs(0.0, 2.0)?
-        .into_iter()
-        .filter_map(|p| {
-            let (a, b) = (*rec_of.get(&p.record_a)?, *rec_of.get(&p.record_b)?);
-            Some((table.keys[a as usize].clone(), table.keys[b as usize].clone()))
-        })
-        .collect())
+    let mut out = Vec::new();
+    store.for_each_pair(&mut |p| {
+        if let (Some(&a), Some(&b)) = (rec_of.get(&p.record_a), rec_of.get(&p.record_b)) {
+            out.push((table.keys[a as usize].clone(), table.keys[b as usize].clone()));
+        }
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// The linker of the stored roll (the stored model and kept pairs, no new scoring), and the
@@ -514,8 +519,11 @@ pub fn link<S: RecordStore + LinkStore>(
     // by the same model before). A full run writes only what differs from the stored pairs,
     // unless most of them differ (a new model), when rewriting them all is cheaper.
     let (pairs, delete_pairs, replace_pairs) = if full {
-        let mut old: FxHashMap<(i64, i64), f64> =
-            store.pairs(0.0, 2.0)?.into_iter().map(|p| ((p.record_a, p.record_b), p.weight)).collect();
+        let mut old: FxHashMap<(i64, i64), f64> = FxHashMap::default();
+        store.for_each_pair(&mut |p| {
+            old.insert((p.record_a, p.record_b), p.weight);
+            Ok(())
+        })?;
         let old_len = old.len();
         let mut changed = Vec::new();
         for p in &linker.pairs {
@@ -634,6 +642,82 @@ pub struct EvalReport {
     pub calibration: Vec<CalibrationBin>,
     /// Largest gap between mean predicted and observed rate over bins with at least 20 pairs.
     pub max_calibration_gap: f64,
+    /// Pairs of one true person where one record is in Latin script and the other in
+    /// Cyrillic (by their name fields); only when both scripts occur among the labelled records.
+    pub cross_script: Option<CrossScript>,
+}
+
+/// How linkage does across scripts: true pairs of a Latin-script and a Cyrillic-script record.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CrossScript {
+    /// Latin-script and Cyrillic-script records among the labelled ones.
+    pub latin_records: u64,
+    pub cyrillic_records: u64,
+    /// Latin-Cyrillic pairs that are one person in the truth, in the roll, and in both.
+    pub true_pairs: u64,
+    pub predicted_pairs: u64,
+    pub correct_pairs: u64,
+    /// correct / true (1 when there are none), and correct / predicted.
+    pub recall: f64,
+    pub precision: f64,
+}
+
+/// Script of a record's name fields: Some(true) Cyrillic, Some(false) Latin, None neither.
+fn name_script(r: &Record) -> Option<bool> {
+    let f = &r.fields;
+    let mut latin = false;
+    for s in [&f.surname, &f.given_name, &f.patronymic].into_iter().flatten() {
+        for c in s.chars() {
+            if ('\u{0400}'..='\u{052f}').contains(&c) {
+                return Some(true);
+            }
+            latin |= c.is_alphabetic();
+        }
+    }
+    latin.then_some(false)
+}
+
+/// Cross-script pair counts from (predicted person, true person, is Cyrillic) per record.
+fn cross_script<P: std::hash::Hash + Eq, T: std::hash::Hash + Eq + Clone>(
+    rows: impl Iterator<Item = (P, T, bool)>,
+) -> Option<CrossScript> {
+    let mut cell: HashMap<(P, T), (u64, u64)> = HashMap::new();
+    let mut counts = (0u64, 0u64);
+    for (p, t, cyr) in rows {
+        let e = cell.entry((p, t)).or_insert((0, 0));
+        if cyr {
+            e.1 += 1;
+            counts.1 += 1;
+        } else {
+            e.0 += 1;
+            counts.0 += 1;
+        }
+    }
+    if counts.0 == 0 || counts.1 == 0 {
+        return None;
+    }
+    let mut by_pred: HashMap<&P, (u64, u64)> = HashMap::new();
+    let mut by_true: HashMap<&T, (u64, u64)> = HashMap::new();
+    let mut correct = 0;
+    for ((p, t), &(l, c)) in &cell {
+        correct += l * c;
+        for e in [by_pred.entry(p).or_insert((0, 0)), by_true.entry(t).or_insert((0, 0))] {
+            e.0 += l;
+            e.1 += c;
+        }
+    }
+    let true_pairs: u64 = by_true.values().map(|&(l, c)| l * c).sum();
+    let predicted_pairs: u64 = by_pred.values().map(|&(l, c)| l * c).sum();
+    let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    Some(CrossScript {
+        latin_records: counts.0,
+        cyrillic_records: counts.1,
+        true_pairs,
+        predicted_pairs,
+        correct_pairs: correct,
+        recall: ratio(correct, true_pairs),
+        precision: ratio(correct, predicted_pairs),
+    })
 }
 
 /// Read a truth CSV: header with source, source_record_id, person_id (extra columns ignored).
@@ -674,9 +758,11 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
     let truth = read_truth(truth_path)?;
     let mut pred: Vec<(RecordKey, PersonId)> = Vec::new();
     let mut id_key: HashMap<i64, RecordKey> = HashMap::new();
+    let mut pred_ids: Vec<(i64, PersonId)> = Vec::new();
     store.for_each_link(&mut |l| {
         let k = RecordKey { source: l.source, source_record_id: l.source_record_id };
         id_key.insert(l.record_id, k.clone());
+        pred_ids.push((l.record_id, l.person_id));
         pred.push((k, l.person_id));
         Ok(())
     })?;
@@ -693,6 +779,17 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
             Some((p.probability, truth.get(a)? == truth.get(b)?))
         })
         .collect();
+    let mut script: FxHashMap<i64, bool> = FxHashMap::default();
+    store.for_each_record(&RecordQuery::default(), &mut |r| {
+        if let Some(cyr) = name_script(&r) {
+            script.insert(r.id, cyr);
+        }
+        Ok(())
+    })?;
+    let cross = cross_script(pred_ids.iter().filter_map(|(id, p)| {
+        let k = id_key.get(id)?;
+        Some((*p, truth.get(k)?, *script.get(id)?))
+    }));
     let cal = calibration(&labelled, 10);
     let gap = cal.iter().filter(|b| b.pairs >= 20).map(|b| (b.mean_predicted - b.observed).abs()).fold(0.0, f64::max);
     Ok(EvalReport {
@@ -702,6 +799,7 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         evaluation,
         calibration: cal,
         max_calibration_gap: gap,
+        cross_script: cross,
     })
 }
 
@@ -787,4 +885,57 @@ pub fn review_decide<S: RecordStore + LinkStore + ?Sized>(
     let probability =
         store.pairs(0.0, 2.0)?.into_iter().find(|p| p.record_a == x && p.record_b == y).map(|p| p.probability);
     Ok(store.add_decision(a, b, decision, probability, note, who)?)
+}
+
+/// One alternative linkage: the roll at one threshold.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Alternative {
+    pub threshold: f64,
+    pub persons: u64,
+    /// Records that share their person with at least one other record.
+    pub linked_records: u64,
+}
+
+/// Export alternative linkages: the roll clustered again at each threshold, under the stored
+/// model, kept pairs and review decisions, as rows of (threshold, source, source_record_id,
+/// person_id). Person ids are the stored ones where the persons are the same (the same id
+/// rules as `tally link`); persons that exist only at some threshold get ids past the
+/// roll's, valid only within this export. Nothing is written to the store.
+pub fn export_alternatives<S: RecordStore + LinkStore + ?Sized>(
+    store: &S,
+    thresholds: &[f64],
+    format: crate::export::ExportFormat,
+    out: &mut dyn std::io::Write,
+) -> Result<Vec<Alternative>> {
+    if let Some(&bad) = thresholds.iter().find(|t| !(0.0..=1.0).contains(*t) || t.is_nan()) {
+        return Err(LinkAppError::BadThreshold(bad));
+    }
+    let (linker, stored) = stored_linker(store)?;
+    let t = &linker.table;
+    let decisions = decisions_in_force(store)?;
+    let prev: FxHashMap<RecordKey, PersonId> =
+        (0..t.len()).filter_map(|r| stored.get(&t.ids[r]).map(|s| (t.keys[r].clone(), s.person))).collect();
+    drop(stored);
+    let next_id = store.next_person_id()?;
+    let mut sink = crate::export::Sink::new(out, format, crate::export::ALTERNATIVE_COLUMNS)?;
+    let mut summary = Vec::new();
+    for &th in thresholds {
+        let roll = linker.roll_at(th, &decisions, &prev, next_id);
+        let mut size: FxHashMap<PersonId, u64> = FxHashMap::default();
+        for a in &roll.assignments {
+            *size.entry(a.person).or_insert(0) += 1;
+        }
+        for a in roll.assignments {
+            sink.write(vec![
+                ("threshold", th.into()),
+                ("source", a.record.source.into()),
+                ("source_record_id", a.record.source_record_id.into()),
+                ("person_id", a.person.0.into()),
+            ])?;
+        }
+        let linked_records = size.values().filter(|&&n| n > 1).sum();
+        summary.push(Alternative { threshold: th, persons: roll.persons, linked_records });
+    }
+    sink.finish()?;
+    Ok(summary)
 }

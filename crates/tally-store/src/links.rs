@@ -155,6 +155,12 @@ pub trait LinkStore {
     fn latest_model(&self) -> Result<Option<ModelRow>>;
     /// Kept pairs with probability in `[min, max)`.
     fn pairs(&self, min: f64, max: f64) -> Result<Vec<PairRow>>;
+    /// Every kept pair, in (record_a, record_b) order, streamed (one pass over the table; no
+    /// probability index, no sort).
+    fn for_each_pair(
+        &self,
+        f: &mut dyn FnMut(PairRow) -> std::result::Result<(), crate::records::CallbackError>,
+    ) -> Result<()>;
     /// Record a review decision (and its log entry) in one transaction.
     fn add_decision(
         &mut self,

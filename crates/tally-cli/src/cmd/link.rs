@@ -272,12 +272,25 @@ fn eval(a: EvalArgs, g: &Global) -> anyhow::Result<()> {
     for (name, p) in [("pairwise", e.pairwise), ("b-cubed", e.bcubed)] {
         writeln!(out, "{:<10} {:>10.4} {:>10.4} {:>10.4}", name, p.precision, p.recall, p.f1)?;
     }
-    writeln!(out, "calibration of kept pairs (predicted vs observed match rate):")?;
+    if let Some(x) = &r.cross_script {
+        writeln!(
+            out,
+            "cross-script pairs (Latin-Cyrillic; {} Latin, {} Cyrillic records): true {}, linked {}, correct {}",
+            x.latin_records, x.cyrillic_records, x.true_pairs, x.predicted_pairs, x.correct_pairs
+        )?;
+        writeln!(out, "{:<10} {:>10.4} {:>10.4}", "x-script", x.precision, x.recall)?;
+    }
+    writeln!(out, "calibration of kept pairs by decile (predicted vs observed match rate):")?;
     for b in r.calibration.iter().filter(|b| b.pairs > 0) {
         writeln!(
             out,
-            "  {:.1}-{:.1} {:>9} pairs  predicted {:.3}  observed {:.3}",
-            b.from, b.to, b.pairs, b.mean_predicted, b.observed
+            "  {:.1}-{:.1} {:>9} pairs  predicted {:.3}  observed {:.3}  gap {:+.3}",
+            b.from,
+            b.to,
+            b.pairs,
+            b.mean_predicted,
+            b.observed,
+            b.observed - b.mean_predicted
         )?;
     }
     writeln!(out, "largest calibration gap (bins with >= 20 pairs): {:.3}", r.max_calibration_gap)?;

@@ -46,6 +46,19 @@ impl LinkStore for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    fn for_each_pair(
+        &self,
+        f: &mut dyn FnMut(PairRow) -> std::result::Result<(), crate::records::CallbackError>,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare("SELECT record_a, record_b, weight, probability FROM link_pairs")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let p = PairRow { record_a: r.get(0)?, record_b: r.get(1)?, weight: r.get(2)?, probability: r.get(3)? };
+            f(p).map_err(StoreError::Callback)?;
+        }
+        Ok(())
+    }
+
     fn add_decision(
         &mut self,
         a: &RecordKey,
@@ -165,9 +178,13 @@ impl LinkStore for SqliteStore {
             .collect();
         pairs.sort_unstable_by_key(|p| (p.0, p.1));
         let verb = if run.replace_pairs { "INSERT" } else { "INSERT OR REPLACE" };
-        chunked(&tx, &format!("{verb} INTO link_pairs (record_a, record_b, weight, probability, run_id) VALUES"), 5, &pairs, |p| {
-            vec![p.0.into(), p.1.into(), p.2.into(), p.3.into(), run_id.into()]
-        })?;
+        chunked(
+            &tx,
+            &format!("{verb} INTO link_pairs (record_a, record_b, weight, probability, run_id) VALUES"),
+            5,
+            &pairs,
+            |p| vec![p.0.into(), p.1.into(), p.2.into(), p.3.into(), run_id.into()],
+        )?;
         {
             let mut del = tx.prepare_cached("DELETE FROM link_pairs WHERE record_a = ?1 AND record_b = ?2")?;
             for &(a, b) in &run.delete_pairs {
@@ -246,8 +263,8 @@ impl LinkStore for SqliteStore {
         let mut out = Vec::new();
         for row in rows {
             let (id, json, reason) = row?;
-            let members: Vec<(String, String)> = serde_json::from_str(&json)
-                .map_err(|e| StoreError::Invalid(format!("link flag {id}: {e}")))?;
+            let members: Vec<(String, String)> =
+                serde_json::from_str(&json).map_err(|e| StoreError::Invalid(format!("link flag {id}: {e}")))?;
             let records =
                 members.into_iter().map(|(source, source_record_id)| RecordKey { source, source_record_id }).collect();
             out.push(FlagRow { records, reason });
