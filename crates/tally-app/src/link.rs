@@ -239,28 +239,53 @@ fn load_assignments<S: LinkStore + ?Sized>(store: &S) -> Result<FxHashMap<i64, S
 
 /// Stream the stored records into `table` (without their raw cells, and without ever holding
 /// them all as [`Record`]s); records for which `aside` says so are returned instead.
+///
+/// Encoding (interning names, preparing each new name once) runs on a second thread beside the
+/// store's scan: the two take about as long as each other, and batches pass through a short
+/// bounded channel, so only a few thousand records are in flight.
 fn stream_records<S: RecordStore + ?Sized>(
     store: &S,
     table: &mut Table,
     aside: &dyn Fn(i64) -> bool,
 ) -> Result<Vec<Record>> {
-    let mut kept = Vec::new();
-    let res = store.for_each_record(&RecordQuery::default(), &mut |r| {
-        if aside(r.id) {
-            kept.push(r);
-        } else {
-            table.push(&r).map_err(|e| Box::new(e) as tally_store::records::CallbackError)?;
+    const BATCH: usize = 2048;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(4);
+    std::thread::scope(|scope| {
+        let encoder = scope.spawn(move || -> std::result::Result<(), tally_linkage::table::TableError> {
+            for batch in rx {
+                for r in &batch {
+                    table.push(r)?;
+                }
+            }
+            Ok(())
+        });
+        let mut kept = Vec::new();
+        let mut batch = Vec::with_capacity(BATCH);
+        let res = store.for_each_record(&RecordQuery::default(), &mut |r| {
+            if aside(r.id) {
+                kept.push(r);
+            } else {
+                batch.push(r);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    // The encoder only hangs up after an error, which it reports below.
+                    tx.send(full).map_err(|_| "the encoder stopped")?;
+                }
+            }
+            Ok(())
+        });
+        if res.is_ok() && !batch.is_empty() {
+            let _ = tx.send(batch);
         }
-        Ok(())
-    });
-    match res {
-        Ok(()) => Ok(kept),
-        Err(StoreError::Callback(e)) => match e.downcast::<tally_linkage::table::TableError>() {
-            Ok(e) => Err(LinkError::Table(*e).into()),
-            Err(e) => Err(LinkAppError::Callback(e.to_string())),
-        },
-        Err(e) => Err(e.into()),
-    }
+        drop(tx);
+        let encoded = encoder.join().map_err(|_| LinkAppError::Callback("the encoder panicked".into()))?;
+        encoded.map_err(LinkError::Table)?;
+        match res {
+            Ok(()) => Ok(kept),
+            Err(StoreError::Callback(e)) => Err(LinkAppError::Callback(e.to_string())),
+            Err(e) => Err(e.into()),
+        }
+    })
 }
 
 /// Kept pairs as record keys, for [`Linker::from_parts_table`].
@@ -459,6 +484,7 @@ pub fn link<S: RecordStore + LinkStore>(
     progress("writing the roll");
     let must: HashSet<&RecordKey> = decisions.must.iter().flat_map(|(a, b)| [a, b]).collect();
     let mut assignments = Vec::new();
+    let mut assignment_updates = Vec::new();
     let mut persons_seen: FxHashMap<PersonId, u64> = FxHashMap::default();
     for a in &roll.assignments {
         *persons_seen.entry(a.person).or_insert(0) += 1;
@@ -467,13 +493,14 @@ pub fn link<S: RecordStore + LinkStore>(
             None => return Err(LinkAppError::UnknownRecord(record_name(&a.record))),
         };
         let method = if must.contains(&a.record) { Method::Review } else { Method::Link };
-        let changed = match stored.get(&rid) {
-            Some(s) => s.person != a.person || (s.probability - a.probability).abs() > 1e-12 || s.method != method,
-            None => true,
-        };
-        if changed {
-            let m = if method == Method::Review { "review" } else { "link" };
-            assignments.push((rid, a.person, a.probability, m.to_string()));
+        let m = if method == Method::Review { "review" } else { "link" };
+        match stored.get(&rid) {
+            Some(s) if s.person == a.person => {
+                if (s.probability - a.probability).abs() > 1e-12 || s.method != method {
+                    assignment_updates.push((rid, a.probability, m.to_string()));
+                }
+            }
+            _ => assignments.push((rid, a.person, a.probability, m.to_string())),
         }
     }
     timings.step("diff assignments", &mut mark);
@@ -583,7 +610,7 @@ pub fn link<S: RecordStore + LinkStore>(
         errors,
         candidate_errors: full.then_some(linker.errors),
         roll: roll_mode,
-        changed_assignments: assignments.len() as u64,
+        changed_assignments: (assignments.len() + assignment_updates.len()) as u64,
         written_pairs: pairs.len() as u64,
         deleted_pairs: if replace_pairs { 0 } else { delete_pairs.len() as u64 },
         decisions_seen,
@@ -601,6 +628,7 @@ pub fn link<S: RecordStore + LinkStore>(
         pairs,
         delete_pairs,
         assignments,
+        assignment_updates,
         new_persons,
         log,
         flags,

@@ -139,8 +139,12 @@ pub struct RunWrite {
     pub delete_pairs: Vec<(i64, i64)>,
     /// The flagged clusters of the roll after this run (they replace the stored ones).
     pub flags: Vec<FlagRow>,
-    /// (record id, person, probability, method) for every record whose row changes.
+    /// (record id, person, probability, method) for every record whose person changes (or
+    /// that has no row yet).
     pub assignments: Vec<(i64, PersonId, f64, String)>,
+    /// (record id, probability, method) for records that keep their person but whose
+    /// probability or method changes: updated without touching the person index.
+    pub assignment_updates: Vec<(i64, f64, String)>,
     /// Person ids minted by this run (to insert into `persons`).
     pub new_persons: Vec<PersonId>,
     /// (action, person, detail JSON) for merges and splits.

@@ -164,7 +164,10 @@ impl LinkStore for SqliteStore {
             }
         }
         if run.replace_pairs {
-            tx.execute("DELETE FROM link_pairs", [])?;
+            // Rewriting every pair: the probability index is cheaper built once afterwards
+            // than kept up row by row (its order is not the insert order). Same definition as
+            // migration 0002.
+            tx.execute_batch("DELETE FROM link_pairs; DROP INDEX IF EXISTS link_pairs_probability;")?;
         }
         // Rows go in key order (the B-tree then only appends) and many to a statement: a
         // million rows one statement each cost seconds in statement overhead alone.
@@ -185,6 +188,9 @@ impl LinkStore for SqliteStore {
             &pairs,
             |p| vec![p.0.into(), p.1.into(), p.2.into(), p.3.into(), run_id.into()],
         )?;
+        if run.replace_pairs {
+            tx.execute_batch("CREATE INDEX link_pairs_probability ON link_pairs(probability);")?;
+        }
         {
             let mut del = tx.prepare_cached("DELETE FROM link_pairs WHERE record_a = ?1 AND record_b = ?2")?;
             for &(a, b) in &run.delete_pairs {
@@ -205,6 +211,15 @@ impl LinkStore for SqliteStore {
             &assignments,
             |(rid, pid, pr, method)| vec![(*rid).into(), pid.0.into(), (*pr).into(), method.clone().into()],
         )?;
+        {
+            let mut updates: Vec<&(i64, f64, String)> = run.assignment_updates.iter().collect();
+            updates.sort_unstable_by_key(|u| u.0);
+            let mut upd =
+                tx.prepare_cached("UPDATE record_person SET probability = ?2, method = ?3 WHERE record_id = ?1")?;
+            for (rid, pr, method) in updates {
+                upd.execute(params![rid, pr, method])?;
+            }
+        }
         {
             let mut log = tx
                 .prepare("INSERT INTO link_log (run_id, action, person_id, detail, who) VALUES (?1, ?2, ?3, ?4, ?5)")?;
