@@ -15,6 +15,8 @@ pub enum ExportWhat {
     Records,
     Persons,
     Links,
+    /// The roll at several thresholds ([`crate::link::export_alternatives`]).
+    Alternatives,
 }
 
 impl std::str::FromStr for ExportWhat {
@@ -24,7 +26,8 @@ impl std::str::FromStr for ExportWhat {
             "records" => Ok(ExportWhat::Records),
             "persons" => Ok(ExportWhat::Persons),
             "links" => Ok(ExportWhat::Links),
-            o => Err(format!("unknown export {o:?}; expected records, persons or links")),
+            "alternatives" => Ok(ExportWhat::Alternatives),
+            o => Err(format!("unknown export {o:?}; expected records, persons, links or alternatives")),
         }
     }
 }
@@ -54,6 +57,8 @@ pub enum ExportError {
     Write(#[from] std::io::Error),
     #[error("writing the export: {0}")]
     Csv(#[from] csv::Error),
+    #[error("alternative linkages need the linkage model: use tally_app::link::export_alternatives")]
+    NeedsLinkage,
 }
 
 pub const RECORD_COLUMNS: &[&str] = &[
@@ -80,9 +85,10 @@ pub const RECORD_COLUMNS: &[&str] = &[
 pub const PERSON_COLUMNS: &[&str] =
     &["person_id", "records", "sources", "surname", "given_name", "patronymic", "birth_date", "death_date", "status"];
 pub const LINK_COLUMNS: &[&str] = &["source", "source_record_id", "record_id", "person_id", "probability", "method"];
+pub const ALTERNATIVE_COLUMNS: &[&str] = &["threshold", "source", "source_record_id", "person_id"];
 
 /// One output row as ordered (column, JSON value) pairs: CSV writes the values' text, JSONL the object.
-type Row = Vec<(&'static str, serde_json::Value)>;
+pub(crate) type Row = Vec<(&'static str, serde_json::Value)>;
 
 fn s(v: Option<impl ToString>) -> serde_json::Value {
     match v {
@@ -117,14 +123,14 @@ fn link_row(l: LinkRow) -> Row {
 }
 
 /// A sink that writes rows as CSV (with a header) or JSON Lines.
-struct Sink<'a> {
+pub(crate) struct Sink<'a> {
     csv: Option<csv::Writer<&'a mut dyn Write>>,
     json: Option<&'a mut dyn Write>,
     rows: u64,
 }
 
 impl<'a> Sink<'a> {
-    fn new(out: &'a mut dyn Write, format: ExportFormat, columns: &[&str]) -> Result<Sink<'a>, ExportError> {
+    pub(crate) fn new(out: &'a mut dyn Write, format: ExportFormat, columns: &[&str]) -> Result<Sink<'a>, ExportError> {
         Ok(match format {
             ExportFormat::Csv => {
                 let mut w = csv::Writer::from_writer(out);
@@ -135,7 +141,7 @@ impl<'a> Sink<'a> {
         })
     }
 
-    fn write(&mut self, row: Row) -> Result<(), ExportError> {
+    pub(crate) fn write(&mut self, row: Row) -> Result<(), ExportError> {
         self.rows += 1;
         if let Some(w) = &mut self.csv {
             w.write_record(row.iter().map(|(_, v)| match v {
@@ -161,7 +167,7 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    fn finish(self) -> Result<u64, ExportError> {
+    pub(crate) fn finish(self) -> Result<u64, ExportError> {
         if let Some(mut w) = self.csv {
             w.flush()?;
         }
@@ -189,6 +195,7 @@ pub fn export(
         ExportWhat::Records => RECORD_COLUMNS,
         ExportWhat::Persons => PERSON_COLUMNS,
         ExportWhat::Links => LINK_COLUMNS,
+        ExportWhat::Alternatives => return Err(ExportError::NeedsLinkage),
     };
     let mut sink = Sink::new(out, format, columns)?;
     let res = match what {
@@ -225,6 +232,8 @@ pub fn export(
         }
         ExportWhat::Persons => store.for_each_person(&mut |p| cb(sink.write(person_row(p)))),
         ExportWhat::Links => store.for_each_link(&mut |l| cb(sink.write(link_row(l)))),
+        // Returned above: there is no column list without the model.
+        ExportWhat::Alternatives => Ok(()),
     };
     match res {
         Ok(()) => {}

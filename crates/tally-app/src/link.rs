@@ -10,8 +10,12 @@
 //! cannot-link) are applied on every run.
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 use std::time::Instant;
+use tally_linkage::table::Table;
+use tally_store::links::FlagRow;
 
 use tally_domain::{PersonId, Record, RecordKey};
 use tally_linkage::{
@@ -59,6 +63,10 @@ pub enum LinkAppError {
     Truth { path: String, line: u64, message: String },
     #[error("store callback: {0}")]
     Callback(String),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+    #[error("threshold {0} is not a probability")]
+    BadThreshold(f64),
 }
 
 impl LinkAppError {
@@ -68,6 +76,7 @@ impl LinkAppError {
             LinkAppError::NoModel => Some("run `tally link` first: it trains the model on the imported records"),
             LinkAppError::UnknownRecord(_) => Some("name records as SOURCE:ID, as `tally export links` prints them"),
             LinkAppError::BadRecordName(_) => Some("name records as SOURCE:ID, e.g. mod_list:1234"),
+            LinkAppError::BadThreshold(_) => Some("give thresholds between 0 and 1, e.g. --thresholds 0.5,0.8,0.95"),
             LinkAppError::Truth { .. } => {
                 Some("the truth file is CSV with a header: source,source_record_id,person_id")
             }
@@ -120,6 +129,18 @@ pub struct Timings {
     pub link: f64,
     pub cluster: f64,
     pub write: f64,
+    pub total: f64,
+    /// Finer steps within the phases, in order: (step, seconds).
+    pub steps: Vec<(String, f64)>,
+}
+
+impl Timings {
+    /// Note the seconds since `*mark` under `step`, and move the mark.
+    fn step(&mut self, step: &str, mark: &mut Instant) {
+        let now = Instant::now();
+        self.steps.push((step.to_string(), (now - *mark).as_secs_f64()));
+        *mark = now;
+    }
 }
 
 /// What a `tally link` did.
@@ -151,6 +172,20 @@ pub struct LinkSummary {
     pub threshold: f64,
     /// Label-free estimates among kept candidate pairs.
     pub errors: ErrorEstimate,
+    /// Label-free estimates among all candidate pairs, those scored below the review floor
+    /// included (full runs, which score them all).
+    pub candidate_errors: Option<ErrorEstimate>,
+    /// How persons were formed: `incremental` (only persons the new records touch were
+    /// clustered again; the rest carried over) or `full`, with the reason when an incremental
+    /// run had to cluster everything.
+    pub roll: String,
+    /// Record -> person rows written (only those that changed).
+    pub changed_assignments: u64,
+    /// Kept pairs written, and deleted (a full run writes only what changed).
+    pub written_pairs: u64,
+    pub deleted_pairs: u64,
+    /// Review decisions made so far (an incremental roll needs none to be new).
+    pub decisions_seen: u64,
     pub timings: Timings,
 }
 
@@ -163,24 +198,148 @@ fn config(opts_threshold: Option<f64>, seed: u64) -> LinkConfig {
     cfg
 }
 
-struct Loaded {
-    records: Vec<Record>,
-    /// record id -> (person, probability, method)
-    links: HashMap<i64, (PersonId, f64, String)>,
+/// A stored assignment, compactly (a million of them are held during a run).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Stored {
+    person: PersonId,
+    probability: f64,
+    method: Method,
 }
 
-fn load<S: RecordStore + ?Sized>(store: &S) -> Result<Loaded> {
-    let mut records = Vec::new();
-    store.for_each_record(&RecordQuery::default(), &mut |r| {
-        records.push(r);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    /// Minted by import: linkage has not seen the record yet.
+    Import,
+    Link,
+    Review,
+    Other,
+}
+
+impl Method {
+    fn parse(s: &str) -> Method {
+        match s {
+            "import" => Method::Import,
+            "link" => Method::Link,
+            "review" => Method::Review,
+            _ => Method::Other,
+        }
+    }
+}
+
+/// Every record's stored assignment, by record id.
+fn load_assignments<S: LinkStore + ?Sized>(store: &S) -> Result<FxHashMap<i64, Stored>> {
+    let mut out = FxHashMap::default();
+    store.for_each_assignment(&mut |a| {
+        let s = Stored { person: a.person_id, probability: a.probability, method: Method::parse(&a.method) };
+        out.insert(a.record_id, s);
         Ok(())
     })?;
-    let mut links = HashMap::new();
-    store.for_each_link(&mut |l| {
-        links.insert(l.record_id, (l.person_id, l.probability, l.method));
+    Ok(out)
+}
+
+/// Stream the stored records into `table` (without their raw cells, and without ever holding
+/// them all as [`Record`]s); records for which `aside` says so are returned instead.
+///
+/// Encoding (interning names, preparing each new name once) runs on a second thread beside the
+/// store's scan: the two take about as long as each other, and batches pass through a short
+/// bounded channel, so only a few thousand records are in flight.
+fn stream_records<S: RecordStore + ?Sized>(
+    store: &S,
+    table: &mut Table,
+    aside: &dyn Fn(i64) -> bool,
+) -> Result<Vec<Record>> {
+    const BATCH: usize = 2048;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(4);
+    std::thread::scope(|scope| {
+        let encoder = scope.spawn(move || -> std::result::Result<(), tally_linkage::table::TableError> {
+            for batch in rx {
+                for r in &batch {
+                    table.push(r)?;
+                }
+            }
+            Ok(())
+        });
+        let mut kept = Vec::new();
+        let mut batch = Vec::with_capacity(BATCH);
+        let res = store.for_each_record(&RecordQuery::default(), &mut |r| {
+            if aside(r.id) {
+                kept.push(r);
+            } else {
+                batch.push(r);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    // The encoder only hangs up after an error, which it reports below.
+                    tx.send(full).map_err(|_| "the encoder stopped")?;
+                }
+            }
+            Ok(())
+        });
+        if res.is_ok() && !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+        drop(tx);
+        let encoded = encoder.join().map_err(|_| LinkAppError::Callback("the encoder panicked".into()))?;
+        encoded.map_err(LinkError::Table)?;
+        match res {
+            Ok(()) => Ok(kept),
+            Err(StoreError::Callback(e)) => Err(LinkAppError::Callback(e.to_string())),
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
+/// Kept pairs as record keys, for [`Linker::from_parts_table`].
+fn kept_pairs<S: LinkStore + ?Sized>(store: &S, table: &Table) -> Result<Vec<(RecordKey, RecordKey)>> {
+    let rec_of: FxHashMap<i64, u32> = table.ids.iter().enumerate().map(|(i, &id)| (id, i as u32)).collect();
+    let mut out = Vec::new();
+    store.for_each_pair(&mut |p| {
+        if let (Some(&a), Some(&b)) = (rec_of.get(&p.record_a), rec_of.get(&p.record_b)) {
+            out.push((table.keys[a as usize].clone(), table.keys[b as usize].clone()));
+        }
         Ok(())
     })?;
-    Ok(Loaded { records, links })
+    Ok(out)
+}
+
+/// The linker of the stored roll (the stored model and kept pairs, no new scoring), and the
+/// stored assignments.
+fn stored_linker<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<(Linker, FxHashMap<i64, Stored>)> {
+    let (_, params) = load_params(store)?.ok_or(LinkAppError::NoModel)?;
+    let stored = load_assignments(store)?;
+    let mut table = Table::new();
+    stream_records(store, &mut table, &|_| false)?;
+    let kept = kept_pairs(store, &table)?;
+    let linker = Linker::from_parts_table(table, LinkConfig::default(), params, &kept)?;
+    Ok((linker, stored))
+}
+
+/// What the previous run left that an incremental roll can build on, or why it cannot.
+fn incremental_base<S: LinkStore + ?Sized>(
+    store: &S,
+    model_id: i64,
+    threshold: f64,
+    decisions_seen: u64,
+) -> Result<std::result::Result<(Vec<tally_linkage::Flag>, u64), String>> {
+    let Some(run) = store.last_run()? else { return Ok(Err("no earlier run".into())) };
+    if run.model_id != model_id {
+        return Ok(Err("the model changed since the last run".into()));
+    }
+    let report: serde_json::Value = serde_json::from_str(&run.report).unwrap_or_default();
+    let num = |k: &str| report.get(k).and_then(|v| v.as_f64());
+    if num("threshold") != Some(threshold) {
+        return Ok(Err("the threshold changed since the last run".into()));
+    }
+    // Runs from before `decisions_seen` was reported count as having seen none.
+    if num("decisions_seen").unwrap_or(0.0) as u64 != decisions_seen {
+        return Ok(Err("review decisions were made since the last run".into()));
+    }
+    let flags = store.flags()?;
+    if num("flagged_clusters") != Some(flags.len() as f64) {
+        return Ok(Err("the last run's flagged persons are not stored (a store from an older tally)".into()));
+    }
+    let refused = num("refused_merges").unwrap_or(0.0) as u64;
+    let flags = flags.into_iter().map(|f| tally_linkage::Flag { records: f.records, reason: f.reason }).collect();
+    Ok(Ok((flags, refused)))
 }
 
 fn load_params<S: LinkStore + ?Sized>(store: &S) -> Result<Option<(i64, Params)>> {
@@ -224,29 +383,45 @@ pub fn link<S: RecordStore + LinkStore>(
     let mut timings = Timings::default();
     let t0 = Instant::now();
     progress("reading records");
-    let loaded = load(store)?;
-    timings.read = t0.elapsed().as_secs_f64();
+    // Assignments first: they say which records linkage has not seen yet.
+    let mut mark = t0;
+    let stored = load_assignments(store)?;
+    timings.step("read assignments", &mut mark);
+    let is_new = |id: i64| stored.get(&id).is_none_or(|s| s.method == Method::Import);
+    let n_records = store.counts()?.records;
     let cfg = config(opts.threshold, opts.seed);
-    let mut stored = if opts.retrain { None } else { load_params(store)? };
+    let mut params = if opts.retrain { None } else { load_params(store)? };
     // A model trained on a much smaller roll (say, one source without duplicates) has seen
     // too few matches to be trusted for the rest: retrain once the roll has grown by more than
     // a quarter since. Below that, keeping the model is what makes incremental equal full.
     let mut retrained_because_grown = false;
-    if let Some((_, p)) = &stored {
-        if (p.n_records as f64) * 1.25 < loaded.records.len() as f64 {
-            stored = None;
+    if let Some((_, p)) = &params {
+        if (p.n_records as f64) * 1.25 < n_records as f64 {
+            params = None;
             retrained_because_grown = true;
         }
     }
-    let is_new = |r: &Record| loaded.links.get(&r.id).is_none_or(|l| l.2 == "import");
-    let new_ids: HashSet<i64> = loaded.records.iter().filter(|r| is_new(r)).map(|r| r.id).collect();
-    let full = opts.full || stored.is_none();
+    let full = opts.full || params.is_none();
+    // Records stream straight into the linkage table. A full run takes them all in store
+    // order; an incremental one takes the linked ones and sets the new ones aside for `add`.
+    let mut table = Table::new();
+    let new_records = stream_records(store, &mut table, &|id| !full && is_new(id))?;
+    let new_ids: FxHashSet<i64> = if full {
+        table.ids.iter().copied().filter(|&id| is_new(id)).collect()
+    } else {
+        new_records.iter().map(|r| r.id).collect()
+    };
+    let old_n = table.len();
+    timings.step("read records", &mut mark);
+    let kept = if full { Vec::new() } else { kept_pairs(store, &table)? };
+    timings.step("read kept pairs", &mut mark);
+    timings.read = t0.elapsed().as_secs_f64();
 
     let t1 = Instant::now();
-    let (linker, model_id, trained) = match stored {
+    let (linker, model_id, trained) = match params {
         None => {
             progress("blocking, training and scoring all records");
-            let l = Linker::train(&loaded.records, cfg.clone())?;
+            let l = Linker::train_table(table, cfg.clone())?;
             let p = &l.scorer.params;
             let json = serde_json::to_string(p).map_err(|source| LinkAppError::Model { id: 0, source })?;
             let id = store.save_model(&tally_linkage::model::params_id(p), p.seed, &p.input_hash, &json)?;
@@ -254,58 +429,87 @@ pub fn link<S: RecordStore + LinkStore>(
         }
         Some((id, params)) if full => {
             progress("blocking and scoring all records");
-            (Linker::with_params(&loaded.records, cfg.clone(), params)?, id, false)
+            (Linker::with_params_table(table, cfg.clone(), params)?, id, false)
         }
         Some((id, params)) => {
             progress("scoring new records against the roll");
-            let by_id: HashMap<i64, &RecordKey> = loaded.records.iter().map(|r| (r.id, &r.key)).collect();
-            let kept: Vec<(RecordKey, RecordKey)> = store
-                .pairs(0.0, 2.0)?
-                .into_iter()
-                .filter_map(|p| Some(((*by_id.get(&p.record_a)?).clone(), (*by_id.get(&p.record_b)?).clone())))
-                .collect();
-            let (old, new): (Vec<Record>, Vec<Record>) = loaded.records.iter().cloned().partition(|r| !is_new(r));
-            let mut l = Linker::from_parts(&old, cfg.clone(), params, &kept)?;
-            l.add(&new)?;
+            let mut l = Linker::from_parts_table(table, cfg.clone(), params, &kept)?;
+            drop(kept);
+            timings.step("rebuild linker from stored pairs", &mut mark);
+            l.add(&new_records)?;
+            timings.step("block and score new records", &mut mark);
             (l, id, false)
         }
     };
+    drop(new_records);
     timings.link = t1.elapsed().as_secs_f64();
 
     let t2 = Instant::now();
+    mark = t2;
     progress("clustering into persons");
+    let t = &linker.table;
     let decisions = decisions_in_force(store)?;
-    let prev: tally_linkage::FxHashMap<RecordKey, PersonId> =
-        loaded.records.iter().filter_map(|r| loaded.links.get(&r.id).map(|l| (r.key.clone(), l.0))).collect();
+    let decisions_seen = store.decision_count()?;
     let next_id = store.next_person_id()?;
-    let roll = linker.roll(&decisions, &prev, next_id);
+    let base = if full {
+        Err("full run".to_string())
+    } else {
+        incremental_base(store, model_id, cfg.threshold, decisions_seen)?
+    };
+    // Earlier person ids: those import minted for new records, and (for a full roll) the
+    // linked records' own.
+    let prev_of = |r: usize| stored.get(&t.ids[r]).map(|s| (t.keys[r].clone(), s.person));
+    let (roll, roll_mode) = match base {
+        Ok((flags, refused)) => {
+            let person: Vec<PersonId> = t.ids[..old_n].iter().map(|id| stored[id].person).collect();
+            let probability: Vec<f64> = t.ids[..old_n].iter().map(|id| stored[id].probability).collect();
+            let base = linker.stored_roll(&person, &probability, flags, refused);
+            drop((person, probability));
+            let prev: FxHashMap<RecordKey, PersonId> = (old_n..t.len()).filter_map(prev_of).collect();
+            (linker.roll_incremental(base, &decisions, &prev, next_id), "incremental".to_string())
+        }
+        Err(why) => {
+            let prev: FxHashMap<RecordKey, PersonId> = (0..t.len()).filter_map(prev_of).collect();
+            let mode = if full { "full".to_string() } else { format!("full ({why})") };
+            (linker.roll(&decisions, &prev, next_id), mode)
+        }
+    };
+    timings.step("cluster", &mut mark);
     let review_queue = linker.review_queue(&decisions).len() as u64;
+    timings.step("review queue", &mut mark);
     timings.cluster = t2.elapsed().as_secs_f64();
 
     let t3 = Instant::now();
+    mark = t3;
     progress("writing the roll");
-    let id_of: HashMap<&RecordKey, i64> = loaded.records.iter().map(|r| (&r.key, r.id)).collect();
     let must: HashSet<&RecordKey> = decisions.must.iter().flat_map(|(a, b)| [a, b]).collect();
     let mut assignments = Vec::new();
-    let mut persons_seen: HashMap<PersonId, u64> = HashMap::new();
+    let mut assignment_updates = Vec::new();
+    let mut persons_seen: FxHashMap<PersonId, u64> = FxHashMap::default();
     for a in &roll.assignments {
         *persons_seen.entry(a.person).or_insert(0) += 1;
-        let rid = id_of[&a.record];
-        let method = if must.contains(&a.record) { "review" } else { "link" };
-        let changed = match loaded.links.get(&rid) {
-            Some((p, pr, m)) => *p != a.person || (*pr - a.probability).abs() > 1e-12 || m != method,
-            None => true,
+        let rid = match t.find(&a.record) {
+            Some(r) => t.ids[r as usize],
+            None => return Err(LinkAppError::UnknownRecord(record_name(&a.record))),
         };
-        if changed {
-            assignments.push((rid, a.person, a.probability, method.to_string()));
+        let method = if must.contains(&a.record) { Method::Review } else { Method::Link };
+        let m = if method == Method::Review { "review" } else { "link" };
+        match stored.get(&rid) {
+            Some(s) if s.person == a.person => {
+                if (s.probability - a.probability).abs() > 1e-12 || s.method != method {
+                    assignment_updates.push((rid, a.probability, m.to_string()));
+                }
+            }
+            _ => assignments.push((rid, a.person, a.probability, m.to_string())),
         }
     }
+    timings.step("diff assignments", &mut mark);
     let new_persons: Vec<PersonId> = persons_seen.keys().filter(|p| p.0 >= next_id).copied().collect();
     let linked_records = persons_seen.values().filter(|&&n| n > 1).sum();
+    drop(persons_seen);
     // Persons minted by import for a record linkage had not seen are not worth a log line
     // when they fold into an existing person.
-    let fresh: HashSet<PersonId> =
-        loaded.records.iter().filter(|r| new_ids.contains(&r.id)).filter_map(|r| prev.get(&r.key).copied()).collect();
+    let fresh: HashSet<PersonId> = new_ids.iter().filter_map(|id| stored.get(id).map(|s| s.person)).collect();
     let mut log = Vec::new();
     let (mut merges, mut splits) = (0u64, 0u64);
     for e in &roll.events {
@@ -333,20 +537,54 @@ pub fn link<S: RecordStore + LinkStore>(
             }
         }
     }
-    let t = &linker.table;
-    let pairs: Vec<PairRow> = linker
-        .pairs
-        .iter()
-        .filter(|p| full || new_ids.contains(&t.ids[p.a as usize]) || new_ids.contains(&t.ids[p.b as usize]))
-        .map(|p| PairRow {
-            record_a: t.ids[p.a as usize],
-            record_b: t.ids[p.b as usize],
-            weight: p.weight,
-            probability: p.probability(),
-        })
-        .collect();
-    let compared = if full { linker.blocking.pairs } else { pairs.len() as u64 };
+    let pair_row = |p: &tally_linkage::ScoredPair| {
+        let (a, b) = (t.ids[p.a as usize], t.ids[p.b as usize]);
+        let (a, b) = (a.min(b), a.max(b));
+        PairRow { record_a: a, record_b: b, weight: p.weight, probability: p.probability() }
+    };
+    // Pairs: an incremental run adds those that touch new records (the others were scored
+    // by the same model before). A full run writes only what differs from the stored pairs,
+    // unless most of them differ (a new model), when rewriting them all is cheaper.
+    let (pairs, delete_pairs, replace_pairs) = if full {
+        let mut old: FxHashMap<(i64, i64), f64> = FxHashMap::default();
+        store.for_each_pair(&mut |p| {
+            old.insert((p.record_a, p.record_b), p.weight);
+            Ok(())
+        })?;
+        let old_len = old.len();
+        let mut changed = Vec::new();
+        for p in &linker.pairs {
+            let row = pair_row(p);
+            match old.remove(&(row.record_a, row.record_b)) {
+                Some(w) if w == row.weight => {}
+                _ => changed.push(row),
+            }
+        }
+        let gone: Vec<(i64, i64)> = old.into_keys().collect();
+        if changed.len() + gone.len() > old_len / 2 {
+            (linker.pairs.iter().map(pair_row).collect(), Vec::new(), true)
+        } else {
+            (changed, gone, false)
+        }
+    } else {
+        let touching = |p: &&tally_linkage::ScoredPair| {
+            new_ids.contains(&t.ids[p.a as usize]) || new_ids.contains(&t.ids[p.b as usize])
+        };
+        (linker.pairs.iter().filter(touching).map(pair_row).collect::<Vec<_>>(), Vec::new(), false)
+    };
+    timings.step("diff pairs", &mut mark);
+    let compared = if full {
+        linker.blocking.pairs
+    } else {
+        linker.pairs.iter().filter(|p| (p.a as usize) >= old_n || (p.b as usize) >= old_n).count() as u64
+    };
     let errors = error_estimate(linker.pairs.iter().map(|p| p.probability()), cfg.threshold);
+    let flags: Vec<FlagRow> = roll
+        .clustering
+        .flags
+        .iter()
+        .map(|f| FlagRow { records: f.records.clone(), reason: f.reason.clone() })
+        .collect();
     let mut summary = LinkSummary {
         mode: if full { "full" } else { "incremental" }.into(),
         run_id: 0,
@@ -356,7 +594,7 @@ pub fn link<S: RecordStore + LinkStore>(
         retrained_because_grown,
         em_iterations: linker.scorer.params.em_iterations,
         em_converged: linker.scorer.params.em_converged,
-        records: loaded.records.len() as u64,
+        records: t.len() as u64,
         new_records: new_ids.len() as u64,
         compared_pairs: compared,
         kept_pairs: linker.pairs.len() as u64,
@@ -370,6 +608,12 @@ pub fn link<S: RecordStore + LinkStore>(
         review_queue,
         threshold: cfg.threshold,
         errors,
+        candidate_errors: full.then_some(linker.errors),
+        roll: roll_mode,
+        changed_assignments: (assignments.len() + assignment_updates.len()) as u64,
+        written_pairs: pairs.len() as u64,
+        deleted_pairs: if replace_pairs { 0 } else { delete_pairs.len() as u64 },
+        decisions_seen,
         timings: timings.clone(),
     };
     let run = RunWrite {
@@ -380,14 +624,20 @@ pub fn link<S: RecordStore + LinkStore>(
         persons: summary.persons,
         report: serde_json::to_string(&summary).unwrap_or_default(),
         who: opts.who.clone(),
-        replace_pairs: full,
+        replace_pairs,
         pairs,
+        delete_pairs,
         assignments,
+        assignment_updates,
         new_persons,
         log,
+        flags,
     };
+    timings.step("summarise", &mut mark);
     summary.run_id = store.write_run(&run)?;
+    timings.step("store write", &mut mark);
     timings.write = t3.elapsed().as_secs_f64();
+    timings.total = t0.elapsed().as_secs_f64();
     summary.timings = timings;
     Ok(summary)
 }
@@ -420,6 +670,82 @@ pub struct EvalReport {
     pub calibration: Vec<CalibrationBin>,
     /// Largest gap between mean predicted and observed rate over bins with at least 20 pairs.
     pub max_calibration_gap: f64,
+    /// Pairs of one true person where one record is in Latin script and the other in
+    /// Cyrillic (by their name fields); only when both scripts occur among the labelled records.
+    pub cross_script: Option<CrossScript>,
+}
+
+/// How linkage does across scripts: true pairs of a Latin-script and a Cyrillic-script record.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CrossScript {
+    /// Latin-script and Cyrillic-script records among the labelled ones.
+    pub latin_records: u64,
+    pub cyrillic_records: u64,
+    /// Latin-Cyrillic pairs that are one person in the truth, in the roll, and in both.
+    pub true_pairs: u64,
+    pub predicted_pairs: u64,
+    pub correct_pairs: u64,
+    /// correct / true (1 when there are none), and correct / predicted.
+    pub recall: f64,
+    pub precision: f64,
+}
+
+/// Script of a record's name fields: Some(true) Cyrillic, Some(false) Latin, None neither.
+fn name_script(r: &Record) -> Option<bool> {
+    let f = &r.fields;
+    let mut latin = false;
+    for s in [&f.surname, &f.given_name, &f.patronymic].into_iter().flatten() {
+        for c in s.chars() {
+            if ('\u{0400}'..='\u{052f}').contains(&c) {
+                return Some(true);
+            }
+            latin |= c.is_alphabetic();
+        }
+    }
+    latin.then_some(false)
+}
+
+/// Cross-script pair counts from (predicted person, true person, is Cyrillic) per record.
+fn cross_script<P: std::hash::Hash + Eq, T: std::hash::Hash + Eq + Clone>(
+    rows: impl Iterator<Item = (P, T, bool)>,
+) -> Option<CrossScript> {
+    let mut cell: HashMap<(P, T), (u64, u64)> = HashMap::new();
+    let mut counts = (0u64, 0u64);
+    for (p, t, cyr) in rows {
+        let e = cell.entry((p, t)).or_insert((0, 0));
+        if cyr {
+            e.1 += 1;
+            counts.1 += 1;
+        } else {
+            e.0 += 1;
+            counts.0 += 1;
+        }
+    }
+    if counts.0 == 0 || counts.1 == 0 {
+        return None;
+    }
+    let mut by_pred: HashMap<&P, (u64, u64)> = HashMap::new();
+    let mut by_true: HashMap<&T, (u64, u64)> = HashMap::new();
+    let mut correct = 0;
+    for ((p, t), &(l, c)) in &cell {
+        correct += l * c;
+        for e in [by_pred.entry(p).or_insert((0, 0)), by_true.entry(t).or_insert((0, 0))] {
+            e.0 += l;
+            e.1 += c;
+        }
+    }
+    let true_pairs: u64 = by_true.values().map(|&(l, c)| l * c).sum();
+    let predicted_pairs: u64 = by_pred.values().map(|&(l, c)| l * c).sum();
+    let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    Some(CrossScript {
+        latin_records: counts.0,
+        cyrillic_records: counts.1,
+        true_pairs,
+        predicted_pairs,
+        correct_pairs: correct,
+        recall: ratio(correct, true_pairs),
+        precision: ratio(correct, predicted_pairs),
+    })
 }
 
 /// Read a truth CSV: header with source, source_record_id, person_id (extra columns ignored).
@@ -460,9 +786,11 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
     let truth = read_truth(truth_path)?;
     let mut pred: Vec<(RecordKey, PersonId)> = Vec::new();
     let mut id_key: HashMap<i64, RecordKey> = HashMap::new();
+    let mut pred_ids: Vec<(i64, PersonId)> = Vec::new();
     store.for_each_link(&mut |l| {
         let k = RecordKey { source: l.source, source_record_id: l.source_record_id };
         id_key.insert(l.record_id, k.clone());
+        pred_ids.push((l.record_id, l.person_id));
         pred.push((k, l.person_id));
         Ok(())
     })?;
@@ -479,6 +807,17 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
             Some((p.probability, truth.get(a)? == truth.get(b)?))
         })
         .collect();
+    let mut script: FxHashMap<i64, bool> = FxHashMap::default();
+    store.for_each_record(&RecordQuery::default(), &mut |r| {
+        if let Some(cyr) = name_script(&r) {
+            script.insert(r.id, cyr);
+        }
+        Ok(())
+    })?;
+    let cross = cross_script(pred_ids.iter().filter_map(|(id, p)| {
+        let k = id_key.get(id)?;
+        Some((*p, truth.get(k)?, *script.get(id)?))
+    }));
     let cal = calibration(&labelled, 10);
     let gap = cal.iter().filter(|b| b.pairs >= 20).map(|b| (b.mean_predicted - b.observed).abs()).fold(0.0, f64::max);
     Ok(EvalReport {
@@ -488,6 +827,7 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         evaluation,
         calibration: cal,
         max_calibration_gap: gap,
+        cross_script: cross,
     })
 }
 
@@ -573,4 +913,57 @@ pub fn review_decide<S: RecordStore + LinkStore + ?Sized>(
     let probability =
         store.pairs(0.0, 2.0)?.into_iter().find(|p| p.record_a == x && p.record_b == y).map(|p| p.probability);
     Ok(store.add_decision(a, b, decision, probability, note, who)?)
+}
+
+/// One alternative linkage: the roll at one threshold.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Alternative {
+    pub threshold: f64,
+    pub persons: u64,
+    /// Records that share their person with at least one other record.
+    pub linked_records: u64,
+}
+
+/// Export alternative linkages: the roll clustered again at each threshold, under the stored
+/// model, kept pairs and review decisions, as rows of (threshold, source, source_record_id,
+/// person_id). Person ids are the stored ones where the persons are the same (the same id
+/// rules as `tally link`); persons that exist only at some threshold get ids past the
+/// roll's, valid only within this export. Nothing is written to the store.
+pub fn export_alternatives<S: RecordStore + LinkStore + ?Sized>(
+    store: &S,
+    thresholds: &[f64],
+    format: crate::export::ExportFormat,
+    out: &mut dyn std::io::Write,
+) -> Result<Vec<Alternative>> {
+    if let Some(&bad) = thresholds.iter().find(|t| !(0.0..=1.0).contains(*t) || t.is_nan()) {
+        return Err(LinkAppError::BadThreshold(bad));
+    }
+    let (linker, stored) = stored_linker(store)?;
+    let t = &linker.table;
+    let decisions = decisions_in_force(store)?;
+    let prev: FxHashMap<RecordKey, PersonId> =
+        (0..t.len()).filter_map(|r| stored.get(&t.ids[r]).map(|s| (t.keys[r].clone(), s.person))).collect();
+    drop(stored);
+    let next_id = store.next_person_id()?;
+    let mut sink = crate::export::Sink::new(out, format, crate::export::ALTERNATIVE_COLUMNS)?;
+    let mut summary = Vec::new();
+    for &th in thresholds {
+        let roll = linker.roll_at(th, &decisions, &prev, next_id);
+        let mut size: FxHashMap<PersonId, u64> = FxHashMap::default();
+        for a in &roll.assignments {
+            *size.entry(a.person).or_insert(0) += 1;
+        }
+        for a in roll.assignments {
+            sink.write(vec![
+                ("threshold", th.into()),
+                ("source", a.record.source.into()),
+                ("source_record_id", a.record.source_record_id.into()),
+                ("person_id", a.person.0.into()),
+            ])?;
+        }
+        let linked_records = size.values().filter(|&&n| n > 1).sum();
+        summary.push(Alternative { threshold: th, persons: roll.persons, linked_records });
+    }
+    sink.finish()?;
+    Ok(summary)
 }

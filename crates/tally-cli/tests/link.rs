@@ -68,8 +68,15 @@ fn link_explain_eval_review_end_to_end() {
     import(&db, "media.csv", "media");
     let s2 = json(&db, &["link", "--json"]);
     assert_eq!(s2["mode"], "incremental");
+    assert_eq!(s2["roll"], "incremental", "{s2}");
     assert_eq!(s2["trained"], false);
     assert_eq!(s2["new_records"], 20);
+    // Label-free error estimates are reported; a full run also over every candidate pair.
+    assert!(s2["errors"]["expected_false_links"].as_f64().is_some());
+    assert!(
+        s1["candidate_errors"]["expected_missed"].as_f64().unwrap()
+            >= s1["errors"]["expected_missed"].as_f64().unwrap()
+    );
     let after_incremental = links(&db);
 
     // Evaluation against the truth.
@@ -80,10 +87,35 @@ fn link_explain_eval_review_end_to_end() {
     assert_eq!(ev["evaluation"]["records"], 200);
     let text = ok(&db, &["link", "eval", "--truth", truth.to_str().unwrap()]);
     assert!(text.contains("b-cubed") && text.contains("pairwise"), "{text}");
+    insta::assert_snapshot!("eval_fixture", text);
+    // One script only: no cross-script figures.
+    assert!(ev["cross_script"].is_null(), "{ev}");
 
     // Incremental equals full (same model): re-link everything and compare.
-    ok(&db, &["link", "--full"]);
+    let s3 = json(&db, &["link", "--full", "--json"]);
     assert_eq!(links(&db), after_incremental, "full re-link changed the roll");
+    for k in ["persons", "linked_records", "flagged_clusters", "refused_merges", "kept_pairs", "review_queue"] {
+        assert_eq!(s2[k], s3[k], "{k}");
+    }
+    assert_eq!(s3["changed_assignments"], 0, "{s3}");
+    assert_eq!(s3["written_pairs"], 0, "same model, same pairs: nothing to write; {s3}");
+
+    // Alternative linkages at several thresholds: one row per record and threshold.
+    insta::assert_snapshot!("alternatives_fixture", ok(&db, &["export", "alternatives", "--thresholds", "0.3,0.99"]));
+    let alt = ok(&db, &["export", "alternatives", "--thresholds", "0.95", "--format", "jsonl"]);
+    assert_eq!(alt.lines().count(), 200);
+    let first: serde_json::Value = serde_json::from_str(alt.lines().next().unwrap()).unwrap();
+    assert_eq!(first["threshold"], 0.95);
+    // At the link threshold the alternative is the roll itself, ids included.
+    let roll = links(&db);
+    for l in alt.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let k = format!("{}:{}", v["source"].as_str().unwrap(), v["source_record_id"].as_str().unwrap());
+        assert_eq!(roll[&k], v["person_id"].to_string(), "{k}");
+    }
+    let bad = tally(&db, &["export", "alternatives", "--thresholds", "1.5"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("hint:"));
 
     // Explain a true pair: mod:1001's obituary record, found through the truth file.
     let t = std::fs::read_to_string(&truth).unwrap();
@@ -153,4 +185,109 @@ fn link_without_a_database_says_what_to_do() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no database") && err.contains("hint:"), "{err}");
+}
+
+/// Runs `tally import` for a source of a synth world, as its manifest says.
+fn import_synth(db: &Path, dir: &Path, source: &serde_json::Value) {
+    let args: Vec<String> = source["import"].as_str().unwrap().split_whitespace().skip(1).map(String::from).collect();
+    let mut args: Vec<String> = args;
+    args[1] = dir.join(&args[1]).to_str().unwrap().to_string();
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(db, &refs);
+}
+
+#[test]
+fn incremental_equals_full_on_a_synth_world() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    let db = dir.path().join("t.db");
+    ok(&db, &["synth", "--records", "2000", "--seed", "5", "--script", "mixed", "--out", world.to_str().unwrap()]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(world.join("manifest.json")).unwrap()).unwrap();
+    let mut sources: Vec<serde_json::Value> = manifest["sources"].as_array().unwrap().clone();
+    // The smallest source arrives last (small enough that the model is kept).
+    sources.sort_by_key(|s| std::cmp::Reverse(s["records"].as_u64().unwrap()));
+    let last = sources.pop().unwrap();
+    for s in &sources {
+        import_synth(&db, &world, s);
+    }
+    let first = json(&db, &["link", "--json"]);
+    assert_eq!(first["mode"], "full");
+    import_synth(&db, &world, &last);
+    let inc = json(&db, &["link", "--json"]);
+    assert_eq!(inc["mode"], "incremental", "{inc}");
+    assert_eq!(inc["roll"], "incremental", "{inc}");
+    assert_eq!(inc["new_records"], last["records"]);
+    let after_inc = links(&db);
+
+    // The same data linked in full, with the same model, gives the same persons and ids.
+    let full = json(&db, &["link", "--full", "--json"]);
+    assert_eq!(links(&db), after_inc, "full re-link changed the roll");
+    for k in ["records", "persons", "linked_records", "flagged_clusters", "refused_merges", "kept_pairs"] {
+        assert_eq!(inc[k], full[k], "{k}");
+    }
+    assert_eq!(full["changed_assignments"], 0, "{full}");
+
+    // A review decision since the last run: the next run clusters everything again, and
+    // says why; the run after it is incremental again.
+    let roll = links(&db);
+    let mut by_person: std::collections::BTreeMap<&String, Vec<&String>> = Default::default();
+    for (r, p) in &roll {
+        by_person.entry(p).or_default().push(r);
+    }
+    let pair = by_person.values().find(|v| v.len() >= 2).expect("a linked person");
+    let (x, y) = (pair[0].clone(), pair[1].clone());
+    ok(&db, &["review", "--reject", &x, &y]);
+    let after_review = json(&db, &["link", "--json"]);
+    assert!(after_review["roll"].as_str().unwrap().contains("review decisions"), "{after_review}");
+    assert_ne!(links(&db)[&x], links(&db)[&y]);
+    let again = json(&db, &["link", "--json"]);
+    assert_eq!(again["roll"], "incremental", "{again}");
+    assert_eq!(again["changed_assignments"], 0, "{again}");
+
+    // Evaluation: the cross-script recall equals a count made here from the exports.
+    let truth_path = world.join("truth.csv");
+    let ev = json(&db, &["link", "eval", "--truth", truth_path.to_str().unwrap(), "--json"]);
+    let x = &ev["cross_script"];
+    assert!(x.is_object(), "mixed world has both scripts: {ev}");
+    let truth: std::collections::BTreeMap<String, String> = std::fs::read_to_string(&truth_path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (format!("{}:{}", c[0], c[1]), c[2].to_string())
+        })
+        .collect();
+    let records = ok(&db, &["export", "records"]);
+    let mut rdr = csv::Reader::from_reader(records.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (cs, ci, cn, cg, cp) =
+        (col("source"), col("source_record_id"), col("surname"), col("given_name"), col("patronymic"));
+    let mut cyr = std::collections::BTreeMap::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let names = format!("{}{}{}", &r[cn], &r[cg], &r[cp]);
+        if names.chars().any(char::is_alphabetic) {
+            let c = names.chars().any(|c| ('\u{0400}'..='\u{052f}').contains(&c));
+            cyr.insert(format!("{}:{}", &r[cs], &r[ci]), c);
+        }
+    }
+    let pred = links(&db);
+    let keys: Vec<&String> = pred.keys().filter(|k| truth.contains_key(*k) && cyr.contains_key(*k)).collect();
+    let (mut true_pairs, mut correct) = (0u64, 0u64);
+    for (i, a) in keys.iter().enumerate() {
+        for b in &keys[i + 1..] {
+            if cyr[*a] != cyr[*b] && truth[*a] == truth[*b] {
+                true_pairs += 1;
+                correct += u64::from(pred[*a] == pred[*b]);
+            }
+        }
+    }
+    assert!(true_pairs > 0);
+    assert_eq!(x["true_pairs"], true_pairs, "{x}");
+    assert_eq!(x["correct_pairs"], correct, "{x}");
+    let text = ok(&db, &["link", "eval", "--truth", truth_path.to_str().unwrap()]);
+    assert!(text.contains("x-script") && text.contains("gap"), "{text}");
 }

@@ -968,6 +968,44 @@ impl Linker {
     pub fn pattern_levels(p: Pattern) -> Vec<(&'static str, &'static str)> {
         (0..NF).map(|f| (CmpField::ALL[f].as_str(), CmpField::ALL[f].level_names()[level(p, f) as usize])).collect()
     }
+
+    /// The roll a store kept, rebuilt as [`Linker::roll_incremental`] takes its `base`: records
+    /// `0..person.len()` of this linker (those linked before; any after them were added since)
+    /// with their stored person and probability (`person[r]`, `probability[r]` for record `r`),
+    /// and the flags and refusal count of the run that made it. Clusters are the stored
+    /// persons, each labelled by its member with the smallest key, as clustering labels them.
+    pub fn stored_roll(
+        &self,
+        person: &[PersonId],
+        probability: &[f64],
+        flags: Vec<crate::cluster::Flag>,
+        refused: u64,
+    ) -> Roll {
+        let old_n = person.len().min(probability.len()).min(self.table.len());
+        let mut label = vec![0 as Rec; old_n];
+        let mut first: FxHashMap<PersonId, Rec> = FxHashMap::default();
+        let mut assignments = Vec::with_capacity(old_n);
+        for &r in &self.order {
+            let ru = r as usize;
+            if ru >= old_n {
+                continue;
+            }
+            label[ru] = *first.entry(person[ru]).or_insert(r);
+            assignments.push(Assignment {
+                record: self.table.keys[ru].clone(),
+                person: person[ru],
+                probability: probability[ru],
+            });
+        }
+        let next_id = person[..old_n].iter().map(|p| p.0 + 1).max().unwrap_or(1);
+        Roll {
+            assignments,
+            persons: first.len() as u64,
+            next_id,
+            events: Vec::new(),
+            clustering: Clustering { label, flags, refused },
+        }
+    }
 }
 
 /// Score pairs whose patterns `pat(i)` gives: the pairs at or above the review floor `low`,

@@ -102,6 +102,24 @@ pub struct RunRow {
     pub created_at: String,
 }
 
+/// One record's place in the roll as stored (`record_person`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AssignmentRow {
+    pub record_id: i64,
+    pub person_id: PersonId,
+    pub probability: f64,
+    /// `import` (not linked yet), `link` or `review`.
+    pub method: String,
+}
+
+/// A cluster the chaining guard flagged, as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FlagRow {
+    /// Members, sorted.
+    pub records: Vec<RecordKey>,
+    pub reason: String,
+}
+
 /// Everything one `tally link` writes, applied in one transaction.
 #[derive(Debug, Clone, Default)]
 pub struct RunWrite {
@@ -113,11 +131,20 @@ pub struct RunWrite {
     pub persons: u64,
     pub report: String,
     pub who: String,
-    /// Full runs replace all kept pairs; incremental runs add to them.
+    /// Delete every kept pair before writing `pairs` (a run that rewrites them all).
     pub replace_pairs: bool,
+    /// Kept pairs to insert or overwrite.
     pub pairs: Vec<PairRow>,
-    /// (record id, person, probability, method) for every record whose row changes.
+    /// Kept pairs to delete (record_a, record_b), when the run writes only what changed.
+    pub delete_pairs: Vec<(i64, i64)>,
+    /// The flagged clusters of the roll after this run (they replace the stored ones).
+    pub flags: Vec<FlagRow>,
+    /// (record id, person, probability, method) for every record whose person changes (or
+    /// that has no row yet).
     pub assignments: Vec<(i64, PersonId, f64, String)>,
+    /// (record id, probability, method) for records that keep their person but whose
+    /// probability or method changes: updated without touching the person index.
+    pub assignment_updates: Vec<(i64, f64, String)>,
     /// Person ids minted by this run (to insert into `persons`).
     pub new_persons: Vec<PersonId>,
     /// (action, person, detail JSON) for merges and splits.
@@ -132,6 +159,12 @@ pub trait LinkStore {
     fn latest_model(&self) -> Result<Option<ModelRow>>;
     /// Kept pairs with probability in `[min, max)`.
     fn pairs(&self, min: f64, max: f64) -> Result<Vec<PairRow>>;
+    /// Every kept pair, in (record_a, record_b) order, streamed (one pass over the table; no
+    /// probability index, no sort).
+    fn for_each_pair(
+        &self,
+        f: &mut dyn FnMut(PairRow) -> std::result::Result<(), crate::records::CallbackError>,
+    ) -> Result<()>;
     /// Record a review decision (and its log entry) in one transaction.
     fn add_decision(
         &mut self,
@@ -149,6 +182,19 @@ pub trait LinkStore {
     /// Apply a run: pairs, assignments, new persons, log, and the run row. One transaction.
     fn write_run(&mut self, run: &RunWrite) -> Result<i64>;
     fn runs(&self) -> Result<Vec<RunRow>>;
+    /// The latest run, if any.
+    fn last_run(&self) -> Result<Option<RunRow>>;
+    /// Every record's stored assignment, in record id order (streamed: a million rows are
+    /// never held by the store).
+    fn for_each_assignment(
+        &self,
+        f: &mut dyn FnMut(AssignmentRow) -> std::result::Result<(), crate::records::CallbackError>,
+    ) -> Result<()>;
+    /// The flagged clusters the latest run wrote.
+    fn flags(&self) -> Result<Vec<FlagRow>>;
+    /// Number of review decisions ever made (decisions are append-only, so an unchanged count
+    /// means no new decision).
+    fn decision_count(&self) -> Result<u64>;
     fn link_log(&self) -> Result<Vec<LogRow>>;
     /// Store ids of records, by key (for resolving decisions and pairs).
     fn record_ids(&self) -> Result<Vec<(i64, RecordKey)>>;

@@ -1,5 +1,5 @@
 //! The records area of the store, on SQLite: imports in one transaction, content addressing,
-//! editions, read APIs, append-only status history, claims.
+//! editions, read APIs, append-only status history, claims; and the linkage write path.
 
 use std::path::PathBuf;
 
@@ -256,4 +256,78 @@ fn file_store_survives_reopen_and_is_wal() {
     assert_eq!(mode, "wal");
     let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
+}
+
+/// The linkage write path: a run rewriting every pair, then one writing only changes (pairs
+/// deleted and overwritten, rows that keep their person updated in place), flagged clusters
+/// replaced per run, and the streaming reads the app uses.
+#[test]
+fn link_runs_write_only_what_changed() {
+    use tally_store::links::{FlagRow, LinkStore, PairRow, RunWrite};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let recs: Vec<Record> = (1..=4).map(|i| record(&i.to_string(), "Шевченко", i)).collect();
+    let ids: Vec<i64> = import(&mut store, "src", "s1", &recs)
+        .into_iter()
+        .map(|o| match o {
+            AddOutcome::Added { record_id, .. } => record_id,
+            o => panic!("{o:?}"),
+        })
+        .collect();
+    let model = store.save_model("p", 1, "h", "{}").unwrap();
+    let key = |i: usize| RecordKey { source: "src".into(), source_record_id: (i + 1).to_string() };
+    let pair = |a: usize, b: usize, w: f64| PairRow { record_a: ids[b], record_b: ids[a], weight: w, probability: 0.9 };
+    let first = RunWrite {
+        model_id: model,
+        mode: "full".into(),
+        replace_pairs: true,
+        pairs: vec![pair(0, 1, 5.0), pair(1, 2, 3.0), pair(2, 3, 1.0)],
+        assignments: vec![(ids[1], PersonId(1), 0.9, "link".into())],
+        flags: vec![FlagRow { records: vec![key(0), key(1)], reason: "different day-precise birth dates".into() }],
+        ..Default::default()
+    };
+    let run1 = store.write_run(&first).unwrap();
+    assert_eq!(store.last_run().unwrap().unwrap().id, run1);
+    let mut stored = Vec::new();
+    store
+        .for_each_pair(&mut |p| {
+            stored.push((p.record_a, p.record_b, p.weight));
+            Ok(())
+        })
+        .unwrap();
+    // Stored with record_a < record_b, in key order, and the probability index is back.
+    assert_eq!(stored, vec![(ids[0], ids[1], 5.0), (ids[1], ids[2], 3.0), (ids[2], ids[3], 1.0)]);
+    assert_eq!(store.pairs(0.5, 1.0).unwrap().len(), 3);
+    assert_eq!(store.flags().unwrap(), first.flags);
+
+    let second = RunWrite {
+        model_id: model,
+        mode: "incremental".into(),
+        pairs: vec![pair(1, 2, 4.0)],
+        delete_pairs: vec![(ids[3], ids[2])],
+        assignment_updates: vec![(ids[0], 0.25, "review".into())],
+        ..Default::default()
+    };
+    store.write_run(&second).unwrap();
+    let mut stored = Vec::new();
+    store
+        .for_each_pair(&mut |p| {
+            stored.push((p.record_a, p.record_b, p.weight));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(stored, vec![(ids[0], ids[1], 5.0), (ids[1], ids[2], 4.0)]);
+    assert!(store.flags().unwrap().is_empty(), "flags are replaced by each run");
+    let mut rows = Vec::new();
+    store
+        .for_each_assignment(&mut |a| {
+            rows.push((a.record_id, a.person_id, a.probability, a.method));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0].2, 0.25);
+    assert_eq!(rows[0].3, "review");
+    assert_eq!(rows[1].1, PersonId(1));
+    assert_eq!(rows[2].3, "import");
+    assert_eq!(store.decision_count().unwrap(), 0);
 }

@@ -65,11 +65,18 @@ pub struct ImportArgs {
     pub json: bool,
 }
 
-/// Export records, persons or links.
+/// Export records, persons or links; or alternative linkages, the roll clustered again at
+/// several thresholds (rows: threshold, source, source_record_id, person_id), so an estimate
+/// can show how linkage moves it.
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  tally export links --format csv --out links.csv\n  \
+    tally export alternatives --thresholds 0.5,0.8,0.9,0.95,0.99 --out alternatives.csv")]
 pub struct ExportArgs {
-    /// What to export: records, persons or links
+    /// What to export: records, persons, links or alternatives
     pub what: ExportWhat,
+    /// Link probability thresholds of the alternatives (comma-separated; alternatives only)
+    #[arg(long, value_delimiter = ',', default_value = "0.5,0.8,0.9,0.95,0.99")]
+    pub thresholds: Vec<f64>,
     /// Output format: csv or jsonl
     #[arg(long, default_value = "csv")]
     pub format: ExportFormat,
@@ -287,6 +294,9 @@ pub fn export(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
 }
 
 fn export_inner(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
+    if a.what == ExportWhat::Alternatives {
+        return export_alternatives(a, g);
+    }
     let store = open_existing(&g.db)?;
     let n = match &a.out {
         Some(path) => {
@@ -306,6 +316,42 @@ fn export_inner(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
     };
     let _ = n;
     Ok(())
+}
+
+fn export_alternatives(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
+    open_existing(&g.db)?;
+    let store = tally_app::link::open(&g.db).with_context(|| format!("opening {}", g.db.display()))?;
+    let with_hint = |e: tally_app::link::LinkAppError| match e.hint() {
+        Some(h) => anyhow::anyhow!("{e}\nhint: {h}"),
+        None => anyhow::Error::new(e),
+    };
+    let summary = match &a.out {
+        Some(path) => {
+            let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            let s = tally_app::link::export_alternatives(&store, &a.thresholds, a.format, &mut w).map_err(with_hint)?;
+            w.flush()?;
+            eprintln!("wrote {} rows to {}", s.len() as u64 * count_records(&store)?, path.display());
+            s
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            let s = tally_app::link::export_alternatives(&store, &a.thresholds, a.format, &mut w).map_err(with_hint)?;
+            w.flush()?;
+            s
+        }
+    };
+    for alt in summary {
+        eprintln!(
+            "threshold {}: {} persons ({} records in shared persons)",
+            alt.threshold, alt.persons, alt.linked_records
+        );
+    }
+    Ok(())
+}
+
+fn count_records(store: &impl tally_app::import::RecordStore) -> anyhow::Result<u64> {
+    Ok(store.counts()?.records)
 }
 
 pub fn rejects(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {

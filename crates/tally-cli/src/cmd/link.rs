@@ -203,6 +203,18 @@ pub fn link(a: LinkArgs, g: &Global) -> anyhow::Result<()> {
         "estimated (label-free): false links {:.4}, missed links {:.4}",
         s.errors.false_link_rate, s.errors.missed_link_rate
     )?;
+    writeln!(
+        out,
+        "  among kept pairs: {:.1} expected false links of {} links, {:.1} expected matches below p {}",
+        s.errors.expected_false_links, s.errors.links, s.errors.expected_missed, s.threshold
+    )?;
+    if let Some(c) = &s.candidate_errors {
+        writeln!(
+            out,
+            "  among all candidate pairs: {:.1} expected matches below p {} (missed link rate {:.4})",
+            c.expected_missed, s.threshold, c.missed_link_rate
+        )?;
+    }
     if s.refused_merges > 0 || s.flagged_clusters > 0 {
         writeln!(
             out,
@@ -212,8 +224,13 @@ pub fn link(a: LinkArgs, g: &Global) -> anyhow::Result<()> {
     }
     writeln!(
         out,
-        "time: read {:.2}s, link {:.2}s, cluster {:.2}s, write {:.2}s",
-        s.timings.read, s.timings.link, s.timings.cluster, s.timings.write
+        "persons formed: {}; wrote {} assignments, {} pairs ({} deleted)",
+        s.roll, s.changed_assignments, s.written_pairs, s.deleted_pairs
+    )?;
+    writeln!(
+        out,
+        "time: read {:.2}s, link {:.2}s, cluster {:.2}s, write {:.2}s (total {:.2}s)",
+        s.timings.read, s.timings.link, s.timings.cluster, s.timings.write, s.timings.total
     )?;
     if s.review_queue > 0 {
         writeln!(out, "{} pairs await review\nhint: tally review", s.review_queue)?;
@@ -255,12 +272,25 @@ fn eval(a: EvalArgs, g: &Global) -> anyhow::Result<()> {
     for (name, p) in [("pairwise", e.pairwise), ("b-cubed", e.bcubed)] {
         writeln!(out, "{:<10} {:>10.4} {:>10.4} {:>10.4}", name, p.precision, p.recall, p.f1)?;
     }
-    writeln!(out, "calibration of kept pairs (predicted vs observed match rate):")?;
+    if let Some(x) = &r.cross_script {
+        writeln!(
+            out,
+            "cross-script pairs (Latin-Cyrillic; {} Latin, {} Cyrillic records): true {}, linked {}, correct {}",
+            x.latin_records, x.cyrillic_records, x.true_pairs, x.predicted_pairs, x.correct_pairs
+        )?;
+        writeln!(out, "{:<10} {:>10.4} {:>10.4}", "x-script", x.precision, x.recall)?;
+    }
+    writeln!(out, "calibration of kept pairs by decile (predicted vs observed match rate):")?;
     for b in r.calibration.iter().filter(|b| b.pairs > 0) {
         writeln!(
             out,
-            "  {:.1}-{:.1} {:>9} pairs  predicted {:.3}  observed {:.3}",
-            b.from, b.to, b.pairs, b.mean_predicted, b.observed
+            "  {:.1}-{:.1} {:>9} pairs  predicted {:.3}  observed {:.3}  gap {:+.3}",
+            b.from,
+            b.to,
+            b.pairs,
+            b.mean_predicted,
+            b.observed,
+            b.observed - b.mean_predicted
         )?;
     }
     writeln!(out, "largest calibration gap (bins with >= 20 pairs): {:.3}", r.max_calibration_gap)?;

@@ -46,6 +46,19 @@ impl LinkStore for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    fn for_each_pair(
+        &self,
+        f: &mut dyn FnMut(PairRow) -> std::result::Result<(), crate::records::CallbackError>,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare("SELECT record_a, record_b, weight, probability FROM link_pairs")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let p = PairRow { record_a: r.get(0)?, record_b: r.get(1)?, weight: r.get(2)?, probability: r.get(3)? };
+            f(p).map_err(StoreError::Callback)?;
+        }
+        Ok(())
+    }
+
     fn add_decision(
         &mut self,
         a: &RecordKey,
@@ -151,33 +164,75 @@ impl LinkStore for SqliteStore {
             }
         }
         if run.replace_pairs {
-            tx.execute("DELETE FROM link_pairs", [])?;
+            // Rewriting every pair: the probability index is cheaper built once afterwards
+            // than kept up row by row (its order is not the insert order). Same definition as
+            // migration 0002.
+            tx.execute_batch("DELETE FROM link_pairs; DROP INDEX IF EXISTS link_pairs_probability;")?;
+        }
+        // Rows go in key order (the B-tree then only appends) and many to a statement: a
+        // million rows one statement each cost seconds in statement overhead alone.
+        let mut pairs: Vec<(i64, i64, f64, f64)> = run
+            .pairs
+            .iter()
+            .map(|p| {
+                let (a, b) = if p.record_a <= p.record_b { (p.record_a, p.record_b) } else { (p.record_b, p.record_a) };
+                (a, b, p.weight, p.probability)
+            })
+            .collect();
+        pairs.sort_unstable_by_key(|p| (p.0, p.1));
+        let verb = if run.replace_pairs { "INSERT" } else { "INSERT OR REPLACE" };
+        chunked(
+            &tx,
+            &format!("{verb} INTO link_pairs (record_a, record_b, weight, probability, run_id) VALUES"),
+            5,
+            &pairs,
+            |p| vec![p.0.into(), p.1.into(), p.2.into(), p.3.into(), run_id.into()],
+        )?;
+        if run.replace_pairs {
+            tx.execute_batch("CREATE INDEX link_pairs_probability ON link_pairs(probability);")?;
         }
         {
-            let mut ins = tx.prepare(
-                "INSERT OR REPLACE INTO link_pairs (record_a, record_b, weight, probability, run_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for p in &run.pairs {
-                let (a, b) = if p.record_a <= p.record_b { (p.record_a, p.record_b) } else { (p.record_b, p.record_a) };
-                ins.execute(params![a, b, p.weight, p.probability, run_id])?;
+            let mut del = tx.prepare_cached("DELETE FROM link_pairs WHERE record_a = ?1 AND record_b = ?2")?;
+            for &(a, b) in &run.delete_pairs {
+                del.execute(params![a.min(b), a.max(b)])?;
             }
-            let mut person = tx.prepare("INSERT OR IGNORE INTO persons (id) VALUES (?1)")?;
-            for p in &run.new_persons {
-                person.execute(params![p.0])?;
+        }
+        let mut persons: Vec<i64> = run.new_persons.iter().map(|p| p.0).collect();
+        persons.sort_unstable();
+        chunked(&tx, "INSERT OR IGNORE INTO persons (id) VALUES", 1, &persons, |p| vec![(*p).into()])?;
+        let mut assignments: Vec<&(i64, PersonId, f64, String)> = run.assignments.iter().collect();
+        assignments.sort_unstable_by_key(|a| a.0);
+        chunked_with_tail(
+            &tx,
+            "INSERT INTO record_person (record_id, person_id, probability, method) VALUES",
+            " ON CONFLICT(record_id) DO UPDATE SET person_id = excluded.person_id, \
+             probability = excluded.probability, method = excluded.method",
+            4,
+            &assignments,
+            |(rid, pid, pr, method)| vec![(*rid).into(), pid.0.into(), (*pr).into(), method.clone().into()],
+        )?;
+        {
+            let mut updates: Vec<&(i64, f64, String)> = run.assignment_updates.iter().collect();
+            updates.sort_unstable_by_key(|u| u.0);
+            let mut upd =
+                tx.prepare_cached("UPDATE record_person SET probability = ?2, method = ?3 WHERE record_id = ?1")?;
+            for (rid, pr, method) in updates {
+                upd.execute(params![rid, pr, method])?;
             }
-            let mut upd = tx.prepare(
-                "INSERT INTO record_person (record_id, person_id, probability, method) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT(record_id) DO UPDATE SET person_id = excluded.person_id, \
-                 probability = excluded.probability, method = excluded.method",
-            )?;
-            for (rid, pid, pr, method) in &run.assignments {
-                upd.execute(params![rid, pid.0, pr, method])?;
-            }
+        }
+        {
             let mut log = tx
                 .prepare("INSERT INTO link_log (run_id, action, person_id, detail, who) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for (action, person, detail) in &run.log {
                 log.execute(params![run_id, action, person.map(|p| p.0), detail, run.who])?;
+            }
+            tx.execute("DELETE FROM link_flags", [])?;
+            let mut flag = tx.prepare("INSERT INTO link_flags (run_id, records, reason) VALUES (?1, ?2, ?3)")?;
+            for f in &run.flags {
+                let members: Vec<[&str; 2]> =
+                    f.records.iter().map(|k| [k.source.as_str(), k.source_record_id.as_str()]).collect();
+                let json = serde_json::to_string(&members).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                flag.execute(params![run_id, json, f.reason])?;
             }
         }
         tx.commit()?;
@@ -185,25 +240,55 @@ impl LinkStore for SqliteStore {
     }
 
     fn runs(&self) -> Result<Vec<RunRow>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, model_id, mode, records, new_records, pairs, persons, report, who, created_at \
-             FROM link_runs ORDER BY id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(RunRow {
-                id: r.get(0)?,
-                model_id: r.get(1)?,
-                mode: r.get(2)?,
-                records: r.get::<_, i64>(3)? as u64,
-                new_records: r.get::<_, i64>(4)? as u64,
-                pairs: r.get::<_, i64>(5)? as u64,
-                persons: r.get::<_, i64>(6)? as u64,
-                report: r.get(7)?,
-                who: r.get(8)?,
-                created_at: r.get(9)?,
-            })
-        })?;
+        let mut st = self.conn.prepare(&format!("SELECT {RUN_COLS} FROM link_runs ORDER BY id"))?;
+        let rows = st.query_map([], run_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn last_run(&self) -> Result<Option<RunRow>> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {RUN_COLS} FROM link_runs ORDER BY id DESC LIMIT 1"), [], run_row)
+            .optional()?)
+    }
+
+    fn for_each_assignment(
+        &self,
+        f: &mut dyn FnMut(AssignmentRow) -> std::result::Result<(), crate::records::CallbackError>,
+    ) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare("SELECT record_id, person_id, probability, method FROM record_person ORDER BY record_id")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let a = AssignmentRow {
+                record_id: r.get(0)?,
+                person_id: PersonId(r.get(1)?),
+                probability: r.get(2)?,
+                method: r.get(3)?,
+            };
+            f(a).map_err(StoreError::Callback)?;
+        }
+        Ok(())
+    }
+
+    fn flags(&self) -> Result<Vec<FlagRow>> {
+        let mut st = self.conn.prepare("SELECT id, records, reason FROM link_flags ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, json, reason) = row?;
+            let members: Vec<(String, String)> =
+                serde_json::from_str(&json).map_err(|e| StoreError::Invalid(format!("link flag {id}: {e}")))?;
+            let records =
+                members.into_iter().map(|(source, source_record_id)| RecordKey { source, source_record_id }).collect();
+            out.push(FlagRow { records, reason });
+        }
+        Ok(out)
+    }
+
+    fn decision_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM link_decisions", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
     fn link_log(&self) -> Result<Vec<LogRow>> {
@@ -232,4 +317,55 @@ impl LinkStore for SqliteStore {
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+const RUN_COLS: &str = "id, model_id, mode, records, new_records, pairs, persons, report, who, created_at";
+
+fn run_row(r: &rusqlite::Row) -> rusqlite::Result<RunRow> {
+    Ok(RunRow {
+        id: r.get(0)?,
+        model_id: r.get(1)?,
+        mode: r.get(2)?,
+        records: r.get::<_, i64>(3)? as u64,
+        new_records: r.get::<_, i64>(4)? as u64,
+        pairs: r.get::<_, i64>(5)? as u64,
+        persons: r.get::<_, i64>(6)? as u64,
+        report: r.get(7)?,
+        who: r.get(8)?,
+        created_at: r.get(9)?,
+    })
+}
+
+/// Rows per multi-row INSERT: few statements, and well under SQLite's parameter limit.
+const CHUNK: usize = 128;
+
+/// `INSERT ... VALUES (..), (..), ...` over `rows`, `CHUNK` rows to a statement.
+fn chunked<T>(
+    tx: &rusqlite::Transaction,
+    head: &str,
+    cols: usize,
+    rows: &[T],
+    values: impl Fn(&T) -> Vec<rusqlite::types::Value>,
+) -> Result<()> {
+    chunked_with_tail(tx, head, "", cols, rows, values)
+}
+
+fn chunked_with_tail<T>(
+    tx: &rusqlite::Transaction,
+    head: &str,
+    tail: &str,
+    cols: usize,
+    rows: &[T],
+    values: impl Fn(&T) -> Vec<rusqlite::types::Value>,
+) -> Result<()> {
+    let sql = |n: usize| {
+        let one = format!("({})", vec!["?"; cols].join(","));
+        format!("{head} {}{tail}", vec![one; n].join(","))
+    };
+    for chunk in rows.chunks(CHUNK) {
+        let mut st = tx.prepare_cached(&sql(chunk.len()))?;
+        let params: Vec<rusqlite::types::Value> = chunk.iter().flat_map(&values).collect();
+        st.execute(rusqlite::params_from_iter(params))?;
+    }
+    Ok(())
 }

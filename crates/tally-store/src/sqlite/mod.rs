@@ -14,6 +14,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
     (2, "linkage", include_str!("../../migrations/sqlite/0002_linkage.sql")),
     (3, "ledger", include_str!("../../migrations/sqlite/0003_ledger.sql")),
+    (4, "link_flags", include_str!("../../migrations/sqlite/0004_link_flags.sql")),
 ];
 
 pub struct SqliteStore {
