@@ -1,13 +1,19 @@
 //! Linking the roll: run `tally-linkage` over the stored records, keep the model, the scored
 //! pairs and the person assignment in the store, explain pairs, evaluate against a truth file,
-//! and serve the review queue.
+//! export alternative linkages, and serve the review queue.
 //!
 //! `tally link` is incremental by default: records that linkage has not seen yet (their
 //! assignment still says `import`) are blocked and scored against everything, the kept pairs of
-//! earlier runs are reused, and the whole roll is re-clustered (cheap) so that the result
-//! equals a full re-link with the same model. `--full` re-blocks and re-scores everything;
-//! `--retrain` (implied on the first run) trains a new model. Human decisions (must-link,
-//! cannot-link) are applied on every run.
+//! earlier runs are reused, and only the persons the new records touch are clustered again
+//! (`Linker::roll_incremental` on the roll rebuilt from the stored person ids, kept pairs and
+//! flagged clusters); the rest carry over, so the result equals a full re-link with the same
+//! model. When the previous roll cannot be trusted as a base (review decisions since, another
+//! threshold, a store from before flags were kept) the whole roll is clustered again and the
+//! summary says why. `--full` re-blocks and re-scores everything; `--retrain` (implied on the
+//! first run) trains a new model. Human decisions (must-link, cannot-link) apply on every run.
+//!
+//! Records stream from the store into the linkage crate's encoded table; no run holds every
+//! record as a [`Record`]. Runs write only the rows that changed.
 
 use std::collections::{HashMap, HashSet};
 
@@ -130,15 +136,36 @@ pub struct Timings {
     pub cluster: f64,
     pub write: f64,
     pub total: f64,
-    /// Finer steps within the phases, in order: (step, seconds).
-    pub steps: Vec<(String, f64)>,
+    /// Finer steps within the phases, in order.
+    pub steps: Vec<StepTiming>,
+}
+
+/// One step of a run: its seconds, and the process's peak memory so far (where the system
+/// tells it: Linux's VmHWM), to see which step sets the peak.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct StepTiming {
+    pub step: String,
+    pub seconds: f64,
+    pub peak_mb: Option<f64>,
+}
+
+/// Peak resident memory of this process so far, in MB (Linux only).
+fn peak_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 impl Timings {
     /// Note the seconds since `*mark` under `step`, and move the mark.
     fn step(&mut self, step: &str, mark: &mut Instant) {
         let now = Instant::now();
-        self.steps.push((step.to_string(), (now - *mark).as_secs_f64()));
+        self.steps.push(StepTiming {
+            step: step.to_string(),
+            seconds: (now - *mark).as_secs_f64(),
+            peak_mb: peak_mb(),
+        });
         *mark = now;
     }
 }
@@ -442,6 +469,9 @@ pub fn link<S: RecordStore + LinkStore>(
         }
     };
     drop(new_records);
+    if full {
+        timings.step("block, score (and train)", &mut mark);
+    }
     timings.link = t1.elapsed().as_secs_f64();
 
     let t2 = Instant::now();
@@ -459,6 +489,7 @@ pub fn link<S: RecordStore + LinkStore>(
     // Earlier person ids: those import minted for new records, and (for a full roll) the
     // linked records' own.
     let prev_of = |r: usize| stored.get(&t.ids[r]).map(|s| (t.keys[r].clone(), s.person));
+    timings.step("decisions and base", &mut mark);
     let (roll, roll_mode) = match base {
         Ok((flags, refused)) => {
             let person: Vec<PersonId> = t.ids[..old_n].iter().map(|id| stored[id].person).collect();
