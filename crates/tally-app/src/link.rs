@@ -814,30 +814,36 @@ pub fn read_truth(path: &Path) -> Result<HashMap<RecordKey, String>> {
 
 /// Evaluate the roll in the store against a truth file.
 pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -> Result<EvalReport> {
-    let truth = read_truth(truth_path)?;
-    let mut pred: Vec<(RecordKey, PersonId)> = Vec::new();
-    let mut id_key: HashMap<i64, RecordKey> = HashMap::new();
-    let mut pred_ids: Vec<(i64, PersonId)> = Vec::new();
-    store.for_each_link(&mut |l| {
-        let k = RecordKey { source: l.source, source_record_id: l.source_record_id };
-        id_key.insert(l.record_id, k.clone());
-        pred_ids.push((l.record_id, l.person_id));
-        pred.push((k, l.person_id));
-        Ok(())
-    })?;
-    let in_roll: HashSet<&RecordKey> = pred.iter().map(|p| &p.0).collect();
-    let missing = truth.keys().filter(|k| !in_roll.contains(k)).count() as u64;
-    let truth_fx: tally_linkage::FxHashMap<RecordKey, String> =
-        truth.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let evaluation = evaluate(&pred, &truth_fx);
-    let labelled: Vec<(f64, bool)> = store
-        .pairs(0.0, 2.0)?
+    // True persons as small integers: a million label strings need not be compared or held
+    // twice.
+    let mut labels: HashMap<String, u32> = HashMap::new();
+    let truth: FxHashMap<RecordKey, u32> = read_truth(truth_path)?
         .into_iter()
-        .filter_map(|p| {
-            let (a, b) = (id_key.get(&p.record_a)?, id_key.get(&p.record_b)?);
-            Some((p.probability, truth.get(a)? == truth.get(b)?))
+        .map(|(k, v)| {
+            let n = labels.len() as u32;
+            (k, *labels.entry(v).or_insert(n))
         })
         .collect();
+    drop(labels);
+    let mut pred: Vec<(RecordKey, PersonId)> = Vec::new();
+    let mut pred_ids: Vec<i64> = Vec::new();
+    store.for_each_link(&mut |l| {
+        pred_ids.push(l.record_id);
+        pred.push((RecordKey { source: l.source, source_record_id: l.source_record_id }, l.person_id));
+        Ok(())
+    })?;
+    // Record id -> its true person, for the labelled records of the roll.
+    let true_of: FxHashMap<i64, u32> =
+        pred.iter().zip(&pred_ids).filter_map(|((k, _), &id)| Some((id, *truth.get(k)?))).collect();
+    let missing = (truth.len() - true_of.len()) as u64;
+    let evaluation = evaluate(&pred, &truth);
+    let mut labelled: Vec<(f64, bool)> = Vec::new();
+    store.for_each_pair(&mut |p| {
+        if let (Some(a), Some(b)) = (true_of.get(&p.record_a), true_of.get(&p.record_b)) {
+            labelled.push((p.probability, a == b));
+        }
+        Ok(())
+    })?;
     let mut script: FxHashMap<i64, bool> = FxHashMap::default();
     store.for_each_record(&RecordQuery::default(), &mut |r| {
         if let Some(cyr) = name_script(&r) {
@@ -845,10 +851,9 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         }
         Ok(())
     })?;
-    let cross = cross_script(pred_ids.iter().filter_map(|(id, p)| {
-        let k = id_key.get(id)?;
-        Some((*p, truth.get(k)?, *script.get(id)?))
-    }));
+    let cross = cross_script(
+        pred.iter().zip(&pred_ids).filter_map(|((_, p), id)| Some((*p, *true_of.get(id)?, *script.get(id)?))),
+    );
     let cal = calibration(&labelled, 10);
     let gap = cal.iter().filter(|b| b.pairs >= 20).map(|b| (b.mean_predicted - b.observed).abs()).fold(0.0, f64::max);
     Ok(EvalReport {
