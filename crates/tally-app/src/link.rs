@@ -415,7 +415,9 @@ pub fn link<S: RecordStore + LinkStore>(
     let stored = load_assignments(store)?;
     timings.step("read assignments", &mut mark);
     let is_new = |id: i64| stored.get(&id).is_none_or(|s| s.method == Method::Import);
-    let n_records = store.counts()?.records;
+    // Import gives every record an assignment (a person of its own), so this counts the roll
+    // without another pass over the records.
+    let n_records = stored.len() as u64;
     let cfg = config(opts.threshold, opts.seed);
     let mut params = if opts.retrain { None } else { load_params(store)? };
     // A model trained on a much smaller roll (say, one source without duplicates) has seen
