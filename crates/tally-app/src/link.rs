@@ -136,8 +136,6 @@ pub struct Timings {
     pub cluster: f64,
     pub write: f64,
     pub total: f64,
-    /// Finer steps within the phases, in order.
-    pub steps: Vec<StepTiming>,
 }
 
 /// One step of a run: its seconds, and the process's peak memory so far (where the system
@@ -157,16 +155,19 @@ fn peak_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-impl Timings {
-    /// Note the seconds since `*mark` under `step`, and move the mark.
-    fn step(&mut self, step: &str, mark: &mut Instant) {
+/// Finer steps of a run, timed from a moving mark.
+struct Steps {
+    steps: Vec<StepTiming>,
+    mark: Instant,
+}
+
+impl Steps {
+    /// Note the seconds since the mark under `step`, and move the mark.
+    fn step(&mut self, step: &str) {
         let now = Instant::now();
-        self.steps.push(StepTiming {
-            step: step.to_string(),
-            seconds: (now - *mark).as_secs_f64(),
-            peak_mb: peak_mb(),
-        });
-        *mark = now;
+        let seconds = (now - self.mark).as_secs_f64();
+        self.steps.push(StepTiming { step: step.to_string(), seconds, peak_mb: peak_mb() });
+        self.mark = now;
     }
 }
 
@@ -213,7 +214,10 @@ pub struct LinkSummary {
     pub deleted_pairs: u64,
     /// Review decisions made so far (an incremental roll needs none to be new).
     pub decisions_seen: u64,
+    /// Seconds per phase (every value a number: scripts read them so).
     pub timings: Timings,
+    /// Finer steps within the phases, in order, with the peak memory after each.
+    pub steps: Vec<StepTiming>,
 }
 
 fn config(opts_threshold: Option<f64>, seed: u64) -> LinkConfig {
@@ -411,9 +415,9 @@ pub fn link<S: RecordStore + LinkStore>(
     let t0 = Instant::now();
     progress("reading records");
     // Assignments first: they say which records linkage has not seen yet.
-    let mut mark = t0;
+    let mut steps = Steps { steps: Vec::new(), mark: t0 };
     let stored = load_assignments(store)?;
-    timings.step("read assignments", &mut mark);
+    steps.step("read assignments");
     let is_new = |id: i64| stored.get(&id).is_none_or(|s| s.method == Method::Import);
     // Import gives every record an assignment (a person of its own), so this counts the roll
     // without another pass over the records.
@@ -441,9 +445,9 @@ pub fn link<S: RecordStore + LinkStore>(
         new_records.iter().map(|r| r.id).collect()
     };
     let old_n = table.len();
-    timings.step("read records", &mut mark);
+    steps.step("read records");
     let kept = if full { Vec::new() } else { kept_pairs(store, &table)? };
-    timings.step("read kept pairs", &mut mark);
+    steps.step("read kept pairs");
     timings.read = t0.elapsed().as_secs_f64();
 
     let t1 = Instant::now();
@@ -464,20 +468,20 @@ pub fn link<S: RecordStore + LinkStore>(
             progress("scoring new records against the roll");
             let mut l = Linker::from_parts_table(table, cfg.clone(), params, &kept)?;
             drop(kept);
-            timings.step("rebuild linker from stored pairs", &mut mark);
+            steps.step("rebuild linker from stored pairs");
             l.add(&new_records)?;
-            timings.step("block and score new records", &mut mark);
+            steps.step("block and score new records");
             (l, id, false)
         }
     };
     drop(new_records);
     if full {
-        timings.step("block, score (and train)", &mut mark);
+        steps.step("block, score (and train)");
     }
     timings.link = t1.elapsed().as_secs_f64();
 
     let t2 = Instant::now();
-    mark = t2;
+    steps.mark = t2;
     progress("clustering into persons");
     let t = &linker.table;
     let decisions = decisions_in_force(store)?;
@@ -491,7 +495,7 @@ pub fn link<S: RecordStore + LinkStore>(
     // Earlier person ids: those import minted for new records, and (for a full roll) the
     // linked records' own.
     let prev_of = |r: usize| stored.get(&t.ids[r]).map(|s| (t.keys[r].clone(), s.person));
-    timings.step("decisions and base", &mut mark);
+    steps.step("decisions and base");
     let (roll, roll_mode) = match base {
         Ok((flags, refused)) => {
             let person: Vec<PersonId> = t.ids[..old_n].iter().map(|id| stored[id].person).collect();
@@ -507,13 +511,13 @@ pub fn link<S: RecordStore + LinkStore>(
             (linker.roll(&decisions, &prev, next_id), mode)
         }
     };
-    timings.step("cluster", &mut mark);
+    steps.step("cluster");
     let review_queue = linker.review_queue(&decisions).len() as u64;
-    timings.step("review queue", &mut mark);
+    steps.step("review queue");
     timings.cluster = t2.elapsed().as_secs_f64();
 
     let t3 = Instant::now();
-    mark = t3;
+    steps.mark = t3;
     progress("writing the roll");
     let must: HashSet<&RecordKey> = decisions.must.iter().flat_map(|(a, b)| [a, b]).collect();
     let mut assignments = Vec::new();
@@ -536,7 +540,7 @@ pub fn link<S: RecordStore + LinkStore>(
             _ => assignments.push((rid, a.person, a.probability, m.to_string())),
         }
     }
-    timings.step("diff assignments", &mut mark);
+    steps.step("diff assignments");
     let new_persons: Vec<PersonId> = persons_seen.keys().filter(|p| p.0 >= next_id).copied().collect();
     let linked_records = persons_seen.values().filter(|&&n| n > 1).sum();
     drop(persons_seen);
@@ -605,7 +609,7 @@ pub fn link<S: RecordStore + LinkStore>(
         };
         (linker.pairs.iter().filter(touching).map(pair_row).collect::<Vec<_>>(), Vec::new(), false)
     };
-    timings.step("diff pairs", &mut mark);
+    steps.step("diff pairs");
     let compared = if full {
         linker.blocking.pairs
     } else {
@@ -648,6 +652,7 @@ pub fn link<S: RecordStore + LinkStore>(
         deleted_pairs: if replace_pairs { 0 } else { delete_pairs.len() as u64 },
         decisions_seen,
         timings: timings.clone(),
+        steps: Vec::new(),
     };
     let run = RunWrite {
         model_id,
@@ -666,12 +671,13 @@ pub fn link<S: RecordStore + LinkStore>(
         log,
         flags,
     };
-    timings.step("summarise", &mut mark);
+    steps.step("summarise");
     summary.run_id = store.write_run(&run)?;
-    timings.step("store write", &mut mark);
+    steps.step("store write");
     timings.write = t3.elapsed().as_secs_f64();
     timings.total = t0.elapsed().as_secs_f64();
     summary.timings = timings;
+    summary.steps = steps.steps;
     Ok(summary)
 }
 
