@@ -1,13 +1,19 @@
 //! Linking the roll: run `tally-linkage` over the stored records, keep the model, the scored
 //! pairs and the person assignment in the store, explain pairs, evaluate against a truth file,
-//! and serve the review queue.
+//! export alternative linkages, and serve the review queue.
 //!
 //! `tally link` is incremental by default: records that linkage has not seen yet (their
 //! assignment still says `import`) are blocked and scored against everything, the kept pairs of
-//! earlier runs are reused, and the whole roll is re-clustered (cheap) so that the result
-//! equals a full re-link with the same model. `--full` re-blocks and re-scores everything;
-//! `--retrain` (implied on the first run) trains a new model. Human decisions (must-link,
-//! cannot-link) are applied on every run.
+//! earlier runs are reused, and only the persons the new records touch are clustered again
+//! (`Linker::roll_incremental` on the roll rebuilt from the stored person ids, kept pairs and
+//! flagged clusters); the rest carry over, so the result equals a full re-link with the same
+//! model. When the previous roll cannot be trusted as a base (review decisions since, another
+//! threshold, a store from before flags were kept) the whole roll is clustered again and the
+//! summary says why. `--full` re-blocks and re-scores everything; `--retrain` (implied on the
+//! first run) trains a new model. Human decisions (must-link, cannot-link) apply on every run.
+//!
+//! Records stream from the store into the linkage crate's encoded table; no run holds every
+//! record as a [`Record`]. Runs write only the rows that changed.
 
 use std::collections::{HashMap, HashSet};
 
@@ -123,28 +129,53 @@ impl Default for LinkOptions {
 }
 
 /// Seconds spent per stage.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Timings {
     pub read: f64,
     pub link: f64,
     pub cluster: f64,
     pub write: f64,
     pub total: f64,
-    /// Finer steps within the phases, in order: (step, seconds).
-    pub steps: Vec<(String, f64)>,
 }
 
-impl Timings {
-    /// Note the seconds since `*mark` under `step`, and move the mark.
-    fn step(&mut self, step: &str, mark: &mut Instant) {
+/// One step of a run: its seconds, and the process's peak memory so far (where the system
+/// tells it: Linux's VmHWM), to see which step sets the peak.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct StepTiming {
+    pub step: String,
+    pub seconds: f64,
+    pub peak_mb: Option<f64>,
+}
+
+/// Peak resident memory of this process so far, in MB (Linux only).
+fn peak_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Finer steps of a run, timed from a moving mark.
+struct Steps {
+    steps: Vec<StepTiming>,
+    mark: Instant,
+}
+
+impl Steps {
+    /// Note the seconds since the mark under `step`, and move the mark.
+    fn step(&mut self, step: &str) {
         let now = Instant::now();
-        self.steps.push((step.to_string(), (now - *mark).as_secs_f64()));
-        *mark = now;
+        let seconds = (now - self.mark).as_secs_f64();
+        self.steps.push(StepTiming { step: step.to_string(), seconds, peak_mb: peak_mb() });
+        self.mark = now;
     }
 }
 
 /// What a `tally link` did.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct LinkSummary {
     pub mode: String,
     pub run_id: i64,
@@ -186,7 +217,10 @@ pub struct LinkSummary {
     pub deleted_pairs: u64,
     /// Review decisions made so far (an incremental roll needs none to be new).
     pub decisions_seen: u64,
+    /// Seconds per phase (every value a number: scripts read them so).
     pub timings: Timings,
+    /// Finer steps within the phases, in order, with the peak memory after each.
+    pub steps: Vec<StepTiming>,
 }
 
 fn config(opts_threshold: Option<f64>, seed: u64) -> LinkConfig {
@@ -374,6 +408,42 @@ pub fn decisions_in_force<S: LinkStore + ?Sized>(store: &S) -> Result<Decisions>
     Ok(out)
 }
 
+/// The summary of a run that has nothing to do: the last run's, when its roll still stands
+/// (no new record, no review decision since, same model and threshold).
+fn unchanged<S: LinkStore + ?Sized>(
+    store: &S,
+    model_id: i64,
+    threshold: f64,
+    records: u64,
+) -> Result<Option<LinkSummary>> {
+    let decisions_seen = store.decision_count()?;
+    if incremental_base(store, model_id, threshold, decisions_seen)?.is_err() {
+        return Ok(None);
+    }
+    let Some(run) = store.last_run()? else { return Ok(None) };
+    let Ok(last) = serde_json::from_str::<LinkSummary>(&run.report) else { return Ok(None) };
+    if last.records != records {
+        return Ok(None);
+    }
+    Ok(Some(LinkSummary {
+        mode: "incremental".into(),
+        run_id: run.id,
+        trained: false,
+        retrained_because_grown: false,
+        new_records: 0,
+        compared_pairs: 0,
+        blocking: None,
+        candidate_errors: None,
+        merges: 0,
+        splits: 0,
+        roll: "unchanged (nothing new since the last run)".into(),
+        changed_assignments: 0,
+        written_pairs: 0,
+        deleted_pairs: 0,
+        ..last
+    }))
+}
+
 /// Link the roll. This is the function `tally demo` and `tally link` call.
 pub fn link<S: RecordStore + LinkStore>(
     store: &mut S,
@@ -384,11 +454,13 @@ pub fn link<S: RecordStore + LinkStore>(
     let t0 = Instant::now();
     progress("reading records");
     // Assignments first: they say which records linkage has not seen yet.
-    let mut mark = t0;
+    let mut steps = Steps { steps: Vec::new(), mark: t0 };
     let stored = load_assignments(store)?;
-    timings.step("read assignments", &mut mark);
+    steps.step("read assignments");
     let is_new = |id: i64| stored.get(&id).is_none_or(|s| s.method == Method::Import);
-    let n_records = store.counts()?.records;
+    // Import gives every record an assignment (a person of its own), so this counts the roll
+    // without another pass over the records.
+    let n_records = stored.len() as u64;
     let cfg = config(opts.threshold, opts.seed);
     let mut params = if opts.retrain { None } else { load_params(store)? };
     // A model trained on a much smaller roll (say, one source without duplicates) has seen
@@ -402,6 +474,17 @@ pub fn link<S: RecordStore + LinkStore>(
         }
     }
     let full = opts.full || params.is_none();
+    // Nothing new, no new decision, same model and threshold: the roll stands as it is.
+    if !full && !stored.values().any(|s| s.method == Method::Import) {
+        if let Some(s) = unchanged(store, params.as_ref().map_or(0, |p| p.0), cfg.threshold, n_records)? {
+            let mut s = s;
+            steps.step("check for anything new");
+            s.timings =
+                Timings { read: t0.elapsed().as_secs_f64(), total: t0.elapsed().as_secs_f64(), ..Default::default() };
+            s.steps = steps.steps;
+            return Ok(s);
+        }
+    }
     // Records stream straight into the linkage table. A full run takes them all in store
     // order; an incremental one takes the linked ones and sets the new ones aside for `add`.
     let mut table = Table::new();
@@ -412,9 +495,9 @@ pub fn link<S: RecordStore + LinkStore>(
         new_records.iter().map(|r| r.id).collect()
     };
     let old_n = table.len();
-    timings.step("read records", &mut mark);
+    steps.step("read records");
     let kept = if full { Vec::new() } else { kept_pairs(store, &table)? };
-    timings.step("read kept pairs", &mut mark);
+    steps.step("read kept pairs");
     timings.read = t0.elapsed().as_secs_f64();
 
     let t1 = Instant::now();
@@ -435,17 +518,20 @@ pub fn link<S: RecordStore + LinkStore>(
             progress("scoring new records against the roll");
             let mut l = Linker::from_parts_table(table, cfg.clone(), params, &kept)?;
             drop(kept);
-            timings.step("rebuild linker from stored pairs", &mut mark);
+            steps.step("rebuild linker from stored pairs");
             l.add(&new_records)?;
-            timings.step("block and score new records", &mut mark);
+            steps.step("block and score new records");
             (l, id, false)
         }
     };
     drop(new_records);
+    if full {
+        steps.step("block, score (and train)");
+    }
     timings.link = t1.elapsed().as_secs_f64();
 
     let t2 = Instant::now();
-    mark = t2;
+    steps.mark = t2;
     progress("clustering into persons");
     let t = &linker.table;
     let decisions = decisions_in_force(store)?;
@@ -459,6 +545,7 @@ pub fn link<S: RecordStore + LinkStore>(
     // Earlier person ids: those import minted for new records, and (for a full roll) the
     // linked records' own.
     let prev_of = |r: usize| stored.get(&t.ids[r]).map(|s| (t.keys[r].clone(), s.person));
+    steps.step("decisions and base");
     let (roll, roll_mode) = match base {
         Ok((flags, refused)) => {
             let person: Vec<PersonId> = t.ids[..old_n].iter().map(|id| stored[id].person).collect();
@@ -474,13 +561,13 @@ pub fn link<S: RecordStore + LinkStore>(
             (linker.roll(&decisions, &prev, next_id), mode)
         }
     };
-    timings.step("cluster", &mut mark);
+    steps.step("cluster");
     let review_queue = linker.review_queue(&decisions).len() as u64;
-    timings.step("review queue", &mut mark);
+    steps.step("review queue");
     timings.cluster = t2.elapsed().as_secs_f64();
 
     let t3 = Instant::now();
-    mark = t3;
+    steps.mark = t3;
     progress("writing the roll");
     let must: HashSet<&RecordKey> = decisions.must.iter().flat_map(|(a, b)| [a, b]).collect();
     let mut assignments = Vec::new();
@@ -503,7 +590,7 @@ pub fn link<S: RecordStore + LinkStore>(
             _ => assignments.push((rid, a.person, a.probability, m.to_string())),
         }
     }
-    timings.step("diff assignments", &mut mark);
+    steps.step("diff assignments");
     let new_persons: Vec<PersonId> = persons_seen.keys().filter(|p| p.0 >= next_id).copied().collect();
     let linked_records = persons_seen.values().filter(|&&n| n > 1).sum();
     drop(persons_seen);
@@ -572,7 +659,7 @@ pub fn link<S: RecordStore + LinkStore>(
         };
         (linker.pairs.iter().filter(touching).map(pair_row).collect::<Vec<_>>(), Vec::new(), false)
     };
-    timings.step("diff pairs", &mut mark);
+    steps.step("diff pairs");
     let compared = if full {
         linker.blocking.pairs
     } else {
@@ -615,6 +702,7 @@ pub fn link<S: RecordStore + LinkStore>(
         deleted_pairs: if replace_pairs { 0 } else { delete_pairs.len() as u64 },
         decisions_seen,
         timings: timings.clone(),
+        steps: Vec::new(),
     };
     let run = RunWrite {
         model_id,
@@ -633,12 +721,13 @@ pub fn link<S: RecordStore + LinkStore>(
         log,
         flags,
     };
-    timings.step("summarise", &mut mark);
+    steps.step("summarise");
     summary.run_id = store.write_run(&run)?;
-    timings.step("store write", &mut mark);
+    steps.step("store write");
     timings.write = t3.elapsed().as_secs_f64();
     timings.total = t0.elapsed().as_secs_f64();
     summary.timings = timings;
+    summary.steps = steps.steps;
     Ok(summary)
 }
 
@@ -783,30 +872,36 @@ pub fn read_truth(path: &Path) -> Result<HashMap<RecordKey, String>> {
 
 /// Evaluate the roll in the store against a truth file.
 pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -> Result<EvalReport> {
-    let truth = read_truth(truth_path)?;
-    let mut pred: Vec<(RecordKey, PersonId)> = Vec::new();
-    let mut id_key: HashMap<i64, RecordKey> = HashMap::new();
-    let mut pred_ids: Vec<(i64, PersonId)> = Vec::new();
-    store.for_each_link(&mut |l| {
-        let k = RecordKey { source: l.source, source_record_id: l.source_record_id };
-        id_key.insert(l.record_id, k.clone());
-        pred_ids.push((l.record_id, l.person_id));
-        pred.push((k, l.person_id));
-        Ok(())
-    })?;
-    let in_roll: HashSet<&RecordKey> = pred.iter().map(|p| &p.0).collect();
-    let missing = truth.keys().filter(|k| !in_roll.contains(k)).count() as u64;
-    let truth_fx: tally_linkage::FxHashMap<RecordKey, String> =
-        truth.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let evaluation = evaluate(&pred, &truth_fx);
-    let labelled: Vec<(f64, bool)> = store
-        .pairs(0.0, 2.0)?
+    // True persons as small integers: a million label strings need not be compared or held
+    // twice.
+    let mut labels: HashMap<String, u32> = HashMap::new();
+    let truth: FxHashMap<RecordKey, u32> = read_truth(truth_path)?
         .into_iter()
-        .filter_map(|p| {
-            let (a, b) = (id_key.get(&p.record_a)?, id_key.get(&p.record_b)?);
-            Some((p.probability, truth.get(a)? == truth.get(b)?))
+        .map(|(k, v)| {
+            let n = labels.len() as u32;
+            (k, *labels.entry(v).or_insert(n))
         })
         .collect();
+    drop(labels);
+    let mut pred: Vec<(RecordKey, PersonId)> = Vec::new();
+    let mut pred_ids: Vec<i64> = Vec::new();
+    store.for_each_link(&mut |l| {
+        pred_ids.push(l.record_id);
+        pred.push((RecordKey { source: l.source, source_record_id: l.source_record_id }, l.person_id));
+        Ok(())
+    })?;
+    // Record id -> its true person, for the labelled records of the roll.
+    let true_of: FxHashMap<i64, u32> =
+        pred.iter().zip(&pred_ids).filter_map(|((k, _), &id)| Some((id, *truth.get(k)?))).collect();
+    let missing = (truth.len() - true_of.len()) as u64;
+    let evaluation = evaluate(&pred, &truth);
+    let mut labelled: Vec<(f64, bool)> = Vec::new();
+    store.for_each_pair(&mut |p| {
+        if let (Some(a), Some(b)) = (true_of.get(&p.record_a), true_of.get(&p.record_b)) {
+            labelled.push((p.probability, a == b));
+        }
+        Ok(())
+    })?;
     let mut script: FxHashMap<i64, bool> = FxHashMap::default();
     store.for_each_record(&RecordQuery::default(), &mut |r| {
         if let Some(cyr) = name_script(&r) {
@@ -814,10 +909,9 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         }
         Ok(())
     })?;
-    let cross = cross_script(pred_ids.iter().filter_map(|(id, p)| {
-        let k = id_key.get(id)?;
-        Some((*p, truth.get(k)?, *script.get(id)?))
-    }));
+    let cross = cross_script(
+        pred.iter().zip(&pred_ids).filter_map(|((_, p), id)| Some((*p, *true_of.get(id)?, *script.get(id)?))),
+    );
     let cal = calibration(&labelled, 10);
     let gap = cal.iter().filter(|b| b.pairs >= 20).map(|b| (b.mean_predicted - b.observed).abs()).fold(0.0, f64::max);
     Ok(EvalReport {

@@ -205,11 +205,12 @@ fn status(key: &str) -> f64 {
 /// figure that does not depend on what else runs.
 fn cpu_s() -> f64 {
     let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses): utime and stime are 12 and 13.
+    // Fields after the command name (which is in parentheses): state, then numbers from ppid
+    // (field 4) on; utime and stime are fields 14 and 15, in clock ticks (100 a second).
     let rest = s.rsplit_once(')').map(|x| x.1).unwrap_or("");
-    let f: Vec<f64> = rest.split_whitespace().filter_map(|x| x.parse().ok()).collect();
-    if f.len() > 13 {
-        (f[11] + f[12]) / 100.0
+    let f: Vec<f64> = rest.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+    if f.len() > 11 {
+        (f[10] + f[11]) / 100.0
     } else {
         0.0
     }
@@ -433,8 +434,9 @@ fn stages(table: Table, cfg: &LinkConfig) {
     let t0 = Instant::now();
     let st = |what: &str| {
         eprintln!(
-            "{what:<14} {:6.2}s  rss {:6.0} MB  peak {:6.0} MB",
+            "{what:<14} {:6.2}s  cpu {:6.2}s  rss {:6.0} MB  peak {:6.0} MB",
             t0.elapsed().as_secs_f64(),
+            cpu_s(),
             status("VmRSS:"),
             status("VmHWM:")
         );

@@ -410,11 +410,13 @@ pub fn chunk_pairs(cfg: &BlockingConfig, idx: &BlockIndex, c: Chunk) -> Vec<(Rec
         i = j;
     }
     let r = c.rule;
+    // Each worker fills one vector over a run of blocks (not one per block: most blocks hold
+    // a pair or two); runs are concatenated in order, so the pairs' order is fixed.
     blocks
         .par_iter()
-        .flat_map_iter(|&(i, j)| {
+        .with_min_len(256)
+        .fold(Vec::new, |mut out, &(i, j)| {
             let block = &v[i..j];
-            let mut out = Vec::with_capacity(block.len() * (block.len() - 1) / 2);
             for x in 0..block.len() {
                 for y in x + 1..block.len() {
                     let (a, b) = (block[x], block[y]);
@@ -425,7 +427,13 @@ pub fn chunk_pairs(cfg: &BlockingConfig, idx: &BlockIndex, c: Chunk) -> Vec<(Rec
             }
             out
         })
-        .collect()
+        .reduce(Vec::new, |mut x, mut y| {
+            if x.is_empty() {
+                return y;
+            }
+            x.append(&mut y);
+            x
+        })
 }
 
 /// All candidate pairs of the table, each once, as (smaller index, larger index). Holds them

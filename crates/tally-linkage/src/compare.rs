@@ -12,17 +12,10 @@ use rustc_hash::FxHashMap;
 
 const PARTS: [NamePart; 3] = [NamePart::Surname, NamePart::Given, NamePart::Patronymic];
 
-/// Levels of every distinct pair of differing name values that the pairs need.
-///
-/// Two stores per name part: a sorted one filled chunk by chunk by the streaming pass (9 bytes
-/// a verdict, merged in place, looked up by a merge-join with a chunk's sorted name pairs, so
-/// millions of verdicts cost neither a hash table's slack nor its random probes), and a hash map
-/// for small batches (incremental runs, random pairs, explanations).
+/// Levels of every distinct pair of differing name values that the pairs need, per name part.
 #[derive(Debug, Default)]
 pub struct NameCache {
-    maps: [FxHashMap<u64, u8>; 3],
-    sorted: [Vec<u64>; 3],
-    sorted_lv: [Vec<u8>; 3],
+    parts: [PartCache; 3],
 }
 
 #[inline]
@@ -57,48 +50,32 @@ pub fn compare_names(t: &Table, k: usize, a: u32, b: u32) -> (NameLevel, String)
 /// are taken as different without the full comparator.
 const FAR_APART: f64 = 0.7;
 
-impl NameCache {
-    /// Fill the cache with every differing name pair among `pairs` not already in it.
-    pub fn fill(&mut self, t: &Table, pairs: &[(Rec, Rec)]) {
-        for k in 0..3 {
-            let ids = &t.name_ids[k];
-            let known = &*self;
-            let mut need: Vec<u64> = pairs
-                .par_iter()
-                .filter_map(|&(a, b)| {
-                    let (x, y) = (ids[a as usize], ids[b as usize]);
-                    if x == NONE || y == NONE || x == y {
-                        return None;
-                    }
-                    let p = pair_id(x, y);
-                    known.get(k, p).is_none().then_some(p)
-                })
-                .collect();
-            need.par_sort_unstable();
-            need.dedup();
-            let levels: Vec<(u64, u8)> = need
-                .par_iter()
-                .map(|&p| {
-                    let (x, y) = ((p >> 32) as u32, p as u32);
-                    (p, name_level_of(t, k, x, y))
-                })
-                .collect();
-            self.maps[k].extend(levels);
-        }
-    }
+/// The verdicts of one name part, in two stores: a sorted one filled chunk by chunk by the
+/// streaming pass (9 bytes a verdict, merged in place, looked up by a merge-join with a chunk's
+/// sorted name pairs, so millions of verdicts cost neither a hash table's slack nor its random
+/// probes), and a hash map for small batches (incremental runs, random pairs, explanations).
+#[derive(Debug, Default)]
+struct PartCache {
+    map: FxHashMap<u64, u8>,
+    sorted: Vec<u64>,
+    sorted_lv: Vec<u8>,
+}
 
+impl PartCache {
     #[inline]
-    fn get(&self, k: usize, p: u64) -> Option<u8> {
-        if let Some(&l) = self.maps[k].get(&p) {
+    fn get(&self, p: u64) -> Option<u8> {
+        if let Some(&l) = self.map.get(&p) {
             return Some(l);
         }
-        let v = &self.sorted[k];
-        v.binary_search(&p).ok().map(|i| self.sorted_lv[k][i])
+        self.sorted.binary_search(&p).ok().map(|i| self.sorted_lv[i])
     }
 
-    /// Known levels of `ps` (sorted, distinct) in part `k`, `u8::MAX` where unknown.
-    fn lookup_sorted(&self, k: usize, ps: &[u64]) -> Vec<u8> {
-        let (keys, lv, map) = (&self.sorted[k], &self.sorted_lv[k], &self.maps[k]);
+    /// Known levels of `ps` (sorted, distinct), `u8::MAX` where unknown.
+    fn lookup_sorted(&self, ps: &[u64]) -> Vec<u8> {
+        let (keys, lv, map) = (&self.sorted, &self.sorted_lv, &self.map);
+        if ps.is_empty() {
+            return Vec::new();
+        }
         ps.par_chunks(1 << 14)
             .flat_map_iter(|part| {
                 let mut out = Vec::with_capacity(part.len());
@@ -107,8 +84,13 @@ impl NameCache {
                     while j < keys.len() && keys[j] < p {
                         j += 1;
                     }
-                    let l =
-                        if j < keys.len() && keys[j] == p { lv[j] } else { map.get(&p).copied().unwrap_or(u8::MAX) };
+                    let l = if j < keys.len() && keys[j] == p {
+                        lv[j]
+                    } else if map.is_empty() {
+                        u8::MAX
+                    } else {
+                        map.get(&p).copied().unwrap_or(u8::MAX)
+                    };
                     out.push(l);
                 }
                 out
@@ -116,10 +98,10 @@ impl NameCache {
             .collect()
     }
 
-    /// Merge new verdicts (sorted by pair id, none already known) into part `k`'s sorted
-    /// store, in place from the back.
-    fn merge_sorted(&mut self, k: usize, new: &[(u64, u8)]) {
-        let (keys, lv) = (&mut self.sorted[k], &mut self.sorted_lv[k]);
+    /// Merge new verdicts (sorted by pair id, none already known) into the sorted store, in
+    /// place from the back.
+    fn merge_sorted(&mut self, new: &[(u64, u8)]) {
+        let (keys, lv) = (&mut self.sorted, &mut self.sorted_lv);
         let (n, m) = (keys.len(), new.len());
         keys.resize(n + m, 0);
         lv.resize(n + m, 0);
@@ -138,6 +120,41 @@ impl NameCache {
         }
     }
 
+    fn len(&self) -> usize {
+        self.map.len() + self.sorted.len()
+    }
+}
+
+impl NameCache {
+    /// Fill the cache with every differing name pair among `pairs` not already in it.
+    pub fn fill(&mut self, t: &Table, pairs: &[(Rec, Rec)]) {
+        for (k, part) in self.parts.iter_mut().enumerate() {
+            let ids = &t.name_ids[k];
+            let known = &*part;
+            let mut need: Vec<u64> = pairs
+                .par_iter()
+                .filter_map(|&(a, b)| {
+                    let (x, y) = (ids[a as usize], ids[b as usize]);
+                    if x == NONE || y == NONE || x == y {
+                        return None;
+                    }
+                    let p = pair_id(x, y);
+                    known.get(p).is_none().then_some(p)
+                })
+                .collect();
+            need.par_sort_unstable();
+            need.dedup();
+            let levels: Vec<(u64, u8)> = need
+                .par_iter()
+                .map(|&p| {
+                    let (x, y) = ((p >> 32) as u32, p as u32);
+                    (p, name_level_of(t, k, x, y))
+                })
+                .collect();
+            part.map.extend(levels);
+        }
+    }
+
     #[inline]
     fn name_level(&self, t: &Table, k: usize, a: Rec, b: Rec) -> u8 {
         let ids = &t.name_ids[k];
@@ -147,7 +164,7 @@ impl NameCache {
         } else if x == y {
             NameLevel::Exact as u8
         } else {
-            match self.get(k, pair_id(x, y)) {
+            match self.parts[k].get(pair_id(x, y)) {
                 Some(l) => l,
                 None => name_level_of(t, k, x, y),
             }
@@ -155,7 +172,7 @@ impl NameCache {
     }
 
     pub fn len(&self) -> usize {
-        self.maps.iter().map(|m| m.len()).sum::<usize>() + self.sorted.iter().map(|v| v.len()).sum::<usize>()
+        self.parts.iter().map(PartCache::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -334,25 +351,11 @@ const SORTED_FROM: usize = 1 << 20;
 
 /// Name levels of part `k` for every pair: each distinct pair of differing names is compared
 /// once (in parallel), found by sorting (name pair, pair index) entries.
-fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)], cache: &mut NameCache) -> Vec<u8> {
-    let ids = &t.name_ids[k];
-    let out: Vec<u8> = pairs
-        .par_iter()
-        .with_min_len(4096)
-        .map(|&(a, b)| {
-            let (x, y) = (ids[a as usize], ids[b as usize]);
-            if x == NONE || y == NONE {
-                0
-            } else if x == y {
-                NameLevel::Exact as u8
-            } else {
-                u8::MAX
-            }
-        })
-        .collect();
-    // The sort buffer is the largest allocation of a big run: when both name ids and the pair
-    // index fit in 64 bits (a million records: 17 + 17 + 26), each entry is one u64 packing
-    // (smaller id, larger id, pair index), half the size of a (u64, u32) tuple.
+fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)], cache: &mut PartCache) -> Vec<u8> {
+    // The sort buffer is the largest allocation of a chunk: when both name ids and the pair
+    // index fit in 64 bits (a million records: 17 + 17 + 22), each entry is one u64 packing
+    // (smaller id, larger id, pair index), half the size of a (u64, u32) tuple, and sorted by
+    // radix on the name bits alone.
     let bits = |n: usize| (usize::BITS - n.leading_zeros()).max(1);
     let (name_bits, idx_bits) = (bits(t.names[k].raw.len()), bits(pairs.len()));
     if 2 * name_bits + idx_bits <= 64 {
@@ -362,9 +365,9 @@ fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)], cache: &mut Nam
             t,
             k,
             pairs,
-            out,
             cache,
             move |p, i| ((p >> 32) << (nb + ib)) | ((p & 0xffff_ffff) << ib) | u64::from(i),
+            move |e: &mut Vec<u64>| radix_sort_bits(e, ib, 2 * nb + ib),
             move |e: u64| ((e >> (nb + ib)) << 32) | ((e >> ib) & ((1u64 << nb) - 1)),
             move |e: u64| (e & idx_mask) as u32,
         )
@@ -373,39 +376,87 @@ fn name_levels_sorted(t: &Table, k: usize, pairs: &[(Rec, Rec)], cache: &mut Nam
             t,
             k,
             pairs,
-            out,
             cache,
             |p, i| (u128::from(p) << 32) | u128::from(i),
+            |e: &mut Vec<u128>| e.par_sort_unstable(),
             |e: u128| (e >> 32) as u64,
             |e: u128| e as u32,
         )
     }
 }
 
-/// The sorted pass itself, over entries `make(name pair id, pair index)` of type `E` whose
-/// order is that of (name pair id, pair index).
+/// Stable LSD radix sort of `v` by bits `lo..hi` of each value (bits outside are carried but
+/// not sorted on): groups equal name pairs without comparing, some times faster than a
+/// comparison sort on the millions of entries of a chunk.
+fn radix_sort_bits(v: &mut Vec<u64>, lo: u32, hi: u32) {
+    const DIGIT: u32 = 11;
+    if v.len() < 2 || hi <= lo {
+        return;
+    }
+    let mut buf = vec![0u64; v.len()];
+    let mut shift = lo;
+    while shift < hi {
+        let width = (hi - shift).min(DIGIT);
+        let mask = (1u64 << width) - 1;
+        let mut count = vec![0usize; 1 << width];
+        for &x in v.iter() {
+            count[((x >> shift) & mask) as usize] += 1;
+        }
+        // A digit all entries share moves nothing.
+        if count.iter().any(|&c| c == v.len()) {
+            shift += width;
+            continue;
+        }
+        let mut sum = 0;
+        for c in count.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &x in v.iter() {
+            let d = ((x >> shift) & mask) as usize;
+            buf[count[d]] = x;
+            count[d] += 1;
+        }
+        std::mem::swap(v, &mut buf);
+        shift += width;
+    }
+}
+
+/// The sorted pass itself, over entries `make(name pair id, pair index)` of type `E` which
+/// `sort` groups by name pair id (`pair_of`).
 #[allow(clippy::too_many_arguments)]
 fn name_levels_by_sort<E: Copy + Ord + Send + Sync>(
     t: &Table,
     k: usize,
     pairs: &[(Rec, Rec)],
-    mut out: Vec<u8>,
-    cache: &mut NameCache,
+    cache: &mut PartCache,
     make: impl Fn(u64, u32) -> E + Sync + Send,
+    sort: impl Fn(&mut Vec<E>),
     pair_of: impl Fn(E) -> u64 + Sync + Send,
     idx_of: impl Fn(E) -> u32 + Sync + Send,
 ) -> Vec<u8> {
     let ids = &t.name_ids[k];
+    // Missing and equal names are settled here; the others become entries.
+    let mut out = vec![0u8; pairs.len()];
     let mut e: Vec<E> = out
-        .par_iter()
+        .par_iter_mut()
+        .zip(pairs.par_iter())
         .enumerate()
-        .filter(|(_, &l)| l == u8::MAX)
-        .map(|(i, _)| {
-            let (a, b) = pairs[i];
-            make(pair_id(ids[a as usize], ids[b as usize]), i as u32)
+        .with_min_len(4096)
+        .filter_map(|(i, (o, &(a, b)))| {
+            let (x, y) = (ids[a as usize], ids[b as usize]);
+            if x == NONE || y == NONE {
+                None
+            } else if x == y {
+                *o = NameLevel::Exact as u8;
+                None
+            } else {
+                Some(make(pair_id(x, y), i as u32))
+            }
         })
         .collect();
-    e.par_sort_unstable();
+    sort(&mut e);
     let mut starts = Vec::new();
     for i in 0..e.len() {
         if i == 0 || pair_of(e[i]) != pair_of(e[i - 1]) {
@@ -414,7 +465,7 @@ fn name_levels_by_sort<E: Copy + Ord + Send + Sync>(
     }
     // Each distinct name pair: known from an earlier chunk, or compared now (in parallel).
     let distinct: Vec<u64> = starts.iter().map(|&s| pair_of(e[s as usize])).collect();
-    let known = cache.lookup_sorted(k, &distinct);
+    let known = cache.lookup_sorted(&distinct);
     let levels: Vec<u8> = distinct
         .par_iter()
         .zip(known.par_iter())
@@ -427,12 +478,11 @@ fn name_levels_by_sort<E: Copy + Ord + Send + Sync>(
         }
     }
     drop(e);
-    // Keep the new verdicts: later chunks, the scoring pass and records added later
-    // (incremental linking) meet mostly the same name pairs, and the comparator is the
-    // expensive part.
+    // Keep the new verdicts: later chunks and records added later (incremental linking) meet
+    // mostly the same name pairs, and the comparator is the expensive part.
     let new: Vec<(u64, u8)> =
         distinct.iter().zip(&known).zip(&levels).filter(|e| *e.0 .1 == u8::MAX).map(|((&p, _), &l)| (p, l)).collect();
-    cache.merge_sorted(k, &new);
+    cache.merge_sorted(&new);
     out
 }
 
@@ -449,7 +499,9 @@ pub fn patterns(t: &Table, cache: &mut NameCache, pairs: &[(Rec, Rec)]) -> Vec<P
 /// Patterns of a chunk of pairs by the sorted pass (what the streaming linker uses for every
 /// chunk, whatever its size): name verdicts go to the cache's sorted store.
 pub fn patterns_sorted(t: &Table, cache: &mut NameCache, pairs: &[(Rec, Rec)]) -> Vec<Pattern> {
-    let lv: Vec<Vec<u8>> = (0..3).map(|k| name_levels_sorted(t, k, pairs, cache)).collect();
+    // The three parts at once: each has its own store, and a part's sort is one thread's work.
+    let lv: Vec<Vec<u8>> =
+        cache.parts.par_iter_mut().enumerate().map(|(k, part)| name_levels_sorted(t, k, pairs, part)).collect();
     pairs
         .par_iter()
         .enumerate()
@@ -498,26 +550,14 @@ mod tests {
         for k in 0..3 {
             let want: Vec<u8> = pairs.iter().map(|&(a, b)| plain.name_level(&t, k, a, b)).collect();
             let mut cache = NameCache::default();
-            assert_eq!(name_levels_sorted(&t, k, &pairs, &mut cache), want, "part {k}, packed");
-            let marks: Vec<u8> = name_levels_sorted(&t, k, &pairs, &mut NameCache::default())
-                .iter()
-                .zip(&pairs)
-                .map(|(&l, &(a, b))| {
-                    let (x, y) = (t.name_ids[k][a as usize], t.name_ids[k][b as usize]);
-                    if x != NONE && y != NONE && x != y {
-                        u8::MAX
-                    } else {
-                        l
-                    }
-                })
-                .collect();
+            assert_eq!(name_levels_sorted(&t, k, &pairs, &mut cache.parts[k]), want, "part {k}, packed");
             let wide = name_levels_by_sort(
                 &t,
                 k,
                 &pairs,
-                marks,
-                &mut NameCache::default(),
+                &mut PartCache::default(),
                 |p, i| (u128::from(p) << 32) | u128::from(i),
+                |e: &mut Vec<u128>| e.par_sort_unstable(),
                 |e: u128| (e >> 32) as u64,
                 |e: u128| e as u32,
             );
@@ -589,5 +629,24 @@ mod tests {
             }
         }
         assert!(gated > 1000, "the gate decides most pairs: {gated}");
+    }
+
+    /// The radix sort groups by the chosen bits and keeps the others' order (stable).
+    #[test]
+    fn radix_sort_sorts_by_the_chosen_bits() {
+        let mut x = 0x9e3779b97f4a7c15u64;
+        let v: Vec<u64> = (0..5000)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                ((x % 300) << 20) | i
+            })
+            .collect();
+        let mut got = v.clone();
+        radix_sort_bits(&mut got, 20, 29);
+        let mut want = v;
+        want.sort_by_key(|e| e >> 20);
+        assert_eq!(got, want);
     }
 }

@@ -12,7 +12,8 @@ use super::Global;
 /// Link records into persons.
 ///
 /// Without a subcommand, links what is new since the last run against the existing persons
-/// (incrementally; the result equals a full re-link with the same model). The first run
+/// (incrementally: only new records are blocked and scored, and only the persons they touch
+/// are clustered again; the result equals a full re-link with the same model). The first run
 /// trains the model (m by EM, u from seeded random pairs) and stores it with its seed and a
 /// hash of the input. Review decisions (tally review) override the model on every run.
 #[derive(clap::Args, Debug)]

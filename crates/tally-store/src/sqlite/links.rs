@@ -167,7 +167,9 @@ impl LinkStore for SqliteStore {
             // Rewriting every pair: the probability index is cheaper built once afterwards
             // than kept up row by row (its order is not the insert order). Same definition as
             // migration 0002.
-            tx.execute_batch("DELETE FROM link_pairs; DROP INDEX IF EXISTS link_pairs_probability;")?;
+            // The index goes first: the delete then does not maintain it either (measured at
+            // 554k pairs: 1.0 s instead of 2.5 s).
+            tx.execute_batch("DROP INDEX IF EXISTS link_pairs_probability; DELETE FROM link_pairs;")?;
         }
         // Rows go in key order (the B-tree then only appends) and many to a statement: a
         // million rows one statement each cost seconds in statement overhead alone.
@@ -212,6 +214,8 @@ impl LinkStore for SqliteStore {
             |(rid, pid, pr, method)| vec![(*rid).into(), pid.0.into(), (*pr).into(), method.clone().into()],
         )?;
         {
+            // One prepared statement per row: measured faster than `UPDATE ... FROM (VALUES ...)`
+            // in chunks, which SQLite runs as a join.
             let mut updates: Vec<&(i64, f64, String)> = run.assignment_updates.iter().collect();
             updates.sort_unstable_by_key(|u| u.0);
             let mut upd =
