@@ -101,13 +101,22 @@ impl StrDict {
         let id = self.raw.len() as u32;
         self.map.insert(s.to_string(), id);
         self.raw.push(s.to_string());
-        self.key_hash.push(fnv64(key(s).as_bytes()).max(1));
-        self.script.push(script_of(s));
+        let k = key(s);
+        // A key from a reference table or a number means the same in every script.
+        self.script.push(if is_coded(&k) { 0 } else { script_of(s) });
+        self.key_hash.push(fnv64(k.as_bytes()).max(1));
         id
     }
 }
 
-/// Key for a place: the names crate's cross-script key of its first word, without the
+/// Whether a comparison key is script-neutral: a code from a reference table (`@`) or a unit's
+/// number (`#`), so that values in different scripts that differ do disagree.
+fn is_coded(k: &str) -> bool {
+    k.starts_with('@') || k.starts_with('#')
+}
+
+/// Key for a place: a region's ISO 3166-2 code when the names crate knows the region (however a
+/// list writes it: «Одеська область», "Odesa Oblast", «Одесская обл.»); else the names crate's cross-script key of its first word, without the
 /// administrative words ("область", "oblast", "с.", "village") that sources add or omit, and
 /// without the adjectival ending of a region's name (Полтавська / Poltava, Київська / Kyiv).
 pub fn place_key(s: &str) -> String {
@@ -137,6 +146,9 @@ pub fn place_key(s: &str) -> String {
         "selo",
         "misto",
     ];
+    if let Some(code) = tally_names::region_code(s) {
+        return format!("@{code}");
+    }
     let word = s
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
@@ -155,18 +167,34 @@ pub fn place_key(s: &str) -> String {
 }
 
 /// Key for units: the unit's number where it has one ("47th Mechanized Brigade", "47 ОМБр",
-/// "в/ч А0123" -> the digits), else lower-case alphanumerics.
+/// "в/ч А0123" -> the digits), else the cross-script key of its name.
 pub fn unit_key(s: &str) -> String {
     let digits: String = s.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
     if !digits.is_empty() {
         return format!("#{}", digits.trim_start_matches('0'));
     }
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    // Named formations are written in the list's script ("Storm-Z" / «Шторм-Z», "Wagner PMC" /
+    // «ЧВК Вагнер»): the cross-script key of the name, without the words for what it is. Not a
+    // code: descriptive names are translated, so names in two scripts that differ are no evidence.
+    const NOISE: &[&str] = &["чвк", "пвк", "pmc", "group", "группа", "група", "отряд", "загін", "detachment"];
+    let norm = tally_names::normalize(s);
+    let words: Vec<&str> =
+        norm.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && !NOISE.contains(w)).collect();
+    let key: String = words.iter().map(|w| tally_names::name_key(w)).collect::<Vec<_>>().join(" ");
+    if key.trim().is_empty() {
+        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    } else {
+        format!("%{key}")
+    }
 }
 
-/// Key for ranks: the names crate's cross-script key of the whole rank, so loanwords agree
-/// across scripts (лейтенант / Lieutenant).
+/// Key for ranks: the NATO grade when the names crate knows the rank (in Ukrainian, Russian or
+/// English: «старший солдат», «ефрейтор», "Senior Private"), else the cross-script key of the
+/// whole rank, so loanwords agree across scripts (лейтенант / Lieutenant).
 pub fn rank_key(s: &str) -> String {
+    if let Some(grade) = tally_names::rank_grade(s) {
+        return format!("@{grade}");
+    }
     let k = tally_names::name_key(s);
     k.split('/').next().unwrap_or("").to_string()
 }
