@@ -240,6 +240,26 @@ fn main() {
         ex_cluster: Vec<(Rec, Rec)>,
     }
     let mut tal = [Tally::default(), Tally::default()];
+    {
+        let mut true_by: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for (_, recs) in &persons {
+            for i in 0..recs.len() {
+                for j in i + 1..recs.len() {
+                    let (x, y) = (&t.keys[recs[i] as usize].source, &t.keys[recs[j] as usize].source);
+                    let k = if x <= y { (x.clone(), y.clone()) } else { (y.clone(), x.clone()) };
+                    *true_by.entry(k).or_insert(0) += 1;
+                }
+            }
+        }
+        println!("source priors (expected matches by EM vs true pairs):");
+        for sp in &p.source_priors {
+            let tr = true_by.get(&(sp.a.clone(), sp.b.clone())).copied().unwrap_or(0);
+            println!(
+                "  {:<20} {:<20} candidates {:>9} expected {:>9.1} true {:>7} prior {:.3e}",
+                sp.a, sp.b, sp.candidate_pairs, sp.expected_matches, tr, sp.prior
+            );
+        }
+    }
     let name_verdict = |k: usize, a: Rec, b: Rec| -> String {
         let (x, y) = (t.name_ids[k][a as usize], t.name_ids[k][b as usize]);
         if x == NONE || y == NONE {
@@ -469,6 +489,46 @@ fn main() {
             b.observed - b.mean_predicted
         );
     }
+    let mut by_src: BTreeMap<String, (u64, f64, u64)> = BTreeMap::new();
+    for sp in &linker.pairs {
+        let pr = sp.probability();
+        if !(0.05..=0.95).contains(&pr) {
+            continue;
+        }
+        let (x, y) = (&t.keys[sp.a as usize].source, &t.keys[sp.b as usize].source);
+        let k = if x <= y { format!("{x} ~ {y}") } else { format!("{y} ~ {x}") };
+        let e = by_src.entry(k).or_default();
+        e.0 += 1;
+        e.1 += pr;
+        e.2 += u64::from(is_match(sp.a, sp.b));
+    }
+    if let Ok(want) = std::env::var("DIAG_MID_SOURCES") {
+        let mut shown = 0;
+        for sp in &linker.pairs {
+            let pr = sp.probability();
+            let (x, y) = (&t.keys[sp.a as usize].source, &t.keys[sp.b as usize].source);
+            let k = if x <= y { format!("{x}~{y}") } else { format!("{y}~{x}") };
+            if (0.05..=0.95).contains(&pr) && k == want && shown < n_ex {
+                shown += 1;
+                println!("  match {}  prior {:+.2}", is_match(sp.a, sp.b), s.prior_for(t, sp.a, sp.b));
+                let tfs: Vec<String> = (0..2)
+                    .map(|k| {
+                        format!(
+                            "{:+.2}/{:+.2}",
+                            s.tf_adjust(k, t.name_tf_key(k, sp.a)),
+                            s.tf_adjust(k, t.name_tf_key(k, sp.b))
+                        )
+                    })
+                    .collect();
+                println!("  tf {}", tfs.join(" "));
+                example(sp.a, sp.b);
+            }
+        }
+    }
+    println!("  mid-range pairs (0.05 <= p <= 0.95) by pair of sources:");
+    for (k, (n, sp, m)) in &by_src {
+        println!("    {n:>6} pairs  predicted {:>8.1}  observed {m:>6}  {k}", sp);
+    }
     let mut by_pat: BTreeMap<String, (u64, f64, u64)> = BTreeMap::new();
     for sp in &linker.pairs {
         let pr = sp.probability();
@@ -486,5 +546,58 @@ fn main() {
     println!("  mid-range patterns (0.05 < p < 0.95) with the largest (observed - predicted) matches:");
     for (k, (n, sp, m)) in v.into_iter().take(15) {
         println!("    {n:>6} pairs  predicted {:>8.1}  observed {m:>6}  {k}", sp);
+    }
+
+    // The same calibration for EM's own posterior (candidate-level mixture per pair of sources,
+    // no term frequencies), to compare the two routes to a probability.
+    if std::env::var("DIAG_EM_POSTERIOR").is_ok() {
+        use tally_linkage::blocking::{candidate_pairs, BlockIndex};
+        use tally_linkage::levels::level;
+        let idx = BlockIndex::build(t, &cfg.blocking);
+        let (pairs, _) = candidate_pairs(t, &cfg.blocking, &idx);
+        let mut cache = NameCache::default();
+        let pats = tally_linkage::compare::patterns(t, &mut cache, &pairs);
+        let ns = t.sources.len() as u32;
+        let group = |a: Rec, b: Rec| {
+            let (x, y) = (t.source[a as usize], t.source[b as usize]);
+            x.min(y) * ns + x.max(y)
+        };
+        let mut grouped: FxHashMap<(u32, u32), u64> = FxHashMap::default();
+        for (&(a, b), &p) in pairs.iter().zip(&pats) {
+            *grouped.entry((group(a, b), p)).or_insert(0) += 1;
+        }
+        let mut counts: Vec<(u32, u32, u64)> = grouped.into_iter().map(|((g, p), c)| (g, p, c)).collect();
+        counts.sort_unstable();
+        let fit = tally_linkage::model::em_grouped(&counts, (ns * ns) as usize, 200, 1e-7);
+        let post = |g: u32, p: u32| {
+            let (mut lm, mut lu) = (fit.group_lambda[g as usize].ln(), (1.0 - fit.group_lambda[g as usize]).ln());
+            for f in 0..NF {
+                let l = level(p, f) as usize;
+                if l > 0 {
+                    lm += fit.m[f][l].ln();
+                    lu += fit.u_candidates[f][l].ln();
+                }
+            }
+            1.0 / (1.0 + (lu - lm).exp())
+        };
+        let labelled: Vec<(f64, bool)> = pairs
+            .iter()
+            .zip(&pats)
+            .map(|(&(a, b), &p)| (post(group(a, b), p), is_match(a, b)))
+            .filter(|x| x.0 >= cfg.review_low)
+            .collect();
+        let cal = calibration(&labelled, 10);
+        println!("\n== calibration of EM's posterior (candidate pairs with p >= {}):", cfg.review_low);
+        for b in &cal {
+            println!(
+                "  [{:.1},{:.1}) {:>8} pairs  predicted {:.4}  observed {:.4}  gap {:+.4}",
+                b.from,
+                b.to,
+                b.pairs,
+                b.mean_predicted,
+                b.observed,
+                b.observed - b.mean_predicted
+            );
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::cluster::{assign_ids, cluster, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, Pattern, NF};
-use crate::model::{probability, train, Params, Scorer, TrainConfig};
+use crate::model::{probability, train_with_sources, Params, Scorer, TrainConfig};
 use crate::table::{Rec, Table, TableError, NONE};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -145,7 +145,7 @@ impl Linker {
         let pats = patterns(&table, &mut cache, &pairs);
         let params = match params {
             Some(p) => p,
-            None => train(&table, &mut cache, &pats, &cfg.train),
+            None => train_with_sources(&table, &mut cache, &pairs, &pats, &cfg.train),
         };
         let scorer = Scorer::new(params);
         let order = table.canonical_order();
@@ -609,7 +609,8 @@ impl Linker {
         let (ia, ib) = (find(a)?, find(b)?);
         let lv = levels(t, &self.cache, ia, ib);
         let s = &self.scorer;
-        let mut total = s.prior;
+        let prior = s.prior_for(t, ia, ib);
+        let mut total = prior;
         let mut steps = Vec::new();
         for (f, field) in CmpField::ALL.iter().enumerate() {
             let l = lv[f] as usize;
@@ -635,7 +636,7 @@ impl Linker {
                 why,
             });
             if f < 2 && (l == 1 || l == 2) {
-                let adj = s.tf_adjust(f, t.name_key(f, ia)).min(s.tf_adjust(f, t.name_key(f, ib)));
+                let adj = s.tf_pair(t, f, ia, ib);
                 total += adj;
                 steps.push(Step {
                     field: format!("{} frequency", field.as_str()),
@@ -664,7 +665,7 @@ impl Linker {
         Ok(Explanation {
             a: a.clone(),
             b: b.clone(),
-            prior: s.prior,
+            prior,
             lambda: s.params.lambda,
             steps,
             total,

@@ -39,6 +39,9 @@ pub struct NameDict {
     /// FNV hash of the first letter of the canonical Latin form, so an initial ("Г.") and the
     /// full name (Георгій, Heorhii) agree (never 0).
     pub initial_hash: Vec<u64>,
+    /// FNV hash of the canonical Latin form (never 0): finer than the blocking key, which is a
+    /// consonant skeleton shared by many different surnames.
+    pub canon_hash: Vec<u64>,
 }
 
 impl NameDict {
@@ -53,6 +56,7 @@ impl NameDict {
         self.prefix_hash.push(fnv64(prefix.as_bytes()).max(1));
         let initial: String = p.form.canonical.chars().take(1).collect();
         self.initial_hash.push(fnv64(format!("^{initial}").as_bytes()).max(1));
+        self.canon_hash.push(fnv64(p.form.canonical.as_bytes()).max(1));
         let chars: Vec<char> = p.key.chars().collect();
         let suffix: String = chars[chars.len().saturating_sub(3)..].iter().collect();
         self.suffix_hash.push(fnv64(format!("~{suffix}").as_bytes()).max(1));
@@ -219,6 +223,13 @@ pub struct Table {
     pub rank: Vec<u32>,
     /// 0 unknown, 1 male, 2 female.
     pub sex: Vec<u8>,
+    /// Source of each record, an index into `sources` (the model's prior depends on the pair of
+    /// sources: lists overlap unequally).
+    pub source: Vec<u32>,
+    /// Distinct source names, in order of first appearance, and their FNV hashes.
+    pub sources: Vec<String>,
+    pub source_hash: Vec<u64>,
+    source_ids: FxHashMap<String, u32>,
     /// Record lookup by a 64-bit hash of its key, so the keys are not held twice (a million
     /// keys cost some 180 MB as map keys, the hashes 32 MB). A key whose hash another key
     /// already has goes to `collide`.
@@ -312,6 +323,17 @@ impl Table {
             Some(Sex::Male) => 1,
             Some(Sex::Female) => 2,
         });
+        let src = match self.source_ids.get(&r.key.source) {
+            Some(&id) => id,
+            None => {
+                let id = self.sources.len() as u32;
+                self.sources.push(r.key.source.clone());
+                self.source_hash.push(fnv64(r.key.source.as_bytes()));
+                self.source_ids.insert(r.key.source.clone(), id);
+                id
+            }
+        };
+        self.source.push(src);
         self.keys.push(r.key.clone());
         self.ids.push(r.id);
         match self.index.entry(key_hash(&r.key)) {
@@ -331,6 +353,23 @@ impl Table {
         let id = self.name_ids[k][i as usize];
         if id == NONE {
             0
+        } else {
+            self.names[k].key_hash[id as usize]
+        }
+    }
+
+    /// The value whose frequency weighs agreement on record `i`'s part `k` (term-frequency
+    /// adjustment), 0 when missing: the canonical Latin form of a surname (the cross-script key
+    /// is a consonant skeleton that many surnames share, so its frequency would overstate how
+    /// often two people share a surname), the cross-script key of a given name (a small
+    /// vocabulary, where the key joins the Ukrainian and Russian forms of one name).
+    #[inline]
+    pub fn name_tf_key(&self, k: usize, i: Rec) -> u64 {
+        let id = self.name_ids[k][i as usize];
+        if id == NONE {
+            0
+        } else if k == 0 {
+            self.names[k].canon_hash[id as usize]
         } else {
             self.names[k].key_hash[id as usize]
         }
