@@ -532,7 +532,7 @@ fn main() {
     let mut by_pat: BTreeMap<String, (u64, f64, u64)> = BTreeMap::new();
     for sp in &linker.pairs {
         let pr = sp.probability();
-        if pr < 0.05 || pr > 0.95 {
+        if !(0.05..=0.95).contains(&pr) {
             continue;
         }
         let lv = tally_linkage::levels::unpack(sp.pattern);
