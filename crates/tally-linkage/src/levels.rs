@@ -63,7 +63,10 @@ impl CmpField {
             CmpField::BirthDate => &["missing", "exact", "compatible", "day_month_swap", "near", "different"],
             CmpField::DeathDate => &["missing", "exact", "within_7_days", "within_60_days", "different"],
             CmpField::Place => &["missing", "settlement_and_region", "settlement", "region", "different"],
-            CmpField::Unit | CmpField::Rank | CmpField::Sex => &["missing", "equal", "different"],
+            // Ranks one grade apart: a promotion between two lists (often posthumous), or two
+            // translators' renderings of one rank.
+            CmpField::Rank => &["missing", "equal", "adjacent_grade", "different"],
+            CmpField::Unit | CmpField::Sex => &["missing", "equal", "different"],
         }
     }
 

@@ -77,7 +77,8 @@ fn initial_m(f: CmpField) -> Vec<f64> {
         CmpField::BirthDate => vec![0.0, 0.6, 0.2, 0.05, 0.1, 0.05],
         CmpField::DeathDate => vec![0.0, 0.5, 0.25, 0.15, 0.1],
         CmpField::Place => vec![0.0, 0.5, 0.2, 0.2, 0.1],
-        CmpField::Unit | CmpField::Rank | CmpField::Sex => vec![0.0, 0.9, 0.1],
+        CmpField::Rank => vec![0.0, 0.85, 0.1, 0.05],
+        CmpField::Unit | CmpField::Sex => vec![0.0, 0.9, 0.1],
     }
 }
 

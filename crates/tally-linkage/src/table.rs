@@ -79,6 +79,26 @@ pub struct StrDict {
     /// scripts whose keys differ are not evidence either way (a Latin list translates ranks
     /// and unit names, it does not transliterate them).
     pub script: Vec<u8>,
+    /// Order of a rank's grade (privates 1 up to generals), 0 when the value is not a known
+    /// rank: two ranks one grade apart are "adjacent".
+    pub grade: Vec<i16>,
+}
+
+/// Order of a rank key's NATO grade (`@OR-1` .. `@OR-9`, then the three lieutenant ranks, then
+/// `@OF-2` .. `@OF-9`), 0 for any other key.
+pub fn grade_order(key: &str) -> i16 {
+    let Some(g) = key.strip_prefix('@') else { return 0 };
+    let num = |s: &str| s.parse::<i16>().ok();
+    if let Some(n) = g.strip_prefix("OR-").and_then(num) {
+        return n;
+    }
+    match g.strip_prefix("OF-") {
+        Some("1a") => 10,
+        Some("1b") => 11,
+        Some("1c") => 12,
+        Some(n) => num(n).map_or(0, |n| 11 + n),
+        None => 0,
+    }
 }
 
 fn script_of(s: &str) -> u8 {
@@ -108,6 +128,7 @@ impl StrDict {
         let k = key(s);
         // A key from a reference table or a number means the same in every script.
         self.script.push(if is_coded(&k) { 0 } else { script_of(s) });
+        self.grade.push(grade_order(&k));
         self.key_hash.push(fnv64(k.as_bytes()).max(1));
         id
     }
@@ -501,6 +522,23 @@ mod tests {
             raw: vec![],
             fields: ParsedFields { surname: Some(format!("Name{id}")), ..Default::default() },
         }
+    }
+
+    /// Regions and ranks get script-neutral codes; units their numbers or a cross-script key.
+    #[test]
+    fn keys_across_scripts() {
+        assert_eq!(place_key("Одеська область"), place_key("Odesa Oblast"));
+        assert_eq!(place_key("Одеська"), "@UA-51");
+        assert_ne!(place_key("Kyiv Oblast"), place_key("м. Київ"));
+        assert_eq!(rank_key("ефрейтор"), rank_key("Senior Private"));
+        assert_eq!(unit_key("47 ОМБр"), unit_key("47th Mechanized Brigade"));
+        assert_eq!(unit_key("ЧВК Вагнер"), unit_key("Wagner PMC"));
+        assert!(is_coded(&place_key("Odesa Oblast")) && is_coded(&unit_key("в/ч А0123")));
+        assert!(!is_coded(&unit_key("Storm-Z")), "named units are translated: not a code");
+        assert_eq!(grade_order(&rank_key("Private")), 1);
+        assert_eq!(grade_order(&rank_key("старший лейтенант")), 12);
+        assert_eq!(grade_order(&rank_key("Captain")), 13);
+        assert_eq!(grade_order(&rank_key("волонтер")), 0);
     }
 
     /// Lookup by key hash stays exact when hashes collide (here: always, see `key_hash`).
