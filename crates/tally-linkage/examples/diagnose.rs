@@ -17,6 +17,11 @@
 //! counted apart. Calibration is reported on the kept pairs (as `tally link eval` does) and on
 //! all candidate pairs, with the patterns that contribute most to the gap.
 //!
+//! It also prints the per-source priors beside the true number of pairs per pair of sources,
+//! and the mid-range pairs by pair of sources. `DIAG_MID_SOURCES=a~b` prints mid-range pairs of
+//! those two sources with their term-frequency adjustments; `DIAG_EM_POSTERIOR=1` adds the
+//! calibration of EM's own posterior (candidate-level mixture, no term frequencies).
+//!
 //! The truth is only read to evaluate: training sees no labels.
 
 use std::collections::BTreeMap;
