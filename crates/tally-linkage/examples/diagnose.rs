@@ -363,6 +363,8 @@ fn main() {
     let mut fp_trans = [0u64; 2];
     let mut fp_patterns: BTreeMap<String, u64> = BTreeMap::new();
     let mut ex_fp: Vec<(Rec, Rec)> = Vec::new();
+    // Date levels of the false pairs that only chaining joined (would a date guard split them?).
+    let mut trans_conflicts: BTreeMap<String, u64> = BTreeMap::new();
     let mut clusters: Vec<&Vec<Rec>> = by_label.values().filter(|c| c.len() > 1).collect();
     clusters.sort();
     for c in clusters {
@@ -383,6 +385,8 @@ fn main() {
                     }
                 } else {
                     fp_trans[xs] += 1;
+                    let lv = weight(a, b).1;
+                    *trans_conflicts.entry(format!("bd={} dd={}", lv[3], lv[4])).or_insert(0) += 1;
                 }
             }
         }
@@ -470,6 +474,7 @@ fn main() {
         fp_direct[0], fp_direct[1], fp_trans[0], fp_trans[1]
     );
     top("direct false links: patterns", &fp_patterns, 12);
+    top("transitive false pairs: birth / death date levels (bd 5 and dd 4 = different)", &trans_conflicts, 12);
     println!("  examples:");
     ex_fp.iter().for_each(|&(a, b)| example(a, b));
 
