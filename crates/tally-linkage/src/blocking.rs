@@ -152,8 +152,7 @@ impl Default for BlockingConfig {
                 // whatever else is missing.
                 Rule::new(&[NameSet]),
                 // Initials for the given name (obituaries: «Шевченко О.С.»).
-                Rule::new(&[Surname, GivenInitial, BirthYear]),
-                Rule::new(&[Surname, GivenInitial, DeathDay]),
+                Rule::new(&[Surname, GivenInitial]),
                 Rule::new(&[Surname, BirthDay]),
                 Rule::new(&[Given, BirthDay]),
                 Rule::new(&[Given, Patronymic, BirthYear]),

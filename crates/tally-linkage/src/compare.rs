@@ -299,6 +299,23 @@ fn place_level(t: &Table, a: Rec, b: Rec) -> u8 {
     }
 }
 
+/// Rank: equal, one grade apart ("adjacent_grade"), different; values in two scripts that are
+/// not known ranks are no evidence (see [`cross_eq`]).
+#[inline]
+fn rank_level(t: &Table, a: u32, b: u32) -> u8 {
+    match cross_eq(eq_level(t.rank_key(a), t.rank_key(b)), &t.ranks, a, b) {
+        2 => {
+            let (x, y) = (t.ranks.grade[a as usize], t.ranks.grade[b as usize]);
+            if x != 0 && y != 0 && (x - y).abs() == 1 {
+                2
+            } else {
+                3
+            }
+        }
+        l => l,
+    }
+}
+
 /// The comparison levels of one pair.
 #[inline]
 pub fn levels(t: &Table, cache: &NameCache, a: Rec, b: Rec) -> [u8; NF] {
@@ -334,7 +351,7 @@ fn levels_with(t: &Table, a: Rec, b: Rec, sur: u8, giv: u8) -> [u8; NF] {
         death_level(&t.death[ai], &t.death[bi]),
         place_level(t, a, b),
         cross_eq(eq_level(t.code_key(t.unit[ai]), t.code_key(t.unit[bi])), &t.codes, t.unit[ai], t.unit[bi]),
-        cross_eq(eq_level(t.rank_key(t.rank[ai]), t.rank_key(t.rank[bi])), &t.ranks, t.rank[ai], t.rank[bi]),
+        rank_level(t, t.rank[ai], t.rank[bi]),
         sex,
     ]
 }

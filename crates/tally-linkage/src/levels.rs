@@ -63,7 +63,10 @@ impl CmpField {
             CmpField::BirthDate => &["missing", "exact", "compatible", "day_month_swap", "near", "different"],
             CmpField::DeathDate => &["missing", "exact", "within_7_days", "within_60_days", "different"],
             CmpField::Place => &["missing", "settlement_and_region", "settlement", "region", "different"],
-            CmpField::Unit | CmpField::Rank | CmpField::Sex => &["missing", "equal", "different"],
+            // Ranks one grade apart: a promotion between two lists (often posthumous), or two
+            // translators' renderings of one rank.
+            CmpField::Rank => &["missing", "equal", "adjacent_grade", "different"],
+            CmpField::Unit | CmpField::Sex => &["missing", "equal", "different"],
         }
     }
 
@@ -227,9 +230,12 @@ pub fn death_level(a: &DateCode, b: &DateCode) -> u8 {
 }
 
 /// Whether two day-precise birth dates conflict outright (used by the chaining guard): they
-/// differ and are not a plausible slip of one another.
+/// differ and are not a plausible slip of one another. Two days of the same month and year are
+/// not a conflict: the day is the part of a date that relatives and clerks get wrong most often,
+/// and the comparison level already weighs the disagreement; a person holding both is still
+/// flagged for review (two day-precise birth dates).
 pub fn birth_conflict(a: &DateCode, b: &DateCode) -> bool {
-    a.is_day() && b.is_day() && birth_level(a, b) == 5
+    a.is_day() && b.is_day() && birth_level(a, b) == 5 && !(a.year == b.year && a.month == b.month)
 }
 
 #[cfg(test)]
@@ -257,6 +263,15 @@ mod tests {
         assert_eq!(birth_level(&dc("1990-03-04"), &dc("1985-07-09")), 5);
         assert_eq!(birth_level(&dc("~1989..1990"), &dc("1990-07-09")), 2);
         assert_eq!(birth_level(&DateCode::default(), &dc("1990")), 0);
+    }
+
+    #[test]
+    fn birth_conflicts() {
+        assert!(birth_conflict(&dc("1990-03-04"), &dc("1985-07-09")));
+        assert!(birth_conflict(&dc("1990-03-04"), &dc("1990-07-19")), "another month");
+        assert!(!birth_conflict(&dc("1990-03-04"), &dc("1990-03-25")), "same month: a wrong day");
+        assert!(!birth_conflict(&dc("1990-03-04"), &dc("1990-04-03")), "day/month swap");
+        assert!(!birth_conflict(&dc("1990"), &dc("1985-07-09")), "not day-precise");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::cluster::{assign_ids, cluster, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, Pattern, NF};
-use crate::model::{probability, train_counted, Params, Scorer, TrainConfig};
+use crate::model::{probability, train_grouped, Params, Scorer, SourceGroups, TrainConfig};
 use crate::table::{Rec, Table, TableError, NONE};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -163,6 +163,7 @@ impl Linker {
         let low = cfg.review_low;
         let given = params.map(Scorer::new);
         let mut store = PatternStore::default();
+        let groups = SourceGroups::new(&table);
         for &c in &plan.chunks {
             let pairs = chunk_pairs(&cfg.blocking, &index, c);
             blocking.rules[c.rule].pairs += pairs.len() as u64;
@@ -173,8 +174,11 @@ impl Linker {
                 kept.extend(k);
                 below += b;
             } else {
+                // EM gives each pair of sources its own match share: count by (group, pattern).
+                let g: Vec<u32> =
+                    pairs.par_iter().with_min_len(4096).map(|&(a, b)| groups.group(&table, a, b)).collect();
                 drop(pairs);
-                store.push(&pats);
+                store.push(&pats, &g);
             }
         }
         let n = table.len();
@@ -182,7 +186,7 @@ impl Linker {
         let scorer = match given {
             Some(s) => s,
             None => {
-                let s = Scorer::new(train_counted(&table, &mut cache, &store.counts(), &cfg.train));
+                let s = Scorer::new(train_grouped(&table, &mut cache, &store.counts(), true, &cfg.train));
                 for (ci, &c) in plan.chunks.iter().enumerate() {
                     let pairs = chunk_pairs(&cfg.blocking, &index, c);
                     let (k, b) = score(&table, &s, low, &pairs, |i| store.pattern(ci, i));
@@ -671,7 +675,8 @@ impl Linker {
         let (ia, ib) = (find(a)?, find(b)?);
         let lv = levels(t, &self.cache, ia, ib);
         let s = &self.scorer;
-        let mut total = s.prior;
+        let prior = s.prior_for(t, ia, ib);
+        let mut total = prior;
         let mut steps = Vec::new();
         for (f, field) in CmpField::ALL.iter().enumerate() {
             let l = lv[f] as usize;
@@ -697,7 +702,7 @@ impl Linker {
                 why,
             });
             if f < 2 && (l == 1 || l == 2) {
-                let adj = s.tf_adjust(f, t.name_key(f, ia)).min(s.tf_adjust(f, t.name_key(f, ib)));
+                let adj = s.tf_pair(t, f, ia, ib);
                 total += adj;
                 steps.push(Step {
                     field: format!("{} frequency", field.as_str()),
@@ -726,7 +731,7 @@ impl Linker {
         Ok(Explanation {
             a: a.clone(),
             b: b.clone(),
-            prior: s.prior,
+            prior,
             lambda: s.params.lambda,
             steps,
             total,
@@ -1055,12 +1060,23 @@ struct Weigher<'a> {
     /// missing one.
     tf: [Vec<f64>; 2],
     tf_missing: [f64; 2],
+    /// Prior log2 odds per pair of the table's source ids (`x * n + y`).
+    prior: Vec<f64>,
+    n_sources: usize,
 }
 
 impl<'a> Weigher<'a> {
     fn new(t: &Table, s: &'a Scorer) -> Weigher<'a> {
-        let tf = [0, 1].map(|k| t.names[k].key_hash.par_iter().map(|&h| s.tf_adjust(k, h)).collect());
-        Weigher { s, tf, tf_missing: [s.tf_adjust(0, 0), s.tf_adjust(1, 0)] }
+        // The value whose frequency counts is `Table::name_tf_key`'s: the canonical form of a
+        // surname, the cross-script key of a given name.
+        let tf = [0, 1].map(|k| {
+            let d = &t.names[k];
+            let hashes = if k == 0 { &d.canon_hash } else { &d.key_hash };
+            hashes.par_iter().map(|&h| s.tf_adjust(k, h)).collect()
+        });
+        let n = t.sources.len();
+        let prior = (0..n * n).map(|i| s.prior_for_sources(t, (i / n) as u32, (i % n) as u32)).collect();
+        Weigher { s, tf, tf_missing: [s.tf_adjust(0, 0), s.tf_adjust(1, 0)], prior, n_sources: n }
     }
 
     #[inline]
@@ -1075,7 +1091,8 @@ impl<'a> Weigher<'a> {
 
     #[inline]
     fn weight(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> f64 {
-        let mut s = self.s.prior;
+        let (x, y) = (t.source[a as usize] as usize, t.source[b as usize] as usize);
+        let mut s = self.prior[x * self.n_sources + y];
         for f in 0..NF {
             s += self.s.w[f][level(p, f) as usize];
         }
@@ -1096,35 +1113,35 @@ impl<'a> Weigher<'a> {
 struct PatternStore {
     dict: FxHashMap<Pattern, u32>,
     pats: Vec<Pattern>,
-    counts: Vec<u64>,
+    counts: FxHashMap<(u32, Pattern), u64>,
     narrow: Vec<Vec<u16>>,
     wide: Vec<Vec<u32>>,
 }
 
 impl PatternStore {
-    fn push(&mut self, chunk: &[Pattern]) {
+    fn push(&mut self, chunk: &[Pattern], groups: &[u32]) {
         let local = chunk
             .par_iter()
+            .zip(groups.par_iter())
             .with_min_len(4096)
-            .fold(FxHashMap::<Pattern, u64>::default, |mut m, &p| {
-                *m.entry(p).or_insert(0) += 1;
+            .fold(FxHashMap::<(u32, Pattern), u64>::default, |mut m, (&p, &g)| {
+                *m.entry((g, p)).or_insert(0) += 1;
                 m
             })
             .reduce(FxHashMap::default, |mut x, y| {
-                for (p, c) in y {
-                    *x.entry(p).or_insert(0) += c;
+                for (k, c) in y {
+                    *x.entry(k).or_insert(0) += c;
                 }
                 x
             });
-        let mut local: Vec<(Pattern, u64)> = local.into_iter().collect();
+        let mut local: Vec<((u32, Pattern), u64)> = local.into_iter().collect();
         local.sort_unstable();
-        for (p, c) in local {
-            let id = *self.dict.entry(p).or_insert_with(|| {
+        for ((g, p), c) in local {
+            if !self.dict.contains_key(&p) {
+                self.dict.insert(p, self.pats.len() as u32);
                 self.pats.push(p);
-                self.counts.push(0);
-                (self.pats.len() - 1) as u32
-            });
-            self.counts[id as usize] += c;
+            }
+            *self.counts.entry((g, p)).or_insert(0) += c;
         }
         if self.pats.len() > 1 << 16 && !self.narrow.is_empty() {
             self.wide =
@@ -1147,9 +1164,9 @@ impl PatternStore {
         }
     }
 
-    /// The counts, sorted by pattern (as `model::count_patterns` gives them).
-    fn counts(&self) -> Vec<(Pattern, u64)> {
-        let mut v: Vec<(Pattern, u64)> = self.pats.iter().copied().zip(self.counts.iter().copied()).collect();
+    /// The counts per (group, pattern), sorted (as `model::train_grouped` takes them).
+    fn counts(&self) -> Vec<(u32, Pattern, u64)> {
+        let mut v: Vec<(u32, Pattern, u64)> = self.counts.iter().map(|(&(g, p), &c)| (g, p, c)).collect();
         v.sort_unstable();
         v
     }
@@ -1265,10 +1282,12 @@ mod tests {
         assert!(pairs.len() > 1000, "{}", pairs.len());
         let mut cache = NameCache::default();
         let pats = patterns(t, &mut cache, &pairs);
-        let plain = crate::model::train(t, &mut NameCache::default(), &pats, &l.cfg.train);
+        let plain = crate::model::train_with_sources(t, &mut NameCache::default(), &pairs, &pats, &l.cfg.train);
         assert_eq!(plain, l.scorer.params);
-        let counted = train_counted(t, &mut NameCache::default(), &count_patterns(&pats), &l.cfg.train);
-        assert_eq!(counted, plain);
+        let one_group = crate::model::train(t, &mut NameCache::default(), &pats, &l.cfg.train);
+        let counted =
+            crate::model::train_counted(t, &mut NameCache::default(), &count_patterns(&pats), &l.cfg.train);
+        assert_eq!(counted, one_group);
         let w = Weigher::new(t, &l.scorer);
         for (&(a, b), &p) in pairs.iter().zip(&pats) {
             assert_eq!(w.weight(t, a, b, p).to_bits(), l.scorer.weight(t, a, b, p).to_bits());

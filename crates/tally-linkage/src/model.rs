@@ -37,6 +37,21 @@ pub struct Params {
     /// Term frequencies for the surname and given-name keys: (key hash, count), sorted.
     pub tf: [Vec<(u64, u32)>; 2],
     pub tf_total: u64,
+    /// The prior per pair of sources (EM's match share among that pair's candidates, times
+    /// their number, over all pairs of their records), sorted by source names. Pairs of
+    /// sources not listed (new sources) use `lambda`.
+    #[serde(default)]
+    pub source_priors: Vec<SourcePrior>,
+}
+
+/// The prior of one pair of sources (`a` <= `b`; `a == b` for pairs within one source).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourcePrior {
+    pub a: String,
+    pub b: String,
+    pub candidate_pairs: u64,
+    pub expected_matches: f64,
+    pub prior: f64,
 }
 
 /// Training settings.
@@ -62,7 +77,8 @@ fn initial_m(f: CmpField) -> Vec<f64> {
         CmpField::BirthDate => vec![0.0, 0.6, 0.2, 0.05, 0.1, 0.05],
         CmpField::DeathDate => vec![0.0, 0.5, 0.25, 0.15, 0.1],
         CmpField::Place => vec![0.0, 0.5, 0.2, 0.2, 0.1],
-        CmpField::Unit | CmpField::Rank | CmpField::Sex => vec![0.0, 0.9, 0.1],
+        CmpField::Rank => vec![0.0, 0.85, 0.1, 0.05],
+        CmpField::Unit | CmpField::Sex => vec![0.0, 0.9, 0.1],
     }
 }
 
@@ -75,6 +91,29 @@ fn normalise(counts: &[f64], pseudo: f64) -> Vec<f64> {
         out[l] = (counts[l] + pseudo) / total;
     }
     out
+}
+
+/// Name levels whose Bayes factors are tied: "exact" (the same string) and "equivalent" (the same
+/// name in another script, standard or Ukrainian/Russian form) say the same about identity; which
+/// of the two a pair gets says whether its records share a script. That is shared by the surname,
+/// given name and patronymic of a pair, so with separate factors conditional independence fails:
+/// a cross-script match has every name "equivalent" at once, and the product of per-field m's
+/// (0.6 x 0.6) understates how often that happens among matches (0.6), biasing cross-script
+/// pairs towards non-match. Tying the two levels (one ratio (m1+m2)/(u1+u2) for both, the mass
+/// split between them in proportion to u) removes the script from the evidence.
+pub const TIED: [usize; 2] = [1, 2];
+
+/// Tie the "exact" and "equivalent" levels of the name fields (see [`TIED`]), keeping the sum
+/// of m over the two.
+pub fn tie_name_levels(m: &mut [Vec<f64>], u: &[Vec<f64>]) {
+    for f in 0..3 {
+        let (a, b) = (TIED[0], TIED[1]);
+        let (ms, us) = (m[f][a] + m[f][b], u[f][a] + u[f][b]);
+        if us > 0.0 {
+            m[f][a] = ms * u[f][a] / us;
+            m[f][b] = ms * u[f][b] / us;
+        }
+    }
 }
 
 /// Hash of the input: records in canonical order with every field linkage reads.
@@ -160,7 +199,7 @@ fn term_frequencies(t: &Table) -> ([Vec<(u64, u32)>; 2], u64) {
     for (k, o) in out.iter_mut().enumerate() {
         let mut m: FxHashMap<u64, u32> = FxHashMap::default();
         for i in 0..t.len() as Rec {
-            let h = t.name_key(k, i);
+            let h = t.name_tf_key(k, i);
             if h != 0 {
                 *m.entry(h).or_insert(0) += 1;
             }
@@ -180,6 +219,8 @@ pub struct EmFit {
     pub u_candidates: Vec<Vec<f64>>,
     /// Share of candidate pairs that are matches.
     pub lambda: f64,
+    /// Share of candidate pairs that are matches, per group (see [`em_grouped`]).
+    pub group_lambda: Vec<f64>,
     pub iterations: u32,
     pub converged: bool,
 }
@@ -189,6 +230,17 @@ pub struct EmFit {
 /// the match share. Runs on distinct patterns weighted by their counts, so its cost does not
 /// grow with the number of pairs.
 pub fn em(counts: &[(Pattern, u64)], max_iter: u32, tol: f64) -> EmFit {
+    let grouped: Vec<(u32, Pattern, u64)> = counts.iter().map(|&(p, c)| (0, p, c)).collect();
+    em_grouped(&grouped, 1, max_iter, tol)
+}
+
+/// [`em`] with a match share of its own for each group of pairs (Tally groups by the pair of
+/// sources): m and u are shared, only the mixing weight differs. Lists overlap very unequally
+/// (a list of the killed and the obituaries of the same men overlap heavily, two registers of
+/// different armies hardly at all, and a list rarely repeats a person), so one share for all
+/// pairs makes a pair with the same evidence too likely in one pair of lists and too unlikely
+/// in another. `counts` holds (group, pattern, count).
+pub fn em_grouped(counts: &[(u32, Pattern, u64)], n_groups: usize, max_iter: u32, tol: f64) -> EmFit {
     // Start from an anchor: patterns where both names agree (at least "close") and no date or
     // sex disagrees are taken as matches, the rest as non-matches. Among millions of
     // candidate pairs that are mostly namesakes, this keeps EM on the mode that means "same
@@ -204,12 +256,15 @@ pub fn em(counts: &[(Pattern, u64)], max_iter: u32, tol: f64) -> EmFit {
             && not_diff(8, 2)
             && (matches!(level(p, 3), 1 | 2) || matches!(level(p, 4), 1 | 2))
     };
+    let n_groups = n_groups.max(1);
     let mut mc: Vec<Vec<f64>> = CmpField::ALL.iter().map(|f| vec![0.0; f.n_levels()]).collect();
     let mut uc = mc.clone();
-    let mut anchored = 0.0;
-    for &(p, c) in counts {
+    let mut anchored = vec![0.0; n_groups];
+    let mut group_total = vec![0.0; n_groups];
+    for &(g, p, c) in counts {
+        group_total[g as usize] += c as f64;
         let target = if anchor(p) {
-            anchored += c as f64;
+            anchored[g as usize] += c as f64;
             &mut mc
         } else {
             &mut uc
@@ -218,23 +273,36 @@ pub fn em(counts: &[(Pattern, u64)], max_iter: u32, tol: f64) -> EmFit {
             t[level(p, f) as usize] += c as f64;
         }
     }
-    let mut m: Vec<Vec<f64>> = if anchored > 0.0 {
+    let any_anchor = anchored.iter().sum::<f64>() > 0.0;
+    let mut m: Vec<Vec<f64>> = if any_anchor {
         mc.iter().map(|c| normalise(c, 1.0)).collect()
     } else {
         CmpField::ALL.iter().map(|&f| initial_m(f)).collect()
     };
     let mut u: Vec<Vec<f64>> = uc.iter().map(|c| normalise(c, 1.0)).collect();
-    let total0: f64 = counts.iter().map(|c| c.1 as f64).sum();
-    let mut lambda: f64 = if total0 > 0.0 { (anchored / total0).clamp(0.01, 0.99) } else { 0.5 };
-    let total: f64 = counts.iter().map(|c| c.1 as f64).sum();
+    let mut lambdas: Vec<f64> = anchored
+        .iter()
+        .zip(&group_total)
+        .map(|(&a, &n)| if n > 0.0 { (a / n).clamp(0.01, 0.99) } else { 0.5 })
+        .collect();
+    let total: f64 = group_total.iter().sum();
     if total == 0.0 {
-        return EmFit { m, u_candidates: u, lambda: 0.0, iterations: 0, converged: true };
+        return EmFit {
+            m,
+            u_candidates: u,
+            lambda: 0.0,
+            group_lambda: vec![0.0; n_groups],
+            iterations: 0,
+            converged: true,
+        };
     }
+    let overall = |l: &[f64]| l.iter().zip(&group_total).map(|(l, n)| l * n).sum::<f64>() / total;
     for it in 1..=max_iter {
         let mut mc: Vec<Vec<f64>> = m.iter().map(|v| vec![0.0; v.len()]).collect();
         let mut uc: Vec<Vec<f64>> = m.iter().map(|v| vec![0.0; v.len()]).collect();
-        let mut matches = 0.0;
-        for &(p, c) in counts {
+        let mut matches = vec![0.0; n_groups];
+        let (ln_l, ln_1l): (Vec<f64>, Vec<f64>) = lambdas.iter().map(|l| (l.ln(), (1.0 - l).ln())).unzip();
+        for &(g, p, c) in counts {
             let (mut lm, mut lu) = (0.0f64, 0.0f64);
             for f in 0..NF {
                 let l = level(p, f) as usize;
@@ -243,22 +311,27 @@ pub fn em(counts: &[(Pattern, u64)], max_iter: u32, tol: f64) -> EmFit {
                     lu += u[f][l].ln();
                 }
             }
-            let a = lambda.ln() + lm;
-            let b = (1.0 - lambda).ln() + lu;
-            let g = 1.0 / (1.0 + (b - a).exp());
-            let w = g * c as f64;
-            let wn = (1.0 - g) * c as f64;
-            matches += w;
+            let a = ln_l[g as usize] + lm;
+            let b = ln_1l[g as usize] + lu;
+            let post = 1.0 / (1.0 + (b - a).exp());
+            let w = post * c as f64;
+            let wn = (1.0 - post) * c as f64;
+            matches[g as usize] += w;
             for f in 0..NF {
                 let l = level(p, f) as usize;
                 mc[f][l] += w;
                 uc[f][l] += wn;
             }
         }
-        let new_lambda = (matches / total).clamp(1e-9, 1.0 - 1e-9);
-        let new_m: Vec<Vec<f64>> = mc.iter().map(|c| normalise(c, 1e-3)).collect();
+        let new_lambdas: Vec<f64> = matches
+            .iter()
+            .zip(&group_total)
+            .map(|(&w, &n)| if n > 0.0 { (w / n).clamp(1e-9, 1.0 - 1e-9) } else { 0.0 })
+            .collect();
+        let mut new_m: Vec<Vec<f64>> = mc.iter().map(|c| normalise(c, 1e-3)).collect();
         let new_u: Vec<Vec<f64>> = uc.iter().map(|c| normalise(c, 1e-3)).collect();
-        let mut delta = (new_lambda - lambda).abs();
+        tie_name_levels(&mut new_m, &new_u);
+        let mut delta = new_lambdas.iter().zip(&lambdas).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         for (a, b) in new_m.iter().zip(&m).chain(new_u.iter().zip(&u)) {
             for (x, y) in a.iter().zip(b) {
                 delta = delta.max((x - y).abs());
@@ -266,34 +339,165 @@ pub fn em(counts: &[(Pattern, u64)], max_iter: u32, tol: f64) -> EmFit {
         }
         m = new_m;
         u = new_u;
-        lambda = new_lambda;
+        lambdas = new_lambdas;
         if delta < tol {
-            return EmFit { m, u_candidates: u, lambda, iterations: it, converged: true };
+            let lambda = overall(&lambdas);
+            return EmFit { m, u_candidates: u, lambda, group_lambda: lambdas, iterations: it, converged: true };
         }
     }
-    EmFit { m, u_candidates: u, lambda, iterations: max_iter, converged: false }
+    let lambda = overall(&lambdas);
+    EmFit { m, u_candidates: u, lambda, group_lambda: lambdas, iterations: max_iter, converged: false }
 }
 
-/// Train on the candidate pairs' patterns.
+/// Train on the candidate pairs' patterns, with one prior for all pairs of sources.
 pub fn train(t: &Table, cache: &mut NameCache, pats: &[Pattern], cfg: &TrainConfig) -> Params {
+    train_inner(t, cache, None, pats, cfg)
+}
+
+/// Train on the candidate pairs and their patterns, with a prior per pair of sources (see
+/// [`em_grouped`]): the prior that two records match is estimated from the data for their two
+/// lists, shrunk towards the overall prior where a pair of lists has few candidates.
+pub fn train_with_sources(
+    t: &Table,
+    cache: &mut NameCache,
+    pairs: &[(Rec, Rec)],
+    pats: &[Pattern],
+    cfg: &TrainConfig,
+) -> Params {
+    train_inner(t, cache, Some(pairs), pats, cfg)
+}
+
+/// Pairs of sources as groups of candidate pairs, numbered in the order of the sources' names
+/// (not of the table's ids, which follow input order), so a run does not depend on input order.
+#[derive(Debug, Clone)]
+pub struct SourceGroups {
+    /// Table source ids in name order.
+    pub by_name: Vec<u32>,
+    /// Each table source id's place in `by_name`.
+    pos: Vec<u32>,
+    /// Number of sources (at least 1).
+    pub ns: u32,
+}
+
+impl SourceGroups {
+    pub fn new(t: &Table) -> SourceGroups {
+        let mut by_name: Vec<u32> = (0..t.sources.len() as u32).collect();
+        by_name.sort_by(|&a, &b| t.sources[a as usize].cmp(&t.sources[b as usize]));
+        let mut pos = vec![0u32; t.sources.len()];
+        for (i, &s) in by_name.iter().enumerate() {
+            pos[s as usize] = i as u32;
+        }
+        SourceGroups { by_name, pos, ns: t.sources.len().max(1) as u32 }
+    }
+
+    /// Number of groups (ns x ns; only those with the smaller place first occur).
+    pub fn len(&self) -> usize {
+        (self.ns * self.ns) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The group of the pair of records `a`, `b`.
+    #[inline]
+    pub fn group(&self, t: &Table, a: Rec, b: Rec) -> u32 {
+        let (x, y) = (self.pos[t.source[a as usize] as usize], self.pos[t.source[b as usize] as usize]);
+        x.min(y) * self.ns + x.max(y)
+    }
+}
+
+fn train_inner(
+    t: &Table,
+    cache: &mut NameCache,
+    pairs: Option<&[(Rec, Rec)]>,
+    pats: &[Pattern],
+    cfg: &TrainConfig,
+) -> Params {
+    let sg = SourceGroups::new(t);
+    let mut grouped: FxHashMap<(u32, Pattern), u64> = FxHashMap::default();
+    match pairs {
+        Some(pairs) => {
+            for (&(a, b), &p) in pairs.iter().zip(pats) {
+                *grouped.entry((sg.group(t, a, b), p)).or_insert(0) += 1;
+            }
+        }
+        None => {
+            for &p in pats {
+                *grouped.entry((0, p)).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut counts: Vec<(u32, Pattern, u64)> = grouped.into_iter().map(|((g, p), c)| (g, p, c)).collect();
+    counts.sort_unstable();
+    train_grouped(t, cache, &counts, pairs.is_some(), cfg)
+}
+
+/// Train on candidate patterns already counted per group, `(group, pattern, count)` sorted, as
+/// [`SourceGroups::group`] numbers them when `by_source` (else every count is in group 0): a
+/// streaming run counts chunk by chunk and never holds one pattern per pair.
+pub fn train_grouped(
+    t: &Table,
+    cache: &mut NameCache,
+    counts: &[(u32, Pattern, u64)],
+    by_source: bool,
+    cfg: &TrainConfig,
+) -> Params {
     let (u, n_random) = estimate_u(t, cache, cfg.u_pairs, cfg.seed);
-    let counts = count_patterns(pats);
-    let fit = em(&counts, cfg.em_max_iter, cfg.em_tolerance);
+    let sg = SourceGroups::new(t);
+    let (by_name, ns) = (&sg.by_name, sg.ns);
+    let pos = &sg.pos;
+    let n_groups = if by_source { sg.len() } else { 1 };
+    let n_pairs: u64 = counts.iter().map(|c| c.2).sum();
+    let mut fit = em_grouped(counts, n_groups, cfg.em_max_iter, cfg.em_tolerance);
     let (tf, tf_total) = term_frequencies(t);
+    tie_name_levels(&mut fit.m, &u);
     // The prior for scoring is the chance that two random records match: u comes from random
     // pairs, so the Bayes factors are relative to random pairs and already count the agreement
     // that made a pair a candidate. Matches outside the candidates are taken as negligible here
     // (the blocking recall estimate says how far that holds).
     let n = t.len() as f64;
     let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
-    let expected_matches = fit.lambda * pats.len() as f64;
+    let expected_matches = fit.lambda * n_pairs as f64;
     let prior = (expected_matches / all_pairs).clamp(1e-12, 0.5);
+    let mut source_priors = Vec::new();
+    if by_source {
+        let mut n_src = vec![0f64; t.sources.len()];
+        for &s in &t.source {
+            n_src[pos[s as usize] as usize] += 1.0;
+        }
+        let mut cand = vec![0u64; n_groups];
+        for &(g, _, c) in counts {
+            cand[g as usize] += c;
+        }
+        for x in 0..ns {
+            for y in x..ns {
+                let g = (x * ns + y) as usize;
+                let (na, nb) = (n_src[x as usize], n_src[y as usize]);
+                let all = if x == y { na * (na - 1.0) / 2.0 } else { na * nb };
+                if all <= 0.0 {
+                    continue;
+                }
+                let e = fit.group_lambda[g] * cand[g] as f64;
+                // One pseudo-match spread at the overall prior: a pair of lists with few
+                // candidates keeps about the overall prior.
+                let p = ((e + 1.0) / (all + 1.0 / prior)).clamp(1e-12, 0.5);
+                source_priors.push(SourcePrior {
+                    a: t.sources[by_name[x as usize] as usize].clone(),
+                    b: t.sources[by_name[y as usize] as usize].clone(),
+                    candidate_pairs: cand[g],
+                    expected_matches: e,
+                    prior: p,
+                });
+            }
+        }
+    }
     Params {
         version: PARAMS_VERSION,
         seed: cfg.seed,
         input_hash: input_hash(t),
         n_records: t.len(),
-        n_candidate_pairs: pats.len() as u64,
+        n_candidate_pairs: n_pairs,
         n_random_pairs: n_random,
         lambda: prior,
         candidate_match_share: fit.lambda,
@@ -303,6 +507,7 @@ pub fn train(t: &Table, cache: &mut NameCache, pats: &[Pattern], cfg: &TrainConf
         em_converged: fit.converged,
         tf,
         tf_total,
+        source_priors,
     }
 }
 
@@ -312,6 +517,8 @@ pub struct Scorer {
     /// log2(m/u) per field and level; 0 for missing.
     pub w: Vec<Vec<f64>>,
     pub prior: f64,
+    /// Prior log2 odds per pair of sources, keyed by the sources' name hashes (smaller first).
+    source_prior: FxHashMap<(u64, u64), f64>,
     tf: [FxHashMap<u64, f64>; 2],
     tf_floor: f64,
     pub params: Params,
@@ -331,37 +538,84 @@ impl Scorer {
             })
             .collect();
         let n = params.tf_total.max(1) as f64;
-        let tf = [0, 1].map(|k| params.tf[k].iter().map(|&(h, c)| (h, f64::from(c) / n)).collect());
+        // Leave one out: the chance that another record has this name is (count - 1) / n. The
+        // record's own count would double the frequency of every name held by two records
+        // (most often one person in two lists), understating the evidence of rare names.
+        let tf =
+            [0, 1].map(|k| params.tf[k].iter().map(|&(h, c)| (h, f64::from(c.saturating_sub(1).max(1)) / n)).collect());
         let lambda = params.lambda.clamp(1e-12, 1.0 - 1e-12);
-        Scorer { w, prior: (lambda / (1.0 - lambda)).log2(), tf, tf_floor: 1.0 / n, params }
+        let log_odds = |l: f64| {
+            let l = l.clamp(1e-12, 1.0 - 1e-12);
+            (l / (1.0 - l)).log2()
+        };
+        let source_prior = params
+            .source_priors
+            .iter()
+            .map(|sp| (source_pair(fnv64(sp.a.as_bytes()), fnv64(sp.b.as_bytes())), log_odds(sp.prior)))
+            .collect();
+        Scorer { w, prior: log_odds(lambda), source_prior, tf, tf_floor: 1.0 / n, params }
+    }
+
+    /// Prior log2 odds that records `a` and `b` match: that of their pair of sources, else the
+    /// overall one.
+    #[inline]
+    pub fn prior_for(&self, t: &Table, a: Rec, b: Rec) -> f64 {
+        if self.source_prior.is_empty() {
+            return self.prior;
+        }
+        let h = |r: Rec| t.source_hash[t.source[r as usize] as usize];
+        self.source_prior.get(&source_pair(h(a), h(b))).copied().unwrap_or(self.prior)
+    }
+
+    /// [`Scorer::prior_for`] by the table's source ids rather than by records.
+    #[inline]
+    pub fn prior_for_sources(&self, t: &Table, x: u32, y: u32) -> f64 {
+        if self.source_prior.is_empty() {
+            return self.prior;
+        }
+        let (hx, hy) = (t.source_hash[x as usize], t.source_hash[y as usize]);
+        self.source_prior.get(&source_pair(hx, hy)).copied().unwrap_or(self.prior)
     }
 
     /// Term-frequency adjustment (bits) for agreeing on the name with key `h` in part `k`:
-    /// Splink's log2(u_exact / tf(value)), where u_exact is the average chance that two
-    /// random records agree exactly. Capped so one rare name cannot outweigh the rest.
+    /// Splink's log2(u_agree / tf(value)), where u_agree is the average chance that two random
+    /// records agree on the name's cross-script key, i.e. at either tied level (exact or
+    /// equivalent), which is the event whose chance tf(value) gives for this name. Capped so
+    /// one rare name cannot outweigh the rest.
     #[inline]
     pub fn tf_adjust(&self, k: usize, h: u64) -> f64 {
-        let u_exact = self.params.u[k][1];
+        let u_exact = self.params.u[k][TIED[0]] + self.params.u[k][TIED[1]];
         let tf = self.tf[k].get(&h).copied().unwrap_or(self.tf_floor).max(self.tf_floor);
         (u_exact / tf).log2().clamp(-6.0, 6.0)
+    }
+
+    /// Term-frequency adjustment of a pair that agrees on part `k`: that of the more common of
+    /// the two spellings, the conservative choice when two spellings agree only after
+    /// transliteration.
+    #[inline]
+    pub fn tf_pair(&self, t: &Table, k: usize, a: Rec, b: Rec) -> f64 {
+        self.tf_adjust(k, t.name_tf_key(k, a)).min(self.tf_adjust(k, t.name_tf_key(k, b)))
     }
 
     /// Match weight (log2 odds, prior included) of a pair with pattern `p`.
     #[inline]
     pub fn weight(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> f64 {
-        let mut s = self.prior;
+        let mut s = self.prior_for(t, a, b);
         for f in 0..NF {
             s += self.w[f][level(p, f) as usize];
         }
         for k in 0..2 {
             if TF_LEVELS.contains(&level(p, k)) {
-                // The more common of the two spellings' keys: the conservative choice when two
-                // spellings agree only after transliteration.
-                s += self.tf_adjust(k, t.name_key(k, a)).min(self.tf_adjust(k, t.name_key(k, b)));
+                s += self.tf_pair(t, k, a, b);
             }
         }
         s
     }
+}
+
+#[inline]
+fn source_pair(x: u64, y: u64) -> (u64, u64) {
+    (x.min(y), x.max(y))
 }
 
 /// Probability from a log2-odds weight.
@@ -381,28 +635,6 @@ pub fn params_id(p: &Params) -> String {
 /// parameters as `train` on the patterns themselves (a test in linker.rs holds the two
 /// together); `train` could become `train_counted(t, cache, &count_patterns(pats), cfg)`.
 pub fn train_counted(t: &Table, cache: &mut NameCache, counts: &[(Pattern, u64)], cfg: &TrainConfig) -> Params {
-    let (u, n_random) = estimate_u(t, cache, cfg.u_pairs, cfg.seed);
-    let n_pairs: u64 = counts.iter().map(|c| c.1).sum();
-    let fit = em(counts, cfg.em_max_iter, cfg.em_tolerance);
-    let (tf, tf_total) = term_frequencies(t);
-    let n = t.len() as f64;
-    let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
-    let expected_matches = fit.lambda * n_pairs as f64;
-    let prior = (expected_matches / all_pairs).clamp(1e-12, 0.5);
-    Params {
-        version: PARAMS_VERSION,
-        seed: cfg.seed,
-        input_hash: input_hash(t),
-        n_records: t.len(),
-        n_candidate_pairs: n_pairs,
-        n_random_pairs: n_random,
-        lambda: prior,
-        candidate_match_share: fit.lambda,
-        m: fit.m,
-        u,
-        em_iterations: fit.iterations,
-        em_converged: fit.converged,
-        tf,
-        tf_total,
-    }
+    let grouped: Vec<(u32, Pattern, u64)> = counts.iter().map(|&(p, c)| (0, p, c)).collect();
+    train_grouped(t, cache, &grouped, false, cfg)
 }

@@ -42,6 +42,9 @@ pub struct NameDict {
     /// The first eight bytes of each raw value, big-endian (zero-padded): orders two values as
     /// their strings do whenever the two differ (equal prefixes need the strings themselves).
     pub raw_prefix: Vec<u64>,
+    /// FNV hash of the canonical Latin form (never 0): finer than the blocking key, which is a
+    /// consonant skeleton shared by many different surnames.
+    pub canon_hash: Vec<u64>,
 }
 
 impl NameDict {
@@ -70,6 +73,7 @@ impl NameDict {
         self.prefix_hash.push(fnv64(prefix.as_bytes()).max(1));
         let initial: String = p.form.canonical.chars().take(1).collect();
         self.initial_hash.push(fnv64(format!("^{initial}").as_bytes()).max(1));
+        self.canon_hash.push(fnv64(p.form.canonical.as_bytes()).max(1));
         let chars: Vec<char> = p.key.chars().collect();
         let suffix: String = chars[chars.len().saturating_sub(3)..].iter().collect();
         self.suffix_hash.push(fnv64(format!("~{suffix}").as_bytes()).max(1));
@@ -96,6 +100,26 @@ pub struct StrDict {
     /// scripts whose keys differ are not evidence either way (a Latin list translates ranks
     /// and unit names, it does not transliterate them).
     pub script: Vec<u8>,
+    /// Order of a rank's grade (privates 1 up to generals), 0 when the value is not a known
+    /// rank: two ranks one grade apart are "adjacent".
+    pub grade: Vec<i16>,
+}
+
+/// Order of a rank key's NATO grade (`@OR-1` .. `@OR-9`, then the three lieutenant ranks, then
+/// `@OF-2` .. `@OF-9`), 0 for any other key.
+pub fn grade_order(key: &str) -> i16 {
+    let Some(g) = key.strip_prefix('@') else { return 0 };
+    let num = |s: &str| s.parse::<i16>().ok();
+    if let Some(n) = g.strip_prefix("OR-").and_then(num) {
+        return n;
+    }
+    match g.strip_prefix("OF-") {
+        Some("1a") => 10,
+        Some("1b") => 11,
+        Some("1c") => 12,
+        Some(n) => num(n).map_or(0, |n| 11 + n),
+        None => 0,
+    }
 }
 
 fn script_of(s: &str) -> u8 {
@@ -122,13 +146,23 @@ impl StrDict {
         let id = self.raw.len() as u32;
         self.map.insert(s.to_string(), id);
         self.raw.push(s.to_string());
-        self.key_hash.push(fnv64(key(s).as_bytes()).max(1));
-        self.script.push(script_of(s));
+        let k = key(s);
+        // A key from a reference table or a number means the same in every script.
+        self.script.push(if is_coded(&k) { 0 } else { script_of(s) });
+        self.grade.push(grade_order(&k));
+        self.key_hash.push(fnv64(k.as_bytes()).max(1));
         id
     }
 }
 
-/// Key for a place: the names crate's cross-script key of its first word, without the
+/// Whether a comparison key is script-neutral: a code from a reference table (`@`) or a unit's
+/// number (`#`), so that values in different scripts that differ do disagree.
+fn is_coded(k: &str) -> bool {
+    k.starts_with('@') || k.starts_with('#')
+}
+
+/// Key for a place: a region's ISO 3166-2 code when the names crate knows the region (however a
+/// list writes it: «Одеська область», "Odesa Oblast", «Одесская обл.»); else the names crate's cross-script key of its first word, without the
 /// administrative words ("область", "oblast", "с.", "village") that sources add or omit, and
 /// without the adjectival ending of a region's name (Полтавська / Poltava, Київська / Kyiv).
 pub fn place_key(s: &str) -> String {
@@ -158,6 +192,9 @@ pub fn place_key(s: &str) -> String {
         "selo",
         "misto",
     ];
+    if let Some(code) = tally_names::region_code(s) {
+        return format!("@{code}");
+    }
     let word = s
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
@@ -176,18 +213,34 @@ pub fn place_key(s: &str) -> String {
 }
 
 /// Key for units: the unit's number where it has one ("47th Mechanized Brigade", "47 ОМБр",
-/// "в/ч А0123" -> the digits), else lower-case alphanumerics.
+/// "в/ч А0123" -> the digits), else the cross-script key of its name.
 pub fn unit_key(s: &str) -> String {
     let digits: String = s.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
     if !digits.is_empty() {
         return format!("#{}", digits.trim_start_matches('0'));
     }
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    // Named formations are written in the list's script ("Storm-Z" / «Шторм-Z», "Wagner PMC" /
+    // «ЧВК Вагнер»): the cross-script key of the name, without the words for what it is. Not a
+    // code: descriptive names are translated, so names in two scripts that differ are no evidence.
+    const NOISE: &[&str] = &["чвк", "пвк", "pmc", "group", "группа", "група", "отряд", "загін", "detachment"];
+    let norm = tally_names::normalize(s);
+    let words: Vec<&str> =
+        norm.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && !NOISE.contains(w)).collect();
+    let key: String = words.iter().map(|w| tally_names::name_key(w)).collect::<Vec<_>>().join(" ");
+    if key.trim().is_empty() {
+        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    } else {
+        format!("%{key}")
+    }
 }
 
-/// Key for ranks: the names crate's cross-script key of the whole rank, so loanwords agree
-/// across scripts (лейтенант / Lieutenant).
+/// Key for ranks: the NATO grade when the names crate knows the rank (in Ukrainian, Russian or
+/// English: «старший солдат», «ефрейтор», "Senior Private"), else the cross-script key of the
+/// whole rank, so loanwords agree across scripts (лейтенант / Lieutenant).
 pub fn rank_key(s: &str) -> String {
+    if let Some(grade) = tally_names::rank_grade(s) {
+        return format!("@{grade}");
+    }
     let k = tally_names::name_key(s);
     k.split('/').next().unwrap_or("").to_string()
 }
@@ -212,6 +265,13 @@ pub struct Table {
     pub rank: Vec<u32>,
     /// 0 unknown, 1 male, 2 female.
     pub sex: Vec<u8>,
+    /// Source of each record, an index into `sources` (the model's prior depends on the pair of
+    /// sources: lists overlap unequally).
+    pub source: Vec<u32>,
+    /// Distinct source names, in order of first appearance, and their FNV hashes.
+    pub sources: Vec<String>,
+    pub source_hash: Vec<u64>,
+    source_ids: FxHashMap<String, u32>,
     /// Record lookup by a 64-bit hash of its key, so the keys are not held twice (a million
     /// keys cost some 180 MB as map keys, the hashes 32 MB). A key whose hash another key
     /// already has goes to `collide`.
@@ -309,6 +369,17 @@ impl Table {
             Some(Sex::Male) => 1,
             Some(Sex::Female) => 2,
         });
+        let src = match self.source_ids.get(&r.key.source) {
+            Some(&id) => id,
+            None => {
+                let id = self.sources.len() as u32;
+                self.sources.push(r.key.source.clone());
+                self.source_hash.push(fnv64(r.key.source.as_bytes()));
+                self.source_ids.insert(r.key.source.clone(), id);
+                id
+            }
+        };
+        self.source.push(src);
         self.keys.push(r.key.clone());
         self.ids.push(r.id);
         match self.index.entry(key_hash(&r.key)) {
@@ -328,6 +399,23 @@ impl Table {
         let id = self.name_ids[k][i as usize];
         if id == NONE {
             0
+        } else {
+            self.names[k].key_hash[id as usize]
+        }
+    }
+
+    /// The value whose frequency weighs agreement on record `i`'s part `k` (term-frequency
+    /// adjustment), 0 when missing: the canonical Latin form of a surname (the cross-script key
+    /// is a consonant skeleton that many surnames share, so its frequency would overstate how
+    /// often two people share a surname), the cross-script key of a given name (a small
+    /// vocabulary, where the key joins the Ukrainian and Russian forms of one name).
+    #[inline]
+    pub fn name_tf_key(&self, k: usize, i: Rec) -> u64 {
+        let id = self.name_ids[k][i as usize];
+        if id == NONE {
+            0
+        } else if k == 0 {
+            self.names[k].canon_hash[id as usize]
         } else {
             self.names[k].key_hash[id as usize]
         }
@@ -463,6 +551,23 @@ mod tests {
             raw: vec![],
             fields: ParsedFields { surname: Some(format!("Name{id}")), ..Default::default() },
         }
+    }
+
+    /// Regions and ranks get script-neutral codes; units their numbers or a cross-script key.
+    #[test]
+    fn keys_across_scripts() {
+        assert_eq!(place_key("Одеська область"), place_key("Odesa Oblast"));
+        assert_eq!(place_key("Одеська"), "@UA-51");
+        assert_ne!(place_key("Kyiv Oblast"), place_key("м. Київ"));
+        assert_eq!(rank_key("ефрейтор"), rank_key("Senior Private"));
+        assert_eq!(unit_key("47 ОМБр"), unit_key("47th Mechanized Brigade"));
+        assert_eq!(unit_key("ЧВК Вагнер"), unit_key("Wagner PMC"));
+        assert!(is_coded(&place_key("Odesa Oblast")) && is_coded(&unit_key("в/ч А0123")));
+        assert!(!is_coded(&unit_key("Storm-Z")), "named units are translated: not a code");
+        assert_eq!(grade_order(&rank_key("Private")), 1);
+        assert_eq!(grade_order(&rank_key("старший лейтенант")), 12);
+        assert_eq!(grade_order(&rank_key("Captain")), 13);
+        assert_eq!(grade_order(&rank_key("волонтер")), 0);
     }
 
     /// Lookup by key hash stays exact when hashes collide (here: always, see `key_hash`).

@@ -369,3 +369,65 @@ fn incremental_equals_full_when_new_records_push_a_block_over_the_cap() {
     }
     assert!(crossed >= 2, "the world must push some blocks over some caps: {crossed}");
 }
+
+/// Regions, ranks and unit numbers written in another script or language are evidence both
+/// ways: «Одеська область» agrees with "Odesa Oblast", «старший солдат» with "Senior Private",
+/// and "47th Mechanized Brigade" disagrees with «53 ОМБр».
+#[test]
+fn regions_ranks_and_units_compare_across_scripts() {
+    let f = |s: &str, g: &str, region: &str, rank: &str, unit: &str| ParsedFields {
+        surname: Some(s.into()),
+        given_name: Some(g.into()),
+        region: Some(region.into()),
+        rank: Some(rank.into()),
+        unit: Some(unit.into()),
+        ..Default::default()
+    };
+    let mut recs = vec![
+        rec("ua", "1", f("Шевченко", "Олександр", "Одеська область", "старший солдат", "47 ОМБр")),
+        rec("en", "1", f("Shevchenko", "Oleksandr", "Odesa Oblast", "Senior Private", "47th Mechanized Brigade")),
+        rec("en", "2", f("Shevchenko", "Oleksandr", "Lviv Oblast", "Captain", "53rd Mechanized Brigade")),
+    ];
+    recs.extend(world(200, 5).records);
+    let l = Linker::train(&recs, cfg()).unwrap();
+    let level = |b: &str, field: &str| {
+        let e = l.explain(&key("ua", "1"), &key("en", b)).unwrap();
+        e.steps.iter().find(|s| s.field == field).unwrap().level.clone()
+    };
+    assert_eq!(level("1", "place"), "region");
+    assert_eq!(level("1", "rank"), "equal");
+    assert_eq!(level("1", "unit"), "equal");
+    assert_eq!(level("2", "place"), "different");
+    assert_eq!(level("2", "rank"), "different");
+    assert_eq!(level("2", "unit"), "different");
+    let (p1, p2) =
+        (l.pair_probability(&key("ua", "1"), &key("en", "1")), l.pair_probability(&key("ua", "1"), &key("en", "2")));
+    assert!(p1.unwrap() > p2.unwrap_or(0.0), "{p1:?} {p2:?}");
+}
+
+/// The prior depends on the pair of sources, estimated by EM without labels: the generated
+/// world's lists overlap heavily, while a person rarely appears twice in one list, so the prior
+/// within a list is far below the prior between two lists; the explanation starts from it.
+#[test]
+fn the_prior_is_per_pair_of_sources() {
+    let w = world(400, 8);
+    let l = Linker::train(&w.records, cfg()).unwrap();
+    let sp = &l.scorer.params.source_priors;
+    assert_eq!(sp.len(), 6, "three sources: six pairs, {sp:?}");
+    let prior = |a: &str, b: &str| sp.iter().find(|p| p.a == a && p.b == b).unwrap().prior;
+    assert!(prior("mod", "obits") > 10.0 * prior("mod", "mod"), "{sp:?}");
+    // The expected matches between two lists come close to the truth.
+    let truth = truth_map(&w);
+    let true_between = w
+        .records
+        .iter()
+        .filter(|r| r.key.source == "mod")
+        .flat_map(|a| w.records.iter().filter(|r| r.key.source == "obits").map(move |b| (a, b)))
+        .filter(|(a, b)| truth[&a.key] == truth[&b.key])
+        .count() as f64;
+    let e = sp.iter().find(|p| p.a == "mod" && p.b == "obits").unwrap().expected_matches;
+    assert!((e - true_between).abs() < 0.1 * true_between, "expected {e}, true {true_between}");
+    let p = l.pairs.iter().find(|p| p.probability() > 0.5).unwrap();
+    let e = l.explain(&l.table.keys[p.a as usize], &l.table.keys[p.b as usize]).unwrap();
+    assert!((e.prior - l.scorer.prior_for(&l.table, p.a, p.b)).abs() < 1e-12);
+}

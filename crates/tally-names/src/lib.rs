@@ -9,6 +9,8 @@
 //! - [`name_key`]: a cross-script blocking key; [`compare_part`] / [`compare`]: a graded comparator that
 //!   says why ([`Level`]); [`prepare`] + [`compare_prepared`] for callers that compare millions of pairs.
 //! - [`to_cyrillic_candidates`]: ranked Cyrillic forms of a Latin-only name.
+//! - [`region_code`], [`rank_grade`]: one code for a region (ISO 3166-2) or a military rank (NATO grade)
+//!   however a list writes it, in Ukrainian, Russian or English.
 //! - [`equivalents`]: Ukrainian <-> Russian forms of given names and patronymics; [`surname_forms`]:
 //!   masculine/feminine and Ukrainian/Russian forms of a surname; [`to_nominative`]: declined names from
 //!   running text back to the nominative.
@@ -45,6 +47,7 @@ mod dict;
 mod forms;
 mod inflect;
 mod normalize;
+mod places;
 mod translit;
 
 pub use compare::{
@@ -56,6 +59,7 @@ pub use dict::{equivalents, sex_of, Sex};
 pub use forms::{surname_forms, SurnameForms};
 pub use inflect::to_nominative;
 pub use normalize::{detect_lang, detect_script, normalize, Script};
+pub use places::{rank_grade, region_code};
 pub use translit::{official_samples, standards, transliterate, StandardInfo};
 
 /// A language of names: Ukrainian or Russian.

@@ -1,0 +1,216 @@
+//! Regions and military ranks across scripts and languages: one code for every way lists write them.
+//!
+//! Lists name a region as «Одеська область», «Одесская обл.», "Odesa Oblast" or "Odeska"; a rank as
+//! «старший солдат», «ефрейтор» or "Senior Private". Transliteration does not join these (English lists
+//! translate them), so linkage would otherwise learn nothing from them across scripts. Regions map to
+//! their ISO 3166-2 codes, ranks to NATO STANAG 2116 grades (`data/regions.tsv`, `data/ranks.tsv`).
+//!
+//! Lookup drops what sources add or omit (city prefixes, the words oblast / край / republic / autonomous
+//! okrug, punctuation, word order), tries the whole phrase, then its core word(s), then the cross-script
+//! key of the core, so a transliterated Ukrainian or Russian form («Odeska oblast») finds its code too.
+//! A core shared by two codes (Kyiv the city and Kyiv Oblast) resolves only through the whole phrase.
+
+use std::sync::OnceLock;
+
+use crate::dict::FxMap;
+use crate::{name_key, normalize};
+
+const REGIONS_TSV: &str = include_str!("../data/regions.tsv");
+const RANKS_TSV: &str = include_str!("../data/ranks.tsv");
+
+/// Tokens that only say what kind of place follows (or that a value is a city).
+const DROP: &[&str] = &["м", "г", "гор", "місто", "город", "city", "misto", "gorod", "of", "the", "смт", "пгт", "town"];
+
+/// Generic words of a region's name, mapped to one token each.
+fn generic(t: &str) -> Option<&'static str> {
+    Some(match t {
+        "область" | "обл" | "oblast" | "obl" | "region" | "регион" | "регіон" | "oblast'" | "oblasti" => {
+            "obl"
+        }
+        "край" | "krai" | "kray" => "krai",
+        "республика" | "республіка" | "respublika" | "respublica" | "republic" | "rep" | "resp" => {
+            "rep"
+        }
+        "автономный" | "автономная" | "автономна" | "autonomous" | "avtonomnyi" | "ао" | "ar" | "ар" => {
+            "auto"
+        }
+        "округ" | "okrug" | "district" => "okrug",
+        "народная" | "народна" | "people's" | "peoples" | "people" | "s" => "people",
+        _ => return None,
+    })
+}
+
+fn tokens(s: &str) -> Vec<String> {
+    let n = normalize(s);
+    n.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|t| t.trim_matches('\''))
+        .filter(|t| !t.is_empty() && !DROP.contains(t))
+        .map(str::to_string)
+        .collect()
+}
+
+/// (whole phrase, core words) of a region name: tokens sorted, generic words mapped; the core
+/// without them.
+fn region_keys(s: &str) -> (String, String) {
+    let mut full: Vec<String> = tokens(s).into_iter().map(|t| generic(&t).map_or(t, str::to_string)).collect();
+    full.sort();
+    let core: Vec<&str> = full
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !matches!(*t, "obl" | "krai" | "rep" | "auto" | "okrug" | "people"))
+        .collect();
+    (full.join(" "), core.join(" "))
+}
+
+/// Code lookup by whole phrase, core and cross-script key of the core; `None` marks a key shared by two
+/// codes.
+#[derive(Default)]
+struct Index {
+    full: FxMap<String, &'static str>,
+    core: FxMap<String, Option<&'static str>>,
+    key: FxMap<String, Option<&'static str>>,
+}
+
+impl Index {
+    fn build(tsv: &'static str, keys: fn(&str) -> (String, String)) -> Index {
+        let mut ix = Index::default();
+        for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let (code, names) = line.split_once('\t').expect("data file: code<TAB>names");
+            for name in names.split('|') {
+                let (full, core) = keys(name);
+                ix.full.entry(full).or_insert(code);
+                if core.is_empty() {
+                    continue;
+                }
+                let k = name_key(&core);
+                for (map, key) in [(&mut ix.core, core), (&mut ix.key, k)] {
+                    if key.is_empty() {
+                        continue;
+                    }
+                    let e = map.entry(key).or_insert(Some(code));
+                    if *e != Some(code) {
+                        *e = None;
+                    }
+                }
+            }
+        }
+        ix
+    }
+
+    fn find(&self, s: &str, keys: fn(&str) -> (String, String)) -> Option<&'static str> {
+        let (full, core) = keys(s);
+        if let Some(&c) = self.full.get(&full) {
+            return Some(c);
+        }
+        if core.is_empty() {
+            return None;
+        }
+        if let Some(&c) = self.core.get(&core) {
+            return c;
+        }
+        self.key.get(&name_key(&core)).copied().flatten()
+    }
+}
+
+fn regions() -> &'static Index {
+    static R: OnceLock<Index> = OnceLock::new();
+    R.get_or_init(|| Index::build(REGIONS_TSV, region_keys))
+}
+
+/// Rank names keep their word order (старшина 2 статьи); the core is the whole phrase.
+fn rank_keys(s: &str) -> (String, String) {
+    let t = tokens(s).join(" ");
+    (t.clone(), t)
+}
+
+fn ranks() -> &'static Index {
+    static R: OnceLock<Index> = OnceLock::new();
+    R.get_or_init(|| Index::build(RANKS_TSV, rank_keys))
+}
+
+/// The ISO 3166-2 code of a Ukrainian or Russian region however a list writes it, if known.
+///
+/// ```
+/// use tally_names::region_code;
+/// assert_eq!(region_code("Одеська область"), Some("UA-51"));
+/// assert_eq!(region_code("Odesa Oblast"), Some("UA-51"));
+/// assert_eq!(region_code("Одеська"), Some("UA-51"));
+/// assert_eq!(region_code("Republic of Bashkortostan"), Some("RU-BA"));
+/// assert_eq!(region_code("Республика Башкортостан"), Some("RU-BA"));
+/// assert_eq!(region_code("м. Київ"), Some("UA-30"));
+/// assert_eq!(region_code("Kyiv Oblast"), Some("UA-32"));
+/// assert_eq!(region_code("Atlantis"), None);
+/// ```
+pub fn region_code(s: &str) -> Option<&'static str> {
+    regions().find(s, region_keys)
+}
+
+/// The NATO STANAG 2116 grade of a Ukrainian or Russian military rank, in either language or in
+/// English, if known.
+///
+/// ```
+/// use tally_names::rank_grade;
+/// assert_eq!(rank_grade("старший солдат"), Some("OR-2"));
+/// assert_eq!(rank_grade("Senior Private"), Some("OR-2"));
+/// assert_eq!(rank_grade("ефрейтор"), Some("OR-2"));
+/// assert_eq!(rank_grade("Капітан"), Some("OF-2"));
+/// assert_eq!(rank_grade("волонтер"), None);
+/// ```
+pub fn rank_grade(s: &str) -> Option<&'static str> {
+    ranks().find(s, rank_keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_across_scripts_and_forms() {
+        for (s, code) in [
+            ("Запорізька область", "UA-23"),
+            ("Zaporizhzhia Oblast", "UA-23"),
+            ("Запорожская обл.", "UA-23"),
+            ("Запорізька", "UA-23"),
+            ("Udmurt Republic", "RU-UD"),
+            ("Удмуртская Республика", "RU-UD"),
+            ("North Ossetia–Alania", "RU-SE"),
+            ("Республика Северная Осетия — Алания", "RU-SE"),
+            ("Tuva Republic", "RU-TY"),
+            ("Республика Тыва", "RU-TY"),
+            ("Nizhny Novgorod Oblast", "RU-NIZ"),
+            ("Нижегородская область", "RU-NIZ"),
+            ("Saint Petersburg", "RU-SPE"),
+            ("Санкт-Петербург", "RU-SPE"),
+            ("Moscow", "RU-MOW"),
+            ("Moscow Oblast", "RU-MOS"),
+            ("Московская область", "RU-MOS"),
+            ("Київська область", "UA-32"),
+            ("Київ", "UA-30"),
+            ("ДНР", "UA-14"),
+        ] {
+            assert_eq!(region_code(s), Some(code), "{s}");
+        }
+        // Kyiv alone is the city; the core shared with the oblast does not decide.
+        assert_eq!(region_code("Kyiv"), Some("UA-30"));
+    }
+
+    #[test]
+    fn ranks_across_languages() {
+        for (s, g) in [
+            ("Private", "OR-1"),
+            ("рядовой", "OR-1"),
+            ("Junior Sergeant", "OR-3"),
+            ("младший сержант", "OR-3"),
+            ("молодший сержант", "OR-3"),
+            ("Chief Sergeant", "OR-6"),
+            ("головний сержант", "OR-6"),
+            ("Staff Sergeant", "OR-7"),
+            ("штаб-сержант", "OR-7"),
+            ("Junior Lieutenant", "OF-1a"),
+            ("Lieutenant Colonel", "OF-4"),
+            ("підполковник", "OF-4"),
+        ] {
+            assert_eq!(rank_grade(s), Some(g), "{s}");
+        }
+    }
+}
