@@ -1285,8 +1285,7 @@ mod tests {
         let plain = crate::model::train_with_sources(t, &mut NameCache::default(), &pairs, &pats, &l.cfg.train);
         assert_eq!(plain, l.scorer.params);
         let one_group = crate::model::train(t, &mut NameCache::default(), &pats, &l.cfg.train);
-        let counted =
-            crate::model::train_counted(t, &mut NameCache::default(), &count_patterns(&pats), &l.cfg.train);
+        let counted = crate::model::train_counted(t, &mut NameCache::default(), &count_patterns(&pats), &l.cfg.train);
         assert_eq!(counted, one_group);
         let w = Weigher::new(t, &l.scorer);
         for (&(a, b), &p) in pairs.iter().zip(&pats) {
