@@ -431,3 +431,47 @@ fn the_prior_is_per_pair_of_sources() {
     let e = l.explain(&l.table.keys[p.a as usize], &l.table.keys[p.b as usize]).unwrap();
     assert!((e.prior - l.scorer.prior_for(&l.table, p.a, p.b)).abs() < 1e-12);
 }
+
+#[test]
+fn chaining_through_far_dates_is_refused() {
+    // A and C are namesakes whose dates of death lie months apart and whose years of birth lie
+    // five years apart (no sex, no day-precise birth on one side, so only the date guard can tell
+    // them apart); B, with no dates, links to both.
+    let with = |id: &str, birth: Option<PartialDate>, death: Option<PartialDate>| {
+        rec(
+            "s",
+            id,
+            ParsedFields {
+                surname: Some("Kovalenko".into()),
+                given_name: Some("Oleksandr".into()),
+                patronymic: Some("Petrovych".into()),
+                birth_date: birth,
+                death_date: death,
+                ..Default::default()
+            },
+        )
+    };
+    let d = |y, m, day| Some(PartialDate::ymd(y, m, day).unwrap());
+    let mut recs = vec![
+        with("A", d(1990, 3, 4), d(2023, 1, 10)),
+        with("B", None, None),
+        with("C", Some(PartialDate::year(1985)), d(2023, 9, 1)),
+        // D: a death date within the tolerance of A's, no birth date: A's person may take it.
+        with("D", None, d(2023, 2, 20)),
+    ];
+    recs.extend(world(200, 4).records);
+    let mut c = cfg();
+    c.threshold = 0.0; // link everything the blocks produce: only the guard can keep A and C apart
+    for reversed in [false, true] {
+        let mut rs = recs.clone();
+        if reversed {
+            rs.reverse();
+        }
+        let l = Linker::train(&rs, c.clone()).unwrap();
+        let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
+        let p = prev_of(&roll);
+        assert_ne!(p[&key("s", "A")], p[&key("s", "C")], "far dates of death and birth keep A and C apart");
+        assert_eq!(p[&key("s", "A")], p[&key("s", "D")], "dates of death 41 days apart are one person's");
+        assert!(roll.clustering.refused > 0);
+    }
+}
