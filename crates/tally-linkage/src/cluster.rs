@@ -176,6 +176,23 @@ type CompLinks = (Vec<Edge>, Vec<(Rec, Rec)>);
 /// Cluster the table. `edges` are links at or above the threshold; `must` and `cannot` are
 /// human decisions (must-links always merge; cannot-links are never crossed by the model).
 pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], cannot: &[(Rec, Rec)]) -> Clustering {
+    cluster_with(t, rank, edges, must, cannot, |_, _| false)
+}
+
+/// [`cluster`] with the model's own negative evidence: `veto(a, b)` says that the pair `a`, `b`
+/// was compared and found to be different people (the linker passes: a candidate pair that
+/// scored below the review floor). A merge is refused when any pair across the two clusters is
+/// vetoed, so that two records the model compared and rejected do not become one person through
+/// records that lack the fields which told them apart. `veto` must be symmetric and depend on
+/// the two records only, which keeps the clustering independent of input order.
+pub fn cluster_with(
+    t: &Table,
+    rank: &[u32],
+    edges: &[Edge],
+    must: &[(Rec, Rec)],
+    cannot: &[(Rec, Rec)],
+    veto: impl Fn(Rec, Rec) -> bool,
+) -> Clustering {
     let n = t.len();
     // Components of all links.
     let mut comp = Dsu::new(n);
@@ -238,7 +255,7 @@ pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], can
                 let (small, other) = if ma.len() <= mb.len() { (&ma, rb) } else { (&mb, ra) };
                 let human = !cannot_by.is_empty()
                     && small.iter().any(|x| cannot_by.get(x).is_some_and(|v| v.iter().any(|&y| dsu.root(y) == other)));
-                fields || human
+                fields || human || ma.iter().any(|&x| mb.iter().any(|&y| veto(x, y)))
             };
             if conflict {
                 refused += 1;

@@ -4,7 +4,7 @@
 use crate::blocking::{
     candidate_pairs_for, chunk_pairs, is_candidate, BlockIndex, BlockingConfig, BlockingReport, KeyField, PairPlan,
 };
-use crate::cluster::{assign_ids, cluster, Clustering, Dsu, Edge, IdEvent};
+use crate::cluster::{assign_ids, cluster_with, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, Pattern, NF};
@@ -339,7 +339,15 @@ impl Linker {
             .filter(|p| p.probability() >= threshold && !cannot_set.contains(&(p.a, p.b)))
             .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
             .collect();
-        cluster(&self.table, &self.rank, &edges, &must, &cannot)
+        let veto = self.veto();
+        cluster_with(&self.table, &self.rank, &edges, &must, &cannot, |a, b| veto(a, b))
+    }
+
+    /// The chaining guard's negative evidence: a candidate pair the model scored below the
+    /// review floor (so it was compared, and not kept) is two different people.
+    fn veto(&self) -> impl Fn(Rec, Rec) -> bool + '_ {
+        let kept: rustc_hash::FxHashSet<(Rec, Rec)> = self.pairs.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect();
+        move |a: Rec, b: Rec| !kept.contains(&(a.min(b), a.max(b))) && is_candidate(&self.index, a, b)
     }
 
     /// Cluster at the configured threshold and assign stable person ids.
@@ -486,7 +494,8 @@ impl Linker {
             .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
             .collect();
         let sub_must: Vec<(Rec, Rec)> = must.iter().copied().filter(|&(a, _)| affected[a as usize]).collect();
-        let sub = cluster(t, &self.rank, &sub_edges, &sub_must, &cannot);
+        let veto = self.veto();
+        let sub = cluster_with(t, &self.rank, &sub_edges, &sub_must, &cannot, |a, b| veto(a, b));
         let is_old = |r: Rec| (r as usize) < old_n;
         let old_edges: Vec<Edge> = sub_edges
             .iter()
@@ -495,7 +504,7 @@ impl Linker {
             .chain(dropped.iter().filter(|p| is_edge(p)).map(|p| Edge { a: p.a, b: p.b, weight: p.weight }))
             .collect();
         let old_must: Vec<(Rec, Rec)> = sub_must.iter().copied().filter(|&(a, b)| is_old(a) && is_old(b)).collect();
-        let refused_before = cluster(t, &self.rank, &old_edges, &old_must, &cannot).refused;
+        let refused_before = cluster_with(t, &self.rank, &old_edges, &old_must, &cannot, |a, b| veto(a, b)).refused;
 
         // Persons of the affected records, ids assigned among them alone.
         let members: Vec<Rec> = self.order.iter().copied().filter(|&r| affected[r as usize]).collect();
