@@ -516,3 +516,45 @@ fn blocking_recall_estimate_counts_the_initial_rule() {
     assert!(est2 < est, "estimate without the initial rule {est2:.4}, with it {est:.4}");
     assert!((est2 - truth2).abs() < 0.05, "estimate {est2:.4} true {truth2:.4}");
 }
+
+#[test]
+fn chaining_across_a_pair_the_model_rejected_is_refused() {
+    // A and C are namesakes with different patronymics, units and places: compared (they share
+    // a name block) and scored below the review floor. B, a bare name, links to both.
+    let p = |id: &str, patr: Option<&str>, unit: Option<&str>, settlement: Option<&str>| {
+        rec(
+            "s",
+            id,
+            ParsedFields {
+                surname: Some("Kovalenko".into()),
+                given_name: Some("Oleksandr".into()),
+                patronymic: patr.map(Into::into),
+                unit: unit.map(Into::into),
+                settlement: settlement.map(Into::into),
+                ..Default::default()
+            },
+        )
+    };
+    let mut recs = vec![
+        p("A", Some("Petrovych"), Some("72 OMBr"), Some("Lviv")),
+        p("B", None, None, None),
+        p("C", Some("Ivanovych"), Some("14 OMBr"), Some("Kharkiv")),
+    ];
+    recs.extend(world(200, 4).records);
+    let mut c = cfg();
+    c.threshold = 0.0; // every kept pair is a link: only the guard can keep A and C apart
+    for reversed in [false, true] {
+        let mut rs = recs.clone();
+        if reversed {
+            rs.reverse();
+        }
+        let l = Linker::train(&rs, c.clone()).unwrap();
+        let (a, b, cc) = (key("s", "A"), key("s", "B"), key("s", "C"));
+        assert!(l.pair_probability(&a, &cc).is_none(), "A and C scored below the review floor");
+        assert!(l.pair_probability(&a, &b).is_some() && l.pair_probability(&b, &cc).is_some());
+        let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
+        let pm = prev_of(&roll);
+        assert_ne!(pm[&a], pm[&cc], "the model's rejection of A~C holds through B");
+        assert!(pm[&b] == pm[&a] || pm[&b] == pm[&cc], "B joins one of them");
+    }
+}
