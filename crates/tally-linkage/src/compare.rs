@@ -420,7 +420,7 @@ fn radix_sort_bits(v: &mut Vec<u64>, lo: u32, hi: u32) {
             count[((x >> shift) & mask) as usize] += 1;
         }
         // A digit all entries share moves nothing.
-        if count.iter().any(|&c| c == v.len()) {
+        if count.contains(&v.len()) {
             shift += width;
             continue;
         }

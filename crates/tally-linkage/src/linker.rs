@@ -340,7 +340,7 @@ impl Linker {
             .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
             .collect();
         let veto = self.veto();
-        cluster_with(&self.table, &self.rank, &edges, &must, &cannot, |a, b| veto(a, b))
+        cluster_with(&self.table, &self.rank, &edges, &must, &cannot, &veto)
     }
 
     /// The chaining guard's negative evidence: a candidate pair the model scored below the
@@ -495,7 +495,7 @@ impl Linker {
             .collect();
         let sub_must: Vec<(Rec, Rec)> = must.iter().copied().filter(|&(a, _)| affected[a as usize]).collect();
         let veto = self.veto();
-        let sub = cluster_with(t, &self.rank, &sub_edges, &sub_must, &cannot, |a, b| veto(a, b));
+        let sub = cluster_with(t, &self.rank, &sub_edges, &sub_must, &cannot, &veto);
         let is_old = |r: Rec| (r as usize) < old_n;
         let old_edges: Vec<Edge> = sub_edges
             .iter()
@@ -504,7 +504,7 @@ impl Linker {
             .chain(dropped.iter().filter(|p| is_edge(p)).map(|p| Edge { a: p.a, b: p.b, weight: p.weight }))
             .collect();
         let old_must: Vec<(Rec, Rec)> = sub_must.iter().copied().filter(|&(a, b)| is_old(a) && is_old(b)).collect();
-        let refused_before = cluster_with(t, &self.rank, &old_edges, &old_must, &cannot, |a, b| veto(a, b)).refused;
+        let refused_before = cluster_with(t, &self.rank, &old_edges, &old_must, &cannot, &veto).refused;
 
         // Persons of the affected records, ids assigned among them alone.
         let members: Vec<Rec> = self.order.iter().copied().filter(|&r| affected[r as usize]).collect();
