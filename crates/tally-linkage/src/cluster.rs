@@ -2,13 +2,17 @@
 //!
 //! Within each connected component of links above the threshold (plus must-links), links are
 //! merged greedily from the strongest down; a merge is refused when it would put into one
-//! person two sexes, two outright different day-precise birth dates, or two records a human
-//! said are different people. Clusters holding softer conflicts (birth dates that are a plausible
+//! person two sexes, two outright different day-precise birth dates, birth dates (of any
+//! precision) more than a year apart, dates of death more than
+//! [`DEATH_TOLERANCE_DAYS`](crate::levels::DEATH_TOLERANCE_DAYS) apart, or two records a human
+//! said are different people. The date rules matter most for chaining: two namesakes that never
+//! link directly (their dates veto it) must not become one person through a third record that
+//! lacks the dates. Clusters holding softer conflicts (birth dates that are a plausible
 //! slip of one another) are flagged for review. Ties break by record key, so the result does
 //! not depend on input order, and each component is clustered on its own, which is why
 //! incremental linking equals a full re-link.
 
-use crate::levels::{birth_conflict, DateCode};
+use crate::levels::{birth_far, death_far, DateCode};
 use crate::table::{Rec, Table};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -113,7 +117,50 @@ impl Dsu {
 #[derive(Default, Clone)]
 struct Summary {
     sexes: u8,
+    /// Distinct day-precise birth dates.
     births: Vec<DateCode>,
+    /// Distinct birth dates of coarser precision (a year, a range).
+    coarse: Vec<DateCode>,
+    /// Distinct dates of death or disappearance.
+    deaths: Vec<DateCode>,
+}
+
+impl Summary {
+    fn of(t: &Table, i: Rec) -> Summary {
+        let (b, d) = (t.birth[i as usize], t.death[i as usize]);
+        Summary {
+            sexes: if t.sex[i as usize] == 0 { 0 } else { 1 << t.sex[i as usize] },
+            births: if b.is_day() { vec![b] } else { vec![] },
+            coarse: if b.present && !b.is_day() { vec![b] } else { vec![] },
+            deaths: if d.present { vec![d] } else { vec![] },
+        }
+    }
+
+    /// Whether one person could hold both: no two sexes, no birth dates or dates of death too
+    /// far apart.
+    fn conflicts(&self, o: &Summary) -> bool {
+        let far = |xs: &[DateCode], ys: &[DateCode], f: fn(&DateCode, &DateCode) -> bool| {
+            xs.iter().any(|x| ys.iter().any(|y| f(x, y)))
+        };
+        (self.sexes | o.sexes).count_ones() > 1
+            || far(&self.births, &o.births, birth_far)
+            || far(&self.births, &o.coarse, birth_far)
+            || far(&self.coarse, &o.births, birth_far)
+            || far(&self.coarse, &o.coarse, birth_far)
+            || far(&self.deaths, &o.deaths, death_far)
+    }
+
+    fn merge(mut self, o: Summary) -> Summary {
+        self.sexes |= o.sexes;
+        for (into, from) in [(&mut self.births, o.births), (&mut self.coarse, o.coarse), (&mut self.deaths, o.deaths)] {
+            for d in from {
+                if !into.contains(&d) {
+                    into.push(d);
+                }
+            }
+        }
+        self
+    }
 }
 
 /// Record-key order, through the precomputed ranks (`rank[r]` is `r`'s position when records
@@ -129,6 +176,23 @@ type CompLinks = (Vec<Edge>, Vec<(Rec, Rec)>);
 /// Cluster the table. `edges` are links at or above the threshold; `must` and `cannot` are
 /// human decisions (must-links always merge; cannot-links are never crossed by the model).
 pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], cannot: &[(Rec, Rec)]) -> Clustering {
+    cluster_with(t, rank, edges, must, cannot, |_, _| false)
+}
+
+/// [`cluster`] with the model's own negative evidence: `veto(a, b)` says that the pair `a`, `b`
+/// was compared and found to be different people (the linker passes: a candidate pair that
+/// scored below the review floor). A merge is refused when any pair across the two clusters is
+/// vetoed, so that two records the model compared and rejected do not become one person through
+/// records that lack the fields which told them apart. `veto` must be symmetric and depend on
+/// the two records only, which keeps the clustering independent of input order.
+pub fn cluster_with(
+    t: &Table,
+    rank: &[u32],
+    edges: &[Edge],
+    must: &[(Rec, Rec)],
+    cannot: &[(Rec, Rec)],
+    veto: impl Fn(Rec, Rec) -> bool,
+) -> Clustering {
     let n = t.len();
     // Components of all links.
     let mut comp = Dsu::new(n);
@@ -165,10 +229,7 @@ pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], can
     let mut refused = 0u64;
     let mut comps: Vec<(u32, CompLinks)> = by_comp.into_iter().collect();
     comps.sort_unstable_by_key(|c| c.0);
-    let summary_of = |i: Rec| Summary {
-        sexes: if t.sex[i as usize] == 0 { 0 } else { 1 << t.sex[i as usize] },
-        births: if t.birth[i as usize].is_day() { vec![t.birth[i as usize]] } else { vec![] },
-    };
+    let summary_of = |i: Rec| Summary::of(t, i);
     for (_, (mut es, mut ms)) in comps {
         // Must-links first (in key order), then links from strongest to weakest.
         ms.sort_by(|x, y| key_cmp(rank, x.0, y.0).then(key_cmp(rank, x.1, y.1)));
@@ -190,12 +251,11 @@ pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], can
             let ma = members.remove(&ra).unwrap_or_else(|| vec![a]);
             let mb = members.remove(&rb).unwrap_or_else(|| vec![b]);
             let conflict = !forced && {
-                let sex = (sa.sexes | sb.sexes).count_ones() > 1;
-                let birth = sa.births.iter().any(|x| sb.births.iter().any(|y| birth_conflict(x, y)));
+                let fields = sa.conflicts(&sb);
                 let (small, other) = if ma.len() <= mb.len() { (&ma, rb) } else { (&mb, ra) };
                 let human = !cannot_by.is_empty()
                     && small.iter().any(|x| cannot_by.get(x).is_some_and(|v| v.iter().any(|&y| dsu.root(y) == other)));
-                sex || birth || human
+                fields || human || ma.iter().any(|&x| mb.iter().any(|&y| veto(x, y)))
             };
             if conflict {
                 refused += 1;
@@ -207,15 +267,9 @@ pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], can
             }
             let root = ra.min(rb);
             dsu.parent[ra.max(rb) as usize] = root;
-            let mut births = sa.births;
-            for d in sb.births {
-                if !births.contains(&d) {
-                    births.push(d);
-                }
-            }
             let mut m = ma;
             m.extend(mb);
-            summ.insert(root, Summary { sexes: sa.sexes | sb.sexes, births });
+            summ.insert(root, sa.merge(sb));
             members.insert(root, m);
         }
     }
@@ -236,11 +290,14 @@ pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], can
                     done[m as usize] = true;
                 }
                 if let Some(s) = summ.get(&r) {
-                    if s.births.len() > 1 || s.sexes.count_ones() > 1 {
+                    let deaths_far = s.deaths.iter().any(|x| s.deaths.iter().any(|y| death_far(x, y)));
+                    if s.births.len() > 1 || s.sexes.count_ones() > 1 || deaths_far {
                         let mut keys: Vec<RecordKey> = ms.iter().map(|&m| t.keys[m as usize].clone()).collect();
                         keys.sort();
                         let reason = if s.sexes.count_ones() > 1 {
                             "two sexes (joined by a human decision)"
+                        } else if deaths_far {
+                            "dates of death far apart (joined by a human decision)"
                         } else {
                             "different day-precise birth dates"
                         };

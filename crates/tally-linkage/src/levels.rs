@@ -238,6 +238,32 @@ pub fn birth_conflict(a: &DateCode, b: &DateCode) -> bool {
     a.is_day() && b.is_day() && birth_level(a, b) == 5 && !(a.year == b.year && a.month == b.month)
 }
 
+/// Whether two birth dates of any precision are too far apart for one person (used by the
+/// chaining guard): day-precise dates that [`birth_conflict`], or spans more than a year apart
+/// (the comparison's "different" level: a year-only 1974 against 1980-05-01). Spans a year or
+/// less apart are the off-by-one years that ages converted to years of birth produce.
+pub fn birth_far(a: &DateCode, b: &DateCode) -> bool {
+    if !a.present || !b.present {
+        return false;
+    }
+    if a.is_day() && b.is_day() {
+        return birth_conflict(a, b);
+    }
+    birth_level(a, b) == 5
+}
+
+/// Days between two death dates' spans beyond which the chaining guard keeps two records apart.
+/// It is the edge of the comparison's "different" level, whose m-probability EM finds near
+/// zero: the model itself gives such a pair a veto, so a person must not acquire it through a
+/// third record either.
+pub const DEATH_TOLERANCE_DAYS: i32 = 60;
+
+/// Whether two dates of death or disappearance are too far apart for one person (used by the
+/// chaining guard): their spans lie more than [`DEATH_TOLERANCE_DAYS`] apart.
+pub fn death_far(a: &DateCode, b: &DateCode) -> bool {
+    a.present && b.present && a.gap(b) > DEATH_TOLERANCE_DAYS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +298,19 @@ mod tests {
         assert!(!birth_conflict(&dc("1990-03-04"), &dc("1990-03-25")), "same month: a wrong day");
         assert!(!birth_conflict(&dc("1990-03-04"), &dc("1990-04-03")), "day/month swap");
         assert!(!birth_conflict(&dc("1990"), &dc("1985-07-09")), "not day-precise");
+    }
+
+    #[test]
+    fn far_dates() {
+        assert!(birth_far(&dc("1974"), &dc("1980-05-01")), "years apart, one year-only");
+        assert!(!birth_far(&dc("1979"), &dc("1980-05-01")), "off by one year");
+        assert!(!birth_far(&dc("1990-03-04"), &dc("1990-03-25")), "day-precise: the birth_conflict rule");
+        assert!(birth_far(&dc("1990-03-04"), &dc("1985-07-09")));
+        assert!(!birth_far(&DateCode::default(), &dc("1985")));
+        assert!(death_far(&dc("2023-03-04"), &dc("2023-06-20")));
+        assert!(!death_far(&dc("2023-03-04"), &dc("2023-04-20")), "within the tolerance");
+        assert!(!death_far(&dc("2023"), &dc("2023-11-20")), "a year-only date spans the other");
+        assert!(!death_far(&dc("2023-03-04"), &DateCode::default()));
     }
 
     #[test]

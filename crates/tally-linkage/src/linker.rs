@@ -4,7 +4,7 @@
 use crate::blocking::{
     candidate_pairs_for, chunk_pairs, is_candidate, BlockIndex, BlockingConfig, BlockingReport, KeyField, PairPlan,
 };
-use crate::cluster::{assign_ids, cluster, Clustering, Dsu, Edge, IdEvent};
+use crate::cluster::{assign_ids, cluster_with, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, Pattern, NF};
@@ -339,7 +339,15 @@ impl Linker {
             .filter(|p| p.probability() >= threshold && !cannot_set.contains(&(p.a, p.b)))
             .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
             .collect();
-        cluster(&self.table, &self.rank, &edges, &must, &cannot)
+        let veto = self.veto();
+        cluster_with(&self.table, &self.rank, &edges, &must, &cannot, &veto)
+    }
+
+    /// The chaining guard's negative evidence: a candidate pair the model scored below the
+    /// review floor (so it was compared, and not kept) is two different people.
+    fn veto(&self) -> impl Fn(Rec, Rec) -> bool + '_ {
+        let kept: rustc_hash::FxHashSet<(Rec, Rec)> = self.pairs.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect();
+        move |a: Rec, b: Rec| !kept.contains(&(a.min(b), a.max(b))) && is_candidate(&self.index, a, b)
     }
 
     /// Cluster at the configured threshold and assign stable person ids.
@@ -486,7 +494,8 @@ impl Linker {
             .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
             .collect();
         let sub_must: Vec<(Rec, Rec)> = must.iter().copied().filter(|&(a, _)| affected[a as usize]).collect();
-        let sub = cluster(t, &self.rank, &sub_edges, &sub_must, &cannot);
+        let veto = self.veto();
+        let sub = cluster_with(t, &self.rank, &sub_edges, &sub_must, &cannot, &veto);
         let is_old = |r: Rec| (r as usize) < old_n;
         let old_edges: Vec<Edge> = sub_edges
             .iter()
@@ -495,7 +504,7 @@ impl Linker {
             .chain(dropped.iter().filter(|p| is_edge(p)).map(|p| Edge { a: p.a, b: p.b, weight: p.weight }))
             .collect();
         let old_must: Vec<(Rec, Rec)> = sub_must.iter().copied().filter(|&(a, b)| is_old(a) && is_old(b)).collect();
-        let refused_before = cluster(t, &self.rank, &old_edges, &old_must, &cannot).refused;
+        let refused_before = cluster_with(t, &self.rank, &old_edges, &old_must, &cannot, &veto).refused;
 
         // Persons of the affected records, ids assigned among them alone.
         let members: Vec<Rec> = self.order.iter().copied().filter(|&r| affected[r as usize]).collect();
@@ -783,8 +792,9 @@ impl Linker {
 
     /// Label-free estimate of blocking recall: the share of true matches that at least one
     /// rule finds. Key fields are grouped into independent "atoms" (surname: full key, prefix
-    /// only, neither; birth: same day, same year only, neither; given name; patronymic;
-    /// settlement; death date). Each atom's distribution among matches is measured on
+    /// only, neither; birth: same day, same year only, neither; given name: full key, initial
+    /// only, neither; patronymic; settlement; death date), so that every rule of the set, the
+    /// initial rules included, is decided by the atoms' states. Each atom's distribution among matches is measured on
     /// confident links found by rules that do not use it (so the measurement is not biased by
     /// the atom itself), and the chance that no rule fires follows under conditional
     /// independence, as Fellegi-Sunter assumes.
@@ -796,7 +806,7 @@ impl Linker {
         let atoms: [(&[KeyField], usize); 6] = [
             (&[K::Surname, K::SurnamePrefix, K::SurnameSuffix, K::NameSet], 3),
             (&[K::BirthDay, K::BirthYear], 3),
-            (&[K::Given, K::GivenInitial, K::NameSet], 2),
+            (&[K::Given, K::GivenInitial, K::NameSet], 3),
             (&[K::Patronymic], 2),
             (&[K::Settlement], 2),
             (&[K::DeathDay], 2),
@@ -825,10 +835,23 @@ impl Linker {
                         2
                     }
                 }
+                2 => {
+                    if agree(K::Given, a, b) {
+                        0
+                    } else if agree(K::GivenInitial, a, b) {
+                        1
+                    } else {
+                        2
+                    }
+                }
                 n => usize::from(!agree(atoms[n].0[0], a, b)),
             }
         };
-        let confident: Vec<&ScoredPair> = self.pairs.iter().filter(|p| p.probability() >= 0.99).collect();
+        // Links counted, each weighted by its probability: the harder matches (several fields
+        // off at once, the ones blocking misses) score lower, and counting only the surest links
+        // would hide them.
+        const CONFIDENT: f64 = 0.5;
+        let confident: Vec<&ScoredPair> = self.pairs.iter().filter(|p| p.probability() >= CONFIDENT).collect();
         if confident.is_empty() {
             return 1.0;
         }
@@ -848,52 +871,68 @@ impl Linker {
                     .fold(0u128, |m, r| m | 1 << r)
             })
             .collect();
-        let counts: Vec<Vec<u64>> = confident
+        // Counts per pair of sources: sources differ in which fields they fill and how well,
+        // and that is the main dependence between atoms (a list of initials and no birth dates
+        // misses on several atoms at once), so the independence is assumed within each pair of
+        // sources only, and the estimates are mixed by each pair's expected number of matches.
+        let groups = SourceGroups::new(t);
+        let ng = groups.len();
+        let zero = || vec![atoms.iter().map(|a| vec![0f64; a.1]).collect::<Vec<_>>(); ng];
+        let counts: Vec<Vec<Vec<f64>>> = confident
             .par_iter()
             .with_min_len(4096)
-            .fold(
-                || atoms.iter().map(|a| vec![0u64; a.1]).collect::<Vec<_>>(),
-                |mut acc, p| {
-                    let mask = if masks {
-                        (0..rules.len()).filter(|&r| agrees(r, p.a, p.b)).fold(0u128, |m, r| m | 1 << r)
+            .fold(zero, |mut acc, p| {
+                let g = groups.group(t, p.a, p.b) as usize;
+                let mask = if masks {
+                    (0..rules.len()).filter(|&r| agrees(r, p.a, p.b)).fold(0u128, |m, r| m | 1 << r)
+                } else {
+                    0
+                };
+                for (ai, (fields, _)) in atoms.iter().enumerate() {
+                    let other_rule = if masks {
+                        mask & atom_rules[ai] != 0
                     } else {
-                        0
+                        (0..rules.len())
+                            .any(|r| !rules[r].fields.iter().any(|f| fields.contains(f)) && agrees(r, p.a, p.b))
                     };
-                    for (ai, (fields, _)) in atoms.iter().enumerate() {
-                        let other_rule = if masks {
-                            mask & atom_rules[ai] != 0
-                        } else {
-                            (0..rules.len())
-                                .any(|r| !rules[r].fields.iter().any(|f| fields.contains(f)) && agrees(r, p.a, p.b))
-                        };
-                        if other_rule {
-                            acc[ai][state(ai, p.a, p.b)] += 1;
-                        }
+                    if other_rule {
+                        acc[g][ai][state(ai, p.a, p.b)] += p.probability();
                     }
-                    acc
-                },
-            )
-            .reduce(
-                || atoms.iter().map(|a| vec![0u64; a.1]).collect::<Vec<_>>(),
-                |mut x, y| {
-                    for (a, b) in x.iter_mut().zip(y) {
+                }
+                acc
+            })
+            .reduce(zero, |mut x, y| {
+                for (xg, yg) in x.iter_mut().zip(y) {
+                    for (a, b) in xg.iter_mut().zip(yg) {
                         for (u, v) in a.iter_mut().zip(b) {
                             *u += v;
                         }
                     }
-                    x
-                },
-            );
-        let mut dist: Vec<Vec<f64>> = Vec::new();
-        for (counts, (_, n)) in counts.iter().zip(atoms.iter()) {
-            let counts: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
-            let total: f64 = counts.iter().sum();
-            dist.push(if total == 0.0 {
-                vec![1.0 / *n as f64; *n]
-            } else {
-                counts.iter().map(|c| c / total).collect()
+                }
+                x
             });
+        // Expected matches per pair of sources: the kept pairs' probabilities.
+        let mut expected = vec![0.0f64; ng];
+        for p in &self.pairs {
+            expected[groups.group(t, p.a, p.b) as usize] += p.probability();
         }
+        // The distribution over all pairs of sources, the prior for each pair's own.
+        let overall: Vec<Vec<f64>> = atoms
+            .iter()
+            .enumerate()
+            .map(|(ai, (_, n))| {
+                let c: Vec<f64> = (0..*n).map(|s| counts.iter().map(|g| g[ai][s]).sum()).collect();
+                let total: f64 = c.iter().sum();
+                if total == 0.0 {
+                    vec![1.0 / *n as f64; *n]
+                } else {
+                    c.iter().map(|x| x / total).collect()
+                }
+            })
+            .collect();
+        // Weight of the overall distribution, in pairs, where a pair of sources has few confident
+        // links of its own.
+        const PRIOR_PAIRS: f64 = 50.0;
         // Whether a rule fires given the atoms' states.
         let fires = |st: &[usize]| {
             rules.iter().any(|r| {
@@ -903,7 +942,9 @@ impl Linker {
                     K::SurnamePrefix | K::SurnameSuffix => st[0] <= 1,
                     K::BirthDay => st[1] == 0,
                     K::BirthYear => st[1] <= 1,
-                    K::Given | K::GivenInitial => st[2] == 0,
+                    K::Given => st[2] == 0,
+                    // An initial agrees whenever the full name does.
+                    K::GivenInitial => st[2] <= 1,
                     K::NameSet => st[0] == 0 && st[2] == 0,
                     K::Patronymic => st[3] == 0,
                     K::Settlement => st[4] == 0,
@@ -911,17 +952,17 @@ impl Linker {
                 })
             })
         };
-        let mut missed = 0.0;
+        // The states no rule fires on, enumerated once.
+        let mut unfired: Vec<[usize; 6]> = Vec::new();
         let mut st = [0usize; 6];
-        loop {
+        'all: loop {
             if !fires(&st) {
-                missed += st.iter().enumerate().map(|(a, &s)| dist[a][s]).product::<f64>();
+                unfired.push(st);
             }
-            // Next combination.
             let mut a = 0;
             loop {
                 if a == atoms.len() {
-                    return 1.0 - missed;
+                    break 'all;
                 }
                 st[a] += 1;
                 if st[a] < atoms[a].1 {
@@ -931,6 +972,59 @@ impl Linker {
                 a += 1;
             }
         }
+        // The name atoms are not independent among matches: a badly written record garbles its
+        // surname and its given name together, and those are the matches blocking misses. How
+        // much more often both disagree than independence says is measured on links found by
+        // rules that use neither name (birth day with settlement or date of death, ...).
+        let both_rules: u128 = atom_rules[0] & atom_rules[2];
+        let (mut n, mut s0, mut s2, mut s02) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        if masks && both_rules != 0 {
+            for p in &confident {
+                if !(0..rules.len()).any(|r| both_rules & (1 << r) != 0 && agrees(r, p.a, p.b)) {
+                    continue;
+                }
+                let w = p.probability();
+                let (x, y) = (state(0, p.a, p.b) == 2, state(2, p.a, p.b) == 2);
+                n += w;
+                s0 += if x { w } else { 0.0 };
+                s2 += if y { w } else { 0.0 };
+                s02 += if x && y { w } else { 0.0 };
+            }
+        }
+        // With a pseudo-pair at independence, so that a handful of links cannot swing it.
+        let names_dependence =
+            if s0 > 0.0 && s2 > 0.0 { ((s02 * n + 1.0) / (s0 * s2 + 1.0)).clamp(1.0, 20.0) } else { 1.0 };
+        let (mut missed, mut weight) = (0.0, 0.0);
+        for (g, c) in counts.iter().enumerate() {
+            if expected[g] <= 0.0 {
+                continue;
+            }
+            let dist: Vec<Vec<f64>> = c
+                .iter()
+                .zip(&overall)
+                .map(|(c, o)| {
+                    let total: f64 = c.iter().sum::<f64>() + PRIOR_PAIRS;
+                    c.iter().zip(o).map(|(&x, &o)| (x + PRIOR_PAIRS * o) / total).collect()
+                })
+                .collect();
+            let m: f64 = unfired
+                .iter()
+                .map(|st| {
+                    let p = st.iter().enumerate().map(|(a, &s)| dist[a][s]).product::<f64>();
+                    if st[0] == 2 && st[2] == 2 {
+                        p * names_dependence
+                    } else {
+                        p
+                    }
+                })
+                .sum();
+            missed += expected[g] * m;
+            weight += expected[g];
+        }
+        if weight == 0.0 {
+            return 1.0;
+        }
+        1.0 - missed / weight
     }
 
     /// Whether records `a` and `b` (table indices) are a candidate pair: some blocking rule

@@ -431,3 +431,130 @@ fn the_prior_is_per_pair_of_sources() {
     let e = l.explain(&l.table.keys[p.a as usize], &l.table.keys[p.b as usize]).unwrap();
     assert!((e.prior - l.scorer.prior_for(&l.table, p.a, p.b)).abs() < 1e-12);
 }
+
+#[test]
+fn chaining_through_far_dates_is_refused() {
+    // A and C are namesakes whose dates of death lie months apart and whose years of birth lie
+    // five years apart (no sex, no day-precise birth on one side, so only the date guard can tell
+    // them apart); B, with no dates, links to both.
+    let with = |id: &str, birth: Option<PartialDate>, death: Option<PartialDate>| {
+        rec(
+            "s",
+            id,
+            ParsedFields {
+                surname: Some("Kovalenko".into()),
+                given_name: Some("Oleksandr".into()),
+                patronymic: Some("Petrovych".into()),
+                birth_date: birth,
+                death_date: death,
+                ..Default::default()
+            },
+        )
+    };
+    let d = |y, m, day| Some(PartialDate::ymd(y, m, day).unwrap());
+    let mut recs = vec![
+        with("A", d(1990, 3, 4), d(2023, 1, 10)),
+        with("B", None, None),
+        with("C", Some(PartialDate::year(1985)), d(2023, 9, 1)),
+        // D: a death date within the tolerance of A's, no birth date: A's person may take it.
+        with("D", None, d(2023, 2, 20)),
+    ];
+    recs.extend(world(200, 4).records);
+    let mut c = cfg();
+    c.threshold = 0.0; // link everything the blocks produce: only the guard can keep A and C apart
+    for reversed in [false, true] {
+        let mut rs = recs.clone();
+        if reversed {
+            rs.reverse();
+        }
+        let l = Linker::train(&rs, c.clone()).unwrap();
+        let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
+        let p = prev_of(&roll);
+        assert_ne!(p[&key("s", "A")], p[&key("s", "C")], "far dates of death and birth keep A and C apart");
+        assert_eq!(p[&key("s", "A")], p[&key("s", "D")], "dates of death 41 days apart are one person's");
+        assert!(roll.clustering.refused > 0);
+    }
+}
+
+/// True blocking recall: the share of true pairs some rule makes candidates.
+fn true_blocking_recall(l: &Linker, truth: &[(RecordKey, u32)]) -> f64 {
+    let mut by: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    for (k, p) in truth {
+        by.entry(*p).or_default().push(l.table.find(k).unwrap());
+    }
+    let (mut all, mut found) = (0u64, 0u64);
+    for rs in by.values() {
+        for i in 0..rs.len() {
+            for j in i + 1..rs.len() {
+                all += 1;
+                found += u64::from(l.is_candidate(rs[i], rs[j]));
+            }
+        }
+    }
+    found as f64 / all.max(1) as f64
+}
+
+#[test]
+fn blocking_recall_estimate_counts_the_initial_rule() {
+    // One source writes given names as initials (obituaries: «Kovalenko O.»): only the
+    // surname + initial rule (and dates) find its matches, and the estimate must count them.
+    let mut w = world(500, 17);
+    for r in w.records.iter_mut().filter(|r| r.key.source_record_id.ends_with(['1', '3', '5'])) {
+        if let Some(g) = r.fields.given_name.take() {
+            r.fields.given_name = Some(format!("{}.", g.chars().next().unwrap()));
+        }
+    }
+    let l = Linker::train(&w.records, cfg()).unwrap();
+    let (est, truth) = (l.estimate_blocking_recall(), true_blocking_recall(&l, &w.truth));
+    assert!((est - truth).abs() < 0.03, "estimate {est:.4} true {truth:.4}");
+    // Without the initial rule the true recall drops, and so must the estimate.
+    let mut c = cfg();
+    c.blocking.rules.retain(|r| !r.fields.contains(&tally_linkage::KeyField::GivenInitial));
+    let l2 = Linker::train(&w.records, c).unwrap();
+    let (est2, truth2) = (l2.estimate_blocking_recall(), true_blocking_recall(&l2, &w.truth));
+    assert!(truth2 < truth, "the initial rule finds matches: {truth2:.4} vs {truth:.4}");
+    assert!(est2 < est, "estimate without the initial rule {est2:.4}, with it {est:.4}");
+    assert!((est2 - truth2).abs() < 0.05, "estimate {est2:.4} true {truth2:.4}");
+}
+
+#[test]
+fn chaining_across_a_pair_the_model_rejected_is_refused() {
+    // A and C are namesakes with different patronymics, units and places: compared (they share
+    // a name block) and scored below the review floor. B, a bare name, links to both.
+    let p = |id: &str, patr: Option<&str>, unit: Option<&str>, settlement: Option<&str>| {
+        rec(
+            "s",
+            id,
+            ParsedFields {
+                surname: Some("Kovalenko".into()),
+                given_name: Some("Oleksandr".into()),
+                patronymic: patr.map(Into::into),
+                unit: unit.map(Into::into),
+                settlement: settlement.map(Into::into),
+                ..Default::default()
+            },
+        )
+    };
+    let mut recs = vec![
+        p("A", Some("Petrovych"), Some("72 OMBr"), Some("Lviv")),
+        p("B", None, None, None),
+        p("C", Some("Ivanovych"), Some("14 OMBr"), Some("Kharkiv")),
+    ];
+    recs.extend(world(200, 4).records);
+    let mut c = cfg();
+    c.threshold = 0.0; // every kept pair is a link: only the guard can keep A and C apart
+    for reversed in [false, true] {
+        let mut rs = recs.clone();
+        if reversed {
+            rs.reverse();
+        }
+        let l = Linker::train(&rs, c.clone()).unwrap();
+        let (a, b, cc) = (key("s", "A"), key("s", "B"), key("s", "C"));
+        assert!(l.pair_probability(&a, &cc).is_none(), "A and C scored below the review floor");
+        assert!(l.pair_probability(&a, &b).is_some() && l.pair_probability(&b, &cc).is_some());
+        let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
+        let pm = prev_of(&roll);
+        assert_ne!(pm[&a], pm[&cc], "the model's rejection of A~C holds through B");
+        assert!(pm[&b] == pm[&a] || pm[&b] == pm[&cc], "B joins one of them");
+    }
+}
