@@ -7,7 +7,9 @@
 //! Regenerate (only when a result is meant to change): `TALLY_BLESS_NAMES_GOLDEN=1 cargo test -p
 //! tally-names --test it golden`.
 
-use tally_names::{compare_part, transliterate, PartKind};
+use std::collections::HashMap;
+
+use tally_names::{compare_part, compare_prepared, grade_prepared, prepare, transliterate, NameForm, PartKind};
 
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data/compare_golden.tsv");
 const DICT: &str = include_str!("../../data/uk_ru_names.tsv");
@@ -170,12 +172,28 @@ fn comparator_results_match_the_golden_file() {
     let mut n = 0;
     let mut translit = 0;
     let mut bad = Vec::new();
+    // Forms prepared once and shared by every pair, as linkage holds them (their caches fill as they go).
+    let mut forms: HashMap<String, NameForm> = HashMap::new();
     for want in text.lines().filter(|l| !l.starts_with('#')) {
         let f: Vec<&str> = want.split('\t').collect();
         let k = f[0].parse::<PartKind>().unwrap();
         let got = line(k, f[1], f[2]);
         if got != want {
             bad.push(format!("want {want}\n got {got}"));
+        }
+        for s in [f[1], f[2]] {
+            forms.entry(s.to_string()).or_insert_with(|| prepare(s));
+        }
+        let (fa, fb) = (&forms[f[1]], &forms[f[2]]);
+        let c = compare_prepared(k, fa, fb);
+        let g = grade_prepared(k, fa, fb);
+        let cached =
+            format!("{}\t{}\t{}\t{}\t{:016x}\t{:016x}", f[0], f[1], f[2], c.level, c.score.to_bits(), fnv(&c.why));
+        let quiet = format!("{}\t{}\t{}\t{}\t{:016x}\t{}", f[0], f[1], f[2], g.level, g.score.to_bits(), f[5]);
+        for (what, got) in [("cached forms", cached), ("grade_prepared", quiet)] {
+            if got != want {
+                bad.push(format!("{what}: want {want}\n got {got}"));
+            }
         }
         translit += usize::from(f[3] == "translit");
         n += 1;
