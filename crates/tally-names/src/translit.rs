@@ -272,8 +272,8 @@ impl Standard {
         } else {
             word
         };
-        let all_caps = word.iter().filter(|&&c| is_alpha(c)).count() >= 2
-            && word.iter().all(|&c| !is_alpha(c) || !is_lower(c));
+        let all_caps =
+            word.iter().filter(|&&c| is_alpha(c)).count() >= 2 && word.iter().all(|&c| !is_alpha(c) || !is_lower(c));
         let n = word.len();
         // iuliia: the ending is replaced only if it is wholly lowercase or wholly uppercase, and the
         // stem is then transliterated as a word of its own.

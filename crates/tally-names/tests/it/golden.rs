@@ -108,9 +108,9 @@ fn generate() -> Vec<(PartKind, String, String)> {
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            let kind = match f.first()? {
-                &"g" => PartKind::Given,
-                &"p" => PartKind::Patronymic,
+            let kind = match *f.first()? {
+                "g" => PartKind::Given,
+                "p" => PartKind::Patronymic,
                 _ => PartKind::Surname,
             };
             let uk = *f.get(2)?;
