@@ -44,6 +44,12 @@ pub fn compare(part: NamePart, a: &PreparedName, b: &PreparedName) -> (NameLevel
     (level_of(c.level), format!("{}: {}", c.level, c.why))
 }
 
+/// The level [`compare`] gives, without building its explanation (for the hot path, which keeps
+/// only the level).
+pub fn level(part: NamePart, a: &PreparedName, b: &PreparedName) -> NameLevel {
+    level_of(tally_names::grade_prepared(kind(part), &a.form, &b.form).level)
+}
+
 /// The names crate's twelve verdicts folded onto the five levels linkage estimates m and u
 /// for. Spelling, script, standard, language (uk/ru) and declension are the same name
 /// ("equivalent"); typos, English forms and gendered forms are "close"; initials and
@@ -73,5 +79,21 @@ mod tests {
         assert_eq!(lv(NamePart::Surname, "Шевченко", "Shevchenko"), NameLevel::Equivalent);
         assert_eq!(lv(NamePart::Given, "Олександр", "Олексій"), NameLevel::Different);
         assert_eq!(prepare(NamePart::Given, "Олександр").key, prepare(NamePart::Given, "Oleksandr").key);
+    }
+
+    #[test]
+    fn level_without_explanation_agrees_with_compare() {
+        for (part, a, b) in [
+            (NamePart::Surname, "Шевченко", "Shevchenko"),
+            (NamePart::Surname, "Згурський", "Zhurs'kyy"),
+            (NamePart::Given, "Олександр", "Саша"),
+            (NamePart::Given, "Олександр", "О."),
+            (NamePart::Patronymic, "Миколайович", "Николаевич"),
+            (NamePart::Surname, "Андрєєв", "Андрєєва"),
+            (NamePart::Given, "Олександр", "Олексій"),
+        ] {
+            let (x, y) = (prepare(part, a), prepare(part, b));
+            assert_eq!(level(part, &x, &y), compare(part, &x, &y).0, "{a} / {b}");
+        }
     }
 }

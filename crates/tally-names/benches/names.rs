@@ -52,6 +52,63 @@ fn main() {
         el * 1e6 / pairs as f64,
         sum / pairs as f64
     );
+
+    // Cross-script pairs as blocking brings them: linkage prepares each distinct name once and compares
+    // every Cyrillic value against every Latin value sharing its key (mostly the same name under some
+    // standard: the costliest path of the comparator). Forms are prepared afresh for each figure so
+    // that any per-name cache starts cold.
+    // The values: every surname of the crate's Ukrainian/Russian dictionary in both forms, and their
+    // Latin spellings under five standards.
+    const STDS: &[&str] = &["ua_kmu_2010", "ua_icao_9303", "ru_icao_9303", "ru_mvd_310", "ua_bgn_pcgn_1965"];
+    let mut values: Vec<String> = Vec::new();
+    for l in include_str!("../data/uk_ru_names.tsv").lines().filter(|l| l.starts_with("s\t")) {
+        let f: Vec<&str> = l.split('\t').collect();
+        let mut cyr = vec![f[2]];
+        cyr.extend(f[3].split('|').filter(|r| *r != "="));
+        for c in cyr {
+            values.push(c.to_string());
+            values.extend(STDS.iter().map(|st| tally_names::transliterate(st, c).unwrap()));
+        }
+    }
+    let mut distinct: Vec<&str> = values.iter().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let fresh = || -> Vec<tally_names::NameForm> { distinct.iter().map(|s| tally_names::prepare(s)).collect() };
+    let dforms = fresh();
+    let mut latin_by_key: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, f) in dforms.iter().enumerate() {
+        if f.script == tally_names::Script::Latin {
+            latin_by_key.entry(f.key.as_str()).or_default().push(i);
+        }
+    }
+    let cross: Vec<(usize, usize)> = dforms
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.script == tally_names::Script::Cyrillic)
+        .flat_map(|(i, f)| latin_by_key.get(f.key.as_str()).into_iter().flatten().map(move |&j| (i, j)))
+        .collect();
+    let ncyr = cross.iter().map(|p| p.0).collect::<std::collections::HashSet<_>>().len();
+    println!("cross-script same-key pairs: {} over {} distinct values ({ncyr} Cyrillic)", cross.len(), dforms.len());
+    for what in ["compare_prepared", "grade_prepared (no explanation)"] {
+        let forms = fresh();
+        let t = Instant::now();
+        let mut sum = 0.0;
+        for &(i, j) in &cross {
+            let (a, b) = (&forms[i], &forms[j]);
+            sum += if what == "compare_prepared" {
+                tally_names::compare_prepared(tally_names::PartKind::Surname, a, b).score
+            } else {
+                tally_names::grade_prepared(tally_names::PartKind::Surname, a, b).score
+            };
+        }
+        let el = t.elapsed().as_secs_f64();
+        println!(
+            "{what}, cross-script: {} pairs in {el:.3} s ({:.0} ns/pair; mean score {:.4})",
+            cross.len(),
+            el * 1e9 / cross.len() as f64,
+            sum / cross.len() as f64
+        );
+    }
 }
 
 fn surname(s: &str) -> &str {

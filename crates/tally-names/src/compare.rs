@@ -11,6 +11,9 @@
 //! by part and combined with weights 0.45 / 0.35 / 0.20. A part that is `different` caps the whole at 0.4:
 //! a namesake (Шевченко Олександр vs Шевченко Олексій) must never look like the same person's name.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -149,6 +152,10 @@ pub struct NameForm {
     surname_groups: &'static [u32],
     diminutive_of: &'static [u32],
     english_of: &'static [u32],
+    /// For a Cyrillic form, the distinct normalised transliterations of `raw` under every standard, each
+    /// with the set of standards (bit i: the i-th of the table) that give it. Filled at the first
+    /// cross-script comparison that needs it, so each name is transliterated once, not once per pair.
+    translits: OnceLock<Vec<(String, u32)>>,
 }
 
 impl NameForm {
@@ -205,6 +212,7 @@ pub fn prepare(part: &str) -> NameForm {
         ukru,
         initial,
         first_classes,
+        translits: OnceLock::new(),
     }
 }
 
@@ -244,14 +252,42 @@ fn headword(g: u32) -> String {
     }
 }
 
-/// Which standards turn the Cyrillic side into exactly the Latin side (compared after normalising).
-fn standards_producing(cyr: &str, latin_norm: &str) -> Vec<String> {
-    let latin_nfc: String = latin_norm.nfc().collect();
-    crate::translit::table()
+impl NameForm {
+    /// The distinct normalised transliterations of this (Cyrillic) form's raw text, with the standards
+    /// giving each, computed once.
+    fn translits(&self) -> &[(String, u32)] {
+        self.translits.get_or_init(|| {
+            let mut v: Vec<(String, u32)> = Vec::with_capacity(8);
+            for (i, s) in crate::translit::table().iter().enumerate() {
+                let t = normalize(&s.apply(&self.raw));
+                match v.iter_mut().find(|(x, _)| *x == t) {
+                    Some((_, m)) => *m |= 1 << i,
+                    None => v.push((t, 1 << i)),
+                }
+            }
+            v
+        })
+    }
+}
+
+/// Which standards (a bit set over the table, in its order) turn the Cyrillic side into exactly the
+/// Latin side (compared after normalising).
+fn standards_producing(cyr: &NameForm, latin_norm: &str) -> u32 {
+    let latin_nfc: Cow<str> =
+        if latin_norm.is_ascii() { Cow::Borrowed(latin_norm) } else { Cow::Owned(latin_norm.nfc().collect()) };
+    cyr.translits().iter().find(|(t, _)| *t == *latin_nfc).map_or(0, |&(_, m)| m)
+}
+
+/// The ids of the first three standards in the set `mask`, comma-separated.
+fn standard_ids(mask: u32) -> String {
+    let ids: Vec<&str> = crate::translit::table()
         .iter()
-        .filter(|s| normalize(&s.apply(cyr)) == latin_nfc)
-        .map(|s| s.info.id.clone())
-        .collect()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, s)| s.info.id.as_str())
+        .take(3)
+        .collect();
+    ids.join(", ")
 }
 
 /// Compare two name parts of the given kind.
@@ -268,18 +304,44 @@ pub fn compare_part(kind: PartKind, a: &str, b: &str) -> Comparison {
 
 /// Compare two prepared name parts. See [`Level`] for the cascade.
 pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Comparison {
+    grade::<true>(kind, a, b)
+}
+
+/// A grade without its explanation: what [`compare_prepared`] gives, less the `why`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Grade {
+    pub score: f64,
+    pub level: Level,
+}
+
+/// [`compare_prepared`] without the explanation: the same level and score, bit for bit, without building
+/// a sentence per pair (what record linkage, which keeps only the level, should call).
+pub fn grade_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Grade {
+    let c = grade::<false>(kind, a, b);
+    Grade { score: c.score, level: c.level }
+}
+
+/// The explanation, built only when `E` (explain) holds; otherwise an empty, unallocated string.
+macro_rules! why {
+    ($($t:tt)*) => {
+        if E { format!($($t)*) } else { String::new() }
+    };
+}
+
+/// The cascade; `E` says whether to build the `why` sentences (the level and score never depend on it).
+fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm) -> Comparison {
     let (ra, rb) = (&a.raw, &b.raw);
     if a.norm.is_empty() || b.norm.is_empty() {
-        return Comparison::new(0.5, Level::Missing, "one side is empty".into());
+        return Comparison::new(0.5, Level::Missing, why!("one side is empty"));
     }
     if ra == rb {
-        return Comparison::new(1.0, Level::Exact, format!("{ra} = {rb}"));
+        return Comparison::new(1.0, Level::Exact, why!("{ra} = {rb}"));
     }
     if a.norm == b.norm {
-        return Comparison::new(0.99, Level::Normalized, format!("{ra} = {rb} after normalising"));
+        return Comparison::new(0.99, Level::Normalized, why!("{ra} = {rb} after normalising"));
     }
     if a.initial || b.initial {
-        return compare_initial(a, b);
+        return compare_initial::<E>(a, b);
     }
     if a.canonical == b.canonical {
         let (cyr, lat) = match (a.script, b.script) {
@@ -288,32 +350,28 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             _ => (None, None),
         };
         if let (Some(c), Some(l)) = (cyr, lat) {
-            let stds = standards_producing(&c.raw, &l.norm);
-            return if stds.is_empty() {
-                Comparison::new(0.95, Level::Translit, format!("{} is a transliteration of {}", l.raw, c.raw))
+            let stds = standards_producing(c, &l.norm);
+            return if stds == 0 {
+                Comparison::new(0.95, Level::Translit, why!("{} is a transliteration of {}", l.raw, c.raw))
             } else {
-                Comparison::new(
-                    0.97,
-                    Level::Translit,
-                    format!("{} = {} of {}", l.raw, stds[..stds.len().min(3)].join(", "), c.raw),
-                )
+                Comparison::new(0.97, Level::Translit, why!("{} = {} of {}", l.raw, standard_ids(stds), c.raw))
             };
         }
         if a.script == Script::Cyrillic && b.script == Script::Cyrillic {
             return Comparison::new(
                 0.95,
                 Level::UkRuEquivalent,
-                format!("{ra} ~ {rb}: the same name in Ukrainian and Russian letters (і/и, є/е, ь/')"),
+                why!("{ra} ~ {rb}: the same name in Ukrainian and Russian letters (і/и, є/е, ь/')"),
             );
         }
-        return Comparison::new(0.95, Level::Translit, format!("{ra} ~ {rb}: the same name under two standards"));
+        return Comparison::new(0.95, Level::Translit, why!("{ra} ~ {rb}: the same name under two standards"));
     }
     let (ga, gb) = (a.groups(kind), b.groups(kind));
     if let Some(g) = intersects(ga, gb) {
         return Comparison::new(
             0.93,
             Level::UkRuEquivalent,
-            format!("{ra} ~ {rb}: Ukrainian and Russian forms of {}", headword(g)),
+            why!("{ra} ~ {rb}: Ukrainian and Russian forms of {}", headword(g)),
         );
     }
     // One part of a double surname (Петренко-Шевченко / Шевченко): a woman who added her husband's
@@ -323,7 +381,7 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             whole.canonical.contains('-') && whole.canonical.split('-').any(|p| p == part.canonical)
         };
         if part_of(a, b) || part_of(b, a) {
-            return Comparison::new(0.7, Level::FuzzyClose, format!("{ra} ~ {rb}: one part of a double surname"));
+            return Comparison::new(0.7, Level::FuzzyClose, why!("{ra} ~ {rb}: one part of a double surname"));
         }
     }
     let jw = strsim::jaro_winkler(&a.canonical, &b.canonical);
@@ -332,10 +390,10 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
     // only be a diminutive, an English equivalent, or different.
     if jw < 0.7 && a.key != b.key {
         if kind == PartKind::Given {
-            if let Some(c) = diminutive(a, b, ga, gb) {
+            if let Some(c) = diminutive::<E>(a, b, ga, gb) {
                 return c;
             }
-            if let Some(c) = translation(a, b, ga, gb) {
+            if let Some(c) = translation::<E>(a, b, ga, gb) {
                 return c;
             }
         }
@@ -343,21 +401,21 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             return Comparison::new(
                 0.05,
                 Level::Different,
-                format!("{ra} and {rb} are different names ({} vs {})", headword(ga[0]), headword(gb[0])),
+                why!("{ra} and {rb} are different names ({} vs {})", headword(ga[0]), headword(gb[0])),
             );
         }
-        return Comparison::new(0.3 * jw * jw, Level::Different, format!("{ra} and {rb} differ (similarity {jw:.2})"));
+        return Comparison::new(0.3 * jw * jw, Level::Different, why!("{ra} and {rb} differ (similarity {jw:.2})"));
     }
     if kind == PartKind::Patronymic {
-        if let Some(why) = patronymics_agree(&a.canonical, &b.canonical) {
-            return Comparison::new(0.92, Level::UkRuEquivalent, format!("{ra} ~ {rb}: {why}"));
+        if let Some(why) = patronymics_agree::<E>(&a.canonical, &b.canonical) {
+            return Comparison::new(0.92, Level::UkRuEquivalent, why!("{ra} ~ {rb}: {why}"));
         }
     }
     if kind == PartKind::Surname && a.ukru == b.ukru {
         return Comparison::new(
             0.92,
             Level::UkRuEquivalent,
-            format!("{ra} ~ {rb}: Ukrainian and Russian spellings of one surname"),
+            why!("{ra} ~ {rb}: Ukrainian and Russian spellings of one surname"),
         );
     }
     if kind == PartKind::Surname {
@@ -365,12 +423,12 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             return Comparison::new(
                 0.75,
                 Level::GenderVariant,
-                format!("{ra} ~ {rb}: masculine (-{m}) and feminine (-{f}) forms of one surname, or a man's genitive"),
+                why!("{ra} ~ {rb}: masculine (-{m}) and feminine (-{f}) forms of one surname, or a man's genitive"),
             );
         }
     }
     if kind == PartKind::Given {
-        if let Some(c) = diminutive(a, b, ga, gb) {
+        if let Some(c) = diminutive::<E>(a, b, ga, gb) {
             return c;
         }
     }
@@ -387,15 +445,15 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         return Comparison::new(
             0.05,
             Level::Different,
-            format!("{ra} and {rb} are different names ({} vs {})", headword(ga[0]), headword(gb[0])),
+            why!("{ra} and {rb} are different names ({} vs {})", headword(ga[0]), headword(gb[0])),
         );
     }
     // After the gender forms: a list's Андрєєва is a woman more often than a man in the genitive.
-    if let Some(c) = inflected(kind, a, b).or_else(|| inflected(kind, b, a)) {
+    if let Some(c) = inflected::<E>(kind, a, b).or_else(|| inflected::<E>(kind, b, a)) {
         return c;
     }
     if kind == PartKind::Given {
-        if let Some(c) = translation(a, b, ga, gb) {
+        if let Some(c) = translation::<E>(a, b, ga, gb) {
             return c;
         }
     }
@@ -408,13 +466,9 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             _ => None,
         };
         if let Some((c, l)) = pair {
-            let stds = standards_producing(&c.raw, &l.norm);
-            if !stds.is_empty() {
-                return Comparison::new(
-                    0.96,
-                    Level::Translit,
-                    format!("{} = {} of {}", l.raw, stds[..stds.len().min(3)].join(", "), c.raw),
-                );
+            let stds = standards_producing(c, &l.norm);
+            if stds != 0 {
+                return Comparison::new(0.96, Level::Translit, why!("{} = {} of {}", l.raw, standard_ids(stds), c.raw));
             }
         }
     }
@@ -422,7 +476,7 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         return Comparison::new(
             0.55 + 0.19 * jw,
             Level::FuzzyClose,
-            format!("{ra} ~ {rb}: same consonant skeleton {}, similarity {jw:.2}", a.key),
+            why!("{ra} ~ {rb}: same consonant skeleton {}, similarity {jw:.2}", a.key),
         );
     }
     // Optimal string alignment (transpositions count one edit) is all a typo needs, and unlike
@@ -434,10 +488,10 @@ pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         return Comparison::new(
             0.5 + 0.2 * jw,
             Level::FuzzyClose,
-            format!("{ra} ~ {rb}: {dl} edit(s), similarity {jw:.2}"),
+            why!("{ra} ~ {rb}: {dl} edit(s), similarity {jw:.2}"),
         );
     }
-    Comparison::new(0.3 * jw * jw, Level::Different, format!("{ra} and {rb} differ (similarity {jw:.2})"))
+    Comparison::new(0.3 * jw * jw, Level::Different, why!("{ra} and {rb} differ (similarity {jw:.2})"))
 }
 
 /// Patronymic suffixes in canonical Latin (ович, евич, івна, овна, евна, ич, ична, ...), longest first.
@@ -445,22 +499,22 @@ const PATRONYMIC_CL: [&str; 8] = ["ovna", "evna", "ivna", "iqna", "oviq", "eviq"
 
 /// The given-name stem of a patronymic in canonical Latin: Сергійович and Сергеевич give `serg`.
 /// One given name is a dictionary diminutive of the other's headwords `gb`/`ga` (weak evidence only).
-fn diminutive(a: &NameForm, b: &NameForm, ga: &[u32], gb: &[u32]) -> Option<Comparison> {
+fn diminutive<const E: bool>(a: &NameForm, b: &NameForm, ga: &[u32], gb: &[u32]) -> Option<Comparison> {
     let g = intersects(a.diminutive_of, gb).or_else(|| intersects(b.diminutive_of, ga))?;
     Some(Comparison::new(
         0.55,
         Level::Diminutive,
-        format!("{} ~ {}: diminutive of {} (weak evidence)", a.raw, b.raw, headword(g)),
+        why!("{} ~ {}: diminutive of {} (weak evidence)", a.raw, b.raw, headword(g)),
     ))
 }
 
 /// One given name is the English equivalent of the other's headword (Alexander ~ Олександр).
-fn translation(a: &NameForm, b: &NameForm, ga: &[u32], gb: &[u32]) -> Option<Comparison> {
+fn translation<const E: bool>(a: &NameForm, b: &NameForm, ga: &[u32], gb: &[u32]) -> Option<Comparison> {
     let g = intersects(a.english_of, gb).or_else(|| intersects(b.english_of, ga))?;
     Some(Comparison::new(
         0.85,
         Level::Translation,
-        format!("{} ~ {}: English equivalent of {}", a.raw, b.raw, headword(g)),
+        why!("{} ~ {}: English equivalent of {}", a.raw, b.raw, headword(g)),
     ))
 }
 
@@ -475,13 +529,13 @@ fn patronymic_stem(cl: &str) -> Option<(&str, bool)> {
 
 /// Two patronymics agree when their stems do, directly or through the given names they come from
 /// (Миколайович/Николаевич: Микола/Николай).
-fn patronymics_agree(a: &str, b: &str) -> Option<String> {
+fn patronymics_agree<const E: bool>(a: &str, b: &str) -> Option<String> {
     let ((sa, fa), (sb, fb)) = (patronymic_stem(a)?, patronymic_stem(b)?);
     if fa != fb {
         return None;
     }
     if ukru_fold(sa) == ukru_fold(sb) {
-        return Some("the same patronymic in Ukrainian and Russian form".into());
+        return Some(why!("the same patronymic in Ukrainian and Russian form"));
     }
     let given = |s: &str| -> Vec<u32> {
         let mut v = Vec::new();
@@ -494,21 +548,21 @@ fn patronymics_agree(a: &str, b: &str) -> Option<String> {
         v
     };
     let g = intersects(&given(sa), &given(sb))?;
-    Some(format!("patronymics from one given name, {}", headword(g)))
+    Some(why!("patronymics from one given name, {}", headword(g)))
 }
 
-fn compare_initial(a: &NameForm, b: &NameForm) -> Comparison {
+fn compare_initial<const E: bool>(a: &NameForm, b: &NameForm) -> Comparison {
     let (ra, rb) = (&a.raw, &b.raw);
     let consistent = a.first_classes.iter().any(|c| *c != 0 && b.first_classes.contains(c));
     match (a.initial && b.initial, consistent) {
-        (true, true) => Comparison::new(0.66, Level::Initials, format!("{ra} and {rb}: the same initial")),
-        (false, true) => Comparison::new(0.66, Level::Initials, format!("{ra} ~ {rb}: the initial is consistent")),
-        (_, false) => Comparison::new(0.05, Level::Different, format!("{ra} and {rb}: the initial does not match")),
+        (true, true) => Comparison::new(0.66, Level::Initials, why!("{ra} and {rb}: the same initial")),
+        (false, true) => Comparison::new(0.66, Level::Initials, why!("{ra} ~ {rb}: the initial is consistent")),
+        (_, false) => Comparison::new(0.05, Level::Different, why!("{ra} and {rb}: the initial does not match")),
     }
 }
 
 /// `a` is a declined form of `b` (Шевченка -> Шевченко; Олександром -> Олександр).
-fn inflected(kind: PartKind, a: &NameForm, b: &NameForm) -> Option<Comparison> {
+fn inflected<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm) -> Option<Comparison> {
     if a.script != Script::Cyrillic {
         return None;
     }
@@ -523,7 +577,7 @@ fn inflected(kind: PartKind, a: &NameForm, b: &NameForm) -> Option<Comparison> {
             return Some(Comparison::new(
                 0.9,
                 Level::Inflected,
-                format!("{} is a declined form of {} (nominative {nom})", a.raw, b.raw),
+                why!("{} is a declined form of {} (nominative {nom})", a.raw, b.raw),
             ));
         }
     }

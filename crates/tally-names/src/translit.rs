@@ -23,6 +23,8 @@
 //! reference implementations pass such letters through unchanged.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -80,18 +82,18 @@ struct RawStandard {
 /// A compiled standard: every key is a lowercase Cyrillic letter (or an apostrophe).
 pub(crate) struct Standard {
     pub info: StandardInfo,
-    letters: HashMap<char, String>,
-    word_initial: HashMap<char, String>,
+    letters: FxHashMap<char, String>,
+    word_initial: FxHashMap<char, String>,
     /// Two-letter sequences replaced as a unit (`зг`).
     pairs: Vec<([char; 2], String)>,
     /// Replacement for `й` after a consonant (DSTU 9112: `'j`).
     consonant_j: Option<String>,
     omit: Vec<char>,
     /// (previous letter or '\0' at the start of a word, letter) -> replacement.
-    after_prev: HashMap<(char, char), String>,
+    after_prev: FxHashMap<(char, char), String>,
     /// (letter, next letter) -> replacement.
-    before_next: HashMap<(char, char), String>,
-    ending: HashMap<(char, char), String>,
+    before_next: FxHashMap<(char, char), String>,
+    ending: FxHashMap<(char, char), String>,
     pub samples: Vec<(String, String)>,
 }
 
@@ -121,7 +123,7 @@ impl Standard {
             "ru" => Lang::Ru,
             other => panic!("translit.json: standard {id}: unknown language {other:?}"),
         };
-        let mut letters = HashMap::new();
+        let mut letters = FxHashMap::default();
         for (k, v) in &r.letters {
             let c = one_char(k, "letters", &id);
             letters.insert(c, v.nfc().collect::<String>());
@@ -158,7 +160,7 @@ impl Standard {
                 pairs.push(([a, b], v.clone()));
             }
         }
-        let nfc = |m: &HashMap<String, String>, what: &str| -> HashMap<(char, char), String> {
+        let nfc = |m: &HashMap<String, String>, what: &str| -> FxHashMap<(char, char), String> {
             m.iter().map(|(k, v)| (two_chars(k, what, &id), v.nfc().collect())).collect()
         };
         let after_prev = nfc(&r.after_previous, "after_previous");
@@ -270,18 +272,18 @@ impl Standard {
         } else {
             word
         };
-        let all_caps = word.iter().filter(|c| c.is_alphabetic()).count() >= 2
-            && word.iter().all(|&c| !c.is_alphabetic() || !c.is_lowercase());
+        let all_caps =
+            word.iter().filter(|&&c| is_alpha(c)).count() >= 2 && word.iter().all(|&c| !is_alpha(c) || !is_lower(c));
         let n = word.len();
         // iuliia: the ending is replaced only if it is wholly lowercase or wholly uppercase, and the
         // stem is then transliterated as a word of its own.
         if n > 2 && !self.ending.is_empty() {
             let (e1, e2) = (word[n - 2], word[n - 1]);
-            let same_case = (e1.is_lowercase() && e2.is_lowercase()) || (e1.is_uppercase() && e2.is_uppercase());
+            let same_case = (is_lower(e1) && is_lower(e2)) || (is_upper(e1) && is_upper(e2));
             if same_case {
                 if let Some(rep) = self.ending.get(&(to_lower(e1), to_lower(e2))) {
                     self.letters_of(&word[..n - 2], all_caps, out);
-                    if e1.is_uppercase() {
+                    if is_upper(e1) {
                         out.push_str(&rep.to_uppercase());
                     } else {
                         out.push_str(rep);
@@ -353,6 +355,36 @@ pub(crate) fn is_word_char(c: char) -> bool {
         return true;
     }
     c.is_alphanumeric()
+}
+
+/// `char::is_alphabetic`, answered without the Unicode tables for ASCII and Cyrillic letters (the table
+/// lookup, core's `lookup_slow`, was a visible share of a cross-script linkage run).
+#[inline]
+pub(crate) fn is_alpha(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    is_cyrillic_letter(c) || c.is_alphabetic()
+}
+
+/// `char::is_lowercase`, with the basic Cyrillic block answered directly.
+#[inline]
+pub(crate) fn is_lower(c: char) -> bool {
+    match c {
+        'а'..='я' | 'ѐ'..='џ' => true,
+        'А'..='Я' | 'Ѐ'..='Џ' => false,
+        _ => c.is_lowercase(),
+    }
+}
+
+/// `char::is_uppercase`, with the basic Cyrillic block answered directly.
+#[inline]
+pub(crate) fn is_upper(c: char) -> bool {
+    match c {
+        'А'..='Я' | 'Ѐ'..='Џ' => true,
+        'а'..='я' | 'ѐ'..='џ' => false,
+        _ => c.is_uppercase(),
+    }
 }
 
 /// A Cyrillic letter (not a Cyrillic sign or combining mark).
@@ -430,4 +462,19 @@ pub fn standards() -> Vec<StandardInfo> {
 /// The official samples that the standards' own documents print, as (Cyrillic, Latin) pairs.
 pub fn official_samples(standard: &str) -> Result<Vec<(String, String)>, NamesError> {
     Ok(find(standard)?.samples.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast paths answer exactly as the Unicode tables do, for every code point they shortcut.
+    #[test]
+    fn fast_char_classes_agree_with_core() {
+        for c in ('\0'..='\u{07FF}').chain('\u{1E00}'..='\u{1EFF}') {
+            assert_eq!(is_alpha(c), c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
+            assert_eq!(is_lower(c), c.is_lowercase(), "{c:?} U+{:04X}", c as u32);
+            assert_eq!(is_upper(c), c.is_uppercase(), "{c:?} U+{:04X}", c as u32);
+        }
+    }
 }

@@ -7,6 +7,8 @@ mod candidates;
 mod compare;
 #[path = "it/forms.rs"]
 mod forms;
+#[path = "it/golden.rs"]
+mod golden;
 #[path = "it/nominative.rs"]
 mod nominative;
 #[path = "it/oracle.rs"]
