@@ -116,7 +116,10 @@ pub struct Linker {
     pub errors: ErrorEstimate,
     /// Kept pairs that [`Linker::add`] dropped because new records pushed a block of theirs
     /// over the cap (no rule pairs them any more), with the table length before that add:
-    /// [`Linker::roll_incremental`] re-clusters what they held together.
+    /// [`Linker::roll_incremental`] re-clusters what they held together. Not in a snapshot: a
+    /// snapshot is saved after the roll that accounted for them, like a linker rebuilt from a
+    /// store.
+    #[serde(skip)]
     dropped: Vec<(usize, ScoredPair)>,
 }
 
