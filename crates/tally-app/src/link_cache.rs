@@ -57,7 +57,9 @@ pub fn save(path: &Path, fp: &Fingerprint, roll: &Roll, linker: &Linker) -> std:
         f.write_all(MAGIC)?;
         f.write_all(&checksum(&body).to_le_bytes())?;
         f.write_all(&body)?;
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        // No fsync: a cache lost or torn by a crash fails its checksum and is not used, and
+        // syncing some hundreds of MB would cost more than the cache saves.
+        f.into_inner().map_err(|e| e.into_error())?;
         std::fs::rename(&tmp, path)
     })();
     if res.is_err() {
