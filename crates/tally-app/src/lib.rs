@@ -5,4 +5,5 @@ pub mod export;
 pub mod import;
 pub mod ledger;
 pub mod link;
+pub mod link_cache;
 pub mod synth;

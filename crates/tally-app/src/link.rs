@@ -18,7 +18,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tally_linkage::table::Table;
 use tally_store::links::FlagRow;
@@ -120,11 +120,14 @@ pub struct LinkOptions {
     pub seed: u64,
     /// Who runs it, for the log.
     pub who: String,
+    /// The linker cache file (see [`crate::link_cache`]): read by an incremental run when it
+    /// fits the store, written after every run. `None`: no cache.
+    pub cache: Option<PathBuf>,
 }
 
 impl Default for LinkOptions {
     fn default() -> Self {
-        LinkOptions { full: false, retrain: false, threshold: None, seed: 42, who: "tally".into() }
+        LinkOptions { full: false, retrain: false, threshold: None, seed: 42, who: "tally".into(), cache: None }
     }
 }
 
@@ -210,6 +213,9 @@ pub struct LinkSummary {
     /// clustered again; the rest carried over) or `full`, with the reason when an incremental
     /// run had to cluster everything.
     pub roll: String,
+    /// The linker cache: `used` (an incremental run loaded it instead of rebuilding the linker
+    /// from the store), why it was not used, and whether it was saved; empty without a cache.
+    pub linker_cache: String,
     /// Record -> person rows written (only those that changed).
     pub changed_assignments: u64,
     /// Kept pairs written, and deleted (a full run writes only what changed).
@@ -269,6 +275,28 @@ fn load_assignments<S: LinkStore + ?Sized>(store: &S) -> Result<FxHashMap<i64, S
         Ok(())
     })?;
     Ok(out)
+}
+
+/// Records that a must-link decision in force names (their assignments say `review`).
+fn must_keys<S: LinkStore + ?Sized>(store: &S) -> Result<HashSet<RecordKey>> {
+    Ok(decisions_in_force(store)?.must.into_iter().flat_map(|(a, b)| [a, b]).collect())
+}
+
+/// The stored assignments as the run that saved the cache wrote them (its roll, with the
+/// method its decisions gave), and those import minted for the new records.
+fn cached_assignments(c: &Cached, must: &HashSet<RecordKey>) -> FxHashMap<i64, Stored> {
+    let t = &c.linker.table;
+    let mut out = FxHashMap::with_capacity_and_hasher(c.base.assignments.len() + c.new.len(), Default::default());
+    for a in &c.base.assignments {
+        if let Some(r) = t.find(&a.record) {
+            let method = if must.contains(&a.record) { Method::Review } else { Method::Link };
+            out.insert(t.ids[r as usize], Stored { person: a.person, probability: a.probability, method });
+        }
+    }
+    for (r, p) in &c.new {
+        out.insert(r.id, Stored { person: *p, probability: 0.0, method: Method::Import });
+    }
+    out
 }
 
 /// Stream the stored records into `table` (without their raw cells, and without ever holding
@@ -376,6 +404,70 @@ fn incremental_base<S: LinkStore + ?Sized>(
     Ok(Ok((flags, refused)))
 }
 
+/// What an incremental run takes from a linker cache that fits the store.
+struct Cached {
+    linker: Linker,
+    /// The roll of the run that saved the cache.
+    base: tally_linkage::Roll,
+    model_id: i64,
+    /// The records new since that run, with the person import minted for each.
+    new: Vec<(Record, PersonId)>,
+}
+
+/// The linker cache at `path` if it fits the store as it is now (same last run, model,
+/// decisions, threshold, and only import-assigned records added since), or why not.
+fn load_cache<S: RecordStore + LinkStore + ?Sized>(
+    store: &S,
+    path: &Path,
+    cfg: &LinkConfig,
+) -> Result<std::result::Result<Cached, String>> {
+    let loaded = match crate::link_cache::Loaded::read(path) {
+        Ok(l) => l,
+        Err(why) => return Ok(Err(why)),
+    };
+    let fp = loaded.fingerprint.clone();
+    let Some(run) = store.last_run()? else { return Ok(Err("no earlier run".into())) };
+    if run.id != fp.run_id {
+        return Ok(Err("linker cache is from another run".into()));
+    }
+    match store.latest_model()? {
+        Some(m) if m.id == fp.model_id => {}
+        _ => return Ok(Err("the model changed since the linker cache".into())),
+    }
+    if store.decision_count()? != fp.decisions {
+        return Ok(Err("review decisions were made since the linker cache".into()));
+    }
+    if fp.threshold != cfg.threshold {
+        return Ok(Err("the threshold changed since the linker cache".into()));
+    }
+    let mut new = Vec::new();
+    store.for_each_unlinked_record(&mut |r, p| {
+        new.push((r, p));
+        Ok(())
+    })?;
+    if new.is_empty() {
+        return Ok(Err("nothing new".into()));
+    }
+    let records = store.counts()?.records;
+    if records != fp.records + new.len() as u64 {
+        return Ok(Err("records changed since the linker cache".into()));
+    }
+    let (base, linker) = match loaded.open() {
+        Ok(x) => x,
+        Err(why) => return Ok(Err(format!("linker cache unusable: {why}"))),
+    };
+    if linker.table.len() as u64 != fp.records || base.assignments.len() as u64 != fp.records {
+        return Ok(Err("linker cache damaged".into()));
+    }
+    if new.iter().any(|(r, _)| linker.table.find(&r.key).is_some()) {
+        return Ok(Err("records changed since the linker cache".into()));
+    }
+    if (linker.scorer.params.n_records as f64) * 1.25 < records as f64 {
+        return Ok(Err("the roll grew by more than a quarter (the model is retrained)".into()));
+    }
+    Ok(Ok(Cached { linker, base, model_id: fp.model_id, new }))
+}
+
 fn load_params<S: LinkStore + ?Sized>(store: &S) -> Result<Option<(i64, Params)>> {
     match store.latest_model()? {
         None => Ok(None),
@@ -455,14 +547,38 @@ pub fn link<S: RecordStore + LinkStore>(
     progress("reading records");
     // Assignments first: they say which records linkage has not seen yet.
     let mut steps = Steps { steps: Vec::new(), mark: t0 };
-    let stored = load_assignments(store)?;
+    let cfg = config(opts.threshold, opts.seed);
+    // The linker cache, when it fits the store: the last run's linker and roll, and the records
+    // new since, read alone (instead of every record, pair and assignment).
+    let mut cache_note = String::new();
+    let mut cached = match &opts.cache {
+        Some(path) if !opts.full && !opts.retrain => match load_cache(store, path, &cfg)? {
+            Ok(c) => Some(c),
+            Err(why) => {
+                cache_note = format!("not used: {why}");
+                None
+            }
+        },
+        _ => None,
+    };
+    if cached.is_some() {
+        cache_note = "used".into();
+        steps.step("load linker cache");
+    }
+    let stored = match &cached {
+        Some(c) => cached_assignments(c, &must_keys(store)?),
+        None => load_assignments(store)?,
+    };
     steps.step("read assignments");
     let is_new = |id: i64| stored.get(&id).is_none_or(|s| s.method == Method::Import);
     // Import gives every record an assignment (a person of its own), so this counts the roll
     // without another pass over the records.
     let n_records = stored.len() as u64;
-    let cfg = config(opts.threshold, opts.seed);
-    let mut params = if opts.retrain { None } else { load_params(store)? };
+    let mut params = match &cached {
+        Some(c) => Some((c.model_id, c.linker.scorer.params.clone())),
+        None if opts.retrain => None,
+        None => load_params(store)?,
+    };
     // A model trained on a much smaller roll (say, one source without duplicates) has seen
     // too few matches to be trusted for the rest: retrain once the roll has grown by more than
     // a quarter since. Below that, keeping the model is what makes incremental equal full.
@@ -488,20 +604,36 @@ pub fn link<S: RecordStore + LinkStore>(
     // Records stream straight into the linkage table. A full run takes them all in store
     // order; an incremental one takes the linked ones and sets the new ones aside for `add`.
     let mut table = Table::new();
-    let new_records = stream_records(store, &mut table, &|id| !full && is_new(id))?;
+    let from_cache = if full { None } else { cached.take() };
+    let (new_records, old_n) = match &from_cache {
+        Some(c) => (c.new.iter().map(|(r, _)| r.clone()).collect(), c.linker.table.len()),
+        None => {
+            let new_records = stream_records(store, &mut table, &|id| !full && is_new(id))?;
+            (new_records, table.len())
+        }
+    };
     let new_ids: FxHashSet<i64> = if full {
         table.ids.iter().copied().filter(|&id| is_new(id)).collect()
     } else {
         new_records.iter().map(|r| r.id).collect()
     };
-    let old_n = table.len();
     steps.step("read records");
-    let kept = if full { Vec::new() } else { kept_pairs(store, &table)? };
+    let kept = if full || from_cache.is_some() { Vec::new() } else { kept_pairs(store, &table)? };
     steps.step("read kept pairs");
     timings.read = t0.elapsed().as_secs_f64();
 
     let t1 = Instant::now();
+    let mut cached_base = None;
     let (linker, model_id, trained) = match params {
+        Some((id, _)) if from_cache.is_some() => {
+            progress("scoring new records against the roll (linker cache)");
+            let c = from_cache.expect("checked");
+            let mut l = c.linker;
+            cached_base = Some(c.base);
+            l.add(&new_records)?;
+            steps.step("block and score new records");
+            (l, id, false)
+        }
         None => {
             progress("blocking, training and scoring all records");
             let l = Linker::train_table(table, cfg.clone())?;
@@ -539,6 +671,9 @@ pub fn link<S: RecordStore + LinkStore>(
     let next_id = store.next_person_id()?;
     let base = if full {
         Err("full run".to_string())
+    } else if cached_base.is_some() {
+        // The cache fits the store: same run, model, decisions and threshold.
+        Ok((Vec::new(), 0))
     } else {
         incremental_base(store, model_id, cfg.threshold, decisions_seen)?
     };
@@ -548,10 +683,19 @@ pub fn link<S: RecordStore + LinkStore>(
     steps.step("decisions and base");
     let (roll, roll_mode) = match base {
         Ok((flags, refused)) => {
-            let person: Vec<PersonId> = t.ids[..old_n].iter().map(|id| stored[id].person).collect();
-            let probability: Vec<f64> = t.ids[..old_n].iter().map(|id| stored[id].probability).collect();
-            let base = linker.stored_roll(&person, &probability, flags, refused);
-            drop((person, probability));
+            let base = match cached_base.take() {
+                // As `stored_roll` rebuilds it from the store: no events, ids from the persons.
+                Some(mut b) => {
+                    b.events.clear();
+                    b.next_id = b.assignments.iter().map(|a| a.person.0 + 1).max().unwrap_or(1);
+                    b
+                }
+                None => {
+                    let person: Vec<PersonId> = t.ids[..old_n].iter().map(|id| stored[id].person).collect();
+                    let probability: Vec<f64> = t.ids[..old_n].iter().map(|id| stored[id].probability).collect();
+                    linker.stored_roll(&person, &probability, flags, refused)
+                }
+            };
             let prev: FxHashMap<RecordKey, PersonId> = (old_n..t.len()).filter_map(prev_of).collect();
             (linker.roll_incremental(base, &decisions, &prev, next_id), "incremental".to_string())
         }
@@ -697,6 +841,7 @@ pub fn link<S: RecordStore + LinkStore>(
         errors,
         candidate_errors: full.then_some(linker.errors),
         roll: roll_mode,
+        linker_cache: cache_note,
         changed_assignments: (assignments.len() + assignment_updates.len()) as u64,
         written_pairs: pairs.len() as u64,
         deleted_pairs: if replace_pairs { 0 } else { delete_pairs.len() as u64 },
@@ -724,6 +869,25 @@ pub fn link<S: RecordStore + LinkStore>(
     steps.step("summarise");
     summary.run_id = store.write_run(&run)?;
     steps.step("store write");
+    if let Some(path) = &opts.cache {
+        let fp = crate::link_cache::Fingerprint {
+            run_id: summary.run_id,
+            records: t.len() as u64,
+            model_id,
+            decisions: decisions_seen,
+            threshold: cfg.threshold,
+        };
+        let saved = match crate::link_cache::save(path, &fp, &roll, &linker) {
+            Ok(()) => "saved".to_string(),
+            Err(e) => {
+                crate::link_cache::remove(path);
+                format!("not saved: {e}")
+            }
+        };
+        summary.linker_cache =
+            if summary.linker_cache.is_empty() { saved } else { format!("{}; {saved}", summary.linker_cache) };
+        steps.step("save linker cache");
+    }
     timings.write = t3.elapsed().as_secs_f64();
     timings.total = t0.elapsed().as_secs_f64();
     summary.timings = timings;

@@ -297,3 +297,90 @@ fn incremental_equals_full_on_a_synth_world() {
     let text = ok(&db, &["link", "eval", "--truth", truth_path.to_str().unwrap()]);
     assert!(text.contains("x-script") && text.contains("gap"), "{text}");
 }
+
+/// A store with every source of a synth world but the two smallest, linked once (which writes
+/// the linker cache); returns the store and the two held back, smallest last.
+fn linked_but_two(dir: &Path, world: &Path, name: &str) -> (PathBuf, Vec<serde_json::Value>) {
+    let db = dir.join(name);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(world.join("manifest.json")).unwrap()).unwrap();
+    let mut sources: Vec<serde_json::Value> = manifest["sources"].as_array().unwrap().clone();
+    sources.sort_by_key(|s| std::cmp::Reverse(s["records"].as_u64().unwrap()));
+    let held = sources.split_off(sources.len() - 2);
+    for s in &sources {
+        import_synth(&db, world, s);
+    }
+    let first = json(&db, &["link", "--json"]);
+    assert_eq!(first["mode"], "full");
+    assert!(first["linker_cache"].as_str().unwrap().ends_with("saved"), "{first}");
+    assert!(cache_of(&db).exists());
+    (db, held)
+}
+
+fn cache_of(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(".linker");
+    PathBuf::from(s)
+}
+
+#[test]
+fn the_linker_cache_gives_what_a_full_link_gives_and_losing_it_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    ok(
+        &dir.path().join("w.db"),
+        &["synth", "--records", "2000", "--seed", "9", "--script", "mixed", "--out", world.to_str().unwrap()],
+    );
+
+    // With the cache: the incremental run loads it, and equals a full re-link.
+    let (db, held) = linked_but_two(dir.path(), &world, "cached.db");
+    import_synth(&db, &world, &held[0]);
+    let inc = json(&db, &["link", "--json"]);
+    assert_eq!(inc["mode"], "incremental", "{inc}");
+    assert_eq!(inc["roll"], "incremental", "{inc}");
+    assert_eq!(inc["linker_cache"], "used; saved", "{inc}");
+    assert_eq!(inc["new_records"], held[0]["records"]);
+    assert!(inc["steps"].as_array().unwrap().iter().any(|s| s["step"] == "load linker cache"), "{inc}");
+    let after_inc = links(&db);
+    // A second new source, from the cache the first incremental run saved.
+    import_synth(&db, &world, &held[1]);
+    // (It may retrain, as the roll grows past a quarter: the cache is then not used.)
+    let inc2 = json(&db, &["link", "--json"]);
+    let after_inc2 = links(&db);
+    let full = json(&db, &["link", "--full", "--json"]);
+    assert_eq!(links(&db), after_inc2, "full re-link changed the roll");
+    assert_eq!(full["changed_assignments"], 0, "{full}");
+    assert_eq!(full["linker_cache"], "saved", "{full}");
+    for k in ["records", "persons", "linked_records", "flagged_clusters", "refused_merges", "kept_pairs"] {
+        assert_eq!(inc2[k], full[k], "{k}");
+    }
+
+    // Deleted or damaged cache: the run falls back to reading the store, says so, and gives
+    // the same roll, ids included.
+    for (name, damage) in [("deleted.db", 0u8), ("damaged.db", 1), ("truncated.db", 2)] {
+        let (db, held) = linked_but_two(dir.path(), &world, name);
+        import_synth(&db, &world, &held[0]);
+        let cache = cache_of(&db);
+        match damage {
+            0 => std::fs::remove_file(&cache).unwrap(),
+            1 => {
+                let mut b = std::fs::read(&cache).unwrap();
+                let mid = b.len() / 2;
+                b[mid] ^= 0x5a;
+                std::fs::write(&cache, b).unwrap();
+            }
+            _ => {
+                let b = std::fs::read(&cache).unwrap();
+                std::fs::write(&cache, &b[..b.len() / 3]).unwrap();
+            }
+        }
+        let s = json(&db, &["link", "--json"]);
+        assert_eq!(s["roll"], "incremental", "{name}: {s}");
+        let note = s["linker_cache"].as_str().unwrap();
+        assert!(note.starts_with("not used: ") && note.ends_with("; saved"), "{name}: {s}");
+        assert_eq!(links(&db), after_inc, "{name}: the roll differs from the cached run's");
+        for k in ["persons", "linked_records", "kept_pairs", "changed_assignments", "written_pairs"] {
+            assert_eq!(s[k], inc[k], "{name}: {k}");
+        }
+    }
+}

@@ -193,7 +193,7 @@ pub struct RuleReport {
 }
 
 /// The per-rule sorted key index, kept so new records can be blocked against it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct BlockIndex {
     /// Per rule: the records with a key, sorted by (key, record). The keys themselves are
     /// looked up in `rec_keys`, so an entry costs 4 bytes instead of 16 (13 rules over a

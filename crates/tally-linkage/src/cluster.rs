@@ -60,7 +60,7 @@ pub struct Flag {
 }
 
 /// The outcome of clustering: a cluster label per record (the canonical smallest member).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Clustering {
     pub label: Vec<Rec>,
     pub flags: Vec<Flag>,

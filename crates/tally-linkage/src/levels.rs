@@ -122,7 +122,7 @@ pub fn unpack(p: Pattern) -> [u8; NF] {
 
 /// A date reduced to what comparison needs: the first and last day it may denote (days since
 /// 1970), and the components the source gave. Precision is never invented (see `PartialDate`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct DateCode {
     pub lo: i32,
     pub hi: i32,

@@ -19,7 +19,8 @@
 //!    cannot-link; stable person ids. After [`Linker::add`], [`Linker::roll_incremental`]
 //!    re-clusters only the components that hold a new record and carries the rest of the
 //!    previous roll over (equal to clustering everything again).
-//! 6. [`eval`]: pairwise and B-cubed P/R/F1, calibration, label-free error estimates.
+//! 6. [`snapshot`]: the linker state as bytes, so an incremental run can start from it.
+//! 7. [`eval`]: pairwise and B-cubed P/R/F1, calibration, label-free error estimates.
 //!
 //! ```
 //! use tally_domain::{ParsedFields, PartialDate, Record, RecordKey};
@@ -50,6 +51,7 @@ pub mod levels;
 pub mod linker;
 pub mod model;
 pub mod names;
+pub mod snapshot;
 pub mod table;
 
 pub use blocking::{BlockingConfig, BlockingReport, KeyField, Rule};
@@ -58,3 +60,4 @@ pub use eval::{calibration, error_estimate, evaluate, CalibrationBin, ErrorEstim
 pub use linker::{Assignment, Decisions, Explanation, LinkConfig, LinkError, Linker, Roll, ScoredPair, Step};
 pub use model::{Params, TrainConfig};
 pub use rustc_hash::FxHashMap;
+pub use snapshot::{roll_from_bytes, roll_to_bytes, SNAPSHOT_VERSION};

@@ -48,10 +48,12 @@ pub enum LinkError {
     UnknownRecord(String, String),
     #[error("trained parameters have version {0}; this tally reads version {1}")]
     ParamsVersion(u32, u32),
+    #[error("linker snapshot: {0}")]
+    Snapshot(String),
 }
 
 /// A scored candidate pair.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ScoredPair {
     pub a: Rec,
     pub b: Rec,
@@ -84,7 +86,7 @@ pub struct Assignment {
 }
 
 /// The persons of a run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Roll {
     /// Sorted by record key.
     pub assignments: Vec<Assignment>,
@@ -95,12 +97,14 @@ pub struct Roll {
 }
 
 /// Linkage state: the encoded records, the model, the block index and the kept scored pairs.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Linker {
     pub table: Table,
     pub cfg: LinkConfig,
     pub scorer: Scorer,
     index: BlockIndex,
+    /// A memo of name verdicts; not in a snapshot (an empty one gives the same verdicts).
+    #[serde(skip)]
     cache: NameCache,
     /// Scored pairs with probability at least `cfg.review_low`.
     pub pairs: Vec<ScoredPair>,
@@ -112,7 +116,10 @@ pub struct Linker {
     pub errors: ErrorEstimate,
     /// Kept pairs that [`Linker::add`] dropped because new records pushed a block of theirs
     /// over the cap (no rule pairs them any more), with the table length before that add:
-    /// [`Linker::roll_incremental`] re-clusters what they held together.
+    /// [`Linker::roll_incremental`] re-clusters what they held together. Not in a snapshot: a
+    /// snapshot is saved after the roll that accounted for them, like a linker rebuilt from a
+    /// store.
+    #[serde(skip)]
     dropped: Vec<(usize, ScoredPair)>,
 }
 
@@ -216,6 +223,26 @@ impl Linker {
         l.errors = l.error_estimate(below);
         l.blocking.estimated_recall = Some(l.estimate_blocking_recall());
         Ok(l)
+    }
+
+    /// Lengths that must agree in a linker read from a snapshot (a damaged one fails here, not
+    /// with an index out of bounds later).
+    pub(crate) fn check_snapshot(&self) -> Result<(), LinkError> {
+        let n = self.table.len();
+        let t = &self.table;
+        let ok = t.ids.len() == n
+            && self.order.len() == n
+            && self.rank.len() == n
+            && t.name_ids.iter().all(|c| c.len() == n)
+            && [t.birth.len(), t.death.len(), t.settlement.len(), t.region.len()].iter().all(|&l| l == n)
+            && [t.unit.len(), t.rank.len(), t.sex.len(), t.source.len()].iter().all(|&l| l == n)
+            && self.index.rec_keys.iter().all(|k| k.len() == n)
+            && self.pairs.iter().all(|p| (p.a as usize) < n && (p.b as usize) < n);
+        if ok {
+            Ok(())
+        } else {
+            Err(LinkError::Snapshot("inconsistent lengths (a damaged snapshot)".into()))
+        }
     }
 
     /// The label-free error estimate over the kept pairs, with `below`, the summed

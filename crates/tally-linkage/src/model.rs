@@ -512,7 +512,7 @@ pub fn train_grouped(
 }
 
 /// A model ready to score: weights per field and level, prior log-odds and tf lookups.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scorer {
     /// log2(m/u) per field and level; 0 for missing.
     pub w: Vec<Vec<f64>>,

@@ -25,10 +25,12 @@ pub fn fnv64(bytes: &[u8]) -> u64 {
 }
 
 /// A dictionary of distinct name values of one part (surname, given or patronymic).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct NameDict {
     map: FxHashMap<String, u32>,
     pub raw: Vec<String>,
+    /// Not in a snapshot (it borrows static tables of the names crate): prepared again on load.
+    #[serde(skip)]
     pub prepared: Vec<PreparedName>,
     /// FNV hash of each value's cross-script key (never 0).
     pub key_hash: Vec<u64>,
@@ -91,7 +93,7 @@ impl NameDict {
 
 /// A dictionary of short categorical strings (settlement, region, unit, rank), each with a
 /// comparison key: the cross-script name key for places, a folded code for units and ranks.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct StrDict {
     map: FxHashMap<String, u32>,
     pub raw: Vec<String>,
@@ -246,7 +248,7 @@ pub fn rank_key(s: &str) -> String {
 }
 
 /// The columns.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub keys: Vec<RecordKey>,
     /// Store row ids (0 when not stored), carried through for the caller.
@@ -279,6 +281,7 @@ pub struct Table {
     collide: FxHashMap<RecordKey, u32>,
     /// The canonical order, sorted once: training and the linker all need it, and sorting a
     /// million keys by string costs a second each time. Reset by `push`.
+    #[serde(skip)]
     order: std::sync::OnceLock<Vec<Rec>>,
 }
 

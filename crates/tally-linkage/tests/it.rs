@@ -558,3 +558,47 @@ fn chaining_across_a_pair_the_model_rejected_is_refused() {
         assert!(pm[&b] == pm[&a] || pm[&b] == pm[&cc], "B joins one of them");
     }
 }
+
+#[test]
+fn a_snapshot_round_trip_links_new_records_exactly_as_the_original() {
+    let w = world(2000, 17);
+    let cut = w.records.len() * 3 / 4;
+    let (old, new) = w.records.split_at(cut);
+    let mut orig = Linker::train(old, cfg()).unwrap();
+    let d = Decisions::default();
+    let base = orig.roll(&d, &FxHashMap::default(), 1);
+    let bytes = orig.snapshot();
+    let mut back = Linker::from_snapshot(&bytes).unwrap();
+    let base_back = tally_linkage::roll_from_bytes(&tally_linkage::roll_to_bytes(&base)).unwrap();
+    assert_eq!(base_back, base);
+    // A loaded linker saves and loads again (hash maps may list their entries in another order,
+    // so the bytes need not be equal).
+    assert_eq!(Linker::from_snapshot(&back.snapshot()).unwrap().pairs, back.pairs);
+    orig.add(new).unwrap();
+    back.add(new).unwrap();
+    assert_eq!(back.pairs, orig.pairs);
+    assert_eq!(back.kept_pairs(), orig.kept_pairs());
+    let expect = orig.roll_incremental(base.clone(), &d, &FxHashMap::default(), base.next_id);
+    let got = back.roll_incremental(base_back, &d, &FxHashMap::default(), base.next_id);
+    assert_eq!(got, expect);
+    assert!(expect.persons < base.persons + new.len() as u64, "new records link to old ones");
+    // Explanations need the prepared names the snapshot does not carry.
+    let (a, b) = (&new[0].key, &old[0].key);
+    assert_eq!(back.explain(a, b).unwrap().render(), orig.explain(a, b).unwrap().render());
+}
+
+#[test]
+fn a_damaged_or_foreign_snapshot_is_an_error() {
+    let w = world(200, 3);
+    let l = Linker::train(&w.records, cfg()).unwrap();
+    let bytes = l.snapshot();
+    assert!(Linker::from_snapshot(&bytes[..bytes.len() / 2]).is_err(), "truncated");
+    assert!(Linker::from_snapshot(b"not a snapshot at all").is_err(), "foreign");
+    let mut other_version = bytes.clone();
+    other_version[8] ^= 0xff;
+    let e = Linker::from_snapshot(&other_version).unwrap_err().to_string();
+    assert!(e.contains("format version"), "{e}");
+    // A roll is not a linker.
+    let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
+    assert!(Linker::from_snapshot(&tally_linkage::roll_to_bytes(&roll)).is_err());
+}

@@ -202,6 +202,15 @@ pub trait RecordStore {
         query: &RecordQuery,
         f: &mut dyn FnMut(Record) -> std::result::Result<(), CallbackError>,
     ) -> Result<()>;
+    /// Visit, in id order, the records linkage has not seen yet: those whose person import
+    /// minted (assignment method `import`), each with that person. Streams, and reads only
+    /// those records (an incremental link of a thousand new records into a million). Records
+    /// with no assignment at all are not visited (import always writes one); a caller that
+    /// must be sure compares counts.
+    fn for_each_unlinked_record(
+        &self,
+        f: &mut dyn FnMut(Record, PersonId) -> std::result::Result<(), CallbackError>,
+    ) -> Result<()>;
     fn record_by_key(&self, key: &RecordKey) -> Result<Option<Record>>;
     /// The original bytes stored under a hash.
     fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>>;

@@ -145,6 +145,7 @@ pub fn link(a: LinkArgs, g: &Global) -> anyhow::Result<()> {
         threshold: a.threshold,
         seed: a.seed,
         who: who(&a.who),
+        cache: Some(tally_app::link_cache::cache_path(&g.db)),
     };
     if let Some(t) = a.threshold {
         if !(0.0..=1.0).contains(&t) {
@@ -228,6 +229,9 @@ pub fn link(a: LinkArgs, g: &Global) -> anyhow::Result<()> {
         "persons formed: {}; wrote {} assignments, {} pairs ({} deleted)",
         s.roll, s.changed_assignments, s.written_pairs, s.deleted_pairs
     )?;
+    if !s.linker_cache.is_empty() {
+        writeln!(out, "linker cache: {}", s.linker_cache)?;
+    }
     writeln!(
         out,
         "time: read {:.2}s, link {:.2}s, cluster {:.2}s, write {:.2}s (total {:.2}s)",

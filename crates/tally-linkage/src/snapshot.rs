@@ -1,0 +1,107 @@
+//! Saved linker state: everything [`Linker::add`] and [`Linker::roll_incremental`] need (the
+//! encoded table, block index, model, kept pairs, key order, settings, blocking report and
+//! error estimate), as bytes, so a caller that keeps them need not rebuild the linker from
+//! stored records and pairs before linking a few new records.
+//!
+//! Bytes in, bytes out: where the bytes live is the caller's business. The format is bincode
+//! behind a header (magic, format version, crate version); any mismatch or damage is an error,
+//! never a wrong linker. Two things are left out and made again on load: the prepared name
+//! forms (they borrow static tables of the names crate; preparing the distinct names runs in
+//! parallel) and the memo of name verdicts (an empty one gives the same verdicts).
+
+use crate::linker::{LinkError, Linker, Roll};
+use crate::names;
+use crate::table::Table;
+use rayon::prelude::*;
+use std::io::Write;
+
+const MAGIC: &[u8; 8] = b"TALLYLNK";
+/// Bump when anything serialised changes shape.
+pub const SNAPSHOT_VERSION: u32 = 1;
+const KIND_LINKER: u8 = 1;
+const KIND_ROLL: u8 = 2;
+
+fn header(kind: u8) -> Vec<u8> {
+    let mut h = Vec::with_capacity(64);
+    h.extend_from_slice(MAGIC);
+    h.extend_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+    h.push(kind);
+    let v = env!("CARGO_PKG_VERSION").as_bytes();
+    h.push(v.len() as u8);
+    h.extend_from_slice(v);
+    h
+}
+
+/// The body after a valid header of `kind`.
+fn body(bytes: &[u8], kind: u8) -> Result<&[u8], LinkError> {
+    let bad = |m: String| Err(LinkError::Snapshot(m));
+    if bytes.len() < 14 || &bytes[..8] != MAGIC {
+        return bad("not a linker snapshot".into());
+    }
+    let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+    if version != SNAPSHOT_VERSION {
+        return bad(format!("format version {version}; this tally reads version {SNAPSHOT_VERSION}"));
+    }
+    if bytes[12] != kind {
+        return bad("wrong kind of snapshot".into());
+    }
+    let n = bytes[13] as usize;
+    let Some(v) = bytes.get(14..14 + n) else { return bad("truncated header".into()) };
+    if v != env!("CARGO_PKG_VERSION").as_bytes() {
+        return bad(format!("written by tally-linkage {}", String::from_utf8_lossy(v)));
+    }
+    Ok(&bytes[14 + n..])
+}
+
+fn encode_err(e: bincode::Error) -> LinkError {
+    LinkError::Snapshot(e.to_string())
+}
+
+impl Linker {
+    /// Write the linker's state to `w` (see the module docs).
+    pub fn write_snapshot<W: Write>(&self, mut w: W) -> Result<(), LinkError> {
+        w.write_all(&header(KIND_LINKER)).map_err(|e| LinkError::Snapshot(e.to_string()))?;
+        bincode::serialize_into(&mut w, self).map_err(encode_err)?;
+        w.flush().map_err(|e| LinkError::Snapshot(e.to_string()))
+    }
+
+    /// The linker's state as bytes.
+    pub fn snapshot(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Writing to a Vec cannot fail, and every field serialises.
+        self.write_snapshot(&mut out).expect("a linker serialises into memory");
+        out
+    }
+
+    /// A linker from [`Linker::snapshot`] bytes; an error if they are not one, are damaged or
+    /// come from another format version.
+    pub fn from_snapshot(bytes: &[u8]) -> Result<Linker, LinkError> {
+        let mut l: Linker = bincode::deserialize(body(bytes, KIND_LINKER)?).map_err(encode_err)?;
+        restore_table(&mut l.table)?;
+        l.check_snapshot()?;
+        Ok(l)
+    }
+}
+
+/// Prepare the names again (they are not serialised).
+fn restore_table(t: &mut Table) -> Result<(), LinkError> {
+    for d in &mut t.names {
+        d.prepared = d.raw.par_iter().with_min_len(256).map(|s| names::prepare(names::NamePart::Surname, s)).collect();
+        if d.key_hash.len() != d.raw.len() {
+            return Err(LinkError::Snapshot("inconsistent name dictionary".into()));
+        }
+    }
+    Ok(())
+}
+
+/// A roll as bytes (to keep beside a linker snapshot as the base of the next incremental roll).
+pub fn roll_to_bytes(roll: &Roll) -> Vec<u8> {
+    let mut out = header(KIND_ROLL);
+    bincode::serialize_into(&mut out, roll).expect("a roll serialises into memory");
+    out
+}
+
+/// A roll from [`roll_to_bytes`] bytes.
+pub fn roll_from_bytes(bytes: &[u8]) -> Result<Roll, LinkError> {
+    bincode::deserialize(body(bytes, KIND_ROLL)?).map_err(encode_err)
+}
