@@ -5,7 +5,8 @@
 //! count, model id, decision count, threshold) matches the store, and ignored otherwise;
 //! deleting it never changes a result.
 //!
-//! Layout: magic, an FxHash checksum of the rest, then three length-prefixed parts: the JSON
+//! Layout: magic, an FxHash checksum of the rest (taken over 1 MiB blocks, so it streams), then
+//! three length-prefixed parts: the JSON
 //! fingerprint, the roll (`tally_linkage::roll_to_bytes`) and the linker snapshot
 //! (`Linker::snapshot`).
 
@@ -15,7 +16,12 @@ use std::path::{Path, PathBuf};
 
 use tally_linkage::{Linker, Roll};
 
-const MAGIC: &[u8; 8] = b"TALLYLC1";
+const MAGIC: &[u8; 8] = b"TALLYLC2";
+
+/// The checksum is taken over blocks of this size, so the save can stream the body through it
+/// (a snapshot at a million records is some hundreds of MB, and buffering it whole set the
+/// peak memory of `tally link`).
+const BLOCK: usize = 1 << 20;
 
 /// The cache file of the database at `db`.
 pub fn cache_path(db: &Path) -> PathBuf {
@@ -37,29 +43,79 @@ pub struct Fingerprint {
 
 fn checksum(bytes: &[u8]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
-    h.write(bytes);
+    for block in bytes.chunks(BLOCK) {
+        h.write(block);
+    }
     h.finish()
 }
 
-/// Write the cache atomically (a temporary file renamed over the old one).
+/// Writes through to `inner` in whole blocks, checksumming each as [`checksum`] does.
+struct Summing<W: Write> {
+    inner: W,
+    buf: Vec<u8>,
+    hash: rustc_hash::FxHasher,
+}
+
+impl<W: Write> Summing<W> {
+    fn flush_block(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            self.hash.write(&self.buf);
+            self.inner.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<(W, u64)> {
+        self.flush_block()?;
+        Ok((self.inner, self.hash.finish()))
+    }
+}
+
+impl<W: Write> Write for Summing<W> {
+    fn write(&mut self, mut data: &[u8]) -> std::io::Result<usize> {
+        let n = data.len();
+        while !data.is_empty() {
+            let take = (BLOCK - self.buf.len()).min(data.len());
+            self.buf.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.buf.len() == BLOCK {
+                self.flush_block()?;
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Write the cache atomically (a temporary file renamed over the old one), streaming the
+/// snapshot to disk rather than building it in memory first.
 pub fn save(path: &Path, fp: &Fingerprint, roll: &Roll, linker: &Linker) -> std::io::Result<()> {
-    let mut body = Vec::new();
+    use std::io::{Seek, SeekFrom};
     let meta = serde_json::to_vec(fp).map_err(std::io::Error::other)?;
     let roll = tally_linkage::roll_to_bytes(roll);
-    for part in [&meta[..], &roll[..]] {
-        body.extend_from_slice(&(part.len() as u64).to_le_bytes());
-        body.extend_from_slice(part);
-    }
-    linker.write_snapshot(&mut body).map_err(std::io::Error::other)?;
     let tmp = path.with_extension(format!("linker.tmp{}", std::process::id()));
     let res = (|| {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(MAGIC)?;
-        f.write_all(&checksum(&body).to_le_bytes())?;
-        f.write_all(&body)?;
+        f.write_all(&[0u8; 8])?; // the checksum, written once the body is
+        let mut body =
+            Summing { inner: std::io::BufWriter::new(f), buf: Vec::with_capacity(BLOCK), hash: Default::default() };
+        for part in [&meta[..], &roll[..]] {
+            body.write_all(&(part.len() as u64).to_le_bytes())?;
+            body.write_all(part)?;
+        }
+        linker.write_snapshot(&mut body).map_err(std::io::Error::other)?;
+        let (w, sum) = body.finish()?;
+        let mut f = w.into_inner().map_err(|e| e.into_error())?;
+        f.seek(SeekFrom::Start(8))?;
+        f.write_all(&sum.to_le_bytes())?;
         // No fsync: a cache lost or torn by a crash fails its checksum and is not used, and
         // syncing some hundreds of MB would cost more than the cache saves.
-        f.into_inner().map_err(|e| e.into_error())?;
+        drop(f);
         std::fs::rename(&tmp, path)
     })();
     if res.is_err() {
