@@ -6,9 +6,8 @@
 //! deleting it never changes a result.
 //!
 //! Layout: magic, an FxHash checksum of the rest (taken over 1 MiB blocks, so it streams), then
-//! three length-prefixed parts: the JSON
-//! fingerprint, the roll (`tally_linkage::roll_to_bytes`) and the linker snapshot
-//! (`Linker::snapshot`).
+//! three length-prefixed parts: the JSON fingerprint, the roll (`tally_linkage::roll_to_bytes`)
+//! and the linker snapshot (`Linker::snapshot`).
 
 use std::hash::Hasher;
 use std::io::Write;
