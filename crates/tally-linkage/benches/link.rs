@@ -1,195 +1,20 @@
 //! Linkage benchmark: end to end (encode, block, train, score, cluster) on a seeded world,
 //! with quality against its truth, then 1,000 new records linked into the roll.
 //!
-//! `cargo bench -p tally-linkage --bench link -- [RECORDS] [THREADS]`
-//! (defaults 100000 and 2). The world is generated here (Latin-script names with realistic
-//! skew, namesakes, typos, partial dates, missing fields) so the core can be measured on its
-//! own; the side-by-side with Splink on `tally synth` worlds lives in bench/.
+//! `cargo bench -p tally-linkage --bench link -- [RECORDS] [THREADS] [latin|mixed]`
+//! (defaults 100000, 2 and latin). The world is generated here (`common/world.rs`: names with
+//! realistic skew, namesakes, typos, partial dates, missing fields; Latin-script, or
+//! cross-script with `mixed`) so the core can be measured on its own; the side-by-side with
+//! Splink on `tally synth` worlds lives in bench/.
 
-use rand::{Rng, SeedableRng};
 use std::time::Instant;
 use tally_domain::{ParsedFields, PartialDate, PersonId, Record, RecordKey, Sex};
 use tally_linkage::table::Table;
 use tally_linkage::{evaluate, Decisions, FxHashMap, LinkConfig, Linker};
 
-struct Vocab {
-    surnames: Vec<String>,
-    given: Vec<String>,
-    patr: Vec<String>,
-    places: Vec<String>,
-    units: Vec<String>,
-}
-
-fn vocab(rng: &mut impl Rng) -> Vocab {
-    let syl = [
-        "ko", "va", "len", "shev", "chen", "bon", "dar", "tka", "mo", "roz", "ly", "sen", "ru", "de", "sav", "pet",
-        "kly", "pav", "kuz", "po", "no", "mar", "khar", "lev", "kar", "vas", "hry", "mel", "boy", "kush", "sy", "fe",
-        "do", "ya", "rem", "di", "os", "ta", "zai", "ho", "lub", "ty", "mo", "hna", "bi", "lo", "ze", "ni",
-    ];
-    let suf = ["enko", "uk", "yk", "ak", "ovych", "ych", "ets", "iv", "ko", "skyi", "chuk", "yshyn"];
-    let mut surnames = std::collections::BTreeSet::new();
-    while surnames.len() < 30_000 {
-        let n = rng.gen_range(1..=3);
-        let mut s: String = (0..n).map(|_| syl[rng.gen_range(0..syl.len())]).collect();
-        s.push_str(suf[rng.gen_range(0..suf.len())]);
-        let mut c = s.chars();
-        let s = c.next().unwrap().to_uppercase().collect::<String>() + c.as_str();
-        surnames.insert(s);
-    }
-    let mut surnames: Vec<String> = surnames.into_iter().collect();
-    // Shuffle so Zipf ranks are not alphabetical.
-    for i in (1..surnames.len()).rev() {
-        surnames.swap(i, rng.gen_range(0..=i));
-    }
-    let given: Vec<String> = [
-        "Oleksandr",
-        "Serhii",
-        "Andrii",
-        "Volodymyr",
-        "Dmytro",
-        "Mykola",
-        "Ivan",
-        "Yurii",
-        "Vasyl",
-        "Oleksii",
-        "Viktor",
-        "Petro",
-        "Maksym",
-        "Bohdan",
-        "Taras",
-        "Roman",
-        "Ihor",
-        "Vitalii",
-        "Ruslan",
-        "Denys",
-        "Artem",
-        "Anatolii",
-        "Mykhailo",
-        "Pavlo",
-        "Yevhen",
-        "Vadym",
-        "Valerii",
-        "Stepan",
-        "Hryhorii",
-        "Fedir",
-        "Illia",
-        "Kostiantyn",
-        "Leonid",
-        "Nazar",
-        "Oleh",
-        "Rostyslav",
-        "Sviatoslav",
-        "Vladyslav",
-        "Yaroslav",
-        "Zakhar",
-        "Anton",
-        "Borys",
-        "Danylo",
-        "Eduard",
-        "Heorhii",
-        "Kyrylo",
-        "Marko",
-        "Orest",
-        "Semen",
-        "Tymur",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let patr = given.iter().map(|g| format!("{g}ovych")).collect();
-    let places = (0..600).map(|i| format!("Selo{}{}", syl[i % syl.len()], i)).collect();
-    let units = (0..400).map(|i| format!("A{:04}", 1000 + i * 7)).collect();
-    Vocab { surnames, given, patr, places, units }
-}
-
-/// Zipf-like draw over n items (weight 1/(k+10)), via a precomputed CDF.
-struct Zipf(Vec<f64>);
-impl Zipf {
-    fn new(n: usize) -> Zipf {
-        let mut c = Vec::with_capacity(n);
-        let mut s = 0.0;
-        for k in 0..n {
-            s += 1.0 / (k as f64 + 10.0);
-            c.push(s);
-        }
-        for x in &mut c {
-            *x /= s;
-        }
-        Zipf(c)
-    }
-    fn draw(&self, rng: &mut impl Rng) -> usize {
-        let x: f64 = rng.gen();
-        self.0.partition_point(|&c| c < x).min(self.0.len() - 1)
-    }
-}
-
-fn typo(rng: &mut impl Rng, s: &str) -> String {
-    let mut c: Vec<char> = s.chars().collect();
-    if c.len() < 4 {
-        return s.to_string();
-    }
-    let i = rng.gen_range(1..c.len() - 1);
-    match rng.gen_range(0..3) {
-        0 => {
-            c.remove(i);
-        }
-        1 => c.swap(i, i + 1),
-        _ => c[i] = ['a', 'e', 'i', 'o', 'y'][rng.gen_range(0..5)],
-    }
-    c.into_iter().collect()
-}
-
-/// About `n` records of n/2.2 persons across four sources, handed to `emit` one by one with
-/// their person (so the bench never holds them all: they go straight into the linkage table).
-fn world(n: usize, seed: u64, mut emit: impl FnMut(Record, u32)) {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let v = vocab(&mut rng);
-    let (zs, zg, zp) = (Zipf::new(v.surnames.len()), Zipf::new(v.given.len()), Zipf::new(v.places.len()));
-    let sources = ["mod", "obits", "media", "family"];
-    let mut next = [0u64; 4];
-    let mut p = 0u32;
-    let mut made = 0usize;
-    while made < n {
-        p += 1;
-        let s = &v.surnames[zs.draw(&mut rng)];
-        let g = &v.given[zg.draw(&mut rng)];
-        let pa = &v.patr[zg.draw(&mut rng)];
-        let by = rng.gen_range(1960..2005);
-        let (bm, bd) = (rng.gen_range(1..=12u8), rng.gen_range(1..=28u8));
-        let dd = PartialDate::ymd(2022 + rng.gen_range(0..3), rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap();
-        let place = &v.places[zp.draw(&mut rng)];
-        let unit = &v.units[rng.gen_range(0..v.units.len())];
-        let copies = [1, 2, 2, 3, 3, 4][rng.gen_range(0..6)];
-        for (si, src) in sources.iter().enumerate().take(copies) {
-            if made >= n {
-                break;
-            }
-            let f = ParsedFields {
-                surname: Some(if rng.gen_bool(0.08) { typo(&mut rng, s) } else { s.clone() }),
-                given_name: Some(if rng.gen_bool(0.04) { typo(&mut rng, g) } else { g.clone() }),
-                patronymic: rng.gen_bool(0.6).then(|| pa.clone()),
-                birth_date: if rng.gen_bool(0.05) {
-                    None
-                } else if rng.gen_bool(0.2) {
-                    Some(PartialDate::year(by))
-                } else if rng.gen_bool(0.02) {
-                    Some(PartialDate::ymd(by + 1, bm, bd).unwrap())
-                } else {
-                    Some(PartialDate::ymd(by, bm, bd).unwrap())
-                },
-                death_date: rng.gen_bool(0.8).then_some(dd),
-                settlement: rng.gen_bool(0.6).then(|| place.clone()),
-                unit: rng.gen_bool(0.5).then(|| unit.clone()),
-                sex: Some(Sex::Male),
-                ..Default::default()
-            };
-            next[si] += 1;
-            made += 1;
-            let key = RecordKey { source: src.to_string(), source_record_id: next[si].to_string() };
-            emit(Record { id: made as i64, key, line: next[si] + 1, raw: vec![], fields: f }, p);
-        }
-    }
-}
+#[path = "common/world.rs"]
+mod world;
+use world::{world, Script};
 
 fn status(key: &str) -> f64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -225,6 +50,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let n: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let threads: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(2);
+    let script = if args.get(2).map(String::as_str) == Some("mixed") { Script::Mixed } else { Script::Latin };
     rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().ok();
     let cfg = LinkConfig::default();
 
@@ -237,7 +63,7 @@ fn main() {
     let mut new_recs: Vec<Record> = Vec::new();
     let mut new_truth: Vec<u32> = Vec::new();
     let mut t_encode = 0.0;
-    world(n, 1, |r, p| {
+    world(n, 1, script, |r, p| {
         if new_recs.len() + truth_of.len() >= n - hold {
             new_recs.push(r);
             new_truth.push(p);

@@ -27,28 +27,58 @@ fn pair_id(a: u32, b: u32) -> u64 {
 /// Compare two names by value, in an order fixed by the values themselves, so that an
 /// asymmetric comparator still gives the same answer whatever the dictionary ids are.
 pub fn compare_names(t: &Table, k: usize, a: u32, b: u32) -> (NameLevel, String) {
-    let d = &t.names[k];
-    let (x, y) = if d.raw[a as usize] <= d.raw[b as usize] { (a, b) } else { (b, a) };
-    let (px, py) = (&d.prepared[x as usize], &d.prepared[y as usize]);
-    // Most differing pairs that blocking brings (namesakes by date, by patronymic) are plainly
-    // different names. When their cross-script keys differ and their canonical Latin forms are
-    // far apart, skip the full comparator (which tries every transliteration standard): it
-    // would say "different" at a hundred times the cost. Initials always go to the comparator.
-    if d.key_hash[x as usize] != d.key_hash[y as usize] {
-        let (cx, cy) = (&px.form.canonical, &py.form.canonical);
-        if cx.len() > 2 && cy.len() > 2 {
-            let jw = strsim::jaro_winkler(cx, cy);
-            if jw < FAR_APART {
-                return (NameLevel::Different, format!("different: canonical forms far apart (jaro-winkler {jw:.2})"));
-            }
-        }
+    let (x, y) = ordered(t, k, a, b);
+    if let Some(jw) = far_apart(t, k, x, y) {
+        return (NameLevel::Different, format!("different: canonical forms far apart (jaro-winkler {jw:.2})"));
     }
-    names::compare(PARTS[k], px, py)
+    let d = &t.names[k];
+    names::compare(PARTS[k], &d.prepared[x as usize], &d.prepared[y as usize])
+}
+
+/// The two names in the order [`compare_names`] compares them (by their strings).
+#[inline]
+fn ordered(t: &Table, k: usize, a: u32, b: u32) -> (u32, u32) {
+    if t.names[k].raw_le(a, b) {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// Most differing pairs that blocking brings (namesakes by date, by patronymic) are plainly
+/// different names. When their cross-script keys differ and their canonical Latin forms are
+/// far apart, the full comparator (which tries every transliteration standard) is skipped: it
+/// would say "different" at a hundred times the cost. Initials always go to the comparator.
+/// Returns the Jaro-Winkler similarity of such a pair, `None` for any other.
+#[inline]
+fn far_apart(t: &Table, k: usize, x: u32, y: u32) -> Option<f64> {
+    let d = &t.names[k];
+    if d.key_hash[x as usize] == d.key_hash[y as usize] {
+        return None;
+    }
+    let (cx, cy) = (&d.prepared[x as usize].form.canonical, &d.prepared[y as usize].form.canonical);
+    if cx.len() <= 2 || cy.len() <= 2 {
+        return None;
+    }
+    let jw = tally_names::jaro_winkler(cx, cy);
+    (jw < FAR_APART).then_some(jw)
 }
 
 /// Jaro-Winkler similarity of canonical Latin forms below which two names with different keys
 /// are taken as different without the full comparator.
 const FAR_APART: f64 = 0.7;
+
+/// The level [`compare_names`] gives two differing names, without building its explanation
+/// (the names crate's level-only grade; a test holds the two together).
+#[inline]
+pub fn name_level_of(t: &Table, k: usize, a: u32, b: u32) -> u8 {
+    let (x, y) = ordered(t, k, a, b);
+    if far_apart(t, k, x, y).is_some() {
+        return NameLevel::Different as u8;
+    }
+    let d = &t.names[k];
+    names::level(PARTS[k], &d.prepared[x as usize], &d.prepared[y as usize]) as u8
+}
 
 /// The verdicts of one name part, in two stores: a sorted one filled chunk by chunk by the
 /// streaming pass (9 bytes a verdict, merged in place, looked up by a merge-join with a chunk's
@@ -177,84 +207,6 @@ impl NameCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-}
-
-/// The level [`compare_names`] gives two differing names, without its explanation: names whose
-/// canonical Latin forms are plainly far apart (the comparator's first gate, decided here by an
-/// allocation-free Jaro-Winkler that counts exactly as `strsim` does) never reach it.
-#[inline]
-pub fn name_level_of(t: &Table, k: usize, a: u32, b: u32) -> u8 {
-    if far_apart(t, k, a, b) {
-        return NameLevel::Different as u8;
-    }
-    compare_names(t, k, a, b).0 as u8
-}
-
-/// Whether [`compare_names`] takes its "canonical forms far apart" exit for these two names.
-/// It mirrors that gate (different keys, both canonical forms longer than two bytes,
-/// Jaro-Winkler below `FAR_APART`), in the same argument order; a test holds the two together.
-/// Only ASCII forms of up to 64 bytes are decided here (their chars are their bytes); anything
-/// else answers `false` and goes to the comparator.
-#[inline]
-fn far_apart(t: &Table, k: usize, a: u32, b: u32) -> bool {
-    let d = &t.names[k];
-    if d.key_hash[a as usize] == d.key_hash[b as usize] {
-        return false;
-    }
-    let (x, y) = if d.raw_le(a, b) { (a, b) } else { (b, a) };
-    let (cx, cy) = (d.prepared[x as usize].form.canonical.as_bytes(), d.prepared[y as usize].form.canonical.as_bytes());
-    if cx.len() <= 2 || cy.len() <= 2 || cx.len() > 64 || cy.len() > 64 || !cx.is_ascii() || !cy.is_ascii() {
-        return false;
-    }
-    jaro_winkler_ascii(cx, cy) < FAR_APART
-}
-
-/// `strsim::jaro_winkler` on ASCII bytes, step for step (same matching, same transposition
-/// count, same floating-point expression), without its allocation. Lengths at most 64.
-fn jaro_winkler_ascii(a: &[u8], b: &[u8]) -> f64 {
-    let (a_len, b_len) = (a.len(), b.len());
-    let search_range = (a_len.max(b_len) / 2).saturating_sub(1);
-    let (mut a_flags, mut b_flags) = (0u64, 0u64);
-    let mut matches = 0usize;
-    for (i, &ca) in a.iter().enumerate() {
-        let min_bound = i.saturating_sub(search_range);
-        let max_bound = b_len.min(i + search_range + 1);
-        for (j, &cb) in b.iter().enumerate().take(max_bound).skip(min_bound) {
-            if ca == cb && b_flags & (1 << j) == 0 {
-                a_flags |= 1 << i;
-                b_flags |= 1 << j;
-                matches += 1;
-                break;
-            }
-        }
-    }
-    if matches == 0 {
-        return 0.0;
-    }
-    let mut transpositions = 0usize;
-    let mut j = 0usize;
-    for (i, &ca) in a.iter().enumerate() {
-        if a_flags & (1 << i) != 0 {
-            while b_flags & (1 << j) == 0 {
-                j += 1;
-            }
-            if ca != b[j] {
-                transpositions += 1;
-            }
-            j += 1;
-        }
-    }
-    transpositions /= 2;
-    let sim = ((matches as f64 / a_len as f64)
-        + (matches as f64 / b_len as f64)
-        + ((matches - transpositions) as f64 / matches as f64))
-        / 3.0;
-    if sim > 0.7 {
-        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
-        sim + 0.1 * prefix as f64 * (1.0 - sim)
-    } else {
-        sim
     }
 }
 
@@ -586,9 +538,10 @@ mod tests {
         }
     }
 
-    /// The allocation-free gate answers as `compare_names` does: every pair of a few hundred
-    /// names (Latin with slips, Cyrillic, initials, short ones) gets the same level both ways,
-    /// and the allocation-free Jaro-Winkler equals `strsim`'s to the bit.
+    /// The level-only path answers as the explaining comparator behind `strsim`'s Jaro-Winkler
+    /// gate did: every pair of a few hundred names (Latin with slips, Cyrillic, initials, short
+    /// ones) gets the same level both ways, and the allocation-free Jaro-Winkler equals
+    /// `strsim`'s to the bit.
     #[test]
     fn fast_name_levels_equal_the_comparator() {
         let syl = ["ko", "va", "len", "shev", "chen", "bon", "dar", "tka", "mo", "roz", "ly", "o", "yi"];
@@ -623,25 +576,21 @@ mod tests {
                     if a == b {
                         continue;
                     }
-                    let want = compare_names(&t, k, a, b).0 as u8;
-                    assert_eq!(
-                        name_level_of(&t, k, a, b),
-                        want,
-                        "{} / {}",
-                        t.names[k].raw[a as usize],
-                        t.names[k].raw[b as usize]
-                    );
-                    gated += usize::from(far_apart(&t, k, a, b));
-                    let (x, y) = (
-                        &t.names[k].prepared[a as usize].form.canonical,
-                        &t.names[k].prepared[b as usize].form.canonical,
-                    );
-                    if x.is_ascii() && y.is_ascii() && x.len() <= 64 && y.len() <= 64 {
-                        assert_eq!(
-                            jaro_winkler_ascii(x.as_bytes(), y.as_bytes()).to_bits(),
-                            strsim::jaro_winkler(x, y).to_bits()
-                        );
-                    }
+                    // The comparison as it was first written: strsim's Jaro-Winkler for the gate,
+                    // the explaining comparator for the level.
+                    let d = &t.names[k];
+                    let (x, y) = if d.raw[a as usize] <= d.raw[b as usize] { (a, b) } else { (b, a) };
+                    let (px, py) = (&d.prepared[x as usize], &d.prepared[y as usize]);
+                    let (cx, cy) = (&px.form.canonical, &py.form.canonical);
+                    let gate = d.key_hash[x as usize] != d.key_hash[y as usize]
+                        && cx.len() > 2
+                        && cy.len() > 2
+                        && strsim::jaro_winkler(cx, cy) < FAR_APART;
+                    let want = if gate { NameLevel::Different as u8 } else { names::compare(PARTS[k], px, py).0 as u8 };
+                    assert_eq!(name_level_of(&t, k, a, b), want, "{} / {}", d.raw[a as usize], d.raw[b as usize]);
+                    assert_eq!(compare_names(&t, k, a, b).0 as u8, want);
+                    gated += usize::from(gate);
+                    assert_eq!(tally_names::jaro_winkler(cx, cy).to_bits(), strsim::jaro_winkler(cx, cy).to_bits());
                 }
             }
         }

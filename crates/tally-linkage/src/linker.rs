@@ -1134,6 +1134,21 @@ impl Linker {
     }
 }
 
+/// The scoring pass on one chunk of candidate pairs, as a run with a given model makes it:
+/// comparison levels (each distinct pair of differing names compared once, verdicts kept in
+/// `cache`), then weights; returns the pairs at or above `low` and the summed probability of
+/// the others. Public for the scoring benchmark (`benches/score.rs`), which times this alone.
+pub fn score_pairs(
+    t: &Table,
+    s: &Scorer,
+    cache: &mut NameCache,
+    low: f64,
+    pairs: &[(Rec, Rec)],
+) -> (Vec<ScoredPair>, f64) {
+    let pats = patterns_sorted(t, cache, pairs);
+    score(t, s, low, pairs, |i| pats[i])
+}
+
 /// Score pairs whose patterns `pat(i)` gives: the pairs at or above the review floor `low`,
 /// and the summed probability of the others (for the missed-link estimate), each weight
 /// computed once.

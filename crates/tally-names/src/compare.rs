@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::canon::{canon_latin, gender_pair, raw_key, ukru_fold};
+use crate::canon::{canon_latin, gender_pair_folded, raw_key, ukru_fold};
 use crate::dict::{diminutive_groups, english_groups, fold_key, group, groups_of};
 use crate::{detect_script, normalize, Script};
 
@@ -156,6 +156,22 @@ pub struct NameForm {
     /// with the set of standards (bit i: the i-th of the table) that give it. Filled at the first
     /// cross-script comparison that needs it, so each name is transliterated once, not once per pair.
     translits: OnceLock<Vec<(String, u32)>>,
+    /// For a Cyrillic form, the nominatives it may be a declined form of, each with what [`inflected`]
+    /// compares: filled at the first comparison that needs them, so each name is declined once, not once
+    /// per pair.
+    nominatives: OnceLock<Vec<Nominative>>,
+}
+
+/// One nominative reading of a declined form, prepared for [`inflected`].
+#[derive(Debug, Clone)]
+struct Nominative {
+    nom: String,
+    /// Canonical Latin of `nom`, and its Ukrainian/Russian fold.
+    canonical: String,
+    ukru: String,
+    /// Dictionary groups of `canonical` as a given name and as a patronymic.
+    given_groups: &'static [u32],
+    patronymic_groups: &'static [u32],
 }
 
 impl NameForm {
@@ -213,6 +229,7 @@ pub fn prepare(part: &str) -> NameForm {
         initial,
         first_classes,
         translits: OnceLock::new(),
+        nominatives: OnceLock::new(),
     }
 }
 
@@ -253,6 +270,26 @@ fn headword(g: u32) -> String {
 }
 
 impl NameForm {
+    /// The nominatives this (Cyrillic) form may be a declined form of, in the inflection rules' order,
+    /// prepared once.
+    fn nominatives(&self) -> &[Nominative] {
+        self.nominatives.get_or_init(|| {
+            crate::inflect::nominatives(&self.norm)
+                .into_iter()
+                .map(|(nom, _)| {
+                    let canonical = canon_latin(&nom);
+                    Nominative {
+                        ukru: ukru_fold(&canonical),
+                        given_groups: groups_of(PartKind::Given, &canonical),
+                        patronymic_groups: groups_of(PartKind::Patronymic, &canonical),
+                        canonical,
+                        nom,
+                    }
+                })
+                .collect()
+        })
+    }
+
     /// The distinct normalised transliterations of this (Cyrillic) form's raw text, with the standards
     /// giving each, computed once.
     fn translits(&self) -> &[(String, u32)] {
@@ -384,7 +421,7 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             return Comparison::new(0.7, Level::FuzzyClose, why!("{ra} ~ {rb}: one part of a double surname"));
         }
     }
-    let jw = strsim::jaro_winkler(&a.canonical, &b.canonical);
+    let jw = crate::jaro_winkler(&a.canonical, &b.canonical);
     // Most pairs a linkage run compares are plainly different: skip the costly rules for them. Every
     // rule below but the dictionary's needs a shared stem, so a dissimilar pair with different keys can
     // only be a diminutive, an English equivalent, or different.
@@ -419,7 +456,7 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
         );
     }
     if kind == PartKind::Surname {
-        if let Some((m, f)) = gender_pair(&a.canonical, &b.canonical) {
+        if let Some((m, f)) = gender_pair_folded(&a.ukru, &b.ukru) {
             return Comparison::new(
                 0.75,
                 Level::GenderVariant,
@@ -566,18 +603,18 @@ fn inflected<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm) -> Optio
     if a.script != Script::Cyrillic {
         return None;
     }
-    for (nom, _) in crate::inflect::nominatives(&a.norm) {
-        let cl = canon_latin(&nom);
+    for n in a.nominatives() {
         // A given name or patronymic must decline into a name the dictionary knows as the other's.
         let same = match kind {
-            PartKind::Surname => cl == b.canonical || ukru_fold(&cl) == b.ukru,
-            _ => intersects(groups_of(kind, &cl), b.groups(kind)).is_some(),
+            PartKind::Surname => n.canonical == b.canonical || n.ukru == b.ukru,
+            PartKind::Given => intersects(n.given_groups, b.groups(kind)).is_some(),
+            PartKind::Patronymic => intersects(n.patronymic_groups, b.groups(kind)).is_some(),
         };
         if same {
             return Some(Comparison::new(
                 0.9,
                 Level::Inflected,
-                why!("{} is a declined form of {} (nominative {nom})", a.raw, b.raw),
+                why!("{} is a declined form of {} (nominative {})", a.raw, b.raw, n.nom),
             ));
         }
     }
