@@ -28,10 +28,12 @@ fn pair_id(a: u32, b: u32) -> u64 {
 /// asymmetric comparator still gives the same answer whatever the dictionary ids are.
 pub fn compare_names(t: &Table, k: usize, a: u32, b: u32) -> (NameLevel, String) {
     let (x, y) = ordered(t, k, a, b);
-    if let Some(jw) = far_apart(t, k, x, y) {
+    let d = &t.names[k];
+    if far_apart(t, k, x, y) {
+        let jw =
+            tally_names::jaro_winkler(&d.prepared[x as usize].form.canonical, &d.prepared[y as usize].form.canonical);
         return (NameLevel::Different, format!("different: canonical forms far apart (jaro-winkler {jw:.2})"));
     }
-    let d = &t.names[k];
     names::compare(PARTS[k], &d.prepared[x as usize], &d.prepared[y as usize])
 }
 
@@ -49,19 +51,20 @@ fn ordered(t: &Table, k: usize, a: u32, b: u32) -> (u32, u32) {
 /// different names. When their cross-script keys differ and their canonical Latin forms are
 /// far apart, the full comparator (which tries every transliteration standard) is skipped: it
 /// would say "different" at a hundred times the cost. Initials always go to the comparator.
-/// Returns the Jaro-Winkler similarity of such a pair, `None` for any other.
+/// Most pairs are decided by their letter counts alone ([`names::surely_far_apart`]), the
+/// others by the (allocation-free) Jaro-Winkler itself.
 #[inline]
-fn far_apart(t: &Table, k: usize, x: u32, y: u32) -> Option<f64> {
+fn far_apart(t: &Table, k: usize, x: u32, y: u32) -> bool {
     let d = &t.names[k];
     if d.key_hash[x as usize] == d.key_hash[y as usize] {
-        return None;
+        return false;
     }
-    let (cx, cy) = (&d.prepared[x as usize].form.canonical, &d.prepared[y as usize].form.canonical);
+    let (px, py) = (&d.prepared[x as usize], &d.prepared[y as usize]);
+    let (cx, cy) = (&px.form.canonical, &py.form.canonical);
     if cx.len() <= 2 || cy.len() <= 2 {
-        return None;
+        return false;
     }
-    let jw = tally_names::jaro_winkler(cx, cy);
-    (jw < FAR_APART).then_some(jw)
+    names::surely_far_apart(px, py, FAR_APART) || tally_names::jaro_winkler(cx, cy) < FAR_APART
 }
 
 /// Jaro-Winkler similarity of canonical Latin forms below which two names with different keys
@@ -73,7 +76,7 @@ const FAR_APART: f64 = 0.7;
 #[inline]
 pub fn name_level_of(t: &Table, k: usize, a: u32, b: u32) -> u8 {
     let (x, y) = ordered(t, k, a, b);
-    if far_apart(t, k, x, y).is_some() {
+    if far_apart(t, k, x, y) {
         return NameLevel::Different as u8;
     }
     let d = &t.names[k];
