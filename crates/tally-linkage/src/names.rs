@@ -75,7 +75,7 @@ pub fn compare(part: NamePart, a: &PreparedName, b: &PreparedName) -> (NameLevel
 /// The level [`compare`] gives, without building its explanation (for the hot path, which keeps
 /// only the level).
 pub fn level(part: NamePart, a: &PreparedName, b: &PreparedName) -> NameLevel {
-    level_of(tally_names::grade_prepared(kind(part), &a.form, &b.form).level)
+    level_of(tally_names::level_prepared(kind(part), &a.form, &b.form))
 }
 
 /// The names crate's twelve verdicts folded onto the five levels linkage estimates m and u

@@ -341,7 +341,7 @@ pub fn compare_part(kind: PartKind, a: &str, b: &str) -> Comparison {
 
 /// Compare two prepared name parts. See [`Level`] for the cascade.
 pub fn compare_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Comparison {
-    grade::<true>(kind, a, b)
+    grade::<true>(kind, a, b, true)
 }
 
 /// A grade without its explanation: what [`compare_prepared`] gives, less the `why`.
@@ -354,8 +354,16 @@ pub struct Grade {
 /// [`compare_prepared`] without the explanation: the same level and score, bit for bit, without building
 /// a sentence per pair (what record linkage, which keeps only the level, should call).
 pub fn grade_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Grade {
-    let c = grade::<false>(kind, a, b);
+    let c = grade::<false>(kind, a, b, true);
     Grade { score: c.score, level: c.level }
+}
+
+/// The level alone (what record linkage keeps): [`grade_prepared`]'s level, always, but without the
+/// work that only refines the score. A Latin form whose canonical form equals a Cyrillic one's is a
+/// transliteration whether or not some standard gives it letter for letter (that only moves the score
+/// from 0.95 to 0.97), so that pair is not transliterated under every standard here.
+pub fn level_prepared(kind: PartKind, a: &NameForm, b: &NameForm) -> Level {
+    grade::<false>(kind, a, b, false).level
 }
 
 /// The explanation, built only when `E` (explain) holds; otherwise an empty, unallocated string.
@@ -365,8 +373,9 @@ macro_rules! why {
     };
 }
 
-/// The cascade; `E` says whether to build the `why` sentences (the level and score never depend on it).
-fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm) -> Comparison {
+/// The cascade; `E` says whether to build the `why` sentences (the level and score never depend on it),
+/// `score` whether the score must be exact (the level never depends on it).
+fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm, score: bool) -> Comparison {
     let (ra, rb) = (&a.raw, &b.raw);
     if a.norm.is_empty() || b.norm.is_empty() {
         return Comparison::new(0.5, Level::Missing, why!("one side is empty"));
@@ -387,6 +396,9 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm) -> Compariso
             _ => (None, None),
         };
         if let (Some(c), Some(l)) = (cyr, lat) {
+            if !score && !E {
+                return Comparison::new(0.95, Level::Translit, String::new());
+            }
             let stds = standards_producing(c, &l.norm);
             return if stds == 0 {
                 Comparison::new(0.95, Level::Translit, why!("{} is a transliteration of {}", l.raw, c.raw))

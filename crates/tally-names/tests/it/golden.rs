@@ -9,7 +9,9 @@
 
 use std::collections::HashMap;
 
-use tally_names::{compare_part, compare_prepared, grade_prepared, prepare, transliterate, NameForm, PartKind};
+use tally_names::{
+    compare_part, compare_prepared, grade_prepared, level_prepared, prepare, transliterate, NameForm, PartKind,
+};
 
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data/compare_golden.tsv");
 const DICT: &str = include_str!("../../data/uk_ru_names.tsv");
@@ -190,6 +192,16 @@ fn comparator_results_match_the_golden_file() {
         let cached =
             format!("{}\t{}\t{}\t{}\t{:016x}\t{:016x}", f[0], f[1], f[2], c.level, c.score.to_bits(), fnv(&c.why));
         let quiet = format!("{}\t{}\t{}\t{}\t{:016x}\t{}", f[0], f[1], f[2], g.level, g.score.to_bits(), f[5]);
+        // The level-only path (what linkage calls) gives the level, on fresh forms and on shared ones.
+        let level_only = |l: tally_names::Level| format!("{}\t{}\t{}\t{}", f[0], f[1], f[2], l);
+        let want_level = level_only(c.level);
+        for got in
+            [level_only(level_prepared(k, fa, fb)), level_only(level_prepared(k, &prepare(f[1]), &prepare(f[2])))]
+        {
+            if got != format!("{}\t{}\t{}\t{}", f[0], f[1], f[2], f[3]) || got != want_level {
+                bad.push(format!("level_prepared: want {want}\n got {got}"));
+            }
+        }
         for (what, got) in [("cached forms", cached), ("grade_prepared", quiet)] {
             if got != want {
                 bad.push(format!("{what}: want {want}\n got {got}"));
