@@ -8,7 +8,7 @@
 //! Splink on `tally synth` worlds lives in bench/.
 
 use std::time::Instant;
-use tally_domain::{ParsedFields, PartialDate, PersonId, Record, RecordKey, Sex};
+use tally_domain::{PersonId, Record, RecordKey};
 use tally_linkage::table::Table;
 use tally_linkage::{evaluate, Decisions, FxHashMap, LinkConfig, Linker};
 
