@@ -14,7 +14,7 @@
 //! the pairs it kept for them and the roll rows that changed. Loading replays the deltas on the
 //! base (`Linker::add_scored`: no blocking or scoring again). A run that cannot append (no
 //! usable cache, a full run, pairs dropped from a block that grew over the cap, or deltas grown
-//! past a twentieth of the base or 32 segments) writes a new base. Any damaged segment makes
+//! past a twentieth of the base (or 10,000 records, if more) or 32 segments) writes a new base. Any damaged segment makes
 //! the whole cache unusable, and the run falls back to the store.
 
 use std::hash::Hasher;
@@ -36,8 +36,10 @@ const SEG_HEADER: usize = 1 + 8 + 8;
 const BLOCK: usize = 1 << 20;
 
 /// Deltas are compacted into a new base when they hold more than this share of the base's
-/// records (replaying them costs a little on every load) ...
+/// records, or [`MIN_DELTA_ROOM`] if that is more (replaying them costs a little on every
+/// load; below some thousands of records, little at all) ...
 const MAX_DELTA_SHARE: f64 = 0.05;
+const MIN_DELTA_ROOM: f64 = 10_000.0;
 /// ... or there are this many.
 const MAX_DELTAS: usize = 32;
 
@@ -273,7 +275,8 @@ impl Base {
     /// Whether another delta keeps within the compaction bounds.
     fn room_for(&self, records: usize) -> bool {
         self.deltas < MAX_DELTAS
-            && ((self.delta_records + records as u64) as f64) <= MAX_DELTA_SHARE * self.base_records as f64
+            && ((self.delta_records + records as u64) as f64)
+                <= (MAX_DELTA_SHARE * self.base_records as f64).max(MIN_DELTA_ROOM)
     }
 }
 
