@@ -637,8 +637,16 @@ pub fn link<S: RecordStore + LinkStore>(
             let new_records = stream_records(store, &mut table, &|id| !full && is_new(id))?;
             (new_records, table.len())
         }
-        (None, None) => unreachable!("the stored assignments are read when there is no cache"),
+        (None, None) => return Err(LinkAppError::Callback("no stored assignments read".into())),
     };
+    // The stored assignments by record index from here on: the table's records, then the new
+    // ones in the order `add` appends them (a vector, not a map by record id: at a million
+    // records the map costs some 60 MB more, held through blocking and scoring).
+    if let Some(m) = stored_map.take() {
+        let mut rows: Vec<Option<Stored>> = table.ids.iter().map(|id| m.get(id).copied()).collect();
+        rows.extend(new_records.iter().map(|r| m.get(&r.id).copied()));
+        cached_rows = Some(rows);
+    }
     steps.step("read records");
     let kept = if full || from_cache.is_some() { Vec::new() } else { kept_pairs(store, &table)? };
     steps.step("read kept pairs");
@@ -693,10 +701,9 @@ pub fn link<S: RecordStore + LinkStore>(
     let t = &linker.table;
     // The stored assignments by record index (a vector, not a map by record id: at a million
     // records the map costs some 60 MB and a hash per lookup).
-    let stored: Vec<Option<Stored>> = match (cached_rows, stored_map) {
-        (Some(rows), _) if rows.len() == t.len() => rows,
-        (_, Some(m)) => t.ids.iter().map(|id| m.get(id).copied()).collect(),
-        _ => return Err(LinkAppError::Callback("the cached assignments do not fit the linker".into())),
+    let stored: Vec<Option<Stored>> = match cached_rows {
+        Some(rows) if rows.len() == t.len() => rows,
+        _ => return Err(LinkAppError::Callback("the stored assignments do not fit the linker".into())),
     };
     let is_new_row: Vec<bool> = if full {
         stored.iter().map(|s| s.is_none_or(|s| s.method == Method::Import)).collect()
