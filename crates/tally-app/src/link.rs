@@ -17,7 +17,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tally_linkage::table::Table;
@@ -214,7 +214,9 @@ pub struct LinkSummary {
     /// run had to cluster everything.
     pub roll: String,
     /// The linker cache: `used` (an incremental run loaded it instead of rebuilding the linker
-    /// from the store), why it was not used, and whether it was saved; empty without a cache.
+    /// from the store) or `not used: <why>`, then how the run's state was kept: `saved` (the
+    /// whole cache written again), `appended` (a delta appended to the cache an incremental
+    /// run loaded; see [`crate::link_cache`]) or `not saved: <why>`; empty without a cache.
     pub linker_cache: String,
     /// Record -> person rows written (only those that changed).
     pub changed_assignments: u64,
@@ -282,20 +284,23 @@ fn must_keys<S: LinkStore + ?Sized>(store: &S) -> Result<HashSet<RecordKey>> {
     Ok(decisions_in_force(store)?.must.into_iter().flat_map(|(a, b)| [a, b]).collect())
 }
 
-/// The stored assignments as the run that saved the cache wrote them (its roll, with the
-/// method its decisions gave), and those import minted for the new records.
-fn cached_assignments(c: &Cached, must: &HashSet<RecordKey>) -> FxHashMap<i64, Stored> {
+/// The stored assignments by record index of the cached linker, as the run that saved the
+/// cache wrote them (its roll, with the method its decisions gave), and those import minted
+/// for the new records (which `add` puts after the others, in order).
+fn cached_assignments(c: &Cached, must: &HashSet<RecordKey>) -> Vec<Option<Stored>> {
     let t = &c.linker.table;
-    let mut out = FxHashMap::with_capacity_and_hasher(c.base.assignments.len() + c.new.len(), Default::default());
-    for a in &c.base.assignments {
-        if let Some(r) = t.find(&a.record) {
-            let method = if must.contains(&a.record) { Method::Review } else { Method::Link };
-            out.insert(t.ids[r as usize], Stored { person: a.person, probability: a.probability, method });
+    let rows = &c.state.rows();
+    let mut out: Vec<Option<Stored>> = (0..rows.person.len())
+        .map(|r| {
+            Some(Stored { person: PersonId(rows.person[r]), probability: rows.probability[r], method: Method::Link })
+        })
+        .collect();
+    for k in must {
+        if let Some(s) = t.find(k).and_then(|r| out.get_mut(r as usize)).and_then(|s| s.as_mut()) {
+            s.method = Method::Review;
         }
     }
-    for (r, p) in &c.new {
-        out.insert(r.id, Stored { person: *p, probability: 0.0, method: Method::Import });
-    }
+    out.extend(c.new.iter().map(|(_, p)| Some(Stored { person: *p, probability: 0.0, method: Method::Import })));
     out
 }
 
@@ -407,6 +412,8 @@ fn incremental_base<S: LinkStore + ?Sized>(
 /// What an incremental run takes from a linker cache that fits the store.
 struct Cached {
     linker: Linker,
+    /// What a delta of this run's state builds on.
+    state: crate::link_cache::Base,
     /// The roll of the run that saved the cache.
     base: tally_linkage::Roll,
     model_id: i64,
@@ -452,7 +459,7 @@ fn load_cache<S: RecordStore + LinkStore + ?Sized>(
     if records != fp.records + new.len() as u64 {
         return Ok(Err("records changed since the linker cache".into()));
     }
-    let (base, linker) = match loaded.open() {
+    let (base, linker, state) = match loaded.open() {
         Ok(x) => x,
         Err(why) => return Ok(Err(format!("linker cache unusable: {why}"))),
     };
@@ -465,7 +472,7 @@ fn load_cache<S: RecordStore + LinkStore + ?Sized>(
     if (linker.scorer.params.n_records as f64) * 1.25 < records as f64 {
         return Ok(Err("the roll grew by more than a quarter (the model is retrained)".into()));
     }
-    Ok(Ok(Cached { linker, base, model_id: fp.model_id, new }))
+    Ok(Ok(Cached { linker, state, base, model_id: fp.model_id, new }))
 }
 
 fn load_params<S: LinkStore + ?Sized>(store: &S) -> Result<Option<(i64, Params)>> {
@@ -565,15 +572,22 @@ pub fn link<S: RecordStore + LinkStore>(
         cache_note = "used".into();
         steps.step("load linker cache");
     }
-    let stored = match &cached {
-        Some(c) => cached_assignments(c, &must_keys(store)?),
-        None => load_assignments(store)?,
-    };
+    // Stored assignments: by record id from the store, or (with the cache) by record index of
+    // the cached linker, which is what the rest of the run uses.
+    let mut stored_map: Option<FxHashMap<i64, Stored>> = None;
+    let mut cached_rows: Option<Vec<Option<Stored>>> = None;
+    match &cached {
+        Some(c) => cached_rows = Some(cached_assignments(c, &must_keys(store)?)),
+        None => stored_map = Some(load_assignments(store)?),
+    }
     steps.step("read assignments");
-    let is_new = |id: i64| stored.get(&id).is_none_or(|s| s.method == Method::Import);
     // Import gives every record an assignment (a person of its own), so this counts the roll
     // without another pass over the records.
-    let n_records = stored.len() as u64;
+    let n_records = match (&stored_map, &cached_rows) {
+        (Some(m), _) => m.len() as u64,
+        (None, Some(r)) => r.len() as u64,
+        (None, None) => 0,
+    };
     let mut params = match &cached {
         Some(c) => Some((c.model_id, c.linker.scorer.params.clone())),
         None if opts.retrain => None,
@@ -590,33 +604,49 @@ pub fn link<S: RecordStore + LinkStore>(
         }
     }
     let full = opts.full || params.is_none();
+    if full && stored_map.is_none() {
+        // (Not reached: a cache is only used when the model stands.)
+        cached = None;
+        cached_rows = None;
+        stored_map = Some(load_assignments(store)?);
+    }
     // Nothing new, no new decision, same model and threshold: the roll stands as it is.
-    if !full && !stored.values().any(|s| s.method == Method::Import) {
-        if let Some(s) = unchanged(store, params.as_ref().map_or(0, |p| p.0), cfg.threshold, n_records)? {
-            let mut s = s;
-            steps.step("check for anything new");
-            s.timings =
-                Timings { read: t0.elapsed().as_secs_f64(), total: t0.elapsed().as_secs_f64(), ..Default::default() };
-            s.steps = steps.steps;
-            return Ok(s);
+    if let Some(m) = &stored_map {
+        if !full && !m.values().any(|s| s.method == Method::Import) {
+            if let Some(s) = unchanged(store, params.as_ref().map_or(0, |p| p.0), cfg.threshold, n_records)? {
+                let mut s = s;
+                steps.step("check for anything new");
+                s.timings = Timings {
+                    read: t0.elapsed().as_secs_f64(),
+                    total: t0.elapsed().as_secs_f64(),
+                    ..Default::default()
+                };
+                s.steps = steps.steps;
+                return Ok(s);
+            }
         }
     }
     // Records stream straight into the linkage table. A full run takes them all in store
     // order; an incremental one takes the linked ones and sets the new ones aside for `add`.
     let mut table = Table::new();
     let from_cache = if full { None } else { cached.take() };
-    let (new_records, old_n) = match &from_cache {
-        Some(c) => (c.new.iter().map(|(r, _)| r.clone()).collect(), c.linker.table.len()),
-        None => {
+    let (new_records, old_n) = match (&from_cache, &stored_map) {
+        (Some(c), _) => (c.new.iter().map(|(r, _)| r.clone()).collect(), c.linker.table.len()),
+        (None, Some(m)) => {
+            let is_new = |id: i64| m.get(&id).is_none_or(|s| s.method == Method::Import);
             let new_records = stream_records(store, &mut table, &|id| !full && is_new(id))?;
             (new_records, table.len())
         }
+        (None, None) => return Err(LinkAppError::Callback("no stored assignments read".into())),
     };
-    let new_ids: FxHashSet<i64> = if full {
-        table.ids.iter().copied().filter(|&id| is_new(id)).collect()
-    } else {
-        new_records.iter().map(|r| r.id).collect()
-    };
+    // The stored assignments by record index from here on: the table's records, then the new
+    // ones in the order `add` appends them (a vector, not a map by record id: at a million
+    // records the map costs some 60 MB more, held through blocking and scoring).
+    if let Some(m) = stored_map.take() {
+        let mut rows: Vec<Option<Stored>> = table.ids.iter().map(|id| m.get(id).copied()).collect();
+        rows.extend(new_records.iter().map(|r| m.get(&r.id).copied()));
+        cached_rows = Some(rows);
+    }
     steps.step("read records");
     let kept = if full || from_cache.is_some() { Vec::new() } else { kept_pairs(store, &table)? };
     steps.step("read kept pairs");
@@ -624,12 +654,14 @@ pub fn link<S: RecordStore + LinkStore>(
 
     let t1 = Instant::now();
     let mut cached_base = None;
+    let mut cache_state = None;
     let (linker, model_id, trained) = match params {
         Some((id, _)) if from_cache.is_some() => {
             progress("scoring new records against the roll (linker cache)");
             let c = from_cache.expect("checked");
             let mut l = c.linker;
             cached_base = Some(c.base);
+            cache_state = Some(c.state);
             l.add(&new_records)?;
             steps.step("block and score new records");
             (l, id, false)
@@ -656,7 +688,8 @@ pub fn link<S: RecordStore + LinkStore>(
             (l, id, false)
         }
     };
-    drop(new_records);
+    // The new records are kept only for a delta of the linker cache.
+    let new_records = if cache_state.is_some() { new_records } else { Vec::new() };
     if full {
         steps.step("block, score (and train)");
     }
@@ -666,6 +699,18 @@ pub fn link<S: RecordStore + LinkStore>(
     steps.mark = t2;
     progress("clustering into persons");
     let t = &linker.table;
+    // The stored assignments by record index (a vector, not a map by record id: at a million
+    // records the map costs some 60 MB and a hash per lookup).
+    let stored: Vec<Option<Stored>> = match cached_rows {
+        Some(rows) if rows.len() == t.len() => rows,
+        _ => return Err(LinkAppError::Callback("the stored assignments do not fit the linker".into())),
+    };
+    let is_new_row: Vec<bool> = if full {
+        stored.iter().map(|s| s.is_none_or(|s| s.method == Method::Import)).collect()
+    } else {
+        (0..t.len()).map(|r| r >= old_n).collect()
+    };
+    let n_new = is_new_row.iter().filter(|&&b| b).count() as u64;
     let decisions = decisions_in_force(store)?;
     let decisions_seen = store.decision_count()?;
     let next_id = store.next_person_id()?;
@@ -677,9 +722,6 @@ pub fn link<S: RecordStore + LinkStore>(
     } else {
         incremental_base(store, model_id, cfg.threshold, decisions_seen)?
     };
-    // Earlier person ids: those import minted for new records, and (for a full roll) the
-    // linked records' own.
-    let prev_of = |r: usize| stored.get(&t.ids[r]).map(|s| (t.keys[r].clone(), s.person));
     steps.step("decisions and base");
     let (roll, roll_mode) = match base {
         Ok((flags, refused)) => {
@@ -691,18 +733,24 @@ pub fn link<S: RecordStore + LinkStore>(
                     b
                 }
                 None => {
-                    let person: Vec<PersonId> = t.ids[..old_n].iter().map(|id| stored[id].person).collect();
-                    let probability: Vec<f64> = t.ids[..old_n].iter().map(|id| stored[id].probability).collect();
+                    let person: Vec<PersonId> =
+                        stored[..old_n].iter().map(|s| s.map_or(PersonId(0), |s| s.person)).collect();
+                    let probability: Vec<f64> =
+                        stored[..old_n].iter().map(|s| s.map_or(0.0, |s| s.probability)).collect();
                     linker.stored_roll(&person, &probability, flags, refused)
                 }
             };
-            let prev: FxHashMap<RecordKey, PersonId> = (old_n..t.len()).filter_map(prev_of).collect();
+            // Earlier person ids of the new records: those import minted.
+            let prev: FxHashMap<RecordKey, PersonId> =
+                (old_n..t.len()).filter_map(|r| stored[r].map(|s| (t.keys[r].clone(), s.person))).collect();
             (linker.roll_incremental(base, &decisions, &prev, next_id), "incremental".to_string())
         }
         Err(why) => {
-            let prev: FxHashMap<RecordKey, PersonId> = (0..t.len()).filter_map(prev_of).collect();
+            // Every record's earlier person, by record index (a map by record key would cost
+            // some 180 MB at a million records, and set the peak memory of the run).
+            let prev = |r: u32| stored[r as usize].map(|s| s.person);
             let mode = if full { "full".to_string() } else { format!("full ({why})") };
-            (linker.roll(&decisions, &prev, next_id), mode)
+            (linker.roll_by(&decisions, &prev, next_id), mode)
         }
     };
     steps.step("cluster");
@@ -717,15 +765,22 @@ pub fn link<S: RecordStore + LinkStore>(
     let mut assignments = Vec::new();
     let mut assignment_updates = Vec::new();
     let mut persons_seen: FxHashMap<PersonId, u64> = FxHashMap::default();
-    for a in &roll.assignments {
+    // The roll's assignments are in the linker's key order; a key that does not match is
+    // looked up.
+    let order = linker.order();
+    for (j, a) in roll.assignments.iter().enumerate() {
         *persons_seen.entry(a.person).or_insert(0) += 1;
-        let rid = match t.find(&a.record) {
-            Some(r) => t.ids[r as usize],
-            None => return Err(LinkAppError::UnknownRecord(record_name(&a.record))),
+        let r = match order.get(j) {
+            Some(&r) if t.keys[r as usize] == a.record => r as usize,
+            _ => match t.find(&a.record) {
+                Some(r) => r as usize,
+                None => return Err(LinkAppError::UnknownRecord(record_name(&a.record))),
+            },
         };
-        let method = if must.contains(&a.record) { Method::Review } else { Method::Link };
+        let rid = t.ids[r];
+        let method = if !must.is_empty() && must.contains(&a.record) { Method::Review } else { Method::Link };
         let m = if method == Method::Review { "review" } else { "link" };
-        match stored.get(&rid) {
+        match stored[r] {
             Some(s) if s.person == a.person => {
                 if (s.probability - a.probability).abs() > 1e-12 || s.method != method {
                     assignment_updates.push((rid, a.probability, m.to_string()));
@@ -740,7 +795,8 @@ pub fn link<S: RecordStore + LinkStore>(
     drop(persons_seen);
     // Persons minted by import for a record linkage had not seen are not worth a log line
     // when they fold into an existing person.
-    let fresh: HashSet<PersonId> = new_ids.iter().filter_map(|id| stored.get(id).map(|s| s.person)).collect();
+    let fresh: HashSet<PersonId> =
+        (0..t.len()).filter(|&r| is_new_row[r]).filter_map(|r| stored[r].map(|s| s.person)).collect();
     let mut log = Vec::new();
     let (mut merges, mut splits) = (0u64, 0u64);
     for e in &roll.events {
@@ -798,9 +854,7 @@ pub fn link<S: RecordStore + LinkStore>(
             (changed, gone, false)
         }
     } else {
-        let touching = |p: &&tally_linkage::ScoredPair| {
-            new_ids.contains(&t.ids[p.a as usize]) || new_ids.contains(&t.ids[p.b as usize])
-        };
+        let touching = |p: &&tally_linkage::ScoredPair| is_new_row[p.a as usize] || is_new_row[p.b as usize];
         (linker.pairs.iter().filter(touching).map(pair_row).collect::<Vec<_>>(), Vec::new(), false)
     };
     steps.step("diff pairs");
@@ -826,7 +880,7 @@ pub fn link<S: RecordStore + LinkStore>(
         em_iterations: linker.scorer.params.em_iterations,
         em_converged: linker.scorer.params.em_converged,
         records: t.len() as u64,
-        new_records: new_ids.len() as u64,
+        new_records: n_new,
         compared_pairs: compared,
         kept_pairs: linker.pairs.len() as u64,
         blocking: full.then(|| linker.blocking.clone()),
@@ -877,8 +931,17 @@ pub fn link<S: RecordStore + LinkStore>(
             decisions: decisions_seen,
             threshold: cfg.threshold,
         };
-        let saved = match crate::link_cache::save(path, &fp, &roll, &linker) {
-            Ok(()) => "saved".to_string(),
+        // After a run from the cache, a delta is appended when it can be; else (and after any
+        // other run) the whole cache is written again.
+        let res = match &cache_state {
+            Some(state) if summary.roll == "incremental" => {
+                crate::link_cache::save_after(path, state, &fp, &roll, &linker, &new_records)
+            }
+            _ => crate::link_cache::save(path, &fp, &roll, &linker).map(|()| false),
+        };
+        let saved = match res {
+            Ok(true) => "appended".to_string(),
+            Ok(false) => "saved".to_string(),
             Err(e) => {
                 crate::link_cache::remove(path);
                 format!("not saved: {e}")

@@ -338,7 +338,8 @@ fn the_linker_cache_gives_what_a_full_link_gives_and_losing_it_changes_nothing()
     let inc = json(&db, &["link", "--json"]);
     assert_eq!(inc["mode"], "incremental", "{inc}");
     assert_eq!(inc["roll"], "incremental", "{inc}");
-    assert_eq!(inc["linker_cache"], "used; saved", "{inc}");
+    // It appends a delta to the cache rather than writing it again.
+    assert_eq!(inc["linker_cache"], "used; appended", "{inc}");
     assert_eq!(inc["new_records"], held[0]["records"]);
     assert!(inc["steps"].as_array().unwrap().iter().any(|s| s["step"] == "load linker cache"), "{inc}");
     let after_inc = links(&db);
@@ -378,6 +379,91 @@ fn the_linker_cache_gives_what_a_full_link_gives_and_losing_it_changes_nothing()
         assert_eq!(s["roll"], "incremental", "{name}: {s}");
         let note = s["linker_cache"].as_str().unwrap();
         assert!(note.starts_with("not used: ") && note.ends_with("; saved"), "{name}: {s}");
+        assert_eq!(links(&db), after_inc, "{name}: the roll differs from the cached run's");
+        for k in ["persons", "linked_records", "kept_pairs", "changed_assignments", "written_pairs"] {
+            assert_eq!(s[k], inc[k], "{name}: {k}");
+        }
+    }
+}
+
+/// A cache with a delta appended: the next run replays it (equal to a full re-link), and a
+/// damaged or torn delta makes the run fall back to the store with the same roll.
+#[test]
+fn the_linker_cache_delta_replays_as_a_full_link_and_a_damaged_delta_falls_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    ok(
+        &dir.path().join("w.db"),
+        &["synth", "--records", "3000", "--seed", "5", "--script", "latin", "--out", world.to_str().unwrap()],
+    );
+    // Three slices of the smallest list held back, linked one after the other.
+    let slices = |db: &Path| -> Vec<PathBuf> {
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(world.join("manifest.json")).unwrap()).unwrap();
+        let ua = manifest["sources"].as_array().unwrap().iter().find(|s| s["source"] == "ua_official_killed").unwrap();
+        let text = std::fs::read_to_string(world.join(ua["file"].as_str().unwrap())).unwrap();
+        let mut lines = text.lines();
+        let head = lines.next().unwrap().to_string();
+        let rows: Vec<&str> = lines.collect();
+        let k = rows.len() / 10;
+        (0..3)
+            .map(|i| {
+                let p = db.with_extension(format!("slice{i}.csv"));
+                let body: Vec<&str> = rows[i * k..(i + 1) * k].to_vec();
+                std::fs::write(&p, format!("{head}\n{}\n", body.join("\n"))).unwrap();
+                p
+            })
+            .collect()
+    };
+    let setup = |name: &str| -> (PathBuf, Vec<PathBuf>) {
+        let db = dir.path().join(name);
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(world.join("manifest.json")).unwrap()).unwrap();
+        for s in manifest["sources"].as_array().unwrap() {
+            import_synth(&db, &world, s);
+        }
+        let first = json(&db, &["link", "--json"]);
+        assert!(first["linker_cache"].as_str().unwrap().ends_with("saved"), "{first}");
+        let sl = slices(&db);
+        for (i, p) in sl[..2].iter().enumerate() {
+            ok(&db, &["import", p.to_str().unwrap(), "--source", &format!("update{i}"), "--kind", "official_list"]);
+            let s = json(&db, &["link", "--json"]);
+            assert_eq!(s["roll"], "incremental", "{s}");
+            assert_eq!(s["linker_cache"], "used; appended", "{s}");
+        }
+        ok(&db, &["import", sl[2].to_str().unwrap(), "--source", "update2", "--kind", "official_list"]);
+        (db, sl)
+    };
+
+    // The cache holds a base and two deltas; the third run replays them.
+    let (db, _) = setup("delta.db");
+    let inc = json(&db, &["link", "--json"]);
+    assert_eq!(inc["linker_cache"], "used; appended", "{inc}");
+    assert_eq!(inc["roll"], "incremental", "{inc}");
+    let after_inc = links(&db);
+    let full = json(&db, &["link", "--full", "--json"]);
+    assert_eq!(links(&db), after_inc, "full re-link changed the roll");
+    assert_eq!(full["changed_assignments"], 0, "{full}");
+    for k in ["records", "persons", "linked_records", "flagged_clusters", "refused_merges", "kept_pairs"] {
+        assert_eq!(inc[k], full[k], "{k}");
+    }
+
+    // A damaged or torn last delta: the run reads the store instead, with the same roll.
+    for (name, damage) in [("delta_damaged.db", 1u8), ("delta_torn.db", 2)] {
+        let (db, _) = setup(name);
+        let cache = cache_of(&db);
+        let mut b = std::fs::read(&cache).unwrap();
+        match damage {
+            1 => {
+                let at = b.len() - 5;
+                b[at] ^= 0x5a;
+            }
+            _ => b.truncate(b.len() - 7),
+        }
+        std::fs::write(&cache, b).unwrap();
+        let s = json(&db, &["link", "--json"]);
+        assert_eq!(s["roll"], "incremental", "{name}: {s}");
+        assert_eq!(s["linker_cache"], "not used: linker cache damaged; saved", "{name}: {s}");
         assert_eq!(links(&db), after_inc, "{name}: the roll differs from the cached run's");
         for k in ["persons", "linked_records", "kept_pairs", "changed_assignments", "written_pairs"] {
             assert_eq!(s[k], inc[k], "{name}: {k}");

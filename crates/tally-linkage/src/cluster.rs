@@ -353,18 +353,28 @@ pub fn assign_ids(
     t: &Table,
     clusters: &[Vec<Rec>],
     prev: &FxHashMap<RecordKey, PersonId>,
+    next_id: i64,
+) -> (Vec<PersonId>, i64, Vec<IdEvent>) {
+    if prev.is_empty() {
+        return assign_ids_by(clusters, None, next_id);
+    }
+    assign_ids_by(clusters, Some(&|r: Rec| prev.get(&t.keys[r as usize]).copied()), next_id)
+}
+
+/// [`assign_ids`] with each record's earlier id given by record index (`None`: no record has
+/// one), so a caller that knows them by index need not build a map keyed by record key.
+pub fn assign_ids_by(
+    clusters: &[Vec<Rec>],
+    prev: Option<&(dyn Fn(Rec) -> Option<PersonId> + Sync)>,
     mut next_id: i64,
 ) -> (Vec<PersonId>, i64, Vec<IdEvent>) {
     // Each member's earlier id, looked up once (a key lookup hashes two strings).
-    let earlier: Vec<Vec<PersonId>> = if prev.is_empty() {
-        vec![Vec::new(); clusters.len()]
-    } else {
-        use rayon::prelude::*;
-        clusters
-            .par_iter()
-            .with_min_len(1024)
-            .map(|c| c.iter().filter_map(|&r| prev.get(&t.keys[r as usize]).copied()).collect())
-            .collect()
+    let earlier: Vec<Vec<PersonId>> = match prev {
+        None => vec![Vec::new(); clusters.len()],
+        Some(prev) => {
+            use rayon::prelude::*;
+            clusters.par_iter().with_min_len(1024).map(|c| c.iter().filter_map(|&r| prev(r)).collect()).collect()
+        }
     };
     let mut cand: Vec<(u64, PersonId, usize)> = Vec::new();
     for (ci, from) in earlier.iter().enumerate() {

@@ -318,6 +318,41 @@ impl Linker {
     /// Incremental: add new records, block and score only the pairs that involve them.
     /// Returns the new records' indices.
     pub fn add(&mut self, records: &[Record]) -> Result<Vec<Rec>, LinkError> {
+        let new = self.push_records(records)?;
+        let pairs = candidate_pairs_for(&self.table, &self.cfg.blocking, &self.index, &new);
+        let pats = patterns(&self.table, &mut self.cache, &pairs);
+        self.score_and_keep(&pairs, &pats);
+        Ok(new)
+    }
+
+    /// Replay an [`Linker::add`] whose outcome is known (a saved delta of linker state): push
+    /// `records` as `add` does (block index, key order, pairs a grown block no longer pairs),
+    /// then keep `pairs`, the pairs that `add` kept for them, in the order it kept them,
+    /// instead of blocking and scoring again. The linker is then the one `add` made.
+    ///
+    /// Several adds may be replayed as one when none of them dropped a pair; if this one drops
+    /// any, the replay is refused (an error), as it may not be what the adds made.
+    pub fn add_scored(&mut self, records: &[Record], pairs: &[ScoredPair]) -> Result<Vec<Rec>, LinkError> {
+        let kept = self.pairs.len();
+        let new = self.push_records(records)?;
+        if self.pairs.len() != kept {
+            return Err(LinkError::Snapshot("the replay dropped pairs the adds kept".into()));
+        }
+        let n = self.table.len();
+        if pairs.iter().any(|p| (p.a as usize) >= n || (p.b as usize) >= n) {
+            return Err(LinkError::Snapshot("a replayed pair names a record past the table".into()));
+        }
+        self.pairs.extend_from_slice(pairs);
+        Ok(new)
+    }
+
+    /// Records in key order (the order of a roll's assignments).
+    pub fn order(&self) -> &[Rec] {
+        &self.order
+    }
+
+    /// The first half of [`Linker::add`]: everything but scoring the new candidate pairs.
+    fn push_records(&mut self, records: &[Record]) -> Result<Vec<Rec>, LinkError> {
         let before = self.table.len();
         let mut new = Vec::with_capacity(records.len());
         for r in records {
@@ -343,9 +378,6 @@ impl Linker {
         }
         self.order = self.table.merge_order(&self.order, &new);
         self.rank = Table::ranks_of(&self.order);
-        let pairs = candidate_pairs_for(&self.table, &self.cfg.blocking, &self.index, &new);
-        let pats = patterns(&self.table, &mut self.cache, &pairs);
-        self.score_and_keep(&pairs, &pats);
         Ok(new)
     }
 
@@ -390,9 +422,35 @@ impl Linker {
         next_id: i64,
     ) -> Roll {
         let t = &self.table;
+        if prev.is_empty() {
+            return self.roll_at_by(threshold, decisions, None, next_id);
+        }
+        self.roll_at_by(threshold, decisions, Some(&|r: Rec| prev.get(&t.keys[r as usize]).copied()), next_id)
+    }
+
+    /// [`Linker::roll`] with earlier person ids by record index (`prev(r)` for record `r`), so
+    /// a caller that has them by index need not build a map keyed by record key (at a million
+    /// records such a map costs some 180 MB).
+    pub fn roll_by(
+        &self,
+        decisions: &Decisions,
+        prev: &(dyn Fn(Rec) -> Option<PersonId> + Sync),
+        next_id: i64,
+    ) -> Roll {
+        self.roll_at_by(self.cfg.threshold, decisions, Some(prev), next_id)
+    }
+
+    fn roll_at_by(
+        &self,
+        threshold: f64,
+        decisions: &Decisions,
+        prev: Option<&(dyn Fn(Rec) -> Option<PersonId> + Sync)>,
+        next_id: i64,
+    ) -> Roll {
+        let t = &self.table;
         let clustering = self.cluster_at(threshold, decisions);
         let clusters = clustering.clusters_in(&self.order);
-        let (ids, next_id, events) = assign_ids(t, &clusters, prev, next_id);
+        let (ids, next_id, events) = crate::cluster::assign_ids_by(&clusters, prev, next_id);
         // Per-record probability.
         let mut best_in = vec![0.0f64; t.len()];
         let mut best_any = vec![0.0f64; t.len()];
