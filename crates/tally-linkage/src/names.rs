@@ -23,11 +23,32 @@ pub struct PreparedName {
     pub form: tally_names::NameForm,
     /// Cross-script key: all spellings of one name share it, different names rarely do.
     pub key: String,
+    /// The dictionary knows the value as a given name (and it is more than an initial): lets
+    /// blocking see a list that wrote the given name in the surname column.
+    pub given_like: bool,
+    /// The value reads as a patronymic (dictionary form, or a patronymic ending).
+    pub patronymic_like: bool,
 }
 
 pub fn prepare(_part: NamePart, s: &str) -> PreparedName {
     let form = tally_names::prepare(s);
-    PreparedName { key: form.key.clone(), form }
+    let (given_like, patronymic_like) = roles_of(&form);
+    PreparedName { key: form.key.clone(), form, given_like, patronymic_like }
+}
+
+/// Whether a value reads as a given name, and whether as a patronymic, whatever column it
+/// came in: the dictionary's word, plus the patronymic endings (-ovych, -ivna, -ich, ... in
+/// the canonical Latin form, where ч is `q`) for forms it does not list.
+fn roles_of(form: &tally_names::NameForm) -> (bool, bool) {
+    use tally_names::{equivalents, sex_of};
+    let long = form.norm.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+    let given = long
+        && (sex_of(PartKind::Given, &form.raw).is_some() || !equivalents(PartKind::Given, &form.raw).is_empty());
+    let c = form.canonical.as_str();
+    let patronymic = long
+        && (sex_of(PartKind::Patronymic, &form.raw).is_some()
+            || ["viq", "vna", "iqna", "vyq", "viw"].iter().any(|e| c.ends_with(e)));
+    (given, patronymic)
 }
 
 fn kind(part: NamePart) -> PartKind {
