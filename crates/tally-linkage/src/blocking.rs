@@ -194,6 +194,17 @@ pub fn name_roles(t: &Table, i: Rec) -> [usize; 3] {
     [0, 1, 2]
 }
 
+/// Whether two records wrote their names in the same columns: both as written (no role moved,
+/// see [`name_roles`]) and not each other's surname and given name swapped.
+pub fn columns_aligned(t: &Table, a: Rec, b: Rec) -> bool {
+    const AS_WRITTEN: [usize; 3] = [0, 1, 2];
+    let swapped = |x: Rec, y: Rec| {
+        let k = t.name_key(0, x);
+        k != 0 && k == t.name_key(1, y) && k != t.name_key(0, y)
+    };
+    name_roles(t, a) == AS_WRITTEN && name_roles(t, b) == AS_WRITTEN && !swapped(a, b) && !swapped(b, a)
+}
+
 /// The Latin letter a name written with `c` first starts with in most transliterations
 /// (Ukrainian and Russian); `c` itself when it is not Cyrillic.
 fn written_initial(c: char) -> char {

@@ -371,10 +371,17 @@ impl Linker {
     }
 
     /// The chaining guard's negative evidence: a candidate pair the model scored below the
-    /// review floor (so it was compared, and not kept) is two different people.
+    /// review floor (so it was compared, and not kept) is two different people. Not when the
+    /// two wrote their names in different columns (blocking found them through the name
+    /// roles, or as a swap): the comparison set surname against given name, and its low score
+    /// says nothing about the people.
     fn veto(&self) -> impl Fn(Rec, Rec) -> bool + '_ {
         let kept: rustc_hash::FxHashSet<(Rec, Rec)> = self.pairs.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect();
-        move |a: Rec, b: Rec| !kept.contains(&(a.min(b), a.max(b))) && is_candidate(&self.index, a, b)
+        move |a: Rec, b: Rec| {
+            !kept.contains(&(a.min(b), a.max(b)))
+                && is_candidate(&self.index, a, b)
+                && crate::blocking::columns_aligned(&self.table, a, b)
+        }
     }
 
     /// Cluster at the configured threshold and assign stable person ids.
