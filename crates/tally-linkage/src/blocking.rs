@@ -87,6 +87,17 @@ impl KeyField {
         }
     }
 
+    /// A coarse field: a region, a month of death, a written initial, four letters of a
+    /// surname. Rules keyed on one pair many records whose names mostly disagree, to catch the
+    /// garbled matches among them; a low score there is weak evidence that two records are
+    /// different people, so those pairs do not veto merges (see `Linker::veto`).
+    pub fn coarse(self) -> bool {
+        matches!(
+            self,
+            KeyField::Region | KeyField::DeathMonth | KeyField::GivenInitialWritten | KeyField::SurnameSuffix4
+        )
+    }
+
     /// The record's value of this key field; 0 when missing. Name fields read the column
     /// that holds the role ([`name_roles`]), so a list that wrote the parts in another order
     /// blocks with the others.
@@ -574,6 +585,15 @@ pub fn candidate_pairs(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> (Ve
 pub fn is_candidate(idx: &BlockIndex, a: Rec, b: Rec) -> bool {
     a != b
         && (0..idx.rec_keys.len()).any(|r| {
+            let k = idx.rec_keys[r][a as usize];
+            k != 0 && k == idx.rec_keys[r][b as usize] && !idx.big[r].contains(&k)
+        })
+}
+
+/// Whether some of the rules `rules` (indices) pairs the two records in a block within the cap.
+pub fn is_candidate_under(idx: &BlockIndex, rules: &[usize], a: Rec, b: Rec) -> bool {
+    a != b
+        && rules.iter().any(|&r| {
             let k = idx.rec_keys[r][a as usize];
             k != 0 && k == idx.rec_keys[r][b as usize] && !idx.big[r].contains(&k)
         })

@@ -377,9 +377,12 @@ impl Linker {
     /// says nothing about the people.
     fn veto(&self) -> impl Fn(Rec, Rec) -> bool + '_ {
         let kept: rustc_hash::FxHashSet<(Rec, Rec)> = self.pairs.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect();
+        let vetoing: Vec<usize> = (0..self.cfg.blocking.rules.len())
+            .filter(|&r| !self.cfg.blocking.rules[r].fields.iter().any(|f| f.coarse()))
+            .collect();
         move |a: Rec, b: Rec| {
             !kept.contains(&(a.min(b), a.max(b)))
-                && is_candidate(&self.index, a, b)
+                && crate::blocking::is_candidate_under(&self.index, &vetoing, a, b)
                 && crate::blocking::columns_aligned(&self.table, a, b)
         }
     }
