@@ -625,10 +625,7 @@ fn parse_rules(s: &str) -> Vec<Rule> {
                 .split('&')
                 .map(|f| {
                     let f = f.trim();
-                    *KeyField::ALL
-                        .iter()
-                        .find(|k| k.as_str() == f)
-                        .unwrap_or_else(|| panic!("unknown key field {f:?}"))
+                    *KeyField::ALL.iter().find(|k| k.as_str() == f).unwrap_or_else(|| panic!("unknown key field {f:?}"))
                 })
                 .collect();
             Rule::new(&fields)
@@ -665,7 +662,13 @@ fn blocking_only(dir: &str, cfg: &LinkConfig, n_ex: usize, extra: Option<&str>) 
     let n = t.len() as f64;
     let base_pairs: u64 = report.rules[..base].iter().map(|r| r.pairs).sum();
     let all_pairs: u64 = report.rules.iter().map(|r| r.pairs).sum();
-    println!("pairs: base rules {} ({:.2}/record), with extra {} ({:.2}/record)", base_pairs, base_pairs as f64 / n, all_pairs, all_pairs as f64 / n);
+    println!(
+        "pairs: base rules {} ({:.2}/record), with extra {} ({:.2}/record)",
+        base_pairs,
+        base_pairs as f64 / n,
+        all_pairs,
+        all_pairs as f64 / n
+    );
     let mut by_person: FxHashMap<&str, Vec<Rec>> = FxHashMap::default();
     for i in 0..t.len() as Rec {
         if let Some(pid) = truth.get(&t.keys[i as usize]) {
@@ -762,11 +765,8 @@ fn blocking_only(dir: &str, cfg: &LinkConfig, n_ex: usize, extra: Option<&str>) 
                     continue;
                 }
                 // Missed by the base rules: which extra rule (first) catches it.
-                for r in base..bcfg.rules.len() {
-                    if cand_upto(r + 1, a, b) {
-                        cand_rule[r] += 1;
-                        break;
-                    }
+                if let Some(r) = (base..bcfg.rules.len()).find(|&r| cand_upto(r + 1, a, b)) {
+                    cand_rule[r] += 1;
                 }
                 total[1] += 1;
                 let (ai, bi) = (a as usize, b as usize);
@@ -792,19 +792,14 @@ fn blocking_only(dir: &str, cfg: &LinkConfig, n_ex: usize, extra: Option<&str>) 
                 // Name keys that agree across columns (a list that put the parts in another order).
                 let mut xs = Vec::new();
                 for p in 0..3 {
-                    for q in 0..3 {
-                        if p != q {
-                            let (x, y) = (name_key(p, a), name_key(q, b));
-                            let (x2, y2) = (name_key(q, a), name_key(p, b));
-                            if (x != 0 && x == y) || (x2 != 0 && x2 == y2) {
-                                if p < q {
-                                    xs.push(format!("{}~{}", ["s", "g", "p"][p], ["s", "g", "p"][q]));
-                                }
-                            }
+                    for q in p + 1..3 {
+                        let (x, y) = (name_key(p, a), name_key(q, b));
+                        let (x2, y2) = (name_key(q, a), name_key(p, b));
+                        if (x != 0 && x == y) || (x2 != 0 && x2 == y2) {
+                            xs.push(format!("{}~{}", ["s", "g", "p"][p], ["s", "g", "p"][q]));
                         }
                     }
                 }
-                xs.dedup();
                 *cross.entry(if xs.is_empty() { "none".into() } else { xs.join(",") }).or_insert(0) += 1;
                 let ex = examples.entry(key.clone()).or_default();
                 if ex.len() < 3 {
@@ -822,9 +817,8 @@ fn blocking_only(dir: &str, cfg: &LinkConfig, n_ex: usize, extra: Option<&str>) 
         total[1]
     );
     let mut with_extra = cand_base;
-    for r in 0..bcfg.rules.len() {
-        let rr = &report.rules[r];
-        with_extra += cand_rule[r];
+    for (r, (rr, &caught)) in report.rules.iter().zip(&cand_rule).enumerate() {
+        with_extra += caught;
         println!(
             "  {:<3} {:<55} pairs {:>10} ({:.2}/rec) largest {:>6} skipped blocks {:>4}{}",
             r,
@@ -834,7 +828,7 @@ fn blocking_only(dir: &str, cfg: &LinkConfig, n_ex: usize, extra: Option<&str>) 
             rr.largest_block,
             rr.skipped_blocks,
             if r >= base {
-                format!("  catches {} missed; recall now {:.5}", cand_rule[r], with_extra as f64 / total[0].max(1) as f64)
+                format!("  catches {} missed; recall now {:.5}", caught, with_extra as f64 / total[0].max(1) as f64)
             } else {
                 String::new()
             }

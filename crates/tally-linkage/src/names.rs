@@ -42,8 +42,8 @@ pub fn prepare(_part: NamePart, s: &str) -> PreparedName {
 fn roles_of(form: &tally_names::NameForm) -> (bool, bool) {
     use tally_names::{equivalents, sex_of};
     let long = form.norm.chars().filter(|c| c.is_alphabetic()).count() >= 2;
-    let given = long
-        && (sex_of(PartKind::Given, &form.raw).is_some() || !equivalents(PartKind::Given, &form.raw).is_empty());
+    let given =
+        long && (sex_of(PartKind::Given, &form.raw).is_some() || !equivalents(PartKind::Given, &form.raw).is_empty());
     let c = form.canonical.as_str();
     let patronymic = long
         && (sex_of(PartKind::Patronymic, &form.raw).is_some()

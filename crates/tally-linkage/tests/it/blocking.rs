@@ -58,7 +58,7 @@ fn swapped_names_with_a_slip_block_through_the_roles() {
     // given name (found in its column by its role) pair them.
     let dd = PartialDate::ymd(2023, 5, 2).unwrap();
     let recs = [
-        rec("a", "1", ParsedFields { death_date: Some(dd.clone()), ..names("Pulo", "Ruslan", "Antonovych") }),
+        rec("a", "1", ParsedFields { death_date: Some(dd), ..names("Pulo", "Ruslan", "Antonovych") }),
         rec("b", "1", ParsedFields { death_date: Some(dd), ..names("Ruslan", "Pulko", "") }),
     ];
     assert!(paired(&recs, &BlockingConfig::default()));
@@ -181,4 +181,22 @@ fn blocking_recall_estimate_follows_the_region_rules() {
     assert!(truth2 < truth, "the region rules find matches: {truth2:.4} vs {truth:.4}");
     assert!(est2 < est, "estimate without the region rules {est2:.4}, with them {est:.4}");
     assert!((est2 - truth2).abs() < 0.03, "estimate {est2:.4} true {truth2:.4}");
+}
+
+#[test]
+fn a_pair_compared_across_misaligned_columns_is_no_veto() {
+    use tally_linkage::blocking::columns_aligned;
+    let recs = [
+        rec("a", "1", names("Pulo", "Ruslan", "Antonovych")),
+        rec("b", "1", names("Ruslan", "Pulko", "")),
+        rec("c", "1", names("Pulko", "Ruslan", "")),
+        rec("d", "1", names("Ruslan", "Pulo", "")),
+    ];
+    let t = Table::from_records(&recs).unwrap();
+    // As written on both sides: the comparison is evidence.
+    assert!(columns_aligned(&t, 0, 2));
+    // A role moved (the given name stood in the surname column): no evidence.
+    assert!(!columns_aligned(&t, 0, 1) && !columns_aligned(&t, 1, 0));
+    // Surname and given name swapped, both known to the dictionary or not: no evidence.
+    assert!(!columns_aligned(&t, 0, 3) && !columns_aligned(&t, 3, 0));
 }
