@@ -176,8 +176,7 @@ impl KeyField {
 /// «Ruslan Pulko» into surname and given name, has a known given name outside the given-name
 /// column and none in it: the roles follow the given name (and a patronymic ending, where one
 /// is). A record whose given-name column holds a known given name, or nothing, is read as
-/// written, so reordering only ever touches records no rule on the written order could pair
-/// by their names.
+/// written, and so is one whose given-name column holds initials.
 #[inline]
 pub fn name_roles(t: &Table, i: Rec) -> [usize; 3] {
     let flags = |c: usize| {
@@ -190,7 +189,10 @@ pub fn name_roles(t: &Table, i: Rec) -> [usize; 3] {
         }
     };
     let (g1, p1) = flags(1);
-    if g1 || t.name_ids[1][i as usize] == NONE {
+    let given = t.name_ids[1][i as usize];
+    // Initials in the given-name column are a given name too («Markko A. M.»: Marko is also
+    // a given name, yet the list wrote it as the surname).
+    if g1 || given == NONE || t.names[1].prepared[given as usize].initials {
         return [0, 1, 2];
     }
     let (g0, p0) = flags(0);

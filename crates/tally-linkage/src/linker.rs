@@ -185,7 +185,10 @@ impl Linker {
                 let g: Vec<u32> =
                     pairs.par_iter().with_min_len(4096).map(|&(a, b)| groups.group(&table, a, b)).collect();
                 drop(pairs);
-                store.push(&pats, &g);
+                // Pairs that only coarse rules find are scored, not trained on: they are many
+                // and mostly non-matches of garbled names, and would pull the fit towards them.
+                let train_on = !cfg.blocking.rules[c.rule].fields.iter().any(|f| f.coarse());
+                store.push(&pats, &g, train_on);
             }
         }
         let n = table.len();
@@ -1266,7 +1269,8 @@ struct PatternStore {
 }
 
 impl PatternStore {
-    fn push(&mut self, chunk: &[Pattern], groups: &[u32]) {
+    /// Store a chunk's pattern ids; count its patterns for training only if `count`.
+    fn push(&mut self, chunk: &[Pattern], groups: &[u32], count: bool) {
         let local = chunk
             .par_iter()
             .zip(groups.par_iter())
@@ -1288,7 +1292,9 @@ impl PatternStore {
                 self.dict.insert(p, self.pats.len() as u32);
                 self.pats.push(p);
             }
-            *self.counts.entry((g, p)).or_insert(0) += c;
+            if count {
+                *self.counts.entry((g, p)).or_insert(0) += c;
+            }
         }
         if self.pats.len() > 1 << 16 && !self.narrow.is_empty() {
             self.wide =

@@ -28,12 +28,15 @@ pub struct PreparedName {
     pub given_like: bool,
     /// The value reads as a patronymic (dictionary form, or a patronymic ending).
     pub patronymic_like: bool,
+    /// Initials only («O.», «O. S.»): two letters at most.
+    pub initials: bool,
 }
 
 pub fn prepare(_part: NamePart, s: &str) -> PreparedName {
     let form = tally_names::prepare(s);
     let (given_like, patronymic_like) = roles_of(&form);
-    PreparedName { key: form.key.clone(), form, given_like, patronymic_like }
+    let initials = form.norm.chars().filter(|c| c.is_alphabetic()).count() <= 2;
+    PreparedName { key: form.key.clone(), form, given_like, patronymic_like, initials }
 }
 
 /// Whether a value reads as a given name, and whether as a patronymic, whatever column it

@@ -37,6 +37,8 @@ fn name_roles_follow_the_given_name() {
         // A surname that is also a given name stays where it is when the given-name column
         // holds a given name.
         rec("b", "4", names("Roman", "Oleh", "")),
+        // Initials in the given-name column are a given name.
+        rec("b", "5", names("Marko", "A.", "M.")),
     ];
     let t = Table::from_records(&recs).unwrap();
     assert_eq!(name_roles(&t, 0), [0, 1, 2]);
@@ -44,6 +46,7 @@ fn name_roles_follow_the_given_name() {
     assert_eq!(name_roles(&t, 2), [1, 0, 2]);
     assert_eq!(name_roles(&t, 3), [1, 2, 0]);
     assert_eq!(name_roles(&t, 4), [0, 1, 2]);
+    assert_eq!(name_roles(&t, 5), [0, 1, 2]);
     // The rotated record blocks with the one written in order (surname + initial), though no
     // column of one agrees with the same column of the other.
     assert_ne!(t.name_key(0, 0), t.name_key(0, 1));
