@@ -8,7 +8,7 @@
 //! quadratically unnoticed; the other rules still see its records.
 
 use crate::levels::DateCode;
-use crate::table::{fnv64, Rec, Table, NONE};
+use crate::table::{fnv64, Rec, Table, NONE, ROLE_GIVEN, ROLE_INITIALS, ROLE_PATRONYMIC};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -179,22 +179,25 @@ impl KeyField {
 /// written, and so is one whose given-name column holds initials.
 #[inline]
 pub fn name_roles(t: &Table, i: Rec) -> [usize; 3] {
-    let flags = |c: usize| {
+    let bits = |c: usize| {
         let id = t.name_ids[c][i as usize];
         if id == NONE {
-            (false, false)
+            0
         } else {
-            let p = &t.names[c].prepared[id as usize];
-            (p.given_like, p.patronymic_like)
+            t.names[c].roles(id)
         }
     };
-    let (g1, p1) = flags(1);
-    let given = t.name_ids[1][i as usize];
+    let flags = |c: usize| {
+        let b = bits(c);
+        (b & ROLE_GIVEN != 0, b & ROLE_PATRONYMIC != 0)
+    };
+    let given = bits(1);
     // Initials in the given-name column are a given name too («Markko A. M.»: Marko is also
     // a given name, yet the list wrote it as the surname).
-    if g1 || given == NONE || t.names[1].prepared[given as usize].initials {
+    if t.name_ids[1][i as usize] == NONE || given & (ROLE_GIVEN | ROLE_INITIALS) != 0 {
         return [0, 1, 2];
     }
+    let p1 = given & ROLE_PATRONYMIC != 0;
     let (g0, p0) = flags(0);
     if g0 && !p0 {
         // Given name first: «Ivan Mykolaiovych Sychovych» or «Ruslan Pulko».
