@@ -1,6 +1,7 @@
 //! Where linkage loses true pairs and makes false ones, on a world with a truth file.
 //!
-//! `cargo run --release -p tally-linkage --example diagnose -- DIR [--examples N] [--threshold T]`
+//! `cargo run --release -p tally-linkage --example diagnose -- DIR [--examples N] [--threshold T]
+//! [--blocking [--extra RULES]]`
 //!
 //! DIR holds `records.csv` (as `tally export records --format csv` writes it) and `truth.csv`
 //! (source, source_record_id, person_id, as `tally synth` writes it). The tool links the records
@@ -21,6 +22,14 @@
 //! and the mid-range pairs by pair of sources. `DIAG_MID_SOURCES=a~b` prints mid-range pairs of
 //! those two sources with their term-frequency adjustments; `DIAG_EM_POSTERIOR=1` adds the
 //! calibration of EM's own posterior (candidate-level mixture, no term frequencies).
+//!
+//! `--blocking` skips training and linking: it blocks only (seconds at a million records),
+//! prints the true blocking recall and each rule's pairs, and sorts every true pair no rule
+//! finds by which fields agree and how (`sur=pre`: the surname keys share only their first
+//! three letters, `giv=init`: an initial against a name, `bd=yr`: the same birth year, ...), and
+//! by name keys that agree across columns (a list that swapped or rotated the name parts).
+//! `--extra "given_key & region_key; ..."` appends trial rules and prints, per rule, the pairs
+//! it adds and the missed true pairs it catches.
 //!
 //! The truth is only read to evaluate: training sees no labels.
 
