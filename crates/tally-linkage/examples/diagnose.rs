@@ -1,6 +1,7 @@
 //! Where linkage loses true pairs and makes false ones, on a world with a truth file.
 //!
-//! `cargo run --release -p tally-linkage --example diagnose -- DIR [--examples N] [--threshold T]`
+//! `cargo run --release -p tally-linkage --example diagnose -- DIR [--examples N] [--threshold T]
+//! [--blocking [--extra RULES]]`
 //!
 //! DIR holds `records.csv` (as `tally export records --format csv` writes it) and `truth.csv`
 //! (source, source_record_id, person_id, as `tally synth` writes it). The tool links the records
@@ -22,6 +23,14 @@
 //! those two sources with their term-frequency adjustments; `DIAG_EM_POSTERIOR=1` adds the
 //! calibration of EM's own posterior (candidate-level mixture, no term frequencies).
 //!
+//! `--blocking` skips training and linking: it blocks only (seconds at a million records),
+//! prints the true blocking recall and each rule's pairs, and sorts every true pair no rule
+//! finds by which fields agree and how (`sur=pre`: the surname keys share only their first
+//! three letters, `giv=init`: an initial against a name, `bd=yr`: the same birth year, ...), and
+//! by name keys that agree across columns (a list that swapped or rotated the name parts).
+//! `--extra "given_key & region_key; ..."` appends trial rules and prints, per rule, the pairs
+//! it adds and the missed true pairs it catches.
+//!
 //! The truth is only read to evaluate: training sees no labels.
 
 use std::collections::BTreeMap;
@@ -32,7 +41,7 @@ use tally_linkage::compare::{levels, NameCache};
 use tally_linkage::levels::{pack, CmpField, NF};
 use tally_linkage::model::probability;
 use tally_linkage::table::{Rec, NONE};
-use tally_linkage::{calibration, evaluate, Decisions, FxHashMap, KeyField, LinkConfig, Linker};
+use tally_linkage::{calibration, evaluate, Decisions, FxHashMap, KeyField, LinkConfig, Linker, Rule};
 
 fn read_records(path: &str) -> Vec<Record> {
     let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -140,6 +149,10 @@ fn main() {
     let mut cfg = LinkConfig::default();
     if let Some(t) = opt("--threshold") {
         cfg.threshold = t.parse().unwrap();
+    }
+    if args.iter().any(|a| a == "--blocking") {
+        blocking_only(&dir, &cfg, n_ex, opt("--extra").as_deref());
+        return;
     }
 
     let t0 = Instant::now();
@@ -608,6 +621,237 @@ fn main() {
                 b.observed,
                 b.observed - b.mean_predicted
             );
+        }
+    }
+}
+
+/// Parse `a & b; c & d` (key field names as reports print them) into rules.
+fn parse_rules(s: &str) -> Vec<Rule> {
+    s.split(';')
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| {
+            let fields: Vec<KeyField> = r
+                .split('&')
+                .map(|f| {
+                    let f = f.trim();
+                    *KeyField::ALL.iter().find(|k| k.as_str() == f).unwrap_or_else(|| panic!("unknown key field {f:?}"))
+                })
+                .collect();
+            Rule::new(&fields)
+        })
+        .collect()
+}
+
+/// `--blocking`: blocking alone (no training), fast enough for a million records. Every true
+/// pair that no rule pairs is described by which of its fields agree, how, and how not;
+/// `--extra "RULES"` appends trial rules and prints, per rule, the pairs it adds and the missed
+/// true pairs it catches.
+fn blocking_only(dir: &str, cfg: &LinkConfig, n_ex: usize, extra: Option<&str>) {
+    use tally_linkage::blocking::{chunk_pairs, is_candidate, BlockIndex, PairPlan};
+    use tally_linkage::table::Table;
+    let t0 = Instant::now();
+    let records = read_records(&format!("{dir}/records.csv"));
+    let truth = read_truth(&format!("{dir}/truth.csv"));
+    let t = Table::from_records(&records).unwrap();
+    drop(records);
+    println!("read {} records in {:.1}s", t.len(), t0.elapsed().as_secs_f64());
+    let mut bcfg = cfg.blocking.clone();
+    let base = bcfg.rules.len();
+    if let Some(x) = extra {
+        bcfg.rules.extend(parse_rules(x));
+    }
+    let t1 = Instant::now();
+    let idx = BlockIndex::build(&t, &bcfg);
+    let plan = PairPlan::new(&t, &bcfg, &idx);
+    let mut report = plan.report.clone();
+    for &c in &plan.chunks {
+        report.rules[c.rule].pairs += chunk_pairs(&bcfg, &idx, c).len() as u64;
+    }
+    println!("blocked in {:.1}s", t1.elapsed().as_secs_f64());
+    let n = t.len() as f64;
+    let base_pairs: u64 = report.rules[..base].iter().map(|r| r.pairs).sum();
+    let all_pairs: u64 = report.rules.iter().map(|r| r.pairs).sum();
+    println!(
+        "pairs: base rules {} ({:.2}/record), with extra {} ({:.2}/record)",
+        base_pairs,
+        base_pairs as f64 / n,
+        all_pairs,
+        all_pairs as f64 / n
+    );
+    let mut by_person: FxHashMap<&str, Vec<Rec>> = FxHashMap::default();
+    for i in 0..t.len() as Rec {
+        if let Some(pid) = truth.get(&t.keys[i as usize]) {
+            by_person.entry(pid.as_str()).or_default().push(i);
+        }
+    }
+    let mut persons: Vec<(&str, Vec<Rec>)> = by_person.into_iter().collect();
+    persons.sort();
+    // Candidate under the first `upto` rules.
+    let cand_upto = |upto: usize, a: Rec, b: Rec| {
+        (0..upto).any(|r| {
+            let k = idx.rec_keys[r][a as usize];
+            k != 0 && k == idx.rec_keys[r][b as usize] && !idx.big[r].contains(&k)
+        })
+    };
+    let name_key = |k: usize, i: Rec| t.name_key(k, i);
+    let nm = |k: usize, a: Rec, b: Rec| -> &'static str {
+        let (x, y) = (name_key(k, a), name_key(k, b));
+        if x == 0 && y == 0 {
+            "none"
+        } else if x == 0 || y == 0 {
+            "miss"
+        } else if x == y {
+            "eq"
+        } else if k == 0 && t.name_prefix(0, a) == t.name_prefix(0, b) {
+            "pre"
+        } else if k == 0 && t.name_suffix(0, a) == t.name_suffix(0, b) {
+            "suf"
+        } else if t.name_initial(k, a) == t.name_initial(k, b) {
+            if t.name_value(k, a).chars().count() <= 2 || t.name_value(k, b).chars().count() <= 2 {
+                "init"
+            } else {
+                "ini1"
+            }
+        } else {
+            "diff"
+        }
+    };
+    let date = |d: &tally_linkage::levels::DateCode, e: &tally_linkage::levels::DateCode| -> &'static str {
+        if !d.present && !e.present {
+            "none"
+        } else if !d.present || !e.present {
+            "miss"
+        } else if d.is_day() && e.is_day() && d.lo == e.lo {
+            "day"
+        } else if d.is_day() && e.is_day() && d.year == e.year {
+            "yr_dd"
+        } else if d.hi - d.lo <= 365 && e.hi - e.lo <= 365 && d.year == e.year {
+            "yr"
+        } else if d.lo <= e.hi && e.lo <= d.hi {
+            "overlap"
+        } else {
+            "diff"
+        }
+    };
+    let mut total = [0u64; 2];
+    let mut cand_base = 0u64;
+    let mut cand_rule = vec![0u64; bcfg.rules.len()];
+    let mut feats: BTreeMap<String, u64> = BTreeMap::new();
+    let mut cross: BTreeMap<String, u64> = BTreeMap::new();
+    let mut examples: BTreeMap<String, Vec<(Rec, Rec)>> = BTreeMap::new();
+    let show = |r: Rec| {
+        let i = r as usize;
+        let f = |d: &tally_linkage::levels::DateCode| {
+            if !d.present {
+                "-".to_string()
+            } else if d.day != 0 {
+                format!("{}-{:02}-{:02}", d.year, d.month, d.day)
+            } else if d.month != 0 {
+                format!("{}-{:02}", d.year, d.month)
+            } else {
+                format!("{}+{}d", d.year, d.hi - d.lo)
+            }
+        };
+        format!(
+            "{}:{} | {} | {} | {} | b {} d {} | {}",
+            t.keys[i].source,
+            t.keys[i].source_record_id,
+            t.name_value(0, r),
+            t.name_value(1, r),
+            t.name_value(2, r),
+            f(&t.birth[i]),
+            f(&t.death[i]),
+            t.str_value(&t.places, t.settlement[i]),
+        )
+    };
+    for (_, recs) in &persons {
+        for i in 0..recs.len() {
+            for j in i + 1..recs.len() {
+                let (a, b) = (recs[i], recs[j]);
+                total[0] += 1;
+                if is_candidate(&idx, a, b) && cand_upto(base, a, b) {
+                    cand_base += 1;
+                    continue;
+                }
+                // Missed by the base rules: which extra rule (first) catches it.
+                if let Some(r) = (base..bcfg.rules.len()).find(|&r| cand_upto(r + 1, a, b)) {
+                    cand_rule[r] += 1;
+                }
+                total[1] += 1;
+                let (ai, bi) = (a as usize, b as usize);
+                let settle = {
+                    let (x, y) = (t.place_key(t.settlement[ai]), t.place_key(t.settlement[bi]));
+                    if x == 0 || y == 0 {
+                        "miss"
+                    } else if x == y {
+                        "eq"
+                    } else {
+                        "diff"
+                    }
+                };
+                let key = format!(
+                    "sur={} giv={} pat={} bd={} dd={} set={}",
+                    nm(0, a, b),
+                    nm(1, a, b),
+                    nm(2, a, b),
+                    date(&t.birth[ai], &t.birth[bi]),
+                    date(&t.death[ai], &t.death[bi]),
+                    settle
+                );
+                // Name keys that agree across columns (a list that put the parts in another order).
+                let mut xs = Vec::new();
+                for p in 0..3 {
+                    for q in p + 1..3 {
+                        let (x, y) = (name_key(p, a), name_key(q, b));
+                        let (x2, y2) = (name_key(q, a), name_key(p, b));
+                        if (x != 0 && x == y) || (x2 != 0 && x2 == y2) {
+                            xs.push(format!("{}~{}", ["s", "g", "p"][p], ["s", "g", "p"][q]));
+                        }
+                    }
+                }
+                *cross.entry(if xs.is_empty() { "none".into() } else { xs.join(",") }).or_insert(0) += 1;
+                let ex = examples.entry(key.clone()).or_default();
+                if ex.len() < 3 {
+                    ex.push((a, b));
+                }
+                *feats.entry(key).or_insert(0) += 1;
+            }
+        }
+    }
+    println!(
+        "true pairs {}; candidates under base rules {} (true blocking recall {:.5}); missed {}",
+        total[0],
+        cand_base,
+        cand_base as f64 / total[0].max(1) as f64,
+        total[1]
+    );
+    let mut with_extra = cand_base;
+    for (r, (rr, &caught)) in report.rules.iter().zip(&cand_rule).enumerate() {
+        with_extra += caught;
+        println!(
+            "  {:<3} {:<55} pairs {:>10} ({:.2}/rec) largest {:>6} skipped blocks {:>4}{}",
+            r,
+            rr.rule,
+            rr.pairs,
+            rr.pairs as f64 / n,
+            rr.largest_block,
+            rr.skipped_blocks,
+            if r >= base {
+                format!("  catches {} missed; recall now {:.5}", caught, with_extra as f64 / total[0].max(1) as f64)
+            } else {
+                String::new()
+            }
+        );
+    }
+    top("missed pairs by field agreement", &feats, 60);
+    top("missed pairs: name keys that agree across columns", &cross, 12);
+    let mut v: Vec<(&String, &u64)> = feats.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    println!("  examples:");
+    for (k, _) in v.into_iter().take(n_ex) {
+        println!("   {k}");
+        for &(a, b) in &examples[k] {
+            println!("      {}\n      {}", show(a), show(b));
         }
     }
 }

@@ -8,7 +8,7 @@
 //! quadratically unnoticed; the other rules still see its records.
 
 use crate::levels::DateCode;
-use crate::table::{fnv64, Rec, Table};
+use crate::table::{fnv64, Rec, Table, NONE, ROLE_GIVEN, ROLE_INITIALS, ROLE_PATRONYMIC};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -34,10 +34,22 @@ pub enum KeyField {
     /// Surname and given-name keys as an unordered pair, so a list that swapped the two
     /// columns still blocks with the others.
     NameSet,
+    /// The last four letters of the surname's cross-script key: finer than the suffix of
+    /// three, which every -enko surname shares.
+    SurnameSuffix4,
+    /// Year and month of death, when the date gives at least the month.
+    DeathMonth,
+    /// The first letter of the given name as written, Cyrillic read as Latin (Ю, Є, Я, Ї, Й
+    /// as y): «Y.» agrees with Yurii, Yevhen and Yaroslav, whose canonical forms start with
+    /// the vowel (`uri`, `evgen`, `aroslav`) while «Y.» gives `i`.
+    GivenInitialWritten,
+    /// Region (oblast, republic): coarse, but most lists give it, even those that give little
+    /// else (a media list: a name and a region).
+    Region,
 }
 
 impl KeyField {
-    pub const ALL: [KeyField; 11] = [
+    pub const ALL: [KeyField; 15] = [
         KeyField::Surname,
         KeyField::Given,
         KeyField::Patronymic,
@@ -49,6 +61,10 @@ impl KeyField {
         KeyField::SurnameSuffix,
         KeyField::GivenInitial,
         KeyField::NameSet,
+        KeyField::SurnameSuffix4,
+        KeyField::DeathMonth,
+        KeyField::GivenInitialWritten,
+        KeyField::Region,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,23 +80,42 @@ impl KeyField {
             KeyField::SurnameSuffix => "surname_key_suffix",
             KeyField::GivenInitial => "given_initial",
             KeyField::NameSet => "name_keys_any_order",
+            KeyField::SurnameSuffix4 => "surname_key_suffix4",
+            KeyField::DeathMonth => "death_month",
+            KeyField::GivenInitialWritten => "given_initial_written",
+            KeyField::Region => "region_key",
         }
     }
 
-    /// The record's value of this key field; 0 when missing.
+    /// A coarse field: a region, a month of death, a written initial, four letters of a
+    /// surname. Rules keyed on one pair many records whose names mostly disagree, to catch the
+    /// garbled matches among them; a low score there is weak evidence that two records are
+    /// different people, so those pairs do not veto merges (see `Linker::veto`).
+    pub fn coarse(self) -> bool {
+        matches!(
+            self,
+            KeyField::Region | KeyField::DeathMonth | KeyField::GivenInitialWritten | KeyField::SurnameSuffix4
+        )
+    }
+
+    /// The record's value of this key field; 0 when missing. Name fields read the column
+    /// that holds the role ([`name_roles`]), so a list that wrote the parts in another order
+    /// blocks with the others.
     #[inline]
     pub fn value(self, t: &Table, i: Rec) -> u64 {
         let d: &DateCode = &t.birth[i as usize];
+        let role = |r: usize| name_roles(t, i)[r];
         match self {
-            KeyField::Surname => t.name_key(0, i),
-            KeyField::Given => t.name_key(1, i),
-            KeyField::Patronymic => t.name_key(2, i),
+            KeyField::Surname => t.name_key(role(0), i),
+            KeyField::Given => t.name_key(role(1), i),
+            KeyField::Patronymic => t.name_key(role(2), i),
             // Only a single year is a usable block; age-derived and ranges span two or more.
             KeyField::BirthYear if d.present && d.hi - d.lo <= 365 => (d.year as u64) | 1 << 40,
             KeyField::BirthYear => 0,
             KeyField::BirthDay if d.is_day() => (d.lo as i64 as u64) | 1 << 41,
             KeyField::BirthDay => 0,
             KeyField::Settlement => t.place_key(t.settlement[i as usize]),
+            KeyField::Region => t.place_key(t.region[i as usize]),
             KeyField::DeathDay => {
                 let d = &t.death[i as usize];
                 if d.is_day() {
@@ -89,9 +124,40 @@ impl KeyField {
                     0
                 }
             }
-            KeyField::SurnamePrefix => t.name_prefix(0, i),
-            KeyField::SurnameSuffix => t.name_suffix(0, i),
-            KeyField::GivenInitial => t.name_initial(1, i),
+            KeyField::SurnamePrefix => t.name_prefix(role(0), i),
+            KeyField::SurnameSuffix => t.name_suffix(role(0), i),
+            KeyField::GivenInitial => t.name_initial(role(1), i),
+            KeyField::SurnameSuffix4 => {
+                let c = role(0);
+                let id = t.name_ids[c][i as usize];
+                if id == NONE {
+                    return 0;
+                }
+                // Keys are ASCII (a consonant skeleton, `/` and vowel classes); computed here,
+                // not stored, so the saved table keeps its shape.
+                let key = t.names[c].prepared[id as usize].key.as_bytes();
+                fnv64(&[b">", &key[key.len().saturating_sub(4)..]].concat()).max(1)
+            }
+            KeyField::GivenInitialWritten => {
+                let c = role(1);
+                let id = t.name_ids[c][i as usize];
+                if id == NONE {
+                    return 0;
+                }
+                let first = t.names[c].prepared[id as usize].form.norm.chars().find(|c| c.is_alphabetic());
+                match first.map(written_initial) {
+                    Some(l) if l.is_ascii_alphabetic() => fnv64(&[b'^', b'=', l as u8]),
+                    _ => 0,
+                }
+            }
+            KeyField::DeathMonth => {
+                let d = &t.death[i as usize];
+                if d.present && d.month != 0 {
+                    (d.year as i64 as u64 & 0xffff) << 4 | u64::from(d.month) | 1 << 43
+                } else {
+                    0
+                }
+            }
             KeyField::NameSet => {
                 let (x, y) = (t.name_key(0, i), t.name_key(1, i));
                 if x == 0 || y == 0 {
@@ -102,6 +168,67 @@ impl KeyField {
                 }
             }
         }
+    }
+}
+
+/// Which column holds each name role, as `[surname, given, patronymic]` column indices. A
+/// list that writes «Ivan Mykolaiovych Sychovych» into surname, given name and patronymic, or
+/// «Ruslan Pulko» into surname and given name, has a known given name outside the given-name
+/// column and none in it: the roles follow the given name (and a patronymic ending, where one
+/// is). A record whose given-name column holds a known given name, or nothing, is read as
+/// written, and so is one whose given-name column holds initials.
+#[inline]
+pub fn name_roles(t: &Table, i: Rec) -> [usize; 3] {
+    let bits = |c: usize| {
+        let id = t.name_ids[c][i as usize];
+        if id == NONE {
+            0
+        } else {
+            t.names[c].roles(id)
+        }
+    };
+    let flags = |c: usize| {
+        let b = bits(c);
+        (b & ROLE_GIVEN != 0, b & ROLE_PATRONYMIC != 0)
+    };
+    let given = bits(1);
+    // Initials in the given-name column are a given name too («Markko A. M.»: Marko is also
+    // a given name, yet the list wrote it as the surname).
+    if t.name_ids[1][i as usize] == NONE || given & (ROLE_GIVEN | ROLE_INITIALS) != 0 {
+        return [0, 1, 2];
+    }
+    let p1 = given & ROLE_PATRONYMIC != 0;
+    let (g0, p0) = flags(0);
+    if g0 && !p0 {
+        // Given name first: «Ivan Mykolaiovych Sychovych» or «Ruslan Pulko».
+        return if p1 { [2, 0, 1] } else { [1, 0, 2] };
+    }
+    let (g2, p2) = flags(2);
+    if g2 && !p2 {
+        return if p0 { [1, 2, 0] } else { [0, 2, 1] };
+    }
+    [0, 1, 2]
+}
+
+/// Whether two records wrote their names in the same columns: both as written (no role moved,
+/// see [`name_roles`]) and not each other's surname and given name swapped.
+pub fn columns_aligned(t: &Table, a: Rec, b: Rec) -> bool {
+    const AS_WRITTEN: [usize; 3] = [0, 1, 2];
+    let swapped = |x: Rec, y: Rec| {
+        let k = t.name_key(0, x);
+        k != 0 && k == t.name_key(1, y) && k != t.name_key(0, y)
+    };
+    name_roles(t, a) == AS_WRITTEN && name_roles(t, b) == AS_WRITTEN && !swapped(a, b) && !swapped(b, a)
+}
+
+/// The Latin letter a name written with `c` first starts with in most transliterations
+/// (Ukrainian and Russian); `c` itself when it is not Cyrillic.
+fn written_initial(c: char) -> char {
+    const CYR: &str = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяёэы";
+    const LAT: &str = "abvhgdeyzzyiyyklmnoprstufkccssyyyeey";
+    match CYR.chars().position(|x| x == c) {
+        Some(n) => LAT.chars().nth(n).unwrap_or(c),
+        None => c,
     }
 }
 
@@ -153,14 +280,21 @@ impl Default for BlockingConfig {
                 Rule::new(&[NameSet]),
                 // Initials for the given name (obituaries: «Шевченко О.С.»).
                 Rule::new(&[Surname, GivenInitial]),
+                // The same initial as written: «Y.» beside Yurii, Yevhen, Yaroslav.
+                Rule::new(&[Surname, GivenInitialWritten]),
                 Rule::new(&[Surname, BirthDay]),
                 Rule::new(&[Given, BirthDay]),
                 Rule::new(&[Given, Patronymic, BirthYear]),
                 Rule::new(&[SurnamePrefix, Given, BirthYear]),
                 Rule::new(&[SurnameSuffix, Given, BirthYear]),
+                // A slip in the surname, in a list that gives only names and a region.
+                Rule::new(&[SurnamePrefix, Given, Region]),
+                Rule::new(&[SurnameSuffix4, Given, Region]),
                 Rule::new(&[Given, Settlement, BirthYear]),
                 Rule::new(&[BirthDay, Settlement]),
                 Rule::new(&[Given, DeathDay]),
+                // A garbled surname where the death is known to the month only (media lists).
+                Rule::new(&[Given, Region, DeathMonth]),
                 Rule::new(&[Surname, DeathDay]),
                 Rule::new(&[BirthDay, DeathDay]),
             ],
@@ -456,6 +590,15 @@ pub fn candidate_pairs(t: &Table, cfg: &BlockingConfig, idx: &BlockIndex) -> (Ve
 pub fn is_candidate(idx: &BlockIndex, a: Rec, b: Rec) -> bool {
     a != b
         && (0..idx.rec_keys.len()).any(|r| {
+            let k = idx.rec_keys[r][a as usize];
+            k != 0 && k == idx.rec_keys[r][b as usize] && !idx.big[r].contains(&k)
+        })
+}
+
+/// Whether some of the rules `rules` (indices) pairs the two records in a block within the cap.
+pub fn is_candidate_under(idx: &BlockIndex, rules: &[usize], a: Rec, b: Rec) -> bool {
+    a != b
+        && rules.iter().any(|&r| {
             let k = idx.rec_keys[r][a as usize];
             k != 0 && k == idx.rec_keys[r][b as usize] && !idx.big[r].contains(&k)
         })

@@ -185,7 +185,10 @@ impl Linker {
                 let g: Vec<u32> =
                     pairs.par_iter().with_min_len(4096).map(|&(a, b)| groups.group(&table, a, b)).collect();
                 drop(pairs);
-                store.push(&pats, &g);
+                // Pairs that only coarse rules find are scored, not trained on: they are many
+                // and mostly non-matches of garbled names, and would pull the fit towards them.
+                let train_on = !cfg.blocking.rules[c.rule].fields.iter().any(|f| f.coarse());
+                store.push(&pats, &g, train_on);
             }
         }
         let n = table.len();
@@ -403,10 +406,20 @@ impl Linker {
     }
 
     /// The chaining guard's negative evidence: a candidate pair the model scored below the
-    /// review floor (so it was compared, and not kept) is two different people.
+    /// review floor (so it was compared, and not kept) is two different people. Not when the
+    /// two wrote their names in different columns (blocking found them through the name
+    /// roles, or as a swap): the comparison set surname against given name, and its low score
+    /// says nothing about the people.
     fn veto(&self) -> impl Fn(Rec, Rec) -> bool + '_ {
         let kept: rustc_hash::FxHashSet<(Rec, Rec)> = self.pairs.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect();
-        move |a: Rec, b: Rec| !kept.contains(&(a.min(b), a.max(b))) && is_candidate(&self.index, a, b)
+        let vetoing: Vec<usize> = (0..self.cfg.blocking.rules.len())
+            .filter(|&r| !self.cfg.blocking.rules[r].fields.iter().any(|f| f.coarse()))
+            .collect();
+        move |a: Rec, b: Rec| {
+            !kept.contains(&(a.min(b), a.max(b)))
+                && crate::blocking::is_candidate_under(&self.index, &vetoing, a, b)
+                && crate::blocking::columns_aligned(&self.table, a, b)
+        }
     }
 
     /// Cluster at the configured threshold and assign stable person ids.
@@ -876,10 +889,11 @@ impl Linker {
     }
 
     /// Label-free estimate of blocking recall: the share of true matches that at least one
-    /// rule finds. Key fields are grouped into independent "atoms" (surname: full key, prefix
-    /// only, neither; birth: same day, same year only, neither; given name: full key, initial
-    /// only, neither; patronymic; settlement; death date), so that every rule of the set, the
-    /// initial rules included, is decided by the atoms' states. Each atom's distribution among matches is measured on
+    /// rule finds. Key fields are grouped into independent "atoms" (surname: full key, last
+    /// four letters, prefix or suffix of three, neither; birth: same day, same year only,
+    /// neither; given name: full key, initial (canonical or as written) only, neither;
+    /// patronymic; settlement; death: same day, same month only, neither; region), so that
+    /// every rule of the set, the initial rules included, is decided by the atoms' states. Each atom's distribution among matches is measured on
     /// confident links found by rules that do not use it (so the measurement is not biased by
     /// the atom itself), and the chance that no rule fires follows under conditional
     /// independence, as Fellegi-Sunter assumes.
@@ -888,13 +902,14 @@ impl Linker {
         let t = &self.table;
         let rules = &self.cfg.blocking.rules;
         // Atoms: (fields it covers, number of states). State 0 is the strongest agreement.
-        let atoms: [(&[KeyField], usize); 6] = [
-            (&[K::Surname, K::SurnamePrefix, K::SurnameSuffix, K::NameSet], 3),
+        let atoms: [(&[KeyField], usize); 7] = [
+            (&[K::Surname, K::SurnamePrefix, K::SurnameSuffix, K::SurnameSuffix4, K::NameSet], 4),
             (&[K::BirthDay, K::BirthYear], 3),
-            (&[K::Given, K::GivenInitial, K::NameSet], 3),
+            (&[K::Given, K::GivenInitial, K::GivenInitialWritten, K::NameSet], 3),
             (&[K::Patronymic], 2),
             (&[K::Settlement], 2),
-            (&[K::DeathDay], 2),
+            (&[K::DeathDay, K::DeathMonth], 3),
+            (&[K::Region], 2),
         ];
         let agree = |f: KeyField, a: Rec, b: Rec| {
             let x = f.value(t, a);
@@ -905,10 +920,12 @@ impl Linker {
                 0 => {
                     if agree(K::Surname, a, b) {
                         0
-                    } else if agree(K::SurnamePrefix, a, b) || agree(K::SurnameSuffix, a, b) {
+                    } else if agree(K::SurnameSuffix4, a, b) {
                         1
-                    } else {
+                    } else if agree(K::SurnamePrefix, a, b) || agree(K::SurnameSuffix, a, b) {
                         2
+                    } else {
+                        3
                     }
                 }
                 1 => {
@@ -923,7 +940,16 @@ impl Linker {
                 2 => {
                     if agree(K::Given, a, b) {
                         0
-                    } else if agree(K::GivenInitial, a, b) {
+                    } else if agree(K::GivenInitial, a, b) || agree(K::GivenInitialWritten, a, b) {
+                        1
+                    } else {
+                        2
+                    }
+                }
+                5 => {
+                    if agree(K::DeathDay, a, b) {
+                        0
+                    } else if agree(K::DeathMonth, a, b) {
                         1
                     } else {
                         2
@@ -1023,14 +1049,17 @@ impl Linker {
             rules.iter().any(|r| {
                 r.fields.iter().all(|f| match f {
                     K::Surname => st[0] == 0,
+                    K::SurnameSuffix4 => st[0] <= 1,
                     // Prefix and suffix agreement are treated alike (a slip spares one end).
-                    K::SurnamePrefix | K::SurnameSuffix => st[0] <= 1,
+                    K::SurnamePrefix | K::SurnameSuffix => st[0] <= 2,
                     K::BirthDay => st[1] == 0,
                     K::BirthYear => st[1] <= 1,
                     K::Given => st[2] == 0,
                     // An initial agrees whenever the full name does.
-                    K::GivenInitial => st[2] <= 1,
+                    K::GivenInitial | K::GivenInitialWritten => st[2] <= 1,
                     K::NameSet => st[0] == 0 && st[2] == 0,
+                    K::DeathMonth => st[5] <= 1,
+                    K::Region => st[6] == 0,
                     K::Patronymic => st[3] == 0,
                     K::Settlement => st[4] == 0,
                     K::DeathDay => st[5] == 0,
@@ -1038,8 +1067,8 @@ impl Linker {
             })
         };
         // The states no rule fires on, enumerated once.
-        let mut unfired: Vec<[usize; 6]> = Vec::new();
-        let mut st = [0usize; 6];
+        let mut unfired: Vec<[usize; 7]> = Vec::new();
+        let mut st = [0usize; 7];
         'all: loop {
             if !fires(&st) {
                 unfired.push(st);
@@ -1069,7 +1098,7 @@ impl Linker {
                     continue;
                 }
                 let w = p.probability();
-                let (x, y) = (state(0, p.a, p.b) == 2, state(2, p.a, p.b) == 2);
+                let (x, y) = (state(0, p.a, p.b) == 3, state(2, p.a, p.b) == 2);
                 n += w;
                 s0 += if x { w } else { 0.0 };
                 s2 += if y { w } else { 0.0 };
@@ -1096,7 +1125,7 @@ impl Linker {
                 .iter()
                 .map(|st| {
                     let p = st.iter().enumerate().map(|(a, &s)| dist[a][s]).product::<f64>();
-                    if st[0] == 2 && st[2] == 2 {
+                    if st[0] == 3 && st[2] == 2 {
                         p * names_dependence
                     } else {
                         p
@@ -1313,7 +1342,8 @@ struct PatternStore {
 }
 
 impl PatternStore {
-    fn push(&mut self, chunk: &[Pattern], groups: &[u32]) {
+    /// Store a chunk's pattern ids; count its patterns for training only if `count`.
+    fn push(&mut self, chunk: &[Pattern], groups: &[u32], count: bool) {
         let local = chunk
             .par_iter()
             .zip(groups.par_iter())
@@ -1335,7 +1365,9 @@ impl PatternStore {
                 self.dict.insert(p, self.pats.len() as u32);
                 self.pats.push(p);
             }
-            *self.counts.entry((g, p)).or_insert(0) += c;
+            if count {
+                *self.counts.entry((g, p)).or_insert(0) += c;
+            }
         }
         if self.pats.len() > 1 << 16 && !self.narrow.is_empty() {
             self.wide =

@@ -28,6 +28,13 @@ pub struct PreparedName {
     /// above (see [`surely_far_apart`]).
     pub ascii: bool,
     pub hist: [u8; 32],
+    /// The dictionary knows the value as a given name (and it is more than an initial): lets
+    /// blocking see a list that wrote the given name in the surname column.
+    pub given_like: bool,
+    /// The value reads as a patronymic (dictionary form, or a patronymic ending).
+    pub patronymic_like: bool,
+    /// Initials only («O.», «O. S.»): two letters at most.
+    pub initials: bool,
 }
 
 pub fn prepare(_part: NamePart, s: &str) -> PreparedName {
@@ -37,7 +44,10 @@ pub fn prepare(_part: NamePart, s: &str) -> PreparedName {
     for &b in c {
         hist[usize::from(b & 31)] = hist[usize::from(b & 31)].saturating_add(1);
     }
-    PreparedName { key: form.key.clone(), ascii: c.is_ascii(), hist, form }
+    let ascii = c.is_ascii();
+    let (given_like, patronymic_like) = roles_of(&form);
+    let initials = form.norm.chars().filter(|c| c.is_alphabetic()).count() <= 2;
+    PreparedName { key: form.key.clone(), ascii, hist, form, given_like, patronymic_like, initials }
 }
 
 /// Whether the Jaro-Winkler similarity of the two canonical forms is surely below `limit`
@@ -56,6 +66,21 @@ pub fn surely_far_apart(a: &PreparedName, b: &PreparedName, limit: f64) -> bool 
     let m = f64::from(m);
     // The margin keeps rounding from ever deciding a pair the exact computation would not.
     (m / la as f64 + m / lb as f64 + 1.0) / 3.0 < limit - 1e-9
+}
+
+/// Whether a value reads as a given name, and whether as a patronymic, whatever column it
+/// came in: the dictionary's word, plus the patronymic endings (-ovych, -ivna, -ich, ... in
+/// the canonical Latin form, where ч is `q`) for forms it does not list.
+fn roles_of(form: &tally_names::NameForm) -> (bool, bool) {
+    use tally_names::{equivalents, sex_of};
+    let long = form.norm.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+    let given =
+        long && (sex_of(PartKind::Given, &form.raw).is_some() || !equivalents(PartKind::Given, &form.raw).is_empty());
+    let c = form.canonical.as_str();
+    let patronymic = long
+        && (sex_of(PartKind::Patronymic, &form.raw).is_some()
+            || ["viq", "vna", "iqna", "vyq", "viw"].iter().any(|e| c.ends_with(e)));
+    (given, patronymic)
 }
 
 fn kind(part: NamePart) -> PartKind {

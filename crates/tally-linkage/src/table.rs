@@ -47,7 +47,18 @@ pub struct NameDict {
     /// FNV hash of the canonical Latin form (never 0): finer than the blocking key, which is a
     /// consonant skeleton shared by many different surnames.
     pub canon_hash: Vec<u64>,
+    /// Per value, the roles it reads as (bit 0 a given name, bit 1 a patronymic, bit 2
+    /// initials only; see [`PreparedName`]), packed one byte a value so that blocking, which
+    /// asks for every record and rule, does not walk the prepared forms. Made on first use;
+    /// a new value resets it.
+    #[serde(skip)]
+    roles: std::sync::OnceLock<Vec<u8>>,
 }
+
+/// Bits of [`NameDict::roles`].
+pub const ROLE_GIVEN: u8 = 1;
+pub const ROLE_PATRONYMIC: u8 = 2;
+pub const ROLE_INITIALS: u8 = 4;
 
 impl NameDict {
     /// Whether value `a` sorts before or equal to value `b` (by string), mostly without
@@ -64,10 +75,27 @@ impl NameDict {
 }
 
 impl NameDict {
+    /// The role bits of value `id` (`ROLE_*`).
+    #[inline]
+    pub fn roles(&self, id: u32) -> u8 {
+        self.roles.get_or_init(|| {
+            self.prepared
+                .iter()
+                .map(|p| {
+                    [(p.given_like, ROLE_GIVEN), (p.patronymic_like, ROLE_PATRONYMIC), (p.initials, ROLE_INITIALS)]
+                        .iter()
+                        .filter(|x| x.0)
+                        .fold(0, |b, x| b | x.1)
+                })
+                .collect()
+        })[id as usize]
+    }
+
     fn intern(&mut self, part: NamePart, s: &str) -> u32 {
         if let Some(&id) = self.map.get(s) {
             return id;
         }
+        self.roles.take();
         let id = self.raw.len() as u32;
         let p = names::prepare(part, s);
         let kh = fnv64(p.key.as_bytes()).max(1);
