@@ -25,8 +25,8 @@ use tally_store::links::FlagRow;
 
 use tally_domain::{PersonId, Record, RecordKey};
 use tally_linkage::{
-    calibration, error_estimate, evaluate, max_calibration_gap, BlockingReport, CalibrationBin, Decisions, ErrorEstimate, Evaluation,
-    Explanation, IdEvent, LinkConfig, LinkError, Linker, Params,
+    calibration, error_estimate, evaluate, max_calibration_gap, BlockingReport, CalibrationBin, Decisions,
+    ErrorEstimate, Evaluation, Explanation, IdEvent, LinkConfig, LinkError, Linker, Params,
 };
 use tally_store::links::{Decision, LinkStore, PairRow, RunWrite};
 use tally_store::records::{RecordQuery, RecordStore};

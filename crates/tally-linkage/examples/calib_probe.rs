@@ -111,11 +111,7 @@ fn main() {
     let _ = tally_linkage::model::estimate_u(t, &mut cache, 200_000, 42);
     let t2 = std::time::Instant::now();
     let _ = tally_linkage::model::estimate_u_given_names(t, &mut cache, &s.params.u, 200_000, 42);
-    eprintln!(
-        "estimate_u {:.3}s, estimate_u_given_names {:.3}s",
-        (t2 - t1).as_secs_f64(),
-        t2.elapsed().as_secs_f64()
-    );
+    eprintln!("estimate_u {:.3}s, estimate_u_given_names {:.3}s", (t2 - t1).as_secs_f64(), t2.elapsed().as_secs_f64());
     eprintln!("namesake pairs per class: {:?}", s.params.namesake_pairs);
     for (c, u) in s.params.u_given_names.iter().enumerate() {
         for f in [2, 4, 5, 6, 7, 8] {

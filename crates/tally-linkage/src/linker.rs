@@ -46,7 +46,9 @@ pub enum LinkError {
     Table(#[from] TableError),
     #[error("record {0}:{1} is not in the roll")]
     UnknownRecord(String, String),
-    #[error("trained parameters have version {0}; this tally reads versions up to {1} (hint: run `tally link --retrain`)")]
+    #[error(
+        "trained parameters have version {0}; this tally reads versions up to {1} (hint: run `tally link --retrain`)"
+    )]
     ParamsVersion(u32, u32),
     #[error("linker snapshot: {0}")]
     Snapshot(String),

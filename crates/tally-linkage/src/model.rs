@@ -778,7 +778,9 @@ fn class_weights(params: &Params, c: usize, w: &[Vec<f64>]) -> Vec<Vec<f64>> {
         .m
         .iter()
         .zip(u)
-        .map(|(m, u)| m.iter().zip(u).enumerate().map(|(l, (m, u))| if l == 0 { 0.0 } else { (m / u).log2() }).collect())
+        .map(|(m, u)| {
+            m.iter().zip(u).enumerate().map(|(l, (m, u))| if l == 0 { 0.0 } else { (m / u).log2() }).collect()
+        })
         .collect();
     for f in 0..3 {
         let (a, b) = (TIED[0], TIED[1]);
