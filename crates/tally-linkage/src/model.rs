@@ -2,6 +2,12 @@
 //! prior by EM on counted comparison patterns (as fastLink does), term-frequency adjustment for
 //! names (a match on Шевченко is worth less than on a rare surname), and the trained parameters,
 //! saved with the seed and a hash of the input so a run can be reproduced.
+//!
+//! Conditional independence is relaxed where it fails worst: namesakes share patronymic, place,
+//! unit and sex far more often than random pairs, so those fields take u given the pair's name
+//! class, estimated from namesakes whose birth dates are years apart
+//! ([`estimate_u_given_names`]); without it, pairs resting on names and place came out
+//! over-confident.
 
 use crate::compare::{patterns, NameCache};
 use crate::levels::{level, CmpField, Pattern, NF};
