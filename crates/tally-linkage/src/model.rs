@@ -259,7 +259,7 @@ const NAMESAKE_SHRINK: f64 = 200.0;
 /// The namesakes: pairs of records sharing a surname key (or a given-name key), drawn uniformly
 /// over such pairs with a seeded generator, whose birth dates lie more than five years apart
 /// (non-matches by a field that is not conditioned, independent of place and service). Their
-/// level counts per class, shrunk towards the random-pair u by [`NAMESAKE_SHRINK`] pseudo-pairs,
+/// level counts per class, shrunk towards the random-pair u by 200 pseudo-pairs,
 /// give the class's u. Returns `[class][field][level]` (class 0 equal to `u`) and the
 /// namesakes counted per class.
 pub fn estimate_u_given_names(
