@@ -25,8 +25,8 @@ use tally_store::links::FlagRow;
 
 use tally_domain::{PersonId, Record, RecordKey};
 use tally_linkage::{
-    calibration, error_estimate, evaluate, BlockingReport, CalibrationBin, Decisions, ErrorEstimate, Evaluation,
-    Explanation, IdEvent, LinkConfig, LinkError, Linker, Params,
+    calibration, error_estimate, evaluate, max_calibration_gap, BlockingReport, CalibrationBin, Decisions,
+    ErrorEstimate, Evaluation, Explanation, IdEvent, LinkConfig, LinkError, Linker, Params,
 };
 use tally_store::links::{Decision, LinkStore, PairRow, RunWrite};
 use tally_store::records::{RecordQuery, RecordStore};
@@ -986,6 +986,9 @@ pub struct EvalReport {
     pub calibration: Vec<CalibrationBin>,
     /// Largest gap between mean predicted and observed rate over bins with at least 20 pairs.
     pub max_calibration_gap: f64,
+    /// The same over bins with at least 500 pairs (the bins whose observed rate has a standard
+    /// deviation of at most about 0.022).
+    pub max_calibration_gap_500: f64,
     /// Pairs of one true person where one record is in Latin script and the other in
     /// Cyrillic (by their name fields); only when both scripts occur among the labelled records.
     pub cross_script: Option<CrossScript>,
@@ -1140,7 +1143,8 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         pred.iter().zip(&pred_ids).filter_map(|((_, p), id)| Some((*p, *true_of.get(id)?, *script.get(id)?))),
     );
     let cal = calibration(&labelled, 10);
-    let gap = cal.iter().filter(|b| b.pairs >= 20).map(|b| (b.mean_predicted - b.observed).abs()).fold(0.0, f64::max);
+    let gap = max_calibration_gap(&cal, 20);
+    let gap_500 = max_calibration_gap(&cal, 500);
     Ok(EvalReport {
         truth_file: truth_path.display().to_string(),
         truth_records: truth.len() as u64,
@@ -1148,6 +1152,7 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         evaluation,
         calibration: cal,
         max_calibration_gap: gap,
+        max_calibration_gap_500: gap_500,
         cross_script: cross,
     })
 }

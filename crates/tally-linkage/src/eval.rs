@@ -91,6 +91,12 @@ pub struct CalibrationBin {
     pub pairs: u64,
     pub mean_predicted: f64,
     pub observed: f64,
+    /// Wilson score 95% interval of the observed match rate (Wilson 1927, JASA 22:209-212):
+    /// how far the observed rate of a bin with few pairs may lie from the true one by chance.
+    #[serde(default)]
+    pub observed_low: f64,
+    #[serde(default)]
+    pub observed_high: f64,
 }
 
 /// Calibration by deciles of predicted probability on labelled pairs (probability, is match).
@@ -111,8 +117,31 @@ pub fn calibration(pairs: &[(f64, bool)], bins: usize) -> Vec<CalibrationBin> {
             pairs: n,
             mean_predicted: if n == 0 { 0.0 } else { s / n as f64 },
             observed: if n == 0 { 0.0 } else { y as f64 / n as f64 },
+            observed_low: wilson(y, n).0,
+            observed_high: wilson(y, n).1,
         })
         .collect()
+}
+
+/// Wilson score 95% interval for `y` successes in `n` trials; (0, 1) when `n` is 0.
+pub fn wilson(y: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    const Z: f64 = 1.959_963_984_540_054;
+    let (n, p) = (n as f64, y as f64 / n as f64);
+    let z2n = Z * Z / n;
+    let centre = (p + z2n / 2.0) / (1.0 + z2n);
+    let half = Z / (1.0 + z2n) * (p * (1.0 - p) / n + z2n / (4.0 * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Largest gap between mean predicted probability and observed match rate over the bins with
+/// at least `min_pairs` pairs (0 when there are none). With about 70 pairs a bin (a 100,000
+/// record world) the observed rate alone has a standard deviation near 0.06, so a gap is only
+/// telling over bins of some hundreds of pairs.
+pub fn max_calibration_gap(bins: &[CalibrationBin], min_pairs: u64) -> f64 {
+    bins.iter().filter(|b| b.pairs >= min_pairs).map(|b| (b.mean_predicted - b.observed).abs()).fold(0.0, f64::max)
 }
 
 /// Label-free error estimates from the model's own probabilities (as fastLink reports them):
@@ -144,4 +173,34 @@ pub fn error_estimate(probs: impl Iterator<Item = f64>, threshold: f64) -> Error
     e.false_link_rate = if e.links == 0 { 0.0 } else { e.expected_false_links / e.links as f64 };
     e.missed_link_rate = if e.expected_matches == 0.0 { 0.0 } else { e.expected_missed / e.expected_matches };
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_interval_matches_the_published_example() {
+        // Newcombe (1998, Statistics in Medicine 17:857-872), Table I: 81 of 263 gives the
+        // Wilson interval 0.2553 to 0.3662; 15 of 148 gives 0.0624 to 0.1605.
+        let (lo, hi) = wilson(81, 263);
+        assert!((lo - 0.2553).abs() < 5e-4 && (hi - 0.3662).abs() < 5e-4, "{lo} {hi}");
+        let (lo, hi) = wilson(15, 148);
+        assert!((lo - 0.0624).abs() < 5e-4 && (hi - 0.1605).abs() < 5e-4, "{lo} {hi}");
+        assert_eq!(wilson(0, 0), (0.0, 1.0));
+        let (lo, hi) = wilson(0, 10);
+        assert!(lo == 0.0 && hi > 0.2 && hi < 0.35);
+    }
+
+    #[test]
+    fn gap_over_large_bins_ignores_small_ones() {
+        let mut pairs = vec![(0.95, true); 600];
+        pairs.extend([(0.55, false); 10]);
+        let bins = calibration(&pairs, 10);
+        assert!((max_calibration_gap(&bins, 1) - 0.55).abs() < 1e-9);
+        assert!((max_calibration_gap(&bins, 500) - 0.05).abs() < 1e-9);
+        assert_eq!(max_calibration_gap(&bins, 1000), 0.0);
+        let b = &bins[9];
+        assert!(b.observed_low < 1.0 && b.observed_high == 1.0);
+    }
 }

@@ -56,7 +56,9 @@ pub mod table;
 
 pub use blocking::{BlockingConfig, BlockingReport, KeyField, Rule};
 pub use cluster::{Clustering, Flag, IdEvent};
-pub use eval::{calibration, error_estimate, evaluate, CalibrationBin, ErrorEstimate, Evaluation, Prf};
+pub use eval::{
+    calibration, error_estimate, evaluate, max_calibration_gap, CalibrationBin, ErrorEstimate, Evaluation, Prf,
+};
 pub use linker::{Assignment, Decisions, Explanation, LinkConfig, LinkError, Linker, Roll, ScoredPair, Step};
 pub use model::{Params, TrainConfig};
 pub use rustc_hash::FxHashMap;

@@ -8,7 +8,7 @@ use crate::cluster::{assign_ids, cluster_with, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, Pattern, NF};
-use crate::model::{probability, train_grouped, Params, Scorer, SourceGroups, TrainConfig};
+use crate::model::{name_class, probability, train_grouped, Params, Scorer, SourceGroups, TrainConfig};
 use crate::table::{Rec, Table, TableError, NONE};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -46,10 +46,21 @@ pub enum LinkError {
     Table(#[from] TableError),
     #[error("record {0}:{1} is not in the roll")]
     UnknownRecord(String, String),
-    #[error("trained parameters have version {0}; this tally reads version {1}")]
+    #[error(
+        "trained parameters have version {0}; this tally reads versions up to {1} (hint: run `tally link --retrain`)"
+    )]
     ParamsVersion(u32, u32),
     #[error("linker snapshot: {0}")]
     Snapshot(String),
+}
+
+/// Refuse parameters of a version this crate cannot score as they were scored when saved.
+fn check_params_version(params: &Params) -> Result<(), LinkError> {
+    use crate::model::{PARAMS_VERSION, PARAMS_VERSION_MIN};
+    if !(PARAMS_VERSION_MIN..=PARAMS_VERSION).contains(&params.version) {
+        return Err(LinkError::ParamsVersion(params.version, PARAMS_VERSION));
+    }
+    Ok(())
 }
 
 /// A scored candidate pair.
@@ -137,17 +148,13 @@ impl Linker {
 
     /// [`Linker::with_params`] on records already encoded.
     pub fn with_params_table(table: Table, cfg: LinkConfig, params: Params) -> Result<Linker, LinkError> {
-        if params.version != crate::model::PARAMS_VERSION {
-            return Err(LinkError::ParamsVersion(params.version, crate::model::PARAMS_VERSION));
-        }
+        check_params_version(&params)?;
         Self::run(table, cfg, Some(params))
     }
 
     /// A full run with a model trained before (so that it reproduces, and equals incremental runs).
     pub fn with_params(records: &[Record], cfg: LinkConfig, params: Params) -> Result<Linker, LinkError> {
-        if params.version != crate::model::PARAMS_VERSION {
-            return Err(LinkError::ParamsVersion(params.version, crate::model::PARAMS_VERSION));
-        }
+        check_params_version(&params)?;
         Self::run(Table::from_records(records)?, cfg, Some(params))
     }
 
@@ -788,7 +795,8 @@ impl Linker {
         for (f, field) in CmpField::ALL.iter().enumerate() {
             let l = lv[f] as usize;
             let (va, vb) = (self.value(*field, ia), self.value(*field, ib));
-            let w = s.w[f][l];
+            let p = crate::levels::pack(&lv);
+            let w = s.field_weight(p, f);
             total += w;
             let mut why = String::new();
             if f < 3 && l > 1 {
@@ -803,7 +811,7 @@ impl Linker {
                 value_b: vb,
                 level: field.level_names()[l].into(),
                 m: if l == 0 { None } else { Some(s.params.m[f][l]) },
-                u: if l == 0 { None } else { Some(s.params.u[f][l]) },
+                u: if l == 0 { None } else { Some(s.field_u(p, f)) },
                 weight: w,
                 cumulative: total,
                 why,
@@ -1316,8 +1324,9 @@ impl<'a> Weigher<'a> {
     fn weight(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> f64 {
         let (x, y) = (t.source[a as usize] as usize, t.source[b as usize] as usize);
         let mut s = self.prior[x * self.n_sources + y];
-        for f in 0..NF {
-            s += self.s.w[f][level(p, f) as usize];
+        let w = &self.s.wc[name_class(p)];
+        for (f, w) in w.iter().enumerate() {
+            s += w[level(p, f) as usize];
         }
         for k in 0..2 {
             // Scorer's TF_LEVELS: exact and equivalent names.

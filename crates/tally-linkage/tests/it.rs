@@ -1,6 +1,8 @@
 //! Integration tests of the linkage core: order independence, incremental = full, stable ids,
 //! human decisions, evaluation numbers, explanations.
 
+#[path = "it/calibration.rs"]
+mod calibration;
 #[path = "it/world.rs"]
 mod world;
 

@@ -1,0 +1,124 @@
+//! Dump the kept pairs of a linkage run with their comparison levels, weight parts and truth
+//! label, for calibration analysis.
+//!
+//! `cargo run --release -p tally-linkage --example calib_probe -- DIR OUT.csv`
+//!
+//! DIR holds `records.csv` and `truth.csv` (as for the `diagnose` example). The truth is only
+//! read to label the dump: training sees no labels.
+
+use std::io::Write;
+
+use tally_domain::{ParsedFields, PartialDate, Record, RecordKey, Sex};
+use tally_linkage::levels::{level, NF};
+use tally_linkage::{FxHashMap, LinkConfig, Linker};
+
+fn read_records(path: &str) -> Vec<Record> {
+    let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let h: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap_or_else(|| panic!("{path}: no column {n}"));
+    let c = [
+        "source",
+        "source_record_id",
+        "surname",
+        "given_name",
+        "patronymic",
+        "birth_date",
+        "death_date",
+        "region",
+        "settlement",
+        "unit",
+        "rank",
+        "sex",
+    ]
+    .map(col);
+    let mut out = Vec::new();
+    for (n, row) in rdr.records().enumerate() {
+        let row = row.unwrap();
+        let s = |i: usize| row.get(c[i]).filter(|v| !v.is_empty()).map(str::to_string);
+        let d = |i: usize| s(i).map(|v| PartialDate::parse_canonical(&v).unwrap_or_else(|e| panic!("row {n}: {e}")));
+        out.push(Record {
+            id: n as i64 + 1,
+            key: RecordKey { source: s(0).unwrap(), source_record_id: s(1).unwrap() },
+            line: n as u64 + 2,
+            raw: vec![],
+            fields: ParsedFields {
+                surname: s(2),
+                given_name: s(3),
+                patronymic: s(4),
+                birth_date: d(5),
+                death_date: d(6),
+                region: s(7),
+                settlement: s(8),
+                unit: s(9),
+                rank: s(10),
+                sex: match s(11).as_deref() {
+                    Some("male") => Some(Sex::Male),
+                    Some("female") => Some(Sex::Female),
+                    _ => None,
+                },
+                ..Default::default()
+            },
+        });
+    }
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (dir, out) = (&args[0], &args[1]);
+    let records = read_records(&format!("{dir}/records.csv"));
+    let mut truth: FxHashMap<RecordKey, String> = FxHashMap::default();
+    let mut rdr = csv::Reader::from_path(format!("{dir}/truth.csv")).unwrap();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        truth.insert(RecordKey { source: r[0].to_string(), source_record_id: r[1].to_string() }, r[2].to_string());
+    }
+    let t0 = std::time::Instant::now();
+    let linker = Linker::train(&records, LinkConfig::default()).unwrap();
+    eprintln!("linked in {:.1}s", t0.elapsed().as_secs_f64());
+    let t = &linker.table;
+    let s = &linker.scorer;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
+    writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src").unwrap();
+    for p in &linker.pairs {
+        let (a, b) = (p.a, p.b);
+        let lab = match (truth.get(&t.keys[a as usize]), truth.get(&t.keys[b as usize])) {
+            (Some(x), Some(y)) => i32::from(x == y),
+            _ => -1,
+        };
+        let lv: Vec<String> = (0..NF).map(|f| level(p.pattern, f).to_string()).collect();
+        let tf = |k: usize| if matches!(level(p.pattern, k), 1 | 2) { s.tf_pair(t, k, a, b) } else { 0.0 };
+        let (ba, bb) = (&t.birth[a as usize], &t.birth[b as usize]);
+        let gap = if ba.present && bb.present { (i32::from(ba.year) - i32::from(bb.year)).abs() } else { -1 };
+        writeln!(
+            w,
+            "{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}~{}",
+            lv.join(","),
+            p.weight,
+            s.prior_for(t, a, b),
+            tf(0),
+            tf(1),
+            lab,
+            i32::from(t.source[a as usize] == t.source[b as usize]),
+            gap,
+            (&t.sources[t.source[a as usize] as usize]).min(&t.sources[t.source[b as usize] as usize]),
+            (&t.sources[t.source[a as usize] as usize]).max(&t.sources[t.source[b as usize] as usize])
+        )
+        .unwrap();
+    }
+    let t1 = std::time::Instant::now();
+    let mut cache = tally_linkage::compare::NameCache::default();
+    let _ = tally_linkage::model::estimate_u(t, &mut cache, 200_000, 42);
+    let t2 = std::time::Instant::now();
+    let _ = tally_linkage::model::estimate_u_given_names(t, &mut cache, &s.params.u, 200_000, 42);
+    eprintln!("estimate_u {:.3}s, estimate_u_given_names {:.3}s", (t2 - t1).as_secs_f64(), t2.elapsed().as_secs_f64());
+    eprintln!("namesake pairs per class: {:?}", s.params.namesake_pairs);
+    for (c, u) in s.params.u_given_names.iter().enumerate() {
+        for f in [2, 4, 5, 6, 7, 8] {
+            eprintln!("class {c} field {f}: u {:?} w {:?}", u[f], s.wc[c][f]);
+        }
+    }
+    for (f, m) in s.params.m.iter().enumerate() {
+        eprintln!("field {f}: m {:?}\n          u {:?}\n          w {:?}", m, s.params.u[f], s.w[f]);
+    }
+}
