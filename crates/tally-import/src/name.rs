@@ -62,6 +62,31 @@ const PATRONYMIC_ENDINGS: &[&str] = &[
     "evna",
     "ichna",
     "ych",
+    // Declined forms, as obituaries and news print names ("пам'яті Олексія Владиславовича
+    // Судця", "родине Петра Ивановича"): genitive, dative and instrumental. Without them a
+    // given-first declined name falls through to the Cyrillic surname-first default and its
+    // given name lands in the surname column.
+    "ича",
+    "ичу",
+    "ичем",
+    "ичеві",
+    "івни",
+    "ївни",
+    "івні",
+    "ївні",
+    "івною",
+    "ївною",
+    "овны",
+    "евны",
+    "овне",
+    "евне",
+    "овной",
+    "евной",
+    "ycha",
+    "icha",
+    "ivny",
+    "ovny",
+    "evny",
 ];
 
 /// Surname endings frequent enough in UA/RU lists to act as a weak cue for word order.
@@ -272,6 +297,21 @@ mod tests {
         assert_eq!(parts("Шевченко О. С."), t("Шевченко", "О.", "С."));
         assert_eq!(parts("О.С. Шевченко"), t("Шевченко", "О.", "С."));
         assert_eq!(parts("Шевченко О."), t("Шевченко", "О.", ""));
+    }
+
+    #[test]
+    fn declined_names_keep_their_order() {
+        // Genitive, as obituaries print it ("пам'яті Олексія Владиславовича Судця"): the
+        // patronymic's case ending still marks the given-first order. The split keeps the
+        // spelling; the names comparator reads declined forms back to the nominative.
+        assert_eq!(parts("Олексія Владиславовича Судця"), t("Судця", "Олексія", "Владиславовича"));
+        assert_eq!(parts("Шевченка Олександра Сергійовича"), t("Шевченка", "Олександра", "Сергійовича"));
+        assert_eq!(parts("Марії Іванівни Коваленко"), t("Коваленко", "Марії", "Іванівни"));
+        assert_eq!(parts("Петра Ивановича Сидорова"), t("Сидорова", "Петра", "Ивановича"));
+        assert_eq!(parts("Анны Петровны Ивановой"), t("Ивановой", "Анны", "Петровны"));
+        assert_eq!(parts("Oleksiia Vladyslavovycha Sudtsia"), t("Sudtsia", "Oleksiia", "Vladyslavovycha"));
+        // Nominative names are unchanged.
+        assert_eq!(parts("Олексій Владиславович Судець"), t("Судець", "Олексій", "Владиславович"));
     }
 
     #[test]
