@@ -723,7 +723,7 @@ pub fn link<S: RecordStore + LinkStore>(
         incremental_base(store, model_id, cfg.threshold, decisions_seen)?
     };
     steps.step("decisions and base");
-    let (roll, roll_mode) = match base {
+    let (mut roll, roll_mode) = match base {
         Ok((flags, refused)) => {
             let base = match cached_base.take() {
                 // As `stored_roll` rebuilds it from the store: no events, ids from the persons.
@@ -783,13 +783,17 @@ pub fn link<S: RecordStore + LinkStore>(
         match stored[r] {
             Some(s) if s.person == a.person => {
                 if (s.probability - a.probability).abs() > 1e-12 || s.method != method {
-                    assignment_updates.push((rid, a.probability, m.to_string()));
+                    assignment_updates.push((rid, a.probability, m));
                 }
             }
-            _ => assignments.push((rid, a.person, a.probability, m.to_string())),
+            _ => assignments.push((rid, a.person, a.probability, m)),
         }
     }
     steps.step("diff assignments");
+    // What the linker cache keeps of the roll, by record index; the assignments by record key
+    // (a key cloned per record, some 100 MB at a million) are not needed past this point.
+    let cache_rows = opts.cache.as_ref().map(|_| crate::link_cache::RollRows::of(&roll, &linker));
+    roll.assignments = Vec::new();
     let new_persons: Vec<PersonId> = persons_seen.keys().filter(|p| p.0 >= next_id).copied().collect();
     let linked_records = persons_seen.values().filter(|&&n| n > 1).sum();
     drop(persons_seen);
@@ -933,11 +937,15 @@ pub fn link<S: RecordStore + LinkStore>(
         };
         // After a run from the cache, a delta is appended when it can be; else (and after any
         // other run) the whole cache is written again.
-        let res = match &cache_state {
-            Some(state) if summary.roll == "incremental" => {
-                crate::link_cache::save_after(path, state, &fp, &roll, &linker, &new_records)
-            }
-            _ => crate::link_cache::save(path, &fp, &roll, &linker).map(|()| false),
+        let res = match &cache_rows {
+            Some(Ok(rows)) => match &cache_state {
+                Some(state) if summary.roll == "incremental" => {
+                    crate::link_cache::save_after(path, state, &fp, rows, &linker, &new_records)
+                }
+                _ => crate::link_cache::save(path, &fp, rows, &linker).map(|()| false),
+            },
+            Some(Err(e)) => Err(std::io::Error::other(e.clone())),
+            None => Err(std::io::Error::other("no roll rows")),
         };
         let saved = match res {
             Ok(true) => "appended".to_string(),

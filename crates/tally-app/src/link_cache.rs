@@ -210,11 +210,10 @@ fn part(w: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Write a new cache (a base segment, no deltas) atomically (a temporary file renamed over
 /// the old one), streaming the snapshot to disk rather than building it in memory first.
-pub fn save(path: &Path, fp: &Fingerprint, roll: &Roll, linker: &Linker) -> std::io::Result<()> {
+pub fn save(path: &Path, fp: &Fingerprint, rows: &RollRows, linker: &Linker) -> std::io::Result<()> {
     use std::io::{Seek, SeekFrom};
     let meta = serde_json::to_vec(fp).map_err(std::io::Error::other)?;
-    let rows = RollRows::of(roll, linker).map_err(std::io::Error::other)?;
-    let rows = bincode::serialize(&rows).map_err(std::io::Error::other)?;
+    let rows = bincode::serialize(rows).map_err(std::io::Error::other)?;
     let tmp = path.with_extension(format!("linker.tmp{}", std::process::id()));
     let res = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -286,22 +285,22 @@ pub fn save_after(
     path: &Path,
     base: &Base,
     fp: &Fingerprint,
-    roll: &Roll,
+    rows: &RollRows,
     linker: &Linker,
     records: &[Record],
 ) -> std::io::Result<bool> {
-    match delta(base, roll, linker, records) {
+    match delta(base, rows, linker, records) {
         Some(d) => {
             append(path, base, fp, &d)?;
             Ok(true)
         }
-        None => save(path, fp, roll, linker).map(|()| false),
+        None => save(path, fp, rows, linker).map(|()| false),
     }
 }
 
 /// The delta from `base` to the state after the run, if it can be one: the run only added
 /// (no pair dropped) and the deltas stay within bounds.
-fn delta(base: &Base, roll: &Roll, linker: &Linker, records: &[Record]) -> Option<Delta> {
+fn delta(base: &Base, rows: &RollRows, linker: &Linker, records: &[Record]) -> Option<Delta> {
     let old_n = base.rows.len();
     let n = linker.table.len();
     if n != old_n + records.len() || !base.room_for(records.len()) || linker.pairs.len() < base.pairs {
@@ -314,7 +313,9 @@ fn delta(base: &Base, roll: &Roll, linker: &Linker, records: &[Record]) -> Optio
     if !old.iter().all(is_old) || new.iter().any(is_old) {
         return None;
     }
-    let rows = RollRows::of(roll, linker).ok()?;
+    if rows.len() != n {
+        return None;
+    }
     let b = &base.rows;
     let changed = (0..n)
         .filter(|&r| {
@@ -331,7 +332,7 @@ fn delta(base: &Base, roll: &Roll, linker: &Linker, records: &[Record]) -> Optio
         records,
         pairs: new.to_vec(),
         changed,
-        flags: rows.flags,
+        flags: rows.flags.clone(),
         refused: rows.refused,
         persons: rows.persons,
         next_id: rows.next_id,

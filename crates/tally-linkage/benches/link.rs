@@ -271,10 +271,10 @@ fn stages(table: Table, cfg: &LinkConfig) {
     if std::env::var("KEYS").is_ok() {
         for r in &cfg.blocking.rules {
             let t = Instant::now();
-            let keys: Vec<u64> = (0..table.len() as u32).map(|i| r.key(&table, i)).collect();
+            let keys: Vec<u32> = (0..table.len() as u32).map(|i| r.key(&table, i)).collect();
             let tk = t.elapsed().as_secs_f64();
             let t = Instant::now();
-            let mut v: Vec<(u64, u32)> =
+            let mut v: Vec<(u32, u32)> =
                 keys.iter().enumerate().filter(|e| *e.1 != 0).map(|(i, &k)| (k, i as u32)).collect();
             v.sort_unstable();
             eprintln!("  {:<50} keys {tk:.3}s sort {:.3}s ({} keyed)", r.name(), t.elapsed().as_secs_f64(), v.len());

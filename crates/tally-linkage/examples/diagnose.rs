@@ -201,7 +201,7 @@ fn main() {
 
     // Blocks per rule, to tell a pair blocked only through an oversized block.
     let rules = &cfg.blocking.rules;
-    let sizes: Vec<FxHashMap<u64, u32>> = rules
+    let sizes: Vec<FxHashMap<u32, u32>> = rules
         .iter()
         .map(|r| {
             let mut m = FxHashMap::default();

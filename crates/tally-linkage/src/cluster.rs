@@ -368,21 +368,49 @@ pub fn assign_ids_by(
     prev: Option<&(dyn Fn(Rec) -> Option<PersonId> + Sync)>,
     mut next_id: i64,
 ) -> (Vec<PersonId>, i64, Vec<IdEvent>) {
-    // Each member's earlier id, looked up once (a key lookup hashes two strings).
-    let earlier: Vec<Vec<PersonId>> = match prev {
-        None => vec![Vec::new(); clusters.len()],
-        Some(prev) => {
-            use rayon::prelude::*;
-            clusters.par_iter().with_min_len(1024).map(|c| c.iter().filter_map(|&r| prev(r)).collect()).collect()
+    // Each member's earlier id, looked up once (a key lookup hashes two strings), flat: cluster
+    // `ci` owns `earlier[start[ci]..start[ci + 1]]`, sorted. A vector per cluster (and a map of
+    // vectors per earlier id, below) cost some 100 MB at a million records, at the peak of
+    // `tally link`.
+    let mut start: Vec<usize> = Vec::with_capacity(clusters.len() + 1);
+    let mut earlier: Vec<PersonId> = Vec::new();
+    start.push(0);
+    if let Some(prev) = prev {
+        use rayon::prelude::*;
+        // Per chunk of clusters: the ids, and how many each cluster has.
+        let per: Vec<(Vec<PersonId>, Vec<usize>)> = clusters
+            .par_chunks(4096)
+            .map(|cs| {
+                let (mut ids, mut lens) = (Vec::new(), Vec::with_capacity(cs.len()));
+                for c in cs {
+                    let from = ids.len();
+                    ids.extend(c.iter().filter_map(|&r| prev(r)));
+                    ids[from..].sort_unstable();
+                    lens.push(ids.len() - from);
+                }
+                (ids, lens)
+            })
+            .collect();
+        for (ids, lens) in per {
+            earlier.extend_from_slice(&ids);
+            for l in lens {
+                start.push(start.last().expect("start") + l);
+            }
         }
-    };
+    } else {
+        start.resize(clusters.len() + 1, 0);
+    }
+    let from_of = |ci: usize| &earlier[start[ci]..start[ci + 1]];
+    // Candidates (members carrying the id, id, cluster): runs of one id in a sorted slice.
     let mut cand: Vec<(u64, PersonId, usize)> = Vec::new();
-    for (ci, from) in earlier.iter().enumerate() {
-        let mut cnt: FxHashMap<PersonId, u64> = FxHashMap::default();
-        for &p in from {
-            *cnt.entry(p).or_insert(0) += 1;
+    for ci in 0..clusters.len() {
+        let from = from_of(ci);
+        let mut i = 0;
+        while i < from.len() {
+            let j = i + from[i..].iter().take_while(|&&p| p == from[i]).count();
+            cand.push(((j - i) as u64, from[i], ci));
+            i = j;
         }
-        cand.extend(cnt.into_iter().map(|(p, n)| (n, p, ci)));
     }
     cand.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut out: Vec<Option<PersonId>> = vec![None; clusters.len()];
@@ -393,6 +421,8 @@ pub fn assign_ids_by(
             used.insert(p);
         }
     }
+    drop(cand);
+    drop(used);
     let ids: Vec<PersonId> = out
         .into_iter()
         .map(|o| {
@@ -403,21 +433,27 @@ pub fn assign_ids_by(
             })
         })
         .collect();
-    // Merge and split events.
+    // Merge and split events. A split is an earlier id whose records went to more than one
+    // cluster: (earlier id, new id) pairs, sorted, say which.
     let mut events = Vec::new();
-    let mut parts: FxHashMap<PersonId, Vec<PersonId>> = FxHashMap::default();
-    for (ci, from) in earlier.into_iter().enumerate() {
-        let mut from = from;
-        from.sort();
+    let mut parts: Vec<(PersonId, PersonId)> = Vec::new();
+    for (ci, &id) in ids.iter().enumerate() {
+        let mut from = from_of(ci).to_vec();
         from.dedup();
-        for &p in &from {
-            parts.entry(p).or_default().push(ids[ci]);
-        }
+        parts.extend(from.iter().map(|&p| (p, id)));
         if from.len() > 1 {
-            events.push(IdEvent::Merge { into: ids[ci], from });
+            events.push(IdEvent::Merge { into: id, from });
         }
     }
-    let mut splits: Vec<(PersonId, Vec<PersonId>)> = parts.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    drop(earlier);
+    parts.sort_unstable();
+    parts.dedup();
+    let mut splits: Vec<(PersonId, Vec<PersonId>)> = Vec::new();
+    for run in parts.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() > 1 {
+            splits.push((run[0].0, run.iter().map(|x| x.1).collect()));
+        }
+    }
     splits.sort();
     for (from, mut into) in splits {
         into.sort();

@@ -136,6 +136,14 @@ impl PartCache {
     fn merge_sorted(&mut self, new: &[(u64, u8)]) {
         let (keys, lv) = (&mut self.sorted, &mut self.sorted_lv);
         let (n, m) = (keys.len(), new.len());
+        // Grow by an eighth, not the doubling `resize` would do: the store reaches some
+        // 10 million verdicts at a million records, and its slack set the peak memory.
+        // (Large blocks are remapped, not copied, when they grow.)
+        if keys.capacity() < n + m {
+            let more = m.max(n / 8);
+            keys.reserve_exact(more);
+            lv.reserve_exact(more);
+        }
         keys.resize(n + m, 0);
         lv.resize(n + m, 0);
         let (mut i, mut j, mut w) = (n, m, n + m);

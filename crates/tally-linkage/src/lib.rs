@@ -54,7 +54,7 @@ pub mod names;
 pub mod snapshot;
 pub mod table;
 
-pub use blocking::{BlockingConfig, BlockingReport, KeyField, Rule};
+pub use blocking::{BlockKey, BlockingConfig, BlockingReport, KeyField, Rule};
 pub use cluster::{Clustering, Flag, IdEvent};
 pub use eval::{
     calibration, error_estimate, evaluate, max_calibration_gap, CalibrationBin, ErrorEstimate, Evaluation, Prf,

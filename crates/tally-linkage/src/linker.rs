@@ -232,6 +232,10 @@ impl Linker {
         };
         l.errors = l.error_estimate(below);
         l.blocking.estimated_recall = Some(l.estimate_blocking_recall());
+        // The memo of name verdicts served the two passes over every candidate pair; what
+        // comes next (clustering, a few new records) needs little of it, and at a million
+        // records it holds some 100 MB through clustering and the write of the roll.
+        l.cache = NameCache::default();
         Ok(l)
     }
 

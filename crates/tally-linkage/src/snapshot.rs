@@ -17,7 +17,7 @@ use std::io::Write;
 
 const MAGIC: &[u8; 8] = b"TALLYLNK";
 /// Bump when anything serialised changes shape.
-pub const SNAPSHOT_VERSION: u32 = 2;
+pub const SNAPSHOT_VERSION: u32 = 3;
 const KIND_LINKER: u8 = 1;
 const KIND_ROLL: u8 = 2;
 

@@ -141,10 +141,10 @@ pub struct RunWrite {
     pub flags: Vec<FlagRow>,
     /// (record id, person, probability, method) for every record whose person changes (or
     /// that has no row yet).
-    pub assignments: Vec<(i64, PersonId, f64, String)>,
+    pub assignments: Vec<(i64, PersonId, f64, &'static str)>,
     /// (record id, probability, method) for records that keep their person but whose
     /// probability or method changes: updated without touching the person index.
-    pub assignment_updates: Vec<(i64, f64, String)>,
+    pub assignment_updates: Vec<(i64, f64, &'static str)>,
     /// Person ids minted by this run (to insert into `persons`).
     pub new_persons: Vec<PersonId>,
     /// (action, person, detail JSON) for merges and splits.

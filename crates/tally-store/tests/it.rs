@@ -281,7 +281,7 @@ fn link_runs_write_only_what_changed() {
         mode: "full".into(),
         replace_pairs: true,
         pairs: vec![pair(0, 1, 5.0), pair(1, 2, 3.0), pair(2, 3, 1.0)],
-        assignments: vec![(ids[1], PersonId(1), 0.9, "link".into())],
+        assignments: vec![(ids[1], PersonId(1), 0.9, "link")],
         flags: vec![FlagRow { records: vec![key(0), key(1)], reason: "different day-precise birth dates".into() }],
         ..Default::default()
     };
@@ -304,7 +304,7 @@ fn link_runs_write_only_what_changed() {
         mode: "incremental".into(),
         pairs: vec![pair(1, 2, 4.0)],
         delete_pairs: vec![(ids[3], ids[2])],
-        assignment_updates: vec![(ids[0], 0.25, "review".into())],
+        assignment_updates: vec![(ids[0], 0.25, "review")],
         ..Default::default()
     };
     store.write_run(&second).unwrap();

@@ -202,7 +202,7 @@ impl LinkStore for SqliteStore {
         let mut persons: Vec<i64> = run.new_persons.iter().map(|p| p.0).collect();
         persons.sort_unstable();
         chunked(&tx, "INSERT OR IGNORE INTO persons (id) VALUES", 1, &persons, |p| vec![(*p).into()])?;
-        let mut assignments: Vec<&(i64, PersonId, f64, String)> = run.assignments.iter().collect();
+        let mut assignments: Vec<&(i64, PersonId, f64, &'static str)> = run.assignments.iter().collect();
         assignments.sort_unstable_by_key(|a| a.0);
         chunked_with_tail(
             &tx,
@@ -211,12 +211,12 @@ impl LinkStore for SqliteStore {
              probability = excluded.probability, method = excluded.method",
             4,
             &assignments,
-            |(rid, pid, pr, method)| vec![(*rid).into(), pid.0.into(), (*pr).into(), method.clone().into()],
+            |(rid, pid, pr, method)| vec![(*rid).into(), pid.0.into(), (*pr).into(), method.to_string().into()],
         )?;
         {
             // One prepared statement per row: measured faster than `UPDATE ... FROM (VALUES ...)`
             // in chunks, which SQLite runs as a join.
-            let mut updates: Vec<&(i64, f64, String)> = run.assignment_updates.iter().collect();
+            let mut updates: Vec<&(i64, f64, &'static str)> = run.assignment_updates.iter().collect();
             updates.sort_unstable_by_key(|u| u.0);
             let mut upd =
                 tx.prepare_cached("UPDATE record_person SET probability = ?2, method = ?3 WHERE record_id = ?1")?;
