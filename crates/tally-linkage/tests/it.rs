@@ -8,6 +8,8 @@ mod world;
 
 #[path = "it/blocking.rs"]
 mod blocking;
+#[path = "it/ids.rs"]
+mod ids;
 
 use proptest::prelude::*;
 use tally_domain::{ParsedFields, PartialDate, PersonId, RecordKey, Sex};
