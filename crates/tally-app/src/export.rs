@@ -204,8 +204,8 @@ pub fn export(
             store.for_each_record(&q, &mut |r| {
                 let f = &r.fields;
                 let mut row: Row = vec![
-                    ("source", r.key.source.clone().into()),
-                    ("source_record_id", r.key.source_record_id.clone().into()),
+                    ("source", r.key.source.to_string().into()),
+                    ("source_record_id", r.key.source_record_id.to_string().into()),
                     ("record_id", r.id.into()),
                     ("line", r.line.into()),
                     ("surname", s(f.surname.as_ref())),

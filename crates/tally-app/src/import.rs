@@ -211,7 +211,7 @@ pub fn import_bytes(
         match item {
             Item::Record(mut rec) => {
                 counts.rows += 1;
-                rec.key.source.clone_from(&req.source);
+                rec.key.source = req.source.as_str().into();
                 match writer.add_record(&rec).map_err(store_err)? {
                     AddOutcome::Added { .. } => counts.records += 1,
                     AddOutcome::Unchanged { .. } => unchanged += 1,

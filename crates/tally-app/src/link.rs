@@ -96,9 +96,7 @@ pub type Result<T, E = LinkAppError> = std::result::Result<T, E>;
 /// Parse `SOURCE:ID` (the source may itself contain colons; the id is after the last one).
 pub fn parse_record_name(s: &str) -> Result<RecordKey> {
     match s.rsplit_once(':') {
-        Some((src, id)) if !src.is_empty() && !id.is_empty() => {
-            Ok(RecordKey { source: src.to_string(), source_record_id: id.to_string() })
-        }
+        Some((src, id)) if !src.is_empty() && !id.is_empty() => Ok(RecordKey::new(src, id)),
         _ => Err(LinkAppError::BadRecordName(s.to_string())),
     }
 }
@@ -1100,10 +1098,7 @@ pub fn read_truth(path: &Path) -> Result<HashMap<RecordKey, String>> {
                 message: format!("empty {what}"),
             })
         };
-        out.insert(
-            RecordKey { source: get(cs, "source")?, source_record_id: get(ci, "source_record_id")? },
-            get(cp, "person_id")?,
-        );
+        out.insert(RecordKey::new(get(cs, "source")?, get(ci, "source_record_id")?), get(cp, "person_id")?);
     }
     Ok(out)
 }
@@ -1125,7 +1120,7 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
     let mut pred_ids: Vec<i64> = Vec::new();
     store.for_each_link(&mut |l| {
         pred_ids.push(l.record_id);
-        pred.push((RecordKey { source: l.source, source_record_id: l.source_record_id }, l.person_id));
+        pred.push((RecordKey::new(l.source, l.source_record_id), l.person_id));
         Ok(())
     })?;
     // Record id -> its true person, for the labelled records of the roll.
@@ -1290,8 +1285,8 @@ pub fn export_alternatives<S: RecordStore + LinkStore + ?Sized>(
         for a in roll.assignments {
             sink.write(vec![
                 ("threshold", th.into()),
-                ("source", a.record.source.into()),
-                ("source_record_id", a.record.source_record_id.into()),
+                ("source", a.record.source.to_string().into()),
+                ("source_record_id", a.record.source_record_id.to_string().into()),
                 ("person_id", a.person.0.into()),
             ])?;
         }

@@ -1,4 +1,5 @@
 use crate::{PartialDate, Status};
+use compact_str::CompactString;
 
 /// The fields Tally understands in a list. Column headers in English, Ukrainian and Russian
 /// are mapped onto these by `tally-import`.
@@ -106,8 +107,17 @@ pub struct ParsedFields {
 /// value, else its 1-based data-row number).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct RecordKey {
-    pub source: String,
-    pub source_record_id: String,
+    /// Both parts are inline up to 24 bytes (every source name and record id seen so far):
+    /// a key is cloned for every record of a roll, and a million keys of two heap strings
+    /// each cost some 100 MB and two million allocations.
+    pub source: CompactString,
+    pub source_record_id: CompactString,
+}
+
+impl RecordKey {
+    pub fn new(source: impl Into<CompactString>, source_record_id: impl Into<CompactString>) -> RecordKey {
+        RecordKey { source: source.into(), source_record_id: source_record_id.into() }
+    }
 }
 
 /// One row of one source: the raw row verbatim (header -> cell) plus what was parsed out of it.

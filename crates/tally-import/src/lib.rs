@@ -888,7 +888,7 @@ impl Reader {
         let warn_raw = if warnings.is_empty() { vec![] } else { raw.clone() };
         self.out.push_back(Item::Record(Record {
             id: 0,
-            key: RecordKey { source: String::new(), source_record_id },
+            key: RecordKey::new("", source_record_id),
             line,
             raw,
             fields: f,
@@ -993,7 +993,7 @@ mod tests {
         let it = items("ПІБ,Дата смерті\nШевченко Олександр,2023\nКоваленко Петро,2022\n");
         let ids: Vec<String> = it
             .iter()
-            .filter_map(|i| if let Item::Record(r) = i { Some(r.key.source_record_id.clone()) } else { None })
+            .filter_map(|i| if let Item::Record(r) = i { Some(r.key.source_record_id.to_string()) } else { None })
             .collect();
         assert_eq!(ids, ["1", "2"]);
         let it = items("id,ПІБ\nA7,Шевченко Олександр\nA7,Коваленко Петро\n,Бойко Іван\n");

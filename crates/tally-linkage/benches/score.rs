@@ -71,7 +71,7 @@ fn read_csv(path: &str, mut emit: impl FnMut(Record)) {
         let d = |i: usize| s(i).map(|v| PartialDate::parse_canonical(&v).unwrap_or_else(|e| panic!("row {n}: {e}")));
         emit(Record {
             id: n as i64 + 1,
-            key: RecordKey { source: s(0).unwrap(), source_record_id: s(1).unwrap() },
+            key: RecordKey::new(s(0).unwrap(), s(1).unwrap()),
             line: n as u64 + 2,
             raw: vec![],
             fields: ParsedFields {

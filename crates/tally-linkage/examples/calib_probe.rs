@@ -38,7 +38,7 @@ fn read_records(path: &str) -> Vec<Record> {
         let d = |i: usize| s(i).map(|v| PartialDate::parse_canonical(&v).unwrap_or_else(|e| panic!("row {n}: {e}")));
         out.push(Record {
             id: n as i64 + 1,
-            key: RecordKey { source: s(0).unwrap(), source_record_id: s(1).unwrap() },
+            key: RecordKey::new(s(0).unwrap(), s(1).unwrap()),
             line: n as u64 + 2,
             raw: vec![],
             fields: ParsedFields {
@@ -71,7 +71,7 @@ fn main() {
     let mut rdr = csv::Reader::from_path(format!("{dir}/truth.csv")).unwrap();
     for r in rdr.records() {
         let r = r.unwrap();
-        truth.insert(RecordKey { source: r[0].to_string(), source_record_id: r[1].to_string() }, r[2].to_string());
+        truth.insert(RecordKey::new(r[0].to_string(), r[1].to_string()), r[2].to_string());
     }
     let t0 = std::time::Instant::now();
     let linker = Linker::train(&records, LinkConfig::default()).unwrap();

@@ -69,7 +69,7 @@ fn read_records(path: &str) -> Vec<Record> {
         let d = |i: usize| s(i).map(|v| PartialDate::parse_canonical(&v).unwrap_or_else(|e| panic!("row {n}: {e}")));
         out.push(Record {
             id: n as i64 + 1,
-            key: RecordKey { source: s(0).unwrap(), source_record_id: s(1).unwrap() },
+            key: RecordKey::new(s(0).unwrap(), s(1).unwrap()),
             line: n as u64 + 2,
             raw: vec![],
             fields: ParsedFields {
@@ -99,7 +99,7 @@ fn read_truth(path: &str) -> FxHashMap<RecordKey, String> {
     rdr.records()
         .map(|r| {
             let r = r.unwrap();
-            (RecordKey { source: r[0].to_string(), source_record_id: r[1].to_string() }, r[2].to_string())
+            (RecordKey::new(r[0].to_string(), r[1].to_string()), r[2].to_string())
         })
         .collect()
 }
@@ -264,7 +264,7 @@ fn main() {
             for i in 0..recs.len() {
                 for j in i + 1..recs.len() {
                     let (x, y) = (&t.keys[recs[i] as usize].source, &t.keys[recs[j] as usize].source);
-                    let k = if x <= y { (x.clone(), y.clone()) } else { (y.clone(), x.clone()) };
+                    let k = if x <= y { (x.to_string(), y.to_string()) } else { (y.to_string(), x.to_string()) };
                     *true_by.entry(k).or_insert(0) += 1;
                 }
             }

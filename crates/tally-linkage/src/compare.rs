@@ -505,7 +505,7 @@ mod tests {
         let records: Vec<Record> = (0..60)
             .map(|i| Record {
                 id: i,
-                key: RecordKey { source: "s".into(), source_record_id: i.to_string() },
+                key: RecordKey::new("s", i.to_string()),
                 line: 1,
                 raw: vec![],
                 fields: ParsedFields {
@@ -572,7 +572,7 @@ mod tests {
             .enumerate()
             .map(|(i, n)| Record {
                 id: i as i64,
-                key: RecordKey { source: "s".into(), source_record_id: i.to_string() },
+                key: RecordKey::new("s", i.to_string()),
                 line: 1,
                 raw: vec![],
                 fields: ParsedFields { surname: Some(n.clone()), given_name: Some(n.clone()), ..Default::default() },

@@ -27,7 +27,7 @@
 //! use tally_linkage::{Decisions, LinkConfig, Linker};
 //! let rec = |src: &str, id: &str, s: &str, g: &str| Record {
 //!     id: 0,
-//!     key: RecordKey { source: src.into(), source_record_id: id.into() },
+//!     key: RecordKey::new(src, id),
 //!     line: 1,
 //!     raw: vec![],
 //!     fields: ParsedFields {

@@ -291,7 +291,9 @@ impl Linker {
         let mut pairs = Vec::with_capacity(kept.len());
         for (a, b) in kept {
             let find = |k: &RecordKey| {
-                table.find(k).ok_or_else(|| LinkError::UnknownRecord(k.source.clone(), k.source_record_id.clone()))
+                table
+                    .find(k)
+                    .ok_or_else(|| LinkError::UnknownRecord(k.source.to_string(), k.source_record_id.to_string()))
             };
             pairs.push((find(a)?, find(b)?));
         }
@@ -788,7 +790,7 @@ impl Linker {
     pub fn explain(&self, a: &RecordKey, b: &RecordKey) -> Result<Explanation, LinkError> {
         let t = &self.table;
         let find = |k: &RecordKey| {
-            t.find(k).ok_or_else(|| LinkError::UnknownRecord(k.source.clone(), k.source_record_id.clone()))
+            t.find(k).ok_or_else(|| LinkError::UnknownRecord(k.source.to_string(), k.source_record_id.to_string()))
         };
         let (ia, ib) = (find(a)?, find(b)?);
         let lv = levels(t, &self.cache, ia, ib);
@@ -1495,7 +1497,7 @@ mod tests {
         (0..400)
             .map(|i: i64| Record {
                 id: i,
-                key: RecordKey { source: format!("s{}", i % 3), source_record_id: i.to_string() },
+                key: RecordKey::new(format!("s{}", i % 3), i.to_string()),
                 line: 1,
                 raw: vec![],
                 fields: ParsedFields {

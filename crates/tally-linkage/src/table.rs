@@ -366,7 +366,7 @@ impl Table {
     /// Append one record; returns its index.
     pub fn push(&mut self, r: &Record) -> Result<Rec, TableError> {
         if self.find(&r.key).is_some() {
-            return Err(TableError::Duplicate(r.key.source.clone(), r.key.source_record_id.clone()));
+            return Err(TableError::Duplicate(r.key.source.to_string(), r.key.source_record_id.to_string()));
         }
         let i = self.keys.len() as Rec;
         self.order.take();
@@ -400,13 +400,13 @@ impl Table {
             Some(Sex::Male) => 1,
             Some(Sex::Female) => 2,
         });
-        let src = match self.source_ids.get(&r.key.source) {
+        let src = match self.source_ids.get(r.key.source.as_str()) {
             Some(&id) => id,
             None => {
                 let id = self.sources.len() as u32;
-                self.sources.push(r.key.source.clone());
+                self.sources.push(r.key.source.to_string());
                 self.source_hash.push(fnv64(r.key.source.as_bytes()));
-                self.source_ids.insert(r.key.source.clone(), id);
+                self.source_ids.insert(r.key.source.to_string(), id);
                 id
             }
         };
@@ -577,7 +577,7 @@ mod tests {
     fn rec(src: &str, id: usize) -> Record {
         Record {
             id: id as i64,
-            key: RecordKey { source: src.into(), source_record_id: id.to_string() },
+            key: RecordKey::new(src, id.to_string()),
             line: 1,
             raw: vec![],
             fields: ParsedFields { surname: Some(format!("Name{id}")), ..Default::default() },
@@ -609,7 +609,7 @@ mod tests {
         for (i, r) in recs.iter().enumerate() {
             assert_eq!(t.find(&r.key), Some(i as Rec));
         }
-        assert_eq!(t.find(&RecordKey { source: "a".into(), source_record_id: "40".into() }), None);
+        assert_eq!(t.find(&RecordKey::new("a", "40")), None);
         assert!(matches!(t.push(&recs[17]), Err(TableError::Duplicate(..))));
         assert_eq!(t.push(&rec("c", 1)).unwrap(), 80);
         assert_eq!(t.find(&rec("c", 1).key), Some(80));

@@ -51,7 +51,7 @@ fn meta<'a>(source: &'a str, file: &'a str, bytes: &'a [u8], sha: &'a str) -> Ne
 fn record(id: &str, surname: &str, line: u64) -> Record {
     Record {
         id: 0,
-        key: RecordKey { source: String::new(), source_record_id: id.into() },
+        key: RecordKey::new("", id),
         line,
         raw: vec![("№".into(), id.into()), ("Прізвище".into(), surname.into())],
         fields: ParsedFields {
@@ -100,7 +100,7 @@ fn import_round_trip_and_read_apis() {
         (c.sources, c.imports, c.blobs, c.records, c.persons, c.rejects, c.status_entries),
         (1, 1, 1, 3, 3, 1, 3)
     );
-    let back = store.record_by_key(&RecordKey { source: "uk".into(), source_record_id: "JL-1".into() }).unwrap();
+    let back = store.record_by_key(&RecordKey::new("uk", "JL-1")).unwrap();
     assert_eq!(back.unwrap().raw, odd.raw);
     let mut raws = vec![];
     store
@@ -113,11 +113,11 @@ fn import_round_trip_and_read_apis() {
     assert_eq!(raws[2], odd.raw);
     assert_eq!(store.blob("aa").unwrap().as_deref(), Some(b"bytes of aa".as_slice()));
 
-    let r = store.record_by_key(&RecordKey { source: "uk".into(), source_record_id: "9".into() }).unwrap().unwrap();
+    let r = store.record_by_key(&RecordKey::new("uk", "9")).unwrap().unwrap();
     assert_eq!((r.line, r.fields.surname.as_deref()), (3, Some("Коваленко")));
     assert_eq!(r.raw, vec![("№".to_string(), "9".to_string()), ("Прізвище".into(), "Коваленко".into())]);
     assert_eq!(r.fields.death_date.unwrap().to_string(), "2023-05", "precision survives the store");
-    assert!(store.record_by_key(&RecordKey { source: "uk".into(), source_record_id: "8".into() }).unwrap().is_none());
+    assert!(store.record_by_key(&RecordKey::new("uk", "8")).unwrap().is_none());
 
     let recs = records_by_source(&store, "uk", false).unwrap();
     assert_eq!(recs.len(), 3);
@@ -274,7 +274,7 @@ fn link_runs_write_only_what_changed() {
         })
         .collect();
     let model = store.save_model("p", 1, "h", "{}").unwrap();
-    let key = |i: usize| RecordKey { source: "src".into(), source_record_id: (i + 1).to_string() };
+    let key = |i: usize| RecordKey::new("src", (i + 1).to_string());
     let pair = |a: usize, b: usize, w: f64| PairRow { record_a: ids[b], record_b: ids[a], weight: w, probability: 0.9 };
     let first = RunWrite {
         model_id: model,

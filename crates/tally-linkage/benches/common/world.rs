@@ -373,7 +373,7 @@ pub fn world(n: usize, seed: u64, script: Script, mut emit: impl FnMut(Record, u
             };
             next[si] += 1;
             made += 1;
-            let key = RecordKey { source: src.to_string(), source_record_id: next[si].to_string() };
+            let key = RecordKey::new(src.to_string(), next[si].to_string());
             emit(Record { id: made as i64, key, line: next[si] + 1, raw: vec![], fields: f }, p);
         }
     }

@@ -45,7 +45,7 @@ pub fn two_populations(persons: u32, seed: u64) -> (Vec<Record>, FxHashMap<Recor
                 ..Default::default()
             };
             next[s] += 1;
-            let key = RecordKey { source: src.to_string(), source_record_id: next[s].to_string() };
+            let key = RecordKey::new(*src, next[s].to_string());
             truth.insert(key.clone(), p);
             records.push(Record { id: 0, key, line: u64::from(next[s]) + 1, raw: vec![], fields: f });
         }

@@ -120,7 +120,7 @@ pub fn world(persons: u32, seed: u64) -> World {
                 f.birth_date = None;
             }
             next_id[s] += 1;
-            let key = RecordKey { source: src.to_string(), source_record_id: next_id[s].to_string() };
+            let key = RecordKey::new(*src, next_id[s].to_string());
             truth.push((key.clone(), p));
             records.push(Record { id: 0, key, line: u64::from(next_id[s]) + 1, raw: vec![], fields: f });
         }
@@ -133,5 +133,5 @@ pub fn rec(src: &str, id: &str, f: ParsedFields) -> Record {
 }
 
 pub fn key(src: &str, id: &str) -> RecordKey {
-    RecordKey { source: src.into(), source_record_id: id.into() }
+    RecordKey::new(src, id)
 }

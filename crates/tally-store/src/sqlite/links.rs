@@ -74,10 +74,10 @@ impl LinkStore for SqliteStore {
             "INSERT INTO link_decisions (a_source, a_record, b_source, b_record, decision, probability, note, who) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
-                a.source,
-                a.source_record_id,
-                b.source,
-                b.source_record_id,
+                a.source.as_str(),
+                a.source_record_id.as_str(),
+                b.source.as_str(),
+                b.source_record_id.as_str(),
                 decision.as_str(),
                 probability,
                 note,
@@ -113,8 +113,8 @@ impl LinkStore for SqliteStore {
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
-                RecordKey { source: r.get(1)?, source_record_id: r.get(2)? },
-                RecordKey { source: r.get(3)?, source_record_id: r.get(4)? },
+                RecordKey::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                RecordKey::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
                 r.get::<_, String>(5)?,
                 r.get::<_, Option<f64>>(6)?,
                 r.get::<_, Option<String>>(7)?,
@@ -284,8 +284,10 @@ impl LinkStore for SqliteStore {
             let (id, json, reason) = row?;
             let members: Vec<(String, String)> =
                 serde_json::from_str(&json).map_err(|e| StoreError::Invalid(format!("link flag {id}: {e}")))?;
-            let records =
-                members.into_iter().map(|(source, source_record_id)| RecordKey { source, source_record_id }).collect();
+            let records = members
+                .into_iter()
+                .map(|(source, source_record_id): (String, String)| RecordKey::new(source, source_record_id))
+                .collect();
             out.push(FlagRow { records, reason });
         }
         Ok(out)
@@ -317,7 +319,7 @@ impl LinkStore for SqliteStore {
             "SELECT r.id, s.name, r.source_record_id FROM records r JOIN sources s ON s.id = r.source_id ORDER BY r.id",
         )?;
         let rows = st.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, RecordKey { source: r.get(1)?, source_record_id: r.get(2)? }))
+            Ok((r.get::<_, i64>(0)?, RecordKey::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

@@ -155,7 +155,7 @@ fn record_from_row(r: &Row, raw: Option<(&Connection, &mut HeaderCache)>) -> Res
     };
     Ok(Record {
         id: r.get(0)?,
-        key: RecordKey { source: r.get(1)?, source_record_id: r.get(2)? },
+        key: RecordKey::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
         line: r.get::<_, i64>(3)? as u64,
         raw,
         fields: ParsedFields {
@@ -211,7 +211,7 @@ impl ImportWriter for SqliteImport<'_> {
         let n = ins.execute(params![
             self.source_id,
             self.import_id,
-            rec.key.source_record_id,
+            rec.key.source_record_id.as_str(),
             rec.line as i64,
             raw,
             f.surname,
@@ -234,7 +234,7 @@ impl ImportWriter for SqliteImport<'_> {
             let (record_id, old_raw, file_name, old_headers): (i64, String, String, String) = self.conn.query_row(
                 "SELECT r.id, r.raw, i.file_name, i.headers FROM records r JOIN imports i ON i.id = r.import_id
                  WHERE r.source_id = ?1 AND r.source_record_id = ?2",
-                params![self.source_id, rec.key.source_record_id],
+                params![self.source_id, rec.key.source_record_id.as_str()],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
             let old_headers: Vec<String> =
@@ -483,7 +483,7 @@ impl RecordStore for SqliteStore {
              WHERE s.name = ?1 AND r.source_record_id = ?2"
         );
         let mut st = self.conn.prepare(&sql)?;
-        let mut rows = st.query(params![key.source, key.source_record_id])?;
+        let mut rows = st.query(params![key.source.as_str(), key.source_record_id.as_str()])?;
         match rows.next()? {
             Some(row) => Ok(Some(record_from_row(row, Some((&self.conn, &mut HeaderCache::default())))?)),
             None => Ok(None),
@@ -568,7 +568,7 @@ impl RecordStore for SqliteStore {
             Ok(StatusEntry {
                 status: Status::parse(&status).map_err(|e| StoreError::Invalid(e.to_string()))?,
                 date: date_from(date)?,
-                cites: RecordKey { source, source_record_id },
+                cites: RecordKey::new(source, source_record_id),
             })
         })
         .collect()
