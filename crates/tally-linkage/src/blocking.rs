@@ -411,43 +411,56 @@ impl BlockIndex {
     /// checked against the cap (blocks only grow). Returns the blocks, as (rule, key), that the
     /// new records pushed over the cap: pairs of old records in them are no candidates any more.
     pub fn add(&mut self, t: &Table, cfg: &BlockingConfig, new: &[Rec]) -> Vec<(usize, BlockKey)> {
-        let mut grown = Vec::new();
-        for (r, rule) in cfg.rules.iter().enumerate() {
-            let keys = &mut self.rec_keys[r];
-            let mut fresh: Vec<(BlockKey, Rec)> = Vec::with_capacity(new.len());
-            for &i in new {
-                let k = rule.key(t, i);
-                if keys.len() <= i as usize {
-                    keys.resize(i as usize + 1, 0);
+        let max_block = cfg.max_block;
+        // Rules are independent: one per thread. Each merge is in place from the back, so
+        // adding a thousand records to a million moves the tail of each rule's index once
+        // instead of building a new one (sixteen fresh vectors of 4 MB, page-faulted in).
+        let grown: Vec<Vec<(usize, BlockKey)>> = self
+            .sorted
+            .par_iter_mut()
+            .zip(self.rec_keys.par_iter_mut())
+            .zip(self.big.par_iter_mut())
+            .zip(cfg.rules.par_iter())
+            .enumerate()
+            .with_max_len(1)
+            .map(|(r, (((sorted, keys), big), rule))| {
+                let mut fresh: Vec<(BlockKey, Rec)> = Vec::with_capacity(new.len());
+                for &i in new {
+                    let k = rule.key(t, i);
+                    if keys.len() <= i as usize {
+                        keys.resize(i as usize + 1, 0);
+                    }
+                    keys[i as usize] = k;
+                    if k != 0 {
+                        fresh.push((k, i));
+                    }
                 }
-                keys[i as usize] = k;
-                if k != 0 {
-                    fresh.push((k, i));
+                fresh.sort_unstable();
+                let old_len = sorted.len();
+                sorted.resize(old_len + fresh.len(), 0);
+                let (mut x, mut y, mut w) = (old_len, fresh.len(), old_len + fresh.len());
+                while y > 0 {
+                    w -= 1;
+                    if x > 0 && (keys[sorted[x - 1] as usize], sorted[x - 1]) > fresh[y - 1] {
+                        sorted[w] = sorted[x - 1];
+                        x -= 1;
+                    } else {
+                        sorted[w] = fresh[y - 1].1;
+                        y -= 1;
+                    }
                 }
-            }
-            fresh.sort_unstable();
-            let old = std::mem::take(&mut self.sorted[r]);
-            let mut merged = Vec::with_capacity(old.len() + fresh.len());
-            let (mut x, mut y) = (0, 0);
-            while x < old.len() && y < fresh.len() {
-                if (keys[old[x] as usize], old[x]) <= fresh[y] {
-                    merged.push(old[x]);
-                    x += 1;
-                } else {
-                    merged.push(fresh[y].1);
-                    y += 1;
+                let mut grown = Vec::new();
+                for &(k, _) in &fresh {
+                    let lo = sorted.partition_point(|&i| keys[i as usize] < k);
+                    let hi = sorted.partition_point(|&i| keys[i as usize] <= k);
+                    if hi - lo > max_block && big.insert(k) {
+                        grown.push((r, k));
+                    }
                 }
-            }
-            merged.extend_from_slice(&old[x..]);
-            merged.extend(fresh[y..].iter().map(|e| e.1));
-            self.sorted[r] = merged;
-            for &(k, _) in &fresh {
-                if self.block(r, k).len() > cfg.max_block && self.big[r].insert(k) {
-                    grown.push((r, k));
-                }
-            }
-        }
-        grown
+                grown
+            })
+            .collect();
+        grown.into_iter().flatten().collect()
     }
 }
 
