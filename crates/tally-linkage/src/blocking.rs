@@ -436,18 +436,18 @@ impl BlockIndex {
                     }
                 }
                 fresh.sort_unstable();
+                // Each new entry's place among the old ones by binary search (a few probes of
+                // the key column each), then the runs between places move up as blocks: no
+                // comparison touches the million old entries one by one.
                 let old_len = sorted.len();
+                let at: Vec<usize> =
+                    fresh.iter().map(|&e| sorted[..old_len].partition_point(|&s| (keys[s as usize], s) < e)).collect();
                 sorted.resize(old_len + fresh.len(), 0);
-                let (mut x, mut y, mut w) = (old_len, fresh.len(), old_len + fresh.len());
-                while y > 0 {
-                    w -= 1;
-                    if x > 0 && (keys[sorted[x - 1] as usize], sorted[x - 1]) > fresh[y - 1] {
-                        sorted[w] = sorted[x - 1];
-                        x -= 1;
-                    } else {
-                        sorted[w] = fresh[y - 1].1;
-                        y -= 1;
-                    }
+                let mut end = old_len;
+                for (j, (&p, e)) in at.iter().zip(&fresh).enumerate().rev() {
+                    sorted.copy_within(p..end, p + j + 1);
+                    sorted[p + j] = e.1;
+                    end = p;
                 }
                 let mut grown = Vec::new();
                 for &(k, _) in &fresh {

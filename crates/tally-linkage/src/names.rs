@@ -39,13 +39,47 @@ pub struct PreparedName {
 
 pub fn prepare(_part: NamePart, s: &str) -> PreparedName {
     let form = tally_names::prepare(s);
+    let roles = roles_of(&form);
+    finish(form, roles)
+}
+
+/// What a linker snapshot keeps of a prepared name: the forms and roles that cost most to
+/// make again (normalising, canonicalising, dictionary lookups of the roles); the rest is
+/// made again on load from these.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct SavedName {
+    raw: String,
+    norm: String,
+    canonical: String,
+    given_like: bool,
+    patronymic_like: bool,
+}
+
+impl PreparedName {
+    pub fn saved(&self) -> SavedName {
+        SavedName {
+            raw: self.form.raw.clone(),
+            norm: self.form.norm.clone(),
+            canonical: self.form.canonical.clone(),
+            given_like: self.given_like,
+            patronymic_like: self.patronymic_like,
+        }
+    }
+
+    /// The prepared name [`PreparedName::saved`] was taken from.
+    pub fn from_saved(s: SavedName) -> PreparedName {
+        let form = tally_names::prepare_normalized(s.raw, s.norm, s.canonical);
+        finish(form, (s.given_like, s.patronymic_like))
+    }
+}
+
+fn finish(form: tally_names::NameForm, (given_like, patronymic_like): (bool, bool)) -> PreparedName {
     let c = form.canonical.as_bytes();
     let mut hist = [0u8; 32];
     for &b in c {
         hist[usize::from(b & 31)] = hist[usize::from(b & 31)].saturating_add(1);
     }
     let ascii = c.is_ascii();
-    let (given_like, patronymic_like) = roles_of(&form);
     let initials = form.norm.chars().filter(|c| c.is_alphabetic()).count() <= 2;
     PreparedName { key: form.key.clone(), ascii, hist, form, given_like, patronymic_like, initials }
 }

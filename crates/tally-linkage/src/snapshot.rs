@@ -5,19 +5,18 @@
 //!
 //! Bytes in, bytes out: where the bytes live is the caller's business. The format is bincode
 //! behind a header (magic, format version, crate version); any mismatch or damage is an error,
-//! never a wrong linker. Two things are left out and made again on load: the prepared name
-//! forms (they borrow static tables of the names crate; preparing the distinct names runs in
-//! parallel) and the memo of name verdicts (an empty one gives the same verdicts).
+//! never a wrong linker. The prepared name forms are kept in part (they borrow static tables of
+//! the names crate): their normalised and canonical forms and roles, the costly part, from
+//! which the rest is made again on load, in parallel. The memo of name verdicts is left out
+//! (an empty one gives the same verdicts).
 
 use crate::linker::{LinkError, Linker, Roll};
-use crate::names;
 use crate::table::Table;
-use rayon::prelude::*;
 use std::io::Write;
 
 const MAGIC: &[u8; 8] = b"TALLYLNK";
 /// Bump when anything serialised changes shape.
-pub const SNAPSHOT_VERSION: u32 = 3;
+pub const SNAPSHOT_VERSION: u32 = 4;
 const KIND_LINKER: u8 = 1;
 const KIND_ROLL: u8 = 2;
 
@@ -83,11 +82,10 @@ impl Linker {
     }
 }
 
-/// Prepare the names again (they are not serialised).
+/// Check the name dictionaries (their prepared forms are finished as they are read).
 fn restore_table(t: &mut Table) -> Result<(), LinkError> {
     for d in &mut t.names {
-        d.prepared = d.raw.par_iter().with_min_len(256).map(|s| names::prepare(names::NamePart::Surname, s)).collect();
-        if d.key_hash.len() != d.raw.len() {
+        if d.key_hash.len() != d.raw.len() || d.prepared.len() != d.raw.len() {
             return Err(LinkError::Snapshot("inconsistent name dictionary".into()));
         }
     }

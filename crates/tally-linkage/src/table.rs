@@ -29,8 +29,9 @@ pub fn fnv64(bytes: &[u8]) -> u64 {
 pub struct NameDict {
     map: FxHashMap<String, u32>,
     pub raw: Vec<String>,
-    /// Not in a snapshot (it borrows static tables of the names crate): prepared again on load.
-    #[serde(skip)]
+    /// In a snapshot as [`names::SavedName`]s (a form borrows static tables of the names
+    /// crate), finished again on load, in parallel.
+    #[serde(with = "saved_names")]
     pub prepared: Vec<PreparedName>,
     /// FNV hash of each value's cross-script key (never 0).
     pub key_hash: Vec<u64>,
@@ -53,6 +54,24 @@ pub struct NameDict {
     /// a new value resets it.
     #[serde(skip)]
     roles: std::sync::OnceLock<Vec<u8>>,
+}
+
+/// Prepared names in a snapshot: what costs most to make again is kept (see
+/// [`names::SavedName`]).
+mod saved_names {
+    use super::PreparedName;
+    use crate::names::SavedName;
+    use rayon::prelude::*;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[PreparedName], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(PreparedName::saved))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PreparedName>, D::Error> {
+        let saved = Vec::<SavedName>::deserialize(d)?;
+        Ok(saved.into_par_iter().with_min_len(256).map(PreparedName::from_saved).collect())
+    }
 }
 
 /// Bits of [`NameDict::roles`].

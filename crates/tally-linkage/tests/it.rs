@@ -10,6 +10,8 @@ mod world;
 mod blocking;
 #[path = "it/ids.rs"]
 mod ids;
+#[path = "it/saved_names.rs"]
+mod saved_names;
 
 use proptest::prelude::*;
 use tally_domain::{ParsedFields, PartialDate, PersonId, RecordKey, Sex};

@@ -210,6 +210,14 @@ pub fn prepare(part: &str) -> NameForm {
     let raw = part.trim().to_string();
     let norm = normalize(&raw);
     let canonical = canon_latin(&norm);
+    prepare_normalized(raw, norm, canonical)
+}
+
+/// [`prepare`] from the normalised and canonical forms it made before for `raw` (a saved
+/// linker keeps them): skips normalising and canonicalising, the costly part of preparing a
+/// name. `norm` and `canonical` must be what [`prepare`] gives for `raw` (its `norm` and
+/// `canonical` fields), or comparisons go wrong.
+pub fn prepare_normalized(raw: String, norm: String, canonical: String) -> NameForm {
     let key = if canonical.is_empty() { String::new() } else { fold_key(raw_key(&canonical)) };
     let ukru = ukru_fold(&canonical);
     let initial = norm.chars().count() == 1;

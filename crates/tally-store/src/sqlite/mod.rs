@@ -15,6 +15,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (2, "linkage", include_str!("../../migrations/sqlite/0002_linkage.sql")),
     (3, "ledger", include_str!("../../migrations/sqlite/0003_ledger.sql")),
     (4, "link_flags", include_str!("../../migrations/sqlite/0004_link_flags.sql")),
+    (5, "unlinked_index", include_str!("../../migrations/sqlite/0005_unlinked_index.sql")),
 ];
 
 pub struct SqliteStore {
