@@ -6,7 +6,8 @@
 //! deleting it never changes a result.
 //!
 //! Layout: magic, then segments, each `kind` (1 byte), payload length and an FxHash checksum
-//! of the payload (taken over 1 MiB blocks, so a large payload streams through it), then the
+//! of the payload (of each 1 MiB block, then of those hashes: a large payload streams through
+//! it on save and is checked in parallel on load), then the
 //! payload. The first segment is the base: the JSON fingerprint, the roll by record index
 //! ([`RollRows`]) and the linker snapshot (`Linker::write_snapshot`). Each later segment is a
 //! delta an incremental run appended instead of rewriting the base (some hundreds of MB at a
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 use tally_domain::{PersonId, Record};
 use tally_linkage::{Assignment, Clustering, Flag, Linker, Roll, ScoredPair};
 
-const MAGIC: &[u8; 8] = b"TALLYLC3";
+const MAGIC: &[u8; 8] = b"TALLYLC4";
 const KIND_BASE: u8 = 1;
 const KIND_DELTA: u8 = 2;
 /// Segment header: kind, payload length, checksum.
@@ -151,26 +152,61 @@ struct Delta {
     next_id: i64,
 }
 
+/// A segment's checksum: the FxHash of each block, then of the blocks' hashes in order, so
+/// that loading sums the blocks in parallel and saving streams through them.
 fn checksum(bytes: &[u8]) -> u64 {
+    use rayon::prelude::*;
+    let blocks: Vec<u64> = bytes.par_chunks(BLOCK).map(block_hash).collect();
+    combine(&blocks)
+}
+
+fn block_hash(block: &[u8]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
-    for block in bytes.chunks(BLOCK) {
-        h.write(block);
-    }
+    h.write(block);
     h.finish()
+}
+
+fn combine(blocks: &[u64]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    for &b in blocks {
+        h.write_u64(b);
+    }
+    h.write_usize(blocks.len());
+    h.finish()
+}
+
+/// The whole file, read in parallel pieces: most of the cost of reading some hundreds of MB
+/// from the page cache is faulting in the destination pages, which two threads halve.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use rayon::prelude::*;
+        use std::os::unix::fs::FileExt;
+        const PIECE: usize = 8 << 20;
+        let f = std::fs::File::open(path)?;
+        let len = usize::try_from(f.metadata()?.len()).map_err(std::io::Error::other)?;
+        let mut buf = vec![0u8; len];
+        buf.par_chunks_mut(PIECE).enumerate().try_for_each(|(i, piece)| f.read_exact_at(piece, (i * PIECE) as u64))?;
+        Ok(buf)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::read(path)
+    }
 }
 
 /// Writes through to `inner` in whole blocks, checksumming each as [`checksum`] does.
 struct Summing<W: Write> {
     inner: W,
     buf: Vec<u8>,
-    hash: rustc_hash::FxHasher,
+    blocks: Vec<u64>,
     len: u64,
 }
 
 impl<W: Write> Summing<W> {
     fn flush_block(&mut self) -> std::io::Result<()> {
         if !self.buf.is_empty() {
-            self.hash.write(&self.buf);
+            self.blocks.push(block_hash(&self.buf));
             self.inner.write_all(&self.buf)?;
             self.len += self.buf.len() as u64;
             self.buf.clear();
@@ -180,7 +216,7 @@ impl<W: Write> Summing<W> {
 
     fn finish(mut self) -> std::io::Result<(W, u64, u64)> {
         self.flush_block()?;
-        Ok((self.inner, self.hash.finish(), self.len))
+        Ok((self.inner, combine(&self.blocks), self.len))
     }
 }
 
@@ -220,12 +256,8 @@ pub fn save(path: &Path, fp: &Fingerprint, rows: &RollRows, linker: &Linker) -> 
         f.write_all(MAGIC)?;
         f.write_all(&[KIND_BASE])?;
         f.write_all(&[0u8; 16])?; // length and checksum, written once the payload is
-        let mut body = Summing {
-            inner: std::io::BufWriter::new(f),
-            buf: Vec::with_capacity(BLOCK),
-            hash: Default::default(),
-            len: 0,
-        };
+        let mut body =
+            Summing { inner: std::io::BufWriter::new(f), buf: Vec::with_capacity(BLOCK), blocks: Vec::new(), len: 0 };
         part(&mut body, &meta)?;
         part(&mut body, &rows)?;
         linker.write_snapshot(&mut body).map_err(std::io::Error::other)?;
@@ -385,7 +417,7 @@ fn read_part(bytes: &[u8], at: &mut usize, end: usize) -> Option<std::ops::Range
 
 impl Loaded {
     pub fn read(path: &Path) -> Result<Loaded, String> {
-        let bytes = match std::fs::read(path) {
+        let bytes = match read_file(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err("no linker cache".into()),
             Err(e) => return Err(format!("linker cache unreadable: {e}")),
