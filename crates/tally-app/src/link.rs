@@ -961,6 +961,10 @@ pub fn link<S: RecordStore + LinkStore>(
     timings.total = t0.elapsed().as_secs_f64();
     summary.timings = timings;
     summary.steps = steps.steps;
+    // Freeing the linker (some hundreds of MB in many allocations at a million records) is
+    // left to a background thread, as rust-analyzer does with large structures: a caller
+    // that exits next need not wait for it, and a server does not stall on it.
+    std::thread::spawn(move || drop((linker, roll, stored)));
     Ok(summary)
 }
 
