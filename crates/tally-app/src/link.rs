@@ -762,12 +762,12 @@ pub fn link<S: RecordStore + LinkStore>(
     let must: HashSet<&RecordKey> = decisions.must.iter().flat_map(|(a, b)| [a, b]).collect();
     let mut assignments = Vec::new();
     let mut assignment_updates = Vec::new();
-    let mut persons_seen: FxHashMap<PersonId, u64> = FxHashMap::default();
+    let mut persons_seen = PersonCounts::new(&roll.assignments);
     // The roll's assignments are in the linker's key order; a key that does not match is
     // looked up.
     let order = linker.order();
     for (j, a) in roll.assignments.iter().enumerate() {
-        *persons_seen.entry(a.person).or_insert(0) += 1;
+        persons_seen.add(a.person);
         let r = match order.get(j) {
             Some(&r) if t.keys[r as usize] == a.record => r as usize,
             _ => match t.find(&a.record) {
@@ -792,8 +792,8 @@ pub fn link<S: RecordStore + LinkStore>(
     // (a key cloned per record, some 100 MB at a million) are not needed past this point.
     let cache_rows = opts.cache.as_ref().map(|_| crate::link_cache::RollRows::of(&roll, &linker));
     roll.assignments = Vec::new();
-    let new_persons: Vec<PersonId> = persons_seen.keys().filter(|p| p.0 >= next_id).copied().collect();
-    let linked_records = persons_seen.values().filter(|&&n| n > 1).sum();
+    let new_persons = persons_seen.from(next_id);
+    let linked_records = persons_seen.in_shared();
     drop(persons_seen);
     // Persons minted by import for a record linkage had not seen are not worth a log line
     // when they fold into an existing person.
@@ -966,6 +966,57 @@ pub fn link<S: RecordStore + LinkStore>(
     // that exits next need not wait for it, and a server does not stall on it.
     std::thread::spawn(move || drop((linker, roll, stored)));
     Ok(summary)
+}
+
+/// Records per person of a roll: in a vector by id when the ids are dense (they are: import
+/// and link mint them in sequence), a hash map otherwise. A million hash updates were most of
+/// the diff of a roll against the store in an incremental run.
+enum PersonCounts {
+    Dense(Vec<u32>),
+    Sparse(FxHashMap<PersonId, u64>),
+}
+
+impl PersonCounts {
+    fn new(assignments: &[tally_linkage::Assignment]) -> PersonCounts {
+        let (lo, hi) =
+            assignments.iter().fold((i64::MAX, i64::MIN), |(lo, hi), a| (lo.min(a.person.0), hi.max(a.person.0)));
+        if assignments.is_empty() || lo < 0 || hi as u64 > 4 * assignments.len() as u64 + 1024 {
+            PersonCounts::Sparse(FxHashMap::default())
+        } else {
+            PersonCounts::Dense(vec![0; hi as usize + 1])
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, p: PersonId) {
+        match self {
+            PersonCounts::Dense(v) => v[p.0 as usize] += 1,
+            PersonCounts::Sparse(m) => *m.entry(p).or_insert(0) += 1,
+        }
+    }
+
+    /// The persons with an id of at least `first`, in id order.
+    fn from(&self, first: i64) -> Vec<PersonId> {
+        match self {
+            PersonCounts::Dense(v) => {
+                let start = usize::try_from(first.max(0)).unwrap_or(usize::MAX).min(v.len());
+                (start..v.len()).filter(|&i| v[i] > 0).map(|i| PersonId(i as i64)).collect()
+            }
+            PersonCounts::Sparse(m) => {
+                let mut out: Vec<PersonId> = m.keys().filter(|p| p.0 >= first).copied().collect();
+                out.sort();
+                out
+            }
+        }
+    }
+
+    /// Records in persons of more than one record.
+    fn in_shared(&self) -> u64 {
+        match self {
+            PersonCounts::Dense(v) => v.iter().filter(|&&n| n > 1).map(|&n| u64::from(n)).sum(),
+            PersonCounts::Sparse(m) => m.values().filter(|&&n| n > 1).sum(),
+        }
+    }
 }
 
 fn record_by_name<S: RecordStore + ?Sized>(store: &S, k: &RecordKey) -> Result<Record> {
