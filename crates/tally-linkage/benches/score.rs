@@ -21,11 +21,14 @@
 //! In a cross-script world the pairs are also scored in two sets, cross-script pairs (the two
 //! surnames in different scripts) and the others, each with its own cold cache.
 
+#[path = "../examples/common/records_csv.rs"]
+mod records_csv;
 #[path = "common/world.rs"]
 mod world;
 
+use records_csv::read_csv;
 use std::time::Instant;
-use tally_domain::{ParsedFields, PartialDate, Record, RecordKey, Sex};
+
 use tally_linkage::blocking::{chunk_pairs, BlockIndex, PairPlan};
 use tally_linkage::compare::NameCache;
 use tally_linkage::linker::score_pairs;
@@ -43,56 +46,6 @@ fn cpu_ns() -> u64 {
         }
     }
     sum
-}
-
-/// Records of a `tally export records --format csv` file.
-fn read_csv(path: &str, mut emit: impl FnMut(Record)) {
-    let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let h: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    let col = |n: &str| h.iter().position(|x| x == n).unwrap_or_else(|| panic!("{path}: no column {n}"));
-    let c = [
-        "source",
-        "source_record_id",
-        "surname",
-        "given_name",
-        "patronymic",
-        "birth_date",
-        "death_date",
-        "region",
-        "settlement",
-        "unit",
-        "rank",
-        "sex",
-    ]
-    .map(col);
-    for (n, row) in rdr.records().enumerate() {
-        let row = row.unwrap();
-        let s = |i: usize| row.get(c[i]).filter(|v| !v.is_empty()).map(str::to_string);
-        let d = |i: usize| s(i).map(|v| PartialDate::parse_canonical(&v).unwrap_or_else(|e| panic!("row {n}: {e}")));
-        emit(Record {
-            id: n as i64 + 1,
-            key: RecordKey::new(s(0).unwrap(), s(1).unwrap()),
-            line: n as u64 + 2,
-            raw: vec![],
-            fields: ParsedFields {
-                surname: s(2),
-                given_name: s(3),
-                patronymic: s(4),
-                birth_date: d(5),
-                death_date: d(6),
-                region: s(7),
-                settlement: s(8),
-                unit: s(9),
-                rank: s(10),
-                sex: match s(11).as_deref() {
-                    Some("male") => Some(Sex::Male),
-                    Some("female") => Some(Sex::Female),
-                    _ => None,
-                },
-                ..Default::default()
-            },
-        });
-    }
 }
 
 /// One timed pass: (pairs, kept, wall s, cpu s).
