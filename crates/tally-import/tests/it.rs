@@ -359,6 +359,7 @@ mod props {
         ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."];
 
     proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { rng_seed: proptest::test_runner::RngSeed::Fixed(20261127), ..proptest::prelude::ProptestConfig::default() })]
         /// Every real day, written in each shape lists use, reads back as exactly that day.
         #[test]
         fn every_shape_of_a_day_reads_back(y in 1900i32..2030, m in 1u8..=12, d in 1u8..=31) {

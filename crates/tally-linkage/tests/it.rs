@@ -78,7 +78,7 @@ fn parameters_carry_seed_and_input_hash_and_round_trip() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { rng_seed: proptest::test_runner::RngSeed::Fixed(20261127), cases: 6, ..ProptestConfig::default() })]
     #[test]
     fn linking_is_independent_of_input_order(seed in 0u64..1000) {
         let w = world(120, 11);
