@@ -46,6 +46,20 @@ use tally_linkage::model::probability;
 use tally_linkage::table::{Rec, NONE};
 use tally_linkage::{calibration, evaluate, Decisions, FxHashMap, KeyField, LinkConfig, Linker, Rule};
 
+/// A date code as the listings print it: the day or month where known, else the year and the
+/// width of the range.
+fn show_date(d: &tally_linkage::levels::DateCode) -> String {
+    if !d.present {
+        "-".to_string()
+    } else if d.day != 0 {
+        format!("{}-{:02}-{:02}", d.year, d.month, d.day)
+    } else if d.month != 0 {
+        format!("{}-{:02}", d.year, d.month)
+    } else {
+        format!("{}+{}d", d.year, d.hi - d.lo)
+    }
+}
+
 fn read_truth(path: &str) -> FxHashMap<RecordKey, String> {
     let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     rdr.records()
@@ -370,17 +384,6 @@ fn main() {
     );
     let show = |r: Rec| {
         let i = r as usize;
-        let f = |d: &tally_linkage::levels::DateCode| {
-            if !d.present {
-                "-".to_string()
-            } else if d.day != 0 {
-                format!("{}-{:02}-{:02}", d.year, d.month, d.day)
-            } else if d.month != 0 {
-                format!("{}-{:02}", d.year, d.month)
-            } else {
-                format!("{}+{}d", d.year, d.hi - d.lo)
-            }
-        };
         format!(
             "{}:{} | {} {} {} | b {} d {} | {} / {} | {} | {} | {}",
             t.keys[i].source,
@@ -388,8 +391,8 @@ fn main() {
             t.name_value(0, r),
             t.name_value(1, r),
             t.name_value(2, r),
-            f(&t.birth[i]),
-            f(&t.death[i]),
+            show_date(&t.birth[i]),
+            show_date(&t.death[i]),
             t.str_value(&t.places, t.settlement[i]),
             t.str_value(&t.places, t.region[i]),
             t.str_value(&t.codes, t.unit[i]),
@@ -693,17 +696,6 @@ fn blocking_only(dir: &str, cfg: &LinkConfig, n_ex: usize, extra: Option<&str>) 
     let mut examples: BTreeMap<String, Vec<(Rec, Rec)>> = BTreeMap::new();
     let show = |r: Rec| {
         let i = r as usize;
-        let f = |d: &tally_linkage::levels::DateCode| {
-            if !d.present {
-                "-".to_string()
-            } else if d.day != 0 {
-                format!("{}-{:02}-{:02}", d.year, d.month, d.day)
-            } else if d.month != 0 {
-                format!("{}-{:02}", d.year, d.month)
-            } else {
-                format!("{}+{}d", d.year, d.hi - d.lo)
-            }
-        };
         format!(
             "{}:{} | {} | {} | {} | b {} d {} | {}",
             t.keys[i].source,
@@ -711,8 +703,8 @@ fn blocking_only(dir: &str, cfg: &LinkConfig, n_ex: usize, extra: Option<&str>) 
             t.name_value(0, r),
             t.name_value(1, r),
             t.name_value(2, r),
-            f(&t.birth[i]),
-            f(&t.death[i]),
+            show_date(&t.birth[i]),
+            show_date(&t.death[i]),
             t.str_value(&t.places, t.settlement[i]),
         )
     };
