@@ -27,6 +27,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -383,6 +384,7 @@ def main() -> int:
                     row["blocking_recall_kind"] = "true"
                     row["phases"] = s["stats"]["timings"]
                     if tool.startswith("weldrs"):
+                        row["phases"] = {k: row["phases"][k] for k in s["stats"]["phase_order"]}
                         row["weldrs_version"] = s["stats"]["weldrs_version"]
                     else:
                         row["splink_version"] = s["stats"]["splink_version"]
@@ -405,7 +407,8 @@ def main() -> int:
           "estimate (est) / Splink's true share of true pairs its rules compare (true). X-script: share of "
           "true Latin-Cyrillic pairs linked.")
     if weldrs:
-        wv = next((r["weldrs_version"] for r in rows if "weldrs_version" in r), "(no row)")
+        pin = re.search(r'^weldrs = "=?([^"]+)"', (WELDRS / "Cargo.toml").read_text(), re.M)
+        wv = next((r["weldrs_version"] for r in rows if "weldrs_version" in r), pin.group(1) if pin else "?")
         print(f"weldrs {wv} (Polars; bench/weldrs): wall s and peak MB of the tally-weldrs-bench process from "
               "reading the CSV to writing clusters; block rec is the true share of true pairs its rules compare.")
     for r in rows:

@@ -682,6 +682,8 @@ fn link(a: &Args) -> Result<()> {
         "predict_engine": if streaming { "streaming" } else { "in-memory" },
         "em_session": if em_as_shipped { "weldrs" } else { "splink-style" },
         "lambda": s.probability_two_random_records_match,
+        // serde_json's map is sorted by key: the order the phases ran in, for the driver's listing.
+        "phase_order": timings.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
         "timings": timings.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
         "peak_mb_after": peaks.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
         "model": model,
