@@ -31,7 +31,7 @@ fn main() {
     let t = &linker.table;
     let s = &linker.scorer;
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
-    writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src").unwrap();
+    writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src,a,b").unwrap();
     for p in &linker.pairs {
         let (a, b) = (p.a, p.b);
         let lab = match (truth.get(&t.keys[a as usize]), truth.get(&t.keys[b as usize])) {
@@ -44,7 +44,7 @@ fn main() {
         let gap = if ba.present && bb.present { (i32::from(ba.year) - i32::from(bb.year)).abs() } else { -1 };
         writeln!(
             w,
-            "{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}~{}",
+            "{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}~{},{}:{},{}:{}",
             lv.join(","),
             p.weight,
             s.prior_for(t, a, b),
@@ -54,7 +54,11 @@ fn main() {
             i32::from(t.source[a as usize] == t.source[b as usize]),
             gap,
             (&t.sources[t.source[a as usize] as usize]).min(&t.sources[t.source[b as usize] as usize]),
-            (&t.sources[t.source[a as usize] as usize]).max(&t.sources[t.source[b as usize] as usize])
+            (&t.sources[t.source[a as usize] as usize]).max(&t.sources[t.source[b as usize] as usize]),
+            t.keys[a as usize].source,
+            t.keys[a as usize].source_record_id,
+            t.keys[b as usize].source,
+            t.keys[b as usize].source_record_id
         )
         .unwrap();
     }

@@ -8,7 +8,7 @@ use crate::cluster::{assign_ids, cluster_with, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, Pattern, NF};
-use crate::model::{name_class, probability, train_grouped, Params, Scorer, SourceGroups, TrainConfig};
+use crate::model::{name_class, probability, swapped, train_grouped, Params, Scorer, SourceGroups, TrainConfig};
 use crate::table::{Rec, Table, TableError, NONE};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -1298,6 +1298,9 @@ struct Weigher<'a> {
     tf: [Vec<f64>; 2],
     tf_missing: [f64; 2],
     /// Prior log2 odds per pair of the table's source ids (`x * n + y`).
+    /// Per part and record, the log2 frequency of the record's key in its source (see
+    /// [`Scorer::tf_pair`]); empty for parameters without frequencies per source.
+    log_tf: [Vec<f64>; 2],
     prior: Vec<f64>,
     n_sources: usize,
 }
@@ -1313,7 +1316,15 @@ impl<'a> Weigher<'a> {
         });
         let n = t.sources.len();
         let prior = (0..n * n).map(|i| s.prior_for_sources(t, (i / n) as u32, (i % n) as u32)).collect();
-        Weigher { s, tf, tf_missing: [s.tf_adjust(0, 0), s.tf_adjust(1, 0)], prior, n_sources: n }
+        // Per record, the log2 frequency of its names in its source (NaN where the parameters
+        // have none for the source: such pairs take the roll-wide adjustment).
+        let log_tf = [0, 1].map(|k| {
+            if s.params.source_tf.is_empty() {
+                return Vec::new();
+            }
+            (0..t.len() as Rec).into_par_iter().map(|r| s.log_tf(t, k, r).unwrap_or(f64::NAN)).collect()
+        });
+        Weigher { s, tf, tf_missing: [s.tf_adjust(0, 0), s.tf_adjust(1, 0)], log_tf, prior, n_sources: n }
     }
 
     #[inline]
@@ -1337,7 +1348,12 @@ impl<'a> Weigher<'a> {
         for k in 0..2 {
             // Scorer's TF_LEVELS: exact and equivalent names.
             if matches!(level(p, k), 1 | 2) {
-                s += self.tf(t, k, a).min(self.tf(t, k, b));
+                s += match self.log_tf[k].get(a as usize).zip(self.log_tf[k].get(b as usize)) {
+                    Some((&la, &lb)) if !la.is_nan() && !lb.is_nan() && !swapped(t, a, b) => {
+                        self.s.tf_from_logs(k, la, lb)
+                    }
+                    _ => self.tf(t, k, a).min(self.tf(t, k, b)),
+                };
             }
         }
         s

@@ -17,9 +17,9 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Version of the parameter format. Version 2 added [`Params::u_given_names`]; version-1
-/// parameters (without it) still load and score as they did (every pair uses `u`).
-pub const PARAMS_VERSION: u32 = 2;
+/// Version of the parameter format. Version 2 added [`Params::u_given_names`], version 3
+/// [`Params::source_tf`]; parameters of versions 1 and 2 still load and score as they did.
+pub const PARAMS_VERSION: u32 = 3;
 
 /// Oldest parameter version this crate still scores exactly as it was scored when saved.
 pub const PARAMS_VERSION_MIN: u32 = 1;
@@ -60,6 +60,20 @@ pub struct Params {
     /// Namesake pairs (birth years far apart) behind each class's conditional u.
     #[serde(default)]
     pub namesake_pairs: Vec<u64>,
+    /// Term frequencies per source, sorted by source name (see [`Scorer::tf_pair`]). Empty
+    /// before version 3: then every pair uses `tf`, as do records of sources not listed.
+    #[serde(default)]
+    pub source_tf: Vec<SourceTf>,
+}
+
+/// The term frequencies of one source's surname and given-name keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceTf {
+    pub source: String,
+    /// Records of the source (the denominator of its frequencies).
+    pub records: u64,
+    /// (key hash, count), sorted, for the surname and the given name.
+    pub tf: [Vec<(u64, u32)>; 2],
 }
 
 /// The prior of one pair of sources (`a` <= `b`; `a == b` for pairs within one source).
@@ -333,6 +347,39 @@ pub fn estimate_u_given_names(
     (out, n_class)
 }
 
+/// Term frequencies of surname and given-name keys per source, in the order of the sources'
+/// names.
+fn term_frequencies_by_source(t: &Table) -> Vec<SourceTf> {
+    let ns = t.sources.len();
+    let mut maps: Vec<[FxHashMap<u64, u32>; 2]> = (0..ns).map(|_| Default::default()).collect();
+    let mut records = vec![0u64; ns];
+    for i in 0..t.len() as Rec {
+        let s = t.source[i as usize] as usize;
+        records[s] += 1;
+        for (k, m) in maps[s].iter_mut().enumerate() {
+            let h = t.name_tf_key(k, i);
+            if h != 0 {
+                *m.entry(h).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut out: Vec<SourceTf> = maps
+        .into_iter()
+        .enumerate()
+        .map(|(s, m)| SourceTf {
+            source: t.sources[s].to_string(),
+            records: records[s],
+            tf: m.map(|m| {
+                let mut v: Vec<(u64, u32)> = m.into_iter().collect();
+                v.sort_unstable();
+                v
+            }),
+        })
+        .collect();
+    out.sort_by(|a, b| a.source.cmp(&b.source));
+    out
+}
+
 /// Term frequencies of surname and given-name keys.
 fn term_frequencies(t: &Table) -> ([Vec<(u64, u32)>; 2], u64) {
     let mut out: [Vec<(u64, u32)>; 2] = Default::default();
@@ -592,6 +639,7 @@ pub fn train_grouped(
     let n_pairs: u64 = counts.iter().map(|c| c.2).sum();
     let mut fit = em_grouped(counts, n_groups, cfg.em_max_iter, cfg.em_tolerance);
     let (tf, tf_total) = term_frequencies(t);
+    let source_tf = if by_source { term_frequencies_by_source(t) } else { Vec::new() };
     tie_name_levels(&mut fit.m, &u);
     // The prior for scoring is the chance that two random records match: u comes from random
     // pairs, so the Bayes factors are relative to random pairs and already count the agreement
@@ -651,6 +699,7 @@ pub fn train_grouped(
         source_priors,
         u_given_names,
         namesake_pairs,
+        source_tf,
     }
 }
 
@@ -667,7 +716,32 @@ pub struct Scorer {
     source_prior: FxHashMap<(u64, u64), f64>,
     tf: [FxHashMap<u64, f64>; 2],
     tf_floor: f64,
+    /// Per source (keyed by its name's hash): log2 of each name key's frequency in it, and the
+    /// log2 floor (one record in the source). Empty before version 3.
+    source_tf: FxHashMap<u64, SourceLogTf>,
+    /// log2 of the chance that two random records agree on part k's cross-script key.
+    log_u_agree: [f64; 2],
     pub params: Params,
+}
+
+/// Whether one of the records has its surname and given name swapped against the other (the
+/// pair agrees across the columns, as `compare::levels` reads it): then a record's part-k key is
+/// not the name the pair agrees on, and its source frequency says nothing about it.
+#[inline]
+pub fn swapped(t: &Table, a: Rec, b: Rec) -> bool {
+    let (sa, sb) = (t.name_key(0, a), t.name_key(0, b));
+    sa != sb && sa != 0 && sa == t.name_key(1, b) && t.name_key(1, a) == sb
+}
+
+/// Pseudo-records at the roll-wide frequency added to a source's name counts (see
+/// [`Scorer::new`]).
+const SOURCE_TF_SHRINK: f64 = 1000.0;
+
+/// A source's log2 term frequencies (see [`Scorer::tf_pair`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SourceLogTf {
+    lf: [FxHashMap<u64, f64>; 2],
+    floor: f64,
 }
 
 /// Levels at which a name counts as agreeing for term-frequency adjustment.
@@ -688,7 +762,7 @@ impl Scorer {
         // Leave one out: the chance that another record has this name is (count - 1) / n. The
         // record's own count would double the frequency of every name held by two records
         // (most often one person in two lists), understating the evidence of rare names.
-        let tf =
+        let tf: [FxHashMap<u64, f64>; 2] =
             [0, 1].map(|k| params.tf[k].iter().map(|&(h, c)| (h, f64::from(c.saturating_sub(1).max(1)) / n)).collect());
         let lambda = params.lambda.clamp(1e-12, 1.0 - 1e-12);
         let log_odds = |l: f64| {
@@ -700,7 +774,28 @@ impl Scorer {
             .iter()
             .map(|sp| (source_pair(fnv64(sp.a.as_bytes()), fnv64(sp.b.as_bytes())), log_odds(sp.prior)))
             .collect();
-        Scorer { w, wc, prior: log_odds(lambda), source_prior, tf, tf_floor: 1.0 / n, params }
+        let roll_tf = |k: usize, h: u64| tf[k].get(&h).copied().unwrap_or(1.0 / n).max(1.0 / n);
+        let source_tf = params
+            .source_tf
+            .iter()
+            .map(|st| {
+                // Leave one out, as for `tf`, and shrink towards the roll-wide frequency by
+                // SOURCE_TF_SHRINK pseudo-records: a list of a few records says little about
+                // how common a name is (four records of one name are not a people where every
+                // man has it), while a list of 100,000 keeps its own frequencies.
+                let ns = st.records as f64;
+                let f = |k: usize, h: u64, c: u32| {
+                    ((f64::from(c.saturating_sub(1).max(1)) + SOURCE_TF_SHRINK * roll_tf(k, h))
+                        / (ns + SOURCE_TF_SHRINK))
+                        .log2()
+                };
+                let lf = [0, 1].map(|k| st.tf[k].iter().map(|&(h, c)| (h, f(k, h, c))).collect());
+                let floor = ((1.0 + SOURCE_TF_SHRINK / n) / (ns + SOURCE_TF_SHRINK)).log2();
+                (fnv64(st.source.as_bytes()), SourceLogTf { lf, floor })
+            })
+            .collect();
+        let log_u_agree = [0, 1].map(|k| (params.u[k][TIED[0]] + params.u[k][TIED[1]]).log2());
+        Scorer { w, wc, prior: log_odds(lambda), source_prior, tf, tf_floor: 1.0 / n, source_tf, log_u_agree, params }
     }
 
     /// Prior log2 odds that records `a` and `b` match: that of their pair of sources, else the
@@ -736,12 +831,49 @@ impl Scorer {
         (u_exact / tf).log2().clamp(-6.0, 6.0)
     }
 
-    /// Term-frequency adjustment of a pair that agrees on part `k`: that of the more common of
-    /// the two spellings, the conservative choice when two spellings agree only after
-    /// transliteration.
+    /// Term-frequency adjustment of a pair that agrees on part `k`.
+    ///
+    /// With frequencies per source (version 3): two non-matching records of sources x and y
+    /// share a name with chance f_x(name) f_y(name), and a matching pair shows it with chance
+    /// m times the name's frequency among the persons the two lists share. Lists draw on
+    /// different peoples (a Russian list, Ukrainian obituaries, a media list of both), and the
+    /// persons they share come from the people of the list where the name is commoner, so that
+    /// frequency is taken as the larger of f_x and f_y: the Bayes factor is m / min(f_x, f_y),
+    /// the adjustment log2(u_agree / min(f_x, f_y)). The roll-wide frequency had made Ivanov
+    /// (79 in 10,000 records of the Russian list, 30 in the whole roll) look 2.6 times rarer
+    /// than it is between Russian lists: mid-range pairs within the Russian list came out
+    /// over-confident (0.49 predicted, 0.22 observed, 1M Latin world), pairs of the media list
+    /// and Ukrainian obituaries under-confident (0.56 against 0.67). The geometric mean of the
+    /// two frequencies left the media list's pairs under-confident by 0.06 to 0.1 (six 1M
+    /// worlds); the larger brought the pooled largest gap per decile from 0.020 to 0.018.
+    /// Otherwise (a source the parameters do not know, older parameters, or a pair whose
+    /// surname and given name are swapped, where a record's key in part `k` is not the name
+    /// the pair agrees on) the roll-wide adjustment of the more common of the two spellings,
+    /// the conservative choice when two spellings agree only after transliteration.
     #[inline]
     pub fn tf_pair(&self, t: &Table, k: usize, a: Rec, b: Rec) -> f64 {
-        self.tf_adjust(k, t.name_tf_key(k, a)).min(self.tf_adjust(k, t.name_tf_key(k, b)))
+        match (self.log_tf(t, k, a), self.log_tf(t, k, b)) {
+            (Some(la), Some(lb)) if !swapped(t, a, b) => self.tf_from_logs(k, la, lb),
+            _ => self.tf_adjust(k, t.name_tf_key(k, a)).min(self.tf_adjust(k, t.name_tf_key(k, b))),
+        }
+    }
+
+    /// log2 of the frequency of record `r`'s part-`k` key in its source, if the parameters
+    /// have frequencies for that source.
+    #[inline]
+    pub fn log_tf(&self, t: &Table, k: usize, r: Rec) -> Option<f64> {
+        if self.source_tf.is_empty() {
+            return None;
+        }
+        let st = self.source_tf.get(&t.source_hash[t.source[r as usize] as usize])?;
+        Some(st.lf[k].get(&t.name_tf_key(k, r)).copied().unwrap_or(st.floor).max(st.floor))
+    }
+
+    /// The adjustment from the two records' log2 source frequencies (see [`Scorer::tf_pair`]),
+    /// capped as [`Scorer::tf_adjust`] is.
+    #[inline]
+    pub fn tf_from_logs(&self, k: usize, la: f64, lb: f64) -> f64 {
+        (self.log_u_agree[k] - la.min(lb)).clamp(-6.0, 6.0)
     }
 
     /// Weight of field `f` in a pair with pattern `p` (given the pair's name class).

@@ -142,3 +142,116 @@ fn version_1_parameters_still_load_and_score_without_conditioning() {
         }
     }
 }
+
+/// Two peoples with their own surnames: the first has few (each common), the second many.
+/// List "ru" holds only the first people (with a share of duplicates), list "ua" only the
+/// second, list "media" both. The roll-wide frequency of a first-people surname is diluted by
+/// the second people, so within "ru" it understates how often namesakes share it.
+fn two_peoples(persons: u32, seed: u64) -> (Vec<Record>, FxHashMap<RecordKey, u32>) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let (mut records, mut truth) = (Vec::new(), FxHashMap::default());
+    let mut next: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut push = |src: &'static str, p: u32, f: ParsedFields, records: &mut Vec<Record>| {
+        let n = next.entry(src).or_insert(0);
+        *n += 1;
+        let key = RecordKey::new(src, n.to_string());
+        truth.insert(key.clone(), p);
+        records.push(Record { id: 0, key, line: u64::from(*n) + 1, raw: vec![], fields: f });
+    };
+    for p in 0..persons {
+        let first = rng.gen_bool(0.5);
+        let surname = if first {
+            format!("{}ov", STEMS[rng.gen_range(0..12)])
+        } else {
+            format!("{}{}", STEMS[rng.gen_range(12..STEMS.len())], SUFFIXES[rng.gen_range(0..SUFFIXES.len())])
+        };
+        let given = GIVEN[rng.gen_range(0..GIVEN.len())];
+        let birth = PartialDate::ymd(rng.gen_range(1965..2004), rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap();
+        let fields = |rng: &mut rand_chacha::ChaCha8Rng| ParsedFields {
+            surname: Some(surname.clone()),
+            given_name: Some(given.into()),
+            birth_date: rng.gen_bool(0.6).then_some(birth),
+            ..Default::default()
+        };
+        let own = if first { "ru" } else { "ua" };
+        push(own, p, fields(&mut rng), &mut records);
+        if first && rng.gen_bool(0.15) {
+            push(own, p, fields(&mut rng), &mut records);
+        }
+        if rng.gen_bool(0.5) {
+            push("media", p, fields(&mut rng), &mut records);
+        }
+    }
+    (records, truth)
+}
+
+#[test]
+fn name_frequencies_are_taken_in_each_records_source() {
+    let (records, _) = two_peoples(4000, 11);
+    let own = Linker::train(&records, cfg()).unwrap();
+    let p = &own.scorer.params;
+    assert_eq!(p.version, PARAMS_VERSION);
+    assert_eq!(p.source_tf.iter().map(|s| s.source.as_str()).collect::<Vec<_>>(), ["media", "ru", "ua"]);
+    let mut v2 = p.clone();
+    v2.version = 2;
+    v2.source_tf.clear();
+    let wide = Linker::with_params(&records, cfg(), v2).unwrap();
+    let t = &own.table;
+    // Records by source and surname, in table order.
+    let mut by: FxHashMap<(&str, &str), Vec<u32>> = FxHashMap::default();
+    for (i, r) in records.iter().enumerate() {
+        by.entry((r.key.source.as_str(), r.fields.surname.as_deref().unwrap()))
+            .or_default()
+            .push(t.find(&r.key).unwrap());
+        assert_eq!(t.find(&r.key), Some(i as u32), "table order is input order here");
+    }
+    let count = |src: &str, name: &str| by.get(&(src, name)).map_or(0, Vec::len) as f64;
+    let n_src = |src: &str| records.iter().filter(|r| r.key.source.as_str() == src).count() as f64;
+    let u_agree = p.u[0][1] + p.u[0][2];
+    let surname = format!("{}ov", STEMS[0]);
+    let (ru, media) = (&by[&("ru", surname.as_str())], &by[&("media", surname.as_str())]);
+    // Two records of the Russian list: the name's frequency there (leaving one out), which is
+    // about twice its roll-wide frequency (half the roll is the other people).
+    // Shrunk towards the roll-wide frequency by 1,000 pseudo-records.
+    let n_all = records.len() as f64;
+    let roll = (count("ru", &surname) + count("media", &surname) - 1.0) / n_all;
+    let shrunk = |c: f64, n: f64| (c - 1.0 + 1000.0 * roll) / (n + 1000.0);
+    let f_ru = shrunk(count("ru", &surname), n_src("ru"));
+    let adj = own.scorer.tf_pair(t, 0, ru[0], ru[1]);
+    assert!((adj - (u_agree / f_ru).log2()).abs() < 1e-9, "{adj} vs {}", (u_agree / f_ru).log2());
+    let roll_wide = wide.scorer.tf_pair(t, 0, ru[0], ru[1]);
+    assert!(roll_wide - adj > 0.4, "per source {adj:.3} bits, roll-wide {roll_wide:.3}");
+    // A Russian record and a media record: the persons both lists hold are of the people where
+    // the name is commoner (the Russian list's frequency), so the Bayes factor is m x f_ru /
+    // (f_ru x f_media) = m / f_media.
+    let f_media = shrunk(count("media", &surname), n_src("media"));
+    assert!(f_ru > f_media * 1.5, "ru {f_ru}, media {f_media}");
+    let adj = own.scorer.tf_pair(t, 0, ru[0], media[0]);
+    assert!((adj - (u_agree / f_media).log2()).abs() < 1e-9, "{adj} vs {}", (u_agree / f_media).log2());
+    // A source the parameters do not know scores with the roll-wide frequencies.
+    let mut unknown = records.clone();
+    for r in unknown.iter_mut().filter(|r| r.key.source.as_str() == "media") {
+        r.key = RecordKey::new("new_list", r.key.source_record_id.to_string());
+    }
+    let later = Linker::with_params(&unknown, cfg(), p.clone()).unwrap();
+    let lt = &later.table;
+    let (a, b) = (lt.find(&records[ru[0] as usize].key).unwrap(), lt.find(&unknown[media[0] as usize].key).unwrap());
+    let expected = later.scorer.tf_adjust(0, lt.name_tf_key(0, a)).min(later.scorer.tf_adjust(0, lt.name_tf_key(0, b)));
+    assert_eq!(later.scorer.tf_pair(lt, 0, a, b), expected);
+    // A record with surname and given name swapped: its surname column holds a given name, so
+    // its source frequency there says nothing about the surname the pair agrees on, and the
+    // pair takes the roll-wide adjustment (of the commoner spelling).
+    let mut swapped = records.clone();
+    let mut f = records[ru[0] as usize].fields.clone();
+    std::mem::swap(&mut f.surname, &mut f.given_name);
+    swapped.push(Record { id: 0, key: RecordKey::new("ru", "swapped"), line: 9999, raw: vec![], fields: f });
+    let later = Linker::with_params(&swapped, cfg(), p.clone()).unwrap();
+    let lt = &later.table;
+    let (a, b) = (lt.find(&records[ru[0] as usize].key).unwrap(), lt.find(&RecordKey::new("ru", "swapped")).unwrap());
+    assert_eq!(tally_linkage::compare::levels(lt, &tally_linkage::compare::NameCache::default(), a, b)[..2], [2, 2]);
+    for k in 0..2 {
+        let expected =
+            later.scorer.tf_adjust(k, lt.name_tf_key(k, a)).min(later.scorer.tf_adjust(k, lt.name_tf_key(k, b)));
+        assert_eq!(later.scorer.tf_pair(lt, k, a, b), expected, "part {k}");
+    }
+}
