@@ -39,7 +39,7 @@ fn main() {
             _ => -1,
         };
         let lv: Vec<String> = (0..NF).map(|f| level(p.pattern, f).to_string()).collect();
-        let tf = |k: usize| if matches!(level(p.pattern, k), 1 | 2) { s.tf_pair(t, k, a, b) } else { 0.0 };
+        let tf = |k: usize| if matches!(level(p.pattern, k), 1 | 2) { s.tf_pair(t, k, a, b, p.pattern) } else { 0.0 };
         let (ba, bb) = (&t.birth[a as usize], &t.birth[b as usize]);
         let gap = if ba.present && bb.present { (i32::from(ba.year) - i32::from(bb.year)).abs() } else { -1 };
         writeln!(

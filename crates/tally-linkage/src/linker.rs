@@ -176,6 +176,7 @@ impl Linker {
         let mut below = 0.0;
         let low = cfg.review_low;
         let given = params.map(Scorer::new);
+        let given_w = given.as_ref().map(|s| Weigher::new(&table, s));
         let mut store = PatternStore::default();
         let groups = SourceGroups::new(&table);
         for &c in &plan.chunks {
@@ -183,8 +184,8 @@ impl Linker {
             blocking.rules[c.rule].pairs += pairs.len() as u64;
             blocking.pairs += pairs.len() as u64;
             let pats = patterns_sorted(&table, &mut cache, &pairs);
-            if let Some(s) = &given {
-                let (k, b) = score(&table, s, low, &pairs, |i| pats[i]);
+            if let Some(w) = &given_w {
+                let (k, b) = score(&table, w, low, &pairs, |i| pats[i]);
                 kept.extend(k);
                 below += b;
             } else {
@@ -204,12 +205,14 @@ impl Linker {
             Some(s) => s,
             None => {
                 let s = Scorer::new(train_grouped(&table, &mut cache, &store.counts(), true, &cfg.train));
+                let w = Weigher::new(&table, &s);
                 for (ci, &c) in plan.chunks.iter().enumerate() {
                     let pairs = chunk_pairs(&cfg.blocking, &index, c);
-                    let (k, b) = score(&table, &s, low, &pairs, |i| store.pattern(ci, i));
+                    let (k, b) = score(&table, &w, low, &pairs, |i| store.pattern(ci, i));
                     kept.extend(k);
                     below += b;
                 }
+                drop(w);
                 s
             }
         };
@@ -322,7 +325,8 @@ impl Linker {
     /// estimate over all of them (computed in the same pass, so the scored pairs are never
     /// all held at once).
     fn score_and_keep(&mut self, pairs: &[(Rec, Rec)], pats: &[Pattern]) -> ErrorEstimate {
-        let (kept, below) = score(&self.table, &self.scorer, self.cfg.review_low, pairs, |i| pats[i]);
+        let w = Weigher::new(&self.table, &self.scorer);
+        let (kept, below) = score(&self.table, &w, self.cfg.review_low, pairs, |i| pats[i]);
         let mut e = error_estimate(kept.iter().map(|p| p.probability()), self.cfg.threshold);
         e.expected_matches += below;
         e.expected_missed += below;
@@ -823,7 +827,7 @@ impl Linker {
                 why,
             });
             if f < 2 && (l == 1 || l == 2) {
-                let adj = s.tf_pair(t, f, ia, ib);
+                let adj = s.tf_pair(t, f, ia, ib, crate::levels::pack(&lv));
                 total += adj;
                 steps.push(Step {
                     field: format!("{} frequency", field.as_str()),
@@ -1241,7 +1245,7 @@ impl Linker {
 /// the others. Public for the scoring benchmark (`benches/score.rs`), which times this alone.
 pub fn score_pairs(
     t: &Table,
-    s: &Scorer,
+    s: &Weigher,
     cache: &mut NameCache,
     low: f64,
     pairs: &[(Rec, Rec)],
@@ -1255,12 +1259,11 @@ pub fn score_pairs(
 /// computed once.
 fn score(
     t: &Table,
-    s: &Scorer,
+    s: &Weigher,
     low: f64,
     pairs: &[(Rec, Rec)],
     pat: impl Fn(usize) -> Pattern + Sync,
 ) -> (Vec<ScoredPair>, f64) {
-    let s = &Weigher::new(t, s);
     pairs
         .par_iter()
         .enumerate()
@@ -1291,22 +1294,25 @@ fn score(
 /// [`Scorer::weight`] with the term-frequency adjustments looked up per name value instead of
 /// computed per pair (a hash probe and a logarithm each, four times a pair): the same sum, in
 /// the same order, so the same bits. A test holds the two together.
-struct Weigher<'a> {
+pub struct Weigher<'a> {
     s: &'a Scorer,
     /// Per name part (surname, given): the adjustment of each dictionary value, and of a
     /// missing one.
     tf: [Vec<f64>; 2],
     tf_missing: [f64; 2],
+    /// Per record, the log2 frequency of its surname and given-name keys in its source (see
+    /// [`Scorer::tf_pair`]), side by side so a pair reads one cache line per record; empty for
+    /// parameters without frequencies per source, NaN for a source they do not know.
+    log_tf: Vec<[f32; 2]>,
     /// Prior log2 odds per pair of the table's source ids (`x * n + y`).
-    /// Per part and record, the log2 frequency of the record's key in its source (see
-    /// [`Scorer::tf_pair`]); empty for parameters without frequencies per source.
-    log_tf: [Vec<f64>; 2],
     prior: Vec<f64>,
     n_sources: usize,
 }
 
 impl<'a> Weigher<'a> {
-    fn new(t: &Table, s: &'a Scorer) -> Weigher<'a> {
+    /// The lookups for scoring pairs of `t` with `s`: built once per run (they cost a pass over
+    /// the records and the name dictionaries), then shared by every chunk.
+    pub fn new(t: &Table, s: &'a Scorer) -> Weigher<'a> {
         // The value whose frequency counts is `Table::name_tf_key`'s: the canonical form of a
         // surname, the cross-script key of a given name.
         let tf = [0, 1].map(|k| {
@@ -1318,12 +1324,11 @@ impl<'a> Weigher<'a> {
         let prior = (0..n * n).map(|i| s.prior_for_sources(t, (i / n) as u32, (i % n) as u32)).collect();
         // Per record, the log2 frequency of its names in its source (NaN where the parameters
         // have none for the source: such pairs take the roll-wide adjustment).
-        let log_tf = [0, 1].map(|k| {
-            if s.params.source_tf.is_empty() {
-                return Vec::new();
-            }
-            (0..t.len() as Rec).into_par_iter().map(|r| s.log_tf(t, k, r).unwrap_or(f64::NAN)).collect()
-        });
+        let log_tf = if s.params.source_tf.is_empty() {
+            Vec::new()
+        } else {
+            (0..t.len() as Rec).into_par_iter().map(|r| [0, 1].map(|k| s.log_tf(t, k, r).unwrap_or(f32::NAN))).collect()
+        };
         Weigher { s, tf, tf_missing: [s.tf_adjust(0, 0), s.tf_adjust(1, 0)], log_tf, prior, n_sources: n }
     }
 
@@ -1348,9 +1353,9 @@ impl<'a> Weigher<'a> {
         for k in 0..2 {
             // Scorer's TF_LEVELS: exact and equivalent names.
             if matches!(level(p, k), 1 | 2) {
-                s += match self.log_tf[k].get(a as usize).zip(self.log_tf[k].get(b as usize)) {
-                    Some((&la, &lb)) if !la.is_nan() && !lb.is_nan() && !swapped(t, a, b) => {
-                        self.s.tf_from_logs(k, la, lb)
+                s += match self.log_tf.get(a as usize).zip(self.log_tf.get(b as usize)) {
+                    Some((la, lb)) if !la[k].is_nan() && !lb[k].is_nan() && !swapped(t, a, b, p) => {
+                        self.s.tf_from_logs(k, la[k], lb[k])
                     }
                     _ => self.tf(t, k, a).min(self.tf(t, k, b)),
                 };

@@ -728,7 +728,12 @@ pub struct Scorer {
 /// pair agrees across the columns, as `compare::levels` reads it): then a record's part-k key is
 /// not the name the pair agrees on, and its source frequency says nothing about it.
 #[inline]
-pub fn swapped(t: &Table, a: Rec, b: Rec) -> bool {
+pub fn swapped(t: &Table, a: Rec, b: Rec, p: Pattern) -> bool {
+    // Only a swap makes both names "equivalent" with the keys crossed; test the pattern first,
+    // which the scoring pass has at hand, before reading four keys.
+    if level(p, 0) != 2 || level(p, 1) != 2 {
+        return false;
+    }
     let (sa, sb) = (t.name_key(0, a), t.name_key(0, b));
     sa != sb && sa != 0 && sa == t.name_key(1, b) && t.name_key(1, a) == sb
 }
@@ -740,8 +745,8 @@ const SOURCE_TF_SHRINK: f64 = 1000.0;
 /// A source's log2 term frequencies (see [`Scorer::tf_pair`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SourceLogTf {
-    lf: [FxHashMap<u64, f64>; 2],
-    floor: f64,
+    lf: [FxHashMap<u64, f32>; 2],
+    floor: f32,
 }
 
 /// Levels at which a name counts as agreeing for term-frequency adjustment.
@@ -787,10 +792,10 @@ impl Scorer {
                 let f = |k: usize, h: u64, c: u32| {
                     ((f64::from(c.saturating_sub(1).max(1)) + SOURCE_TF_SHRINK * roll_tf(k, h))
                         / (ns + SOURCE_TF_SHRINK))
-                        .log2()
+                        .log2() as f32
                 };
                 let lf = [0, 1].map(|k| st.tf[k].iter().map(|&(h, c)| (h, f(k, h, c))).collect());
-                let floor = ((1.0 + SOURCE_TF_SHRINK / n) / (ns + SOURCE_TF_SHRINK)).log2();
+                let floor = ((1.0 + SOURCE_TF_SHRINK / n) / (ns + SOURCE_TF_SHRINK)).log2() as f32;
                 (fnv64(st.source.as_bytes()), SourceLogTf { lf, floor })
             })
             .collect();
@@ -850,18 +855,21 @@ impl Scorer {
     /// surname and given name are swapped, where a record's key in part `k` is not the name
     /// the pair agrees on) the roll-wide adjustment of the more common of the two spellings,
     /// the conservative choice when two spellings agree only after transliteration.
+    ///
+    /// `p` is the pair's pattern: a swap shows in it as both names "equivalent".
     #[inline]
-    pub fn tf_pair(&self, t: &Table, k: usize, a: Rec, b: Rec) -> f64 {
+    pub fn tf_pair(&self, t: &Table, k: usize, a: Rec, b: Rec, p: Pattern) -> f64 {
         match (self.log_tf(t, k, a), self.log_tf(t, k, b)) {
-            (Some(la), Some(lb)) if !swapped(t, a, b) => self.tf_from_logs(k, la, lb),
+            (Some(la), Some(lb)) if !swapped(t, a, b, p) => self.tf_from_logs(k, la, lb),
             _ => self.tf_adjust(k, t.name_tf_key(k, a)).min(self.tf_adjust(k, t.name_tf_key(k, b))),
         }
     }
 
     /// log2 of the frequency of record `r`'s part-`k` key in its source, if the parameters
-    /// have frequencies for that source.
+    /// have frequencies for that source. Single precision: the scoring pass holds one pair of
+    /// them per record, and reads them for most pairs.
     #[inline]
-    pub fn log_tf(&self, t: &Table, k: usize, r: Rec) -> Option<f64> {
+    pub fn log_tf(&self, t: &Table, k: usize, r: Rec) -> Option<f32> {
         if self.source_tf.is_empty() {
             return None;
         }
@@ -872,8 +880,8 @@ impl Scorer {
     /// The adjustment from the two records' log2 source frequencies (see [`Scorer::tf_pair`]),
     /// capped as [`Scorer::tf_adjust`] is.
     #[inline]
-    pub fn tf_from_logs(&self, k: usize, la: f64, lb: f64) -> f64 {
-        (self.log_u_agree[k] - la.min(lb)).clamp(-6.0, 6.0)
+    pub fn tf_from_logs(&self, k: usize, la: f32, lb: f32) -> f64 {
+        (self.log_u_agree[k] - f64::from(la.min(lb))).clamp(-6.0, 6.0)
     }
 
     /// Weight of field `f` in a pair with pattern `p` (given the pair's name class).
@@ -901,7 +909,7 @@ impl Scorer {
         }
         for k in 0..2 {
             if TF_LEVELS.contains(&level(p, k)) {
-                s += self.tf_pair(t, k, a, b);
+                s += self.tf_pair(t, k, a, b, p);
             }
         }
         s
