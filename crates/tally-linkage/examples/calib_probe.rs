@@ -4,7 +4,8 @@
 //! `cargo run --release -p tally-linkage --example calib_probe -- DIR OUT.csv`
 //!
 //! DIR holds `records.csv` and `truth.csv` (as for the `diagnose` example). The truth is only
-//! read to label the dump: training sees no labels.
+//! read to label the dump: training sees no labels. `UPAIRS=N` trains with N random pairs for u
+//! (default 200,000); `PARAMS_OUT=FILE` writes the trained parameters as JSON.
 
 use std::io::Write;
 
@@ -26,8 +27,15 @@ fn main() {
         truth.insert(RecordKey::new(r[0].to_string(), r[1].to_string()), r[2].to_string());
     }
     let t0 = std::time::Instant::now();
-    let linker = Linker::train(&records, LinkConfig::default()).unwrap();
+    let mut cfg = LinkConfig::default();
+    if let Some(n) = std::env::var("UPAIRS").ok().and_then(|v| v.parse().ok()) {
+        cfg.train.u_pairs = n;
+    }
+    let linker = Linker::train(&records, cfg).unwrap();
     eprintln!("linked in {:.1}s", t0.elapsed().as_secs_f64());
+    if let Ok(path) = std::env::var("PARAMS_OUT") {
+        std::fs::write(path, serde_json::to_string(&linker.scorer.params).unwrap()).unwrap();
+    }
     let t = &linker.table;
     let s = &linker.scorer;
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
