@@ -380,21 +380,21 @@ fn term_frequencies_by_source(t: &Table) -> Vec<SourceTf> {
     out
 }
 
-/// Term frequencies of surname and given-name keys.
-fn term_frequencies(t: &Table) -> ([Vec<(u64, u32)>; 2], u64) {
-    let mut out: [Vec<(u64, u32)>; 2] = Default::default();
-    for (k, o) in out.iter_mut().enumerate() {
+/// Term frequencies of surname and given-name keys over the whole roll: the sources' counts
+/// summed (the records are counted once, by source).
+fn term_frequencies(by_source: &[SourceTf]) -> ([Vec<(u64, u32)>; 2], u64) {
+    let out = [0, 1].map(|k| {
         let mut m: FxHashMap<u64, u32> = FxHashMap::default();
-        for i in 0..t.len() as Rec {
-            let h = t.name_tf_key(k, i);
-            if h != 0 {
-                *m.entry(h).or_insert(0) += 1;
+        for st in by_source {
+            for &(h, c) in &st.tf[k] {
+                *m.entry(h).or_insert(0) += c;
             }
         }
-        *o = m.into_iter().collect();
-        o.sort_unstable();
-    }
-    (out, t.len() as u64)
+        let mut v: Vec<(u64, u32)> = m.into_iter().collect();
+        v.sort_unstable();
+        v
+    });
+    (out, by_source.iter().map(|s| s.records).sum())
 }
 
 /// Result of EM on the candidate pairs.
@@ -638,8 +638,9 @@ pub fn train_grouped(
     let n_groups = if by_source { sg.len() } else { 1 };
     let n_pairs: u64 = counts.iter().map(|c| c.2).sum();
     let mut fit = em_grouped(counts, n_groups, cfg.em_max_iter, cfg.em_tolerance);
-    let (tf, tf_total) = term_frequencies(t);
-    let source_tf = if by_source { term_frequencies_by_source(t) } else { Vec::new() };
+    let by_source_tf = term_frequencies_by_source(t);
+    let (tf, tf_total) = term_frequencies(&by_source_tf);
+    let source_tf = if by_source { by_source_tf } else { Vec::new() };
     tie_name_levels(&mut fit.m, &u);
     // The prior for scoring is the chance that two random records match: u comes from random
     // pairs, so the Bayes factors are relative to random pairs and already count the agreement
