@@ -5,7 +5,8 @@
 //!
 //! DIR holds `records.csv` and `truth.csv` (as for the `diagnose` example). The truth is only
 //! read to label the dump: training sees no labels. `UPAIRS=N` trains with N random pairs for u
-//! (default 200,000); `PARAMS_OUT=FILE` writes the trained parameters as JSON.
+//! (default 200,000); `PARAMS_OUT=FILE` writes the trained parameters as JSON;
+//! `NAMESAKES_OUT=FILE` writes the levels of the namesake pairs u given the name class comes from.
 
 use std::io::Write;
 
@@ -69,6 +70,23 @@ fn main() {
             t.keys[b as usize].source_record_id
         )
         .unwrap();
+    }
+    if let Ok(path) = std::env::var("NAMESAKES_OUT") {
+        // The namesake pairs (birth dates far apart) training draws for u given the name class,
+        // with their levels: non-matches found without labels.
+        let mut cache = tally_linkage::compare::NameCache::default();
+        let ns = tally_linkage::model::namesake_pairs(t, 200_000, 42);
+        let pats = tally_linkage::compare::patterns(t, &mut cache, &ns);
+        let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+        writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,label").unwrap();
+        for (&(a, b), &p) in ns.iter().zip(&pats) {
+            let lab = match (truth.get(&t.keys[a as usize]), truth.get(&t.keys[b as usize])) {
+                (Some(x), Some(y)) => i32::from(x == y),
+                _ => -1,
+            };
+            let lv: Vec<String> = (0..NF).map(|f| level(p, f).to_string()).collect();
+            writeln!(w, "{},{lab}", lv.join(",")).unwrap();
+        }
     }
     let t1 = std::time::Instant::now();
     let mut cache = tally_linkage::compare::NameCache::default();

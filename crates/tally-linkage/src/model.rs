@@ -257,32 +257,10 @@ const NAMESAKE_BIRTH_GAP_DAYS: i32 = 5 * 365;
 /// namesakes keeps about the random-pair u.
 const NAMESAKE_SHRINK: f64 = 200.0;
 
-/// u-probabilities given the name class, from namesakes rather than random pairs.
-///
-/// Fellegi-Sunter multiplies per-field Bayes factors, assuming the fields independent given
-/// match status. Among non-matches they are not: people who share a surname (brothers, cousins,
-/// a village's families) share a patronymic, region, settlement and often a unit far more than
-/// random pairs do, so a namesake's agreement on region is weaker evidence than the random-pair
-/// u says, and pairs with agreeing names and little else came out over-confident. By the chain
-/// rule, P(fields | non-match) = P(names | non-match) x P(rest | names, non-match): the names
-/// keep their random-pair u (with term frequencies), and the rest take u given the name class.
-/// Thibaudeau (1993, Survey Methodology 19:3-14) and Winkler (1993, ASA Proc. Survey Research
-/// Methods) model such dependence among non-matches with log-linear interaction terms; here the
-/// interaction is with the name class alone, estimated without labels.
-///
-/// The namesakes: pairs of records sharing a surname key (or a given-name key), drawn uniformly
-/// over such pairs with a seeded generator, whose birth dates lie more than five years apart
-/// (non-matches by a field that is not conditioned, independent of place and service). Their
-/// level counts per class, shrunk towards the random-pair u by 200 pseudo-pairs,
-/// give the class's u. Returns `[class][field][level]` (class 0 equal to `u`) and the
-/// namesakes counted per class.
-pub fn estimate_u_given_names(
-    t: &Table,
-    cache: &mut NameCache,
-    u: &[Vec<f64>],
-    n: usize,
-    seed: u64,
-) -> (Vec<Vec<Vec<f64>>>, Vec<u64>) {
+/// The namesakes [`estimate_u_given_names`] learns from: about `n` pairs of records sharing a
+/// surname key (half the draws) or a given-name key (the other half), drawn uniformly over such
+/// pairs with a seeded generator, kept when their birth dates lie more than five years apart.
+pub fn namesake_pairs(t: &Table, n: usize, seed: u64) -> Vec<(Rec, Rec)> {
     let order = t.canonical_order();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x6e61_6d65_7361_6b65);
     let far = |a: Rec, b: Rec| {
@@ -323,6 +301,36 @@ pub fn estimate_u_given_names(
             }
         }
     }
+    pairs
+}
+
+/// u-probabilities given the name class, from namesakes rather than random pairs.
+///
+/// Fellegi-Sunter multiplies per-field Bayes factors, assuming the fields independent given
+/// match status. Among non-matches they are not: people who share a surname (brothers, cousins,
+/// a village's families) share a patronymic, region, settlement and often a unit far more than
+/// random pairs do, so a namesake's agreement on region is weaker evidence than the random-pair
+/// u says, and pairs with agreeing names and little else came out over-confident. By the chain
+/// rule, P(fields | non-match) = P(names | non-match) x P(rest | names, non-match): the names
+/// keep their random-pair u (with term frequencies), and the rest take u given the name class.
+/// Thibaudeau (1993, Survey Methodology 19:3-14) and Winkler (1993, ASA Proc. Survey Research
+/// Methods) model such dependence among non-matches with log-linear interaction terms; here the
+/// interaction is with the name class alone, estimated without labels.
+///
+/// The namesakes: pairs of records sharing a surname key (or a given-name key), drawn uniformly
+/// over such pairs with a seeded generator, whose birth dates lie more than five years apart
+/// (non-matches by a field that is not conditioned, independent of place and service). Their
+/// level counts per class, shrunk towards the random-pair u by 200 pseudo-pairs,
+/// give the class's u. Returns `[class][field][level]` (class 0 equal to `u`) and the
+/// namesakes counted per class.
+pub fn estimate_u_given_names(
+    t: &Table,
+    cache: &mut NameCache,
+    u: &[Vec<f64>],
+    n: usize,
+    seed: u64,
+) -> (Vec<Vec<Vec<f64>>>, Vec<u64>) {
+    let pairs = namesake_pairs(t, n, seed);
     let pats = patterns(t, cache, &pairs);
     let mut counts: Vec<Vec<Vec<f64>>> =
         vec![CmpField::ALL.iter().map(|f| vec![0.0; f.n_levels()]).collect(); NAME_CLASSES];
