@@ -5,7 +5,7 @@
 //!
 //! DIR holds `records.csv` and `truth.csv` (as for the `diagnose` example). The truth is only
 //! read to label the dump: training sees no labels. `UPAIRS=N` trains with N random pairs for u
-//! (default 200,000); `PARAMS_OUT=FILE` writes the trained parameters as JSON;
+//! (default 200,000), `TRAIN_SEED=N` seeds its draws (default 42); `PARAMS_OUT=FILE` writes the trained parameters as JSON;
 //! `NAMESAKES_OUT=FILE` writes the levels of the namesake pairs u given the name class comes from.
 
 use std::io::Write;
@@ -31,6 +31,9 @@ fn main() {
     let mut cfg = LinkConfig::default();
     if let Some(n) = std::env::var("UPAIRS").ok().and_then(|v| v.parse().ok()) {
         cfg.train.u_pairs = n;
+    }
+    if let Some(seed) = std::env::var("TRAIN_SEED").ok().and_then(|v| v.parse().ok()) {
+        cfg.train.seed = seed;
     }
     let linker = Linker::train(&records, cfg).unwrap();
     eprintln!("linked in {:.1}s", t0.elapsed().as_secs_f64());
@@ -78,14 +81,15 @@ fn main() {
         let ns = tally_linkage::model::namesake_pairs(t, 200_000, 42);
         let pats = tally_linkage::compare::patterns(t, &mut cache, &ns);
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-        writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,label").unwrap();
+        writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,label,src").unwrap();
         for (&(a, b), &p) in ns.iter().zip(&pats) {
             let lab = match (truth.get(&t.keys[a as usize]), truth.get(&t.keys[b as usize])) {
                 (Some(x), Some(y)) => i32::from(x == y),
                 _ => -1,
             };
             let lv: Vec<String> = (0..NF).map(|f| level(p, f).to_string()).collect();
-            writeln!(w, "{},{lab}", lv.join(",")).unwrap();
+            let (x, y) = (&t.sources[t.source[a as usize] as usize], &t.sources[t.source[b as usize] as usize]);
+            writeln!(w, "{},{lab},{}~{}", lv.join(","), x.min(y), x.max(y)).unwrap();
         }
     }
     let t1 = std::time::Instant::now();
