@@ -397,6 +397,11 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm, score: bool)
     if a.initial || b.initial {
         return compare_initial::<E>(a, b);
     }
+    if kind == PartKind::Given {
+        if let Some(c) = given_with_more::<E>(a, b).or_else(|| given_with_more::<E>(b, a)) {
+            return c;
+        }
+    }
     if a.canonical == b.canonical {
         let (cyr, lat) = match (a.script, b.script) {
             (Script::Cyrillic, Script::Latin) => (Some(a), Some(b)),
@@ -444,8 +449,10 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm, score: bool)
     let jw = crate::jaro_winkler(&a.canonical, &b.canonical);
     // Most pairs a linkage run compares are plainly different: skip the costly rules for them. Every
     // rule below but the dictionary's needs a shared stem, so a dissimilar pair with different keys can
-    // only be a diminutive, an English equivalent, or different.
-    if jw < 0.7 && a.key != b.key {
+    // only be a diminutive, an English equivalent, or different. A typo can move the canonical forms
+    // further apart than the written ones (Polin / Pojin: polin / pon), so a pair the normalised forms
+    // still find alike goes on to the typo rule.
+    if jw < 0.7 && a.key != b.key && !written_alike(a, b, jw) {
         if kind == PartKind::Given {
             if let Some(c) = diminutive::<E>(a, b, ga, gb) {
                 return c;
@@ -499,6 +506,19 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm, score: bool)
         && !gb.is_empty()
         && (a.key != b.key || fem(&a.canonical) != fem(&b.canonical))
     {
+        // Олександра is both the genitive of Олександр (an obituary's «пам'яті Олександра») and a
+        // woman's name; Віктора the genitive of Віктор and a form the dictionary lists for Вікторія.
+        // Without the sex, the pair is as ambiguous as a surname's -а: a gender variant, not different.
+        if kind == PartKind::Given && fem(&a.canonical) != fem(&b.canonical) {
+            let inf = inflected::<E>(kind, a, b).or_else(|| inflected::<E>(kind, b, a));
+            if let Some(c) = inf {
+                return Comparison::new(
+                    0.7,
+                    Level::GenderVariant,
+                    why!("{ra} ~ {rb}: a declined form of one name, or a woman's name ({})", c.why),
+                );
+            }
+        }
         return Comparison::new(
             0.05,
             Level::Different,
@@ -536,12 +556,7 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm, score: bool)
             why!("{ra} ~ {rb}: same consonant skeleton {}, similarity {jw:.2}", a.key),
         );
     }
-    // Optimal string alignment (transpositions count one edit) is all a typo needs, and unlike
-    // strsim's unrestricted Damerau-Levenshtein it allocates no map.
-    let dl = if jw >= 0.85 { strsim::osa_distance(&a.canonical, &b.canonical) } else { usize::MAX };
-    let min_len = a.canonical.len().min(b.canonical.len());
-    let typo = (dl <= 1 && min_len >= 4) || (dl <= 2 && min_len >= 8);
-    if typo {
+    if let Some((dl, jw)) = typo(a, b, jw) {
         return Comparison::new(
             0.5 + 0.2 * jw,
             Level::FuzzyClose,
@@ -549,6 +564,71 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm, score: bool)
         );
     }
     Comparison::new(0.3 * jw * jw, Level::Different, why!("{ra} and {rb} differ (similarity {jw:.2})"))
+}
+
+/// Whether two names whose canonical forms are far apart (similarity `jw` below 0.7) are still
+/// alike as written, in one script: a slip inside a consonant cluster can change the canonical
+/// form more than the written one. Only looked at from 0.5, where one slip can have done it.
+fn written_alike(a: &NameForm, b: &NameForm, jw: f64) -> bool {
+    jw >= 0.5 && a.script == b.script && crate::jaro_winkler(&a.norm, &b.norm) >= 0.7
+}
+
+/// A typing slip: the two forms lie one edit apart (optimal string alignment, so a transposition
+/// is one edit), or two apart in long names, compared as canonical forms, as written (same script),
+/// or as the Latin side against the Cyrillic side's transliterations. The canonical forms alone
+/// missed slips that canonicalisation magnifies (Romanovych / Romanoych: romanoviq / romanoq) and
+/// transpositions near the start, which Jaro-Winkler scores low (Yehor / Yheor: 0.78). A name of
+/// three letters against one of four is a dropped letter (Oleh / Ole) when one edit apart; shorter
+/// names are too easily one edit from another name. Returns the edits and the similarity of the
+/// forms that showed them.
+fn typo(a: &NameForm, b: &NameForm, jw: f64) -> Option<(usize, f64)> {
+    let slip = |x: &str, y: &str| -> Option<usize> {
+        let (lx, ly) = (x.chars().count(), y.chars().count());
+        let (lo, hi) = (lx.min(ly), lx.max(ly));
+        if hi - lo > 2 {
+            return None;
+        }
+        // Optimal string alignment allocates no map, unlike strsim's unrestricted Damerau-Levenshtein.
+        let d = strsim::osa_distance(x, y);
+        ((d <= 1 && (lo >= 4 || (lo == 3 && hi == 4))) || (d <= 2 && lo >= 8)).then_some(d)
+    };
+    if let Some(d) = slip(&a.canonical, &b.canonical) {
+        return Some((d, jw));
+    }
+    if a.script == b.script {
+        return slip(&a.norm, &b.norm).map(|d| (d, crate::jaro_winkler(&a.norm, &b.norm)));
+    }
+    let (c, l) = match (a.script, b.script) {
+        (Script::Cyrillic, Script::Latin) => (a, b),
+        (Script::Latin, Script::Cyrillic) => (b, a),
+        _ => return None,
+    };
+    c.translits()
+        .iter()
+        .filter_map(|(t, _)| slip(t, &l.norm).map(|d| (d, crate::jaro_winkler(t, &l.norm))))
+        .min_by_key(|&(d, _)| d)
+}
+
+/// A given name written with more after it (a patronymic, often misspelt, that a list put in the
+/// given-name column: «Valentyn Yuriiovychh»), against a one-word given name: the first word is
+/// the given name, and the pair is graded on it.
+fn given_with_more<const E: bool>(multi: &NameForm, one: &NameForm) -> Option<Comparison> {
+    let first = multi.norm.split_whitespace().next()?;
+    if first.len() == multi.norm.len() || one.norm.contains(char::is_whitespace) {
+        return None;
+    }
+    // From the normalised form's first word: the raw form may split elsewhere (a dot, an
+    // underscore), and a head that still holds several words would come back here.
+    let head = prepare(first);
+    if head.initial || head.norm.contains(char::is_whitespace) || head.norm.is_empty() {
+        return None;
+    }
+    let c = grade::<E>(PartKind::Given, &head, one, true);
+    Some(Comparison::new(
+        c.score,
+        c.level,
+        why!("{} ~ {}: the given name is {}, the rest another word ({})", multi.raw, one.raw, head.raw, c.why),
+    ))
 }
 
 /// Patronymic suffixes in canonical Latin (ович, евич, івна, овна, евна, ич, ична, ...), longest first.
