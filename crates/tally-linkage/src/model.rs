@@ -125,6 +125,47 @@ fn normalise(counts: &[f64], pseudo: f64) -> Vec<f64> {
     out
 }
 
+/// u-probabilities of a reference roll, by field and level (level 0 unused): the random pairs of
+/// the synthetic 100,000-record cross-script world (`tally synth --records 100000 --script mixed
+/// --seed 1`), rounded. A weak prior for u ([`U_REFERENCE_PAIRS`]) and for EM's candidate
+/// non-matches: a roll of a few records has too few pairs to say how rarely strangers share a
+/// birth date, and its "random" pairs are largely its matches.
+const REFERENCE_U: [&[f64]; NF] = [
+    &[0.0, 1.5e-4, 1.2e-4, 1.1e-3, 1e-5, 0.9986],
+    &[0.0, 0.010, 0.016, 0.0009, 0.006, 0.966],
+    &[0.0, 0.017, 0.011, 0.0013, 0.0055, 0.965],
+    &[0.0, 5e-5, 0.024, 3e-5, 0.043, 0.933],
+    &[0.0, 5e-4, 0.011, 0.061, 0.927],
+    &[0.0, 0.0037, 0.00076, 0.018, 0.977],
+    &[0.0, 0.024, 0.976],
+    &[0.0, 0.19, 0.22, 0.59],
+    &[0.0, 0.93, 0.07],
+];
+
+/// Pseudo random pairs at [`REFERENCE_U`] added to the random pairs' level counts. Against the
+/// 200,000 pairs a roll of a thousand records or more gives, it weighs 0.1%; in a roll of eight
+/// records (28 pairs, four of them matches) it keeps agreement as rare as among strangers.
+const U_REFERENCE_PAIRS: f64 = 200.0;
+
+/// Pseudo-matches at [`initial_m`] added to EM's expected match counts, and pseudo candidate
+/// non-matches at [`REFERENCE_U`] added to its candidate non-match counts: with four candidate
+/// pairs the two-class mixture is not identified, and EM had put every candidate, however well it
+/// agreed, among the non-matches (the prior came out at 2^-31). Against the thousands of expected
+/// matches of any roll worth the name, twenty weigh nothing.
+const EM_REFERENCE_PAIRS: f64 = 20.0;
+
+/// `counts` normalised over levels 1.. with a pseudo-count per level and `weight` pseudo-counts
+/// spread as `reference` is (renormalised over levels 1..).
+fn with_reference(counts: &[f64], pseudo: f64, reference: &[f64], weight: f64) -> Vec<f64> {
+    let rsum: f64 = reference[1..].iter().sum();
+    let total: f64 = counts[1..].iter().map(|c| c + pseudo).sum::<f64>() + weight;
+    let mut out = vec![0.0; counts.len()];
+    for l in 1..counts.len() {
+        out[l] = (counts[l] + pseudo + weight * reference[l] / rsum) / total;
+    }
+    out
+}
+
 /// Pseudo-count per level added to EM's expected match counts: the posterior mean under the
 /// Jeffreys prior, Dirichlet(1/2, ..., 1/2) (Jeffreys 1946, Proc. R. Soc. A 186:453-461). A
 /// level never seen among the expected matches then gets m of about 0.5 / (expected matches),
@@ -230,7 +271,8 @@ pub fn estimate_u(t: &Table, cache: &mut NameCache, n: usize, seed: u64) -> (Vec
             c[level(p, f) as usize] += 1.0;
         }
     }
-    (counts.iter().map(|c| normalise(c, 0.5)).collect(), pairs.len() as u64)
+    let u = counts.iter().zip(REFERENCE_U).map(|(c, r)| with_reference(c, 0.5, r, U_REFERENCE_PAIRS)).collect();
+    (u, pairs.len() as u64)
 }
 
 /// Number of name classes ([`name_class`]).
@@ -523,8 +565,13 @@ pub fn em_grouped(counts: &[(u32, Pattern, u64)], n_groups: usize, max_iter: u32
             .zip(&group_total)
             .map(|(&w, &n)| if n > 0.0 { (w / n).clamp(1e-9, 1.0 - 1e-9) } else { 0.0 })
             .collect();
-        let mut new_m: Vec<Vec<f64>> = mc.iter().map(|c| normalise(c, M_PSEUDO)).collect();
-        let new_u: Vec<Vec<f64>> = uc.iter().map(|c| normalise(c, 1e-3)).collect();
+        let mut new_m: Vec<Vec<f64>> = mc
+            .iter()
+            .zip(CmpField::ALL)
+            .map(|(c, f)| with_reference(c, M_PSEUDO, &initial_m(f), EM_REFERENCE_PAIRS))
+            .collect();
+        let new_u: Vec<Vec<f64>> =
+            uc.iter().zip(REFERENCE_U).map(|(c, r)| with_reference(c, 1e-3, r, EM_REFERENCE_PAIRS)).collect();
         tie_name_levels(&mut new_m, &new_u);
         let mut delta = new_lambdas.iter().zip(&lambdas).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         for (a, b) in new_m.iter().zip(&m).chain(new_u.iter().zip(&u)) {
@@ -724,7 +771,8 @@ pub struct Scorer {
     /// Prior log2 odds per pair of sources, keyed by the sources' name hashes (smaller first).
     source_prior: FxHashMap<(u64, u64), f64>,
     tf: [FxHashMap<u64, f64>; 2],
-    tf_floor: f64,
+    /// The frequency of a name key the parameters never saw, per part.
+    tf_floor: [f64; 2],
     /// Per source (keyed by its name's hash): log2 of each name key's frequency in it, and the
     /// log2 floor (one record in the source). Empty before version 3.
     source_tf: FxHashMap<u64, SourceLogTf>,
@@ -751,6 +799,10 @@ pub fn swapped(t: &Table, a: Rec, b: Rec, p: Pattern) -> bool {
 /// [`Scorer::new`]).
 const SOURCE_TF_SHRINK: f64 = 1000.0;
 
+/// Pseudo-records at the average chance of agreeing on a name (u of its "exact" and "equivalent"
+/// levels) added to the roll's name counts (see [`Scorer::new`]).
+const TF_REFERENCE_RECORDS: f64 = 200.0;
+
 /// A source's log2 term frequencies (see [`Scorer::tf_pair`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SourceLogTf {
@@ -776,8 +828,15 @@ impl Scorer {
         // Leave one out: the chance that another record has this name is (count - 1) / n. The
         // record's own count would double the frequency of every name held by two records
         // (most often one person in two lists), understating the evidence of rare names.
-        let tf: [FxHashMap<u64, f64>; 2] =
-            [0, 1].map(|k| params.tf[k].iter().map(|&(h, c)| (h, f64::from(c.saturating_sub(1).max(1)) / n)).collect());
+        // TF_REFERENCE_RECORDS pseudo-records at the average chance of agreeing keep a small
+        // roll's counts from passing for frequencies: in a roll of eight records every name is
+        // "one in eight", which made each agreeing name cost 6 bits; from a few thousand
+        // records on they shift nothing that the cap at 6 bits does not already hold.
+        let u_agree = [0, 1].map(|k| params.u[k][TIED[0]] + params.u[k][TIED[1]]);
+        let freq = |k: usize, c: f64| (c + TF_REFERENCE_RECORDS * u_agree[k]) / (n + TF_REFERENCE_RECORDS);
+        let tf: [FxHashMap<u64, f64>; 2] = [0, 1]
+            .map(|k| params.tf[k].iter().map(|&(h, c)| (h, freq(k, f64::from(c.saturating_sub(1).max(1))))).collect());
+        let tf_floor = [0, 1].map(|k| freq(k, 1.0));
         let lambda = params.lambda.clamp(1e-12, 1.0 - 1e-12);
         let log_odds = |l: f64| {
             let l = l.clamp(1e-12, 1.0 - 1e-12);
@@ -788,7 +847,7 @@ impl Scorer {
             .iter()
             .map(|sp| (source_pair(fnv64(sp.a.as_bytes()), fnv64(sp.b.as_bytes())), log_odds(sp.prior)))
             .collect();
-        let roll_tf = |k: usize, h: u64| tf[k].get(&h).copied().unwrap_or(1.0 / n).max(1.0 / n);
+        let roll_tf = |k: usize, h: u64| tf[k].get(&h).copied().unwrap_or(tf_floor[k]).max(tf_floor[k]);
         let source_tf = params
             .source_tf
             .iter()
@@ -804,12 +863,14 @@ impl Scorer {
                         .log2() as f32
                 };
                 let lf = [0, 1].map(|k| st.tf[k].iter().map(|&(h, c)| (h, f(k, h, c))).collect());
-                let floor = ((1.0 + SOURCE_TF_SHRINK / n) / (ns + SOURCE_TF_SHRINK)).log2() as f32;
+                // One record's worth; the rarer part's floor (the surname's) stands for both.
+                let floor =
+                    ((1.0 + SOURCE_TF_SHRINK * tf_floor[0].min(tf_floor[1])) / (ns + SOURCE_TF_SHRINK)).log2() as f32;
                 (fnv64(st.source.as_bytes()), SourceLogTf { lf, floor })
             })
             .collect();
         let log_u_agree = [0, 1].map(|k| (params.u[k][TIED[0]] + params.u[k][TIED[1]]).log2());
-        Scorer { w, wc, prior: log_odds(lambda), source_prior, tf, tf_floor: 1.0 / n, source_tf, log_u_agree, params }
+        Scorer { w, wc, prior: log_odds(lambda), source_prior, tf, tf_floor, source_tf, log_u_agree, params }
     }
 
     /// Prior log2 odds that records `a` and `b` match: that of their pair of sources, else the
@@ -841,7 +902,7 @@ impl Scorer {
     #[inline]
     pub fn tf_adjust(&self, k: usize, h: u64) -> f64 {
         let u_exact = self.params.u[k][TIED[0]] + self.params.u[k][TIED[1]];
-        let tf = self.tf[k].get(&h).copied().unwrap_or(self.tf_floor).max(self.tf_floor);
+        let tf = self.tf[k].get(&h).copied().unwrap_or(self.tf_floor[k]).max(self.tf_floor[k]);
         (u_exact / tf).log2().clamp(-6.0, 6.0)
     }
 

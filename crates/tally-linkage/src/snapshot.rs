@@ -15,8 +15,9 @@ use crate::table::Table;
 use std::io::Write;
 
 const MAGIC: &[u8; 8] = b"TALLYLNK";
-/// Bump when anything serialised changes shape.
-pub const SNAPSHOT_VERSION: u32 = 4;
+/// Bump when anything serialised changes shape (5: the scorer's name-frequency floor per part,
+/// and frequencies shrunk towards the average, so an older cache would score differently).
+pub const SNAPSHOT_VERSION: u32 = 5;
 const KIND_LINKER: u8 = 1;
 const KIND_ROLL: u8 = 2;
 
