@@ -67,6 +67,9 @@ fn windows_1251_csv_with_russian_headers() {
     snapshot!("ru_cp1251_summary", out);
     let csv = ok(dir.path(), &["export", "records"]);
     snapshot!("ru_cp1251_records", csv);
+    // `--out -` is standard output, not a file called "-".
+    assert_eq!(ok(dir.path(), &["export", "records", "--out", "-"]), csv);
+    assert!(!dir.path().join("-").exists());
     assert_eq!(ok(dir.path(), &["rejects"]), "no rejects\n");
 }
 

@@ -80,7 +80,7 @@ pub struct ExportArgs {
     /// Output format: csv or jsonl
     #[arg(long, default_value = "csv")]
     pub format: ExportFormat,
-    /// Write to this file instead of standard output
+    /// Write to this file instead of standard output ("-": standard output)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -294,6 +294,8 @@ pub fn export(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
 }
 
 fn export_inner(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
+    // `--out -` is standard output, as in most tools (it had made a file called "-").
+    let a = ExportArgs { out: a.out.filter(|p| p.as_os_str() != "-"), ..a };
     if a.what == ExportWhat::Alternatives {
         return export_alternatives(a, g);
     }
