@@ -599,23 +599,27 @@ fn typo(a: &NameForm, b: &NameForm, jw: f64) -> Option<(usize, f64)> {
     // half a second more; 0.8 loses 6 golden pairs (slips that also change a letter's
     // transliteration: Желлзний / Zelizniy).
     const TRANSLIT_ALIKE: f64 = 0.8;
-    let slip = |x: &str, y: &str, jw: f64| -> Option<(usize, f64)> {
+    // `sim`: the pair's similarity in the forms compared, or None to skip the gate.
+    let slip = |x: &str, y: &str, sim: Option<f64>| -> Option<usize> {
         let (lx, ly) = (x.chars().count(), y.chars().count());
         let (lo, hi) = (lx.min(ly), lx.max(ly));
-        if hi - lo > 2 || jw < ALIKE {
+        if hi - lo > 2 || sim.is_some_and(|s| s < ALIKE) {
             return None;
         }
         let d = osa_within(x, y, if lo >= 8 { 2 } else { 1 })?;
-        (lo >= 4 || (lo == 3 && hi == 4)).then_some((d, jw))
+        (lo >= 4 || (lo == 3 && hi == 4)).then_some(d)
     };
-    if let Some(r) = slip(&a.canonical, &b.canonical, jw) {
-        return Some(r);
+    if let Some(d) = slip(&a.canonical, &b.canonical, Some(jw)) {
+        return Some((d, jw));
     }
     if a.script == b.script {
-        // Cyrillic forms skip the similarity gate (see `written_alike`): the edit distance on the
-        // stack is the cheaper of the two there.
-        let jw_norm = if a.norm.is_ascii() && b.norm.is_ascii() { crate::jaro_winkler(&a.norm, &b.norm) } else { 1.0 };
-        return slip(&a.norm, &b.norm, jw_norm).map(|(d, s)| (d, if s == 1.0 { jw } else { s }));
+        if a.norm.is_ascii() && b.norm.is_ascii() {
+            let s = crate::jaro_winkler(&a.norm, &b.norm);
+            return slip(&a.norm, &b.norm, Some(s)).map(|d| (d, s));
+        }
+        // Cyrillic forms skip the similarity gate (see `written_alike`): the bounded edit
+        // distance on the stack is the cheaper of the two there.
+        return slip(&a.norm, &b.norm, None).map(|d| (d, jw));
     }
     let (c, l) = match (a.script, b.script) {
         (Script::Cyrillic, Script::Latin) => (a, b),
@@ -627,7 +631,13 @@ fn typo(a: &NameForm, b: &NameForm, jw: f64) -> Option<(usize, f64)> {
     if jw < TRANSLIT_ALIKE {
         return None;
     }
-    c.translits().iter().filter_map(|(t, _)| slip(t, &l.norm, crate::jaro_winkler(t, &l.norm))).min_by_key(|&(d, _)| d)
+    c.translits()
+        .iter()
+        .filter_map(|(t, _)| {
+            let s = crate::jaro_winkler(t, &l.norm);
+            slip(t, &l.norm, Some(s)).map(|d| (d, s))
+        })
+        .min_by_key(|&(d, _)| d)
 }
 
 /// Optimal string alignment distance (a transposition counts one edit) over characters, on the

@@ -9,6 +9,16 @@ fn name_like() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig { rng_seed: proptest::test_runner::RngSeed::Fixed(20261127), cases: 512, ..ProptestConfig::default() })]
 
+    /// The typo rule's stack edit distance, and its early stop at a bound, agree with strsim's
+    /// optimal string alignment (short strings over a small alphabet, so that transpositions,
+    /// repeats and near misses are common; and some Cyrillic).
+    #[test]
+    fn bounded_edit_distance_agrees_with_strsim(a in "[abcо]{0,12}", b in "[abcо]{0,12}", k in 0usize..4) {
+        let d = strsim::osa_distance(&a, &b);
+        prop_assert_eq!(tally_names::osa_distance(&a, &b), d);
+        prop_assert_eq!(tally_names::osa_within(&a, &b, k), Some(d).filter(|&d| d <= k));
+    }
+
     #[test]
     fn normalize_is_idempotent(s in name_like()) {
         let once = tally_names::normalize(&s);
