@@ -102,7 +102,8 @@ impl Default for TrainConfig {
     }
 }
 
-/// Starting m-probabilities: agreement likely among matches, with some room for slips.
+/// Starting m-probabilities (when no candidate pattern anchors EM), and the reference m of EM's
+/// weak prior ([`EM_REFERENCE_PAIRS`]): agreement likely among matches, with room for slips.
 fn initial_m(f: CmpField) -> Vec<f64> {
     match f {
         CmpField::Surname | CmpField::GivenName | CmpField::Patronymic => vec![0.0, 0.6, 0.2, 0.1, 0.05, 0.05],
