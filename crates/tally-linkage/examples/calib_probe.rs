@@ -42,14 +42,16 @@ fn main() {
     }
     let t = &linker.table;
     let s = &linker.scorer;
+    // 1 when the truth puts both records in one person, 0 when not, -1 when it lacks one.
+    let label = |a: u32, b: u32| match (truth.get(&t.keys[a as usize]), truth.get(&t.keys[b as usize])) {
+        (Some(x), Some(y)) => i32::from(x == y),
+        _ => -1,
+    };
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
     writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src,a,b").unwrap();
     for p in &linker.pairs {
         let (a, b) = (p.a, p.b);
-        let lab = match (truth.get(&t.keys[a as usize]), truth.get(&t.keys[b as usize])) {
-            (Some(x), Some(y)) => i32::from(x == y),
-            _ => -1,
-        };
+        let lab = label(a, b);
         let lv: Vec<String> = (0..NF).map(|f| level(p.pattern, f).to_string()).collect();
         let tf = |k: usize| if matches!(level(p.pattern, k), 1 | 2) { s.tf_pair(t, k, a, b, p.pattern) } else { 0.0 };
         let (ba, bb) = (&t.birth[a as usize], &t.birth[b as usize]);
@@ -83,10 +85,7 @@ fn main() {
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
         writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,label,src").unwrap();
         for (&(a, b), &p) in ns.iter().zip(&pats) {
-            let lab = match (truth.get(&t.keys[a as usize]), truth.get(&t.keys[b as usize])) {
-                (Some(x), Some(y)) => i32::from(x == y),
-                _ => -1,
-            };
+            let lab = label(a, b);
             let lv: Vec<String> = (0..NF).map(|f| level(p, f).to_string()).collect();
             let (x, y) = (&t.sources[t.source[a as usize] as usize], &t.sources[t.source[b as usize] as usize]);
             writeln!(w, "{},{lab},{}~{}", lv.join(","), x.min(y), x.max(y)).unwrap();

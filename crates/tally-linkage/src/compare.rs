@@ -69,7 +69,7 @@ fn far_apart(t: &Table, k: usize, x: u32, y: u32) -> bool {
 
 /// Jaro-Winkler similarity of canonical Latin forms below which two names with different keys
 /// are taken as different without the full comparator. The comparator would still call a few
-/// of them typing slips, on their written forms (`tally_names::written_alike`: Polin / Pojin,
+/// of them typing slips, on their written forms (the names crate's typo rule: Polin / Pojin,
 /// canonical polin / pon); letting those through cost a million-record Latin run 0.5 to 0.8 s
 /// and found 69 more true pairs of its 570,000.
 const FAR_APART: f64 = 0.7;

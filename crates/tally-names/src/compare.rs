@@ -571,7 +571,7 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm, score: bool)
 /// form more than the written one. Only looked at from 0.5, where one slip can have done it.
 /// Latin forms are alike from a Jaro-Winkler similarity of 0.7; Cyrillic ones within two edits
 /// (Jaro-Winkler on non-ASCII text allocates, and linkage asks this of millions of pairs).
-pub fn written_alike(a: &NameForm, b: &NameForm, jw: f64) -> bool {
+fn written_alike(a: &NameForm, b: &NameForm, jw: f64) -> bool {
     jw >= 0.5
         && a.script == b.script
         && if a.norm.is_ascii() && b.norm.is_ascii() {

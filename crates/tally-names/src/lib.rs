@@ -53,7 +53,7 @@ mod translit;
 
 pub use compare::{
     compare, compare_part, compare_prepared, grade_prepared, level_prepared, name_key, osa_distance, osa_within,
-    prepare, prepare_normalized, split_name, written_alike, Comparison, Grade, Level, NameForm, NameParts, PartKind,
+    prepare, prepare_normalized, split_name, Comparison, Grade, Level, NameForm, NameParts, PartKind,
 };
 pub use cyrillic::to_cyrillic_candidates;
 pub use dict::{equivalents, sex_of, Sex};
