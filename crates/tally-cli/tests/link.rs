@@ -470,3 +470,55 @@ fn the_linker_cache_delta_replays_as_a_full_link_and_a_damaged_delta_falls_back(
         }
     }
 }
+
+/// `source:id` of a record as `review --next --json` gives it.
+fn key_name(r: &serde_json::Value) -> String {
+    format!("{}:{}", r["key"]["source"].as_str().unwrap(), r["key"]["source_record_id"].as_str().unwrap())
+}
+
+#[test]
+fn review_shows_each_records_person_and_its_rivals() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    let db = dir.path().join("t.db");
+    // A world small enough to link in a second, whose queue holds pairs with rivals (seed 1).
+    ok(&db, &["synth", "--records", "2000", "--seed", "1", "--script", "mixed", "--out", world.to_str().unwrap()]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(world.join("manifest.json")).unwrap()).unwrap();
+    for s in manifest["sources"].as_array().unwrap() {
+        import_synth(&db, &world, s);
+    }
+    ok(&db, &["link"]);
+    let roll = links(&db);
+    let queue = json(&db, &["review", "--list", "--json"]);
+    let mut rivals = 0;
+    // Walk the queue: show each pair, then skip it (skipped pairs go to the end).
+    for _ in 0..queue.as_array().unwrap().len() {
+        let item = json(&db, &["review", "--next", "--json"]);
+        let (a, b) = (key_name(&item["a"]), key_name(&item["b"]));
+        for (side, rec) in [(0, &a), (1, &b)] {
+            let p = &item["persons"][side];
+            assert_eq!(p["person"].to_string(), roll[rec], "person of {rec}");
+            let others: Vec<&str> = p["others"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            let expected: Vec<&str> =
+                roll.iter().filter(|(r, q)| *q == &roll[rec] && *r != rec).map(|(r, _)| r.as_str()).collect();
+            assert_eq!(others, expected, "other records of {rec}'s person");
+        }
+        let p = item["probability"].as_f64().unwrap();
+        for r in item["rivals"].as_array().unwrap() {
+            rivals += 1;
+            let (of, rival) = (r["of"].as_str().unwrap(), r["rival"].as_str().unwrap());
+            let other = if of == a { &b } else { &a };
+            // A rival is a record of the other record's list, linked more strongly, and not of
+            // the other record's person.
+            assert_eq!(rival.split(':').next(), other.split(':').next(), "{r}");
+            assert!(r["probability"].as_f64().unwrap() > p, "{r} vs {p}");
+            assert_ne!(roll[rival], roll[other], "{r}");
+            assert_eq!(r["same_person"].as_bool().unwrap(), roll[rival] == roll[of], "{r}");
+            let text = ok(&db, &["review", "--next"]);
+            assert!(text.contains(&format!("! rival: {of} is linked more strongly to {rival}")), "{text}");
+        }
+        ok(&db, &["review", "--skip", &a, &b]);
+    }
+    assert!(rivals > 0, "no pair of the queue had a rival");
+}

@@ -322,11 +322,51 @@ fn fields(r: &Record) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// A record's name as the review's context gives it: `source:id`.
+fn item_name(r: &Record) -> String {
+    format!("{}:{}", r.key.source, r.key.source_record_id)
+}
+
 fn show(out: &mut impl Write, item: &ReviewItem) -> std::io::Result<()> {
     writeln!(out, "pair with probability {:.4} ({} in the queue)", item.probability, item.remaining)?;
     for ((name, va), (_, vb)) in fields(&item.a).into_iter().zip(fields(&item.b)) {
         let mark = if va.is_empty() || vb.is_empty() || va == vb { ' ' } else { '*' };
         writeln!(out, "{mark} {:<11} {:<36} {}", name, va, vb)?;
+    }
+    let person = |p: &app::ReviewPerson| match (p.person, p.others.len()) {
+        (None, _) => "not linked yet".to_string(),
+        (Some(id), 0) => format!("{id}, no other record"),
+        (Some(id), n) => {
+            let shown: Vec<&str> = p.others.iter().take(3).map(String::as_str).collect();
+            let more = if n > 3 { format!(", +{} more", n - 3) } else { String::new() };
+            format!("{id}, also {}{more}", shown.join(", "))
+        }
+    };
+    let [pa, pb] = &item.persons;
+    match pa.person {
+        Some(id) if pa.person == pb.person => {
+            let others: Vec<&String> = pa.others.iter().filter(|r| **r != item_name(&item.b)).collect();
+            let with = if others.is_empty() {
+                String::new()
+            } else {
+                let shown: Vec<&str> = others.iter().take(3).map(|s| s.as_str()).collect();
+                let more = if others.len() > 3 { format!(", +{} more", others.len() - 3) } else { String::new() };
+                format!(", with {}{more}", shown.join(", "))
+            };
+            writeln!(out, "  {:<11} both in {id}{with}", "person")?;
+        }
+        _ => writeln!(out, "* {:<11} {:<36} {}", "person", person(pa), person(pb))?,
+    }
+    for r in &item.rivals {
+        let roll = if r.same_person { ", one person in the roll" } else { "" };
+        writeln!(
+            out,
+            "! rival: {} is linked more strongly to {} (p {:.4}{roll}), of the same list as the other record",
+            r.of, r.rival, r.probability
+        )?;
+    }
+    if !item.rivals.is_empty() {
+        writeln!(out, "  a list names a person about once: a rival makes this pair less likely than its probability")?;
     }
     writeln!(out)?;
     write!(out, "{}", item.explanation.render())
