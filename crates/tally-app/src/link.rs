@@ -1242,9 +1242,10 @@ pub struct ReviewPerson {
 /// A rival of a reviewed pair: a record of `b`'s list that `a` is linked to more strongly than
 /// to `b` (or the other way round), and not in `b`'s person. A list names a person about once,
 /// so a rival makes the pair less likely than its probability says, which the model, scoring
-/// pairs one at a time, cannot see. On the synthetic worlds' grey-zone pairs (probability 0.2
-/// to 0.9), those with a rival were matches 18 to 20% of the time against 49 to 52% predicted,
-/// those without 82 to 84% against 64 to 66% (ten 100k and six 1M worlds).
+/// pairs one at a time, cannot see. Of the grey-zone pairs (probability 0.2 to 0.9) of ten
+/// 100k synthetic worlds, those with a rival were matches 6% of the time against 49% predicted,
+/// those without 84% against 66% (the two 1M worlds of seed 1: 7% against 47%, 82% against 63%);
+/// `bench/review_rivals.py` measures it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Rival {
     /// The record of the pair that has the rival, as `source:id`.
