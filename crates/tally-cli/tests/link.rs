@@ -187,6 +187,15 @@ fn link_without_a_database_says_what_to_do() {
     assert!(err.contains("no database") && err.contains("hint:"), "{err}");
 }
 
+/// Writes a mixed-script synth world of about `records` records to `world` and returns its
+/// manifest's sources.
+fn synth_sources(db: &Path, world: &Path, records: &str, seed: &str) -> Vec<serde_json::Value> {
+    ok(db, &["synth", "--records", records, "--seed", seed, "--script", "mixed", "--out", world.to_str().unwrap()]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(world.join("manifest.json")).unwrap()).unwrap();
+    manifest["sources"].as_array().unwrap().clone()
+}
+
 /// Runs `tally import` for a source of a synth world, as its manifest says.
 fn import_synth(db: &Path, dir: &Path, source: &serde_json::Value) {
     let args: Vec<String> = source["import"].as_str().unwrap().split_whitespace().skip(1).map(String::from).collect();
@@ -201,10 +210,7 @@ fn incremental_equals_full_on_a_synth_world() {
     let dir = tempfile::tempdir().unwrap();
     let world = dir.path().join("world");
     let db = dir.path().join("t.db");
-    ok(&db, &["synth", "--records", "2000", "--seed", "5", "--script", "mixed", "--out", world.to_str().unwrap()]);
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(world.join("manifest.json")).unwrap()).unwrap();
-    let mut sources: Vec<serde_json::Value> = manifest["sources"].as_array().unwrap().clone();
+    let mut sources = synth_sources(&db, &world, "2000", "5");
     // The smallest source arrives last (small enough that the model is kept).
     sources.sort_by_key(|s| std::cmp::Reverse(s["records"].as_u64().unwrap()));
     let last = sources.pop().unwrap();
@@ -482,10 +488,7 @@ fn review_shows_each_records_person_and_its_rivals() {
     let world = dir.path().join("world");
     let db = dir.path().join("t.db");
     // A world small enough to link in a second, whose queue holds pairs with rivals (seed 1).
-    ok(&db, &["synth", "--records", "2000", "--seed", "1", "--script", "mixed", "--out", world.to_str().unwrap()]);
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(world.join("manifest.json")).unwrap()).unwrap();
-    for s in manifest["sources"].as_array().unwrap() {
+    for s in &synth_sources(&db, &world, "2000", "1") {
         import_synth(&db, &world, s);
     }
     ok(&db, &["link"]);
