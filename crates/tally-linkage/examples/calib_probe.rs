@@ -35,6 +35,9 @@ fn main() {
     if let Some(seed) = std::env::var("TRAIN_SEED").ok().and_then(|v| v.parse().ok()) {
         cfg.train.seed = seed;
     }
+    if let Some(floor) = std::env::var("KEEP_FLOOR").ok().and_then(|v| v.parse().ok()) {
+        cfg.review_low = floor;
+    }
     let linker = Linker::train(&records, cfg).unwrap();
     eprintln!("linked in {:.1}s", t0.elapsed().as_secs_f64());
     if let Ok(path) = std::env::var("PARAMS_OUT") {
@@ -42,13 +45,15 @@ fn main() {
     }
     let t = &linker.table;
     let s = &linker.scorer;
+    // The roll's clusters at the default threshold (labels are record numbers).
+    let labels = linker.cluster_at(LinkConfig::default().threshold, &Default::default()).label;
     // 1 when the truth puts both records in one person, 0 when not, -1 when it lacks one.
     let label = |a: u32, b: u32| match (truth.get(&t.keys[a as usize]), truth.get(&t.keys[b as usize])) {
         (Some(x), Some(y)) => i32::from(x == y),
         _ => -1,
     };
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
-    writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src,a,b").unwrap();
+    writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src,a,b,ca,cb").unwrap();
     for p in &linker.pairs {
         let (a, b) = (p.a, p.b);
         let lab = label(a, b);
@@ -58,7 +63,7 @@ fn main() {
         let gap = if ba.present && bb.present { (i32::from(ba.year) - i32::from(bb.year)).abs() } else { -1 };
         writeln!(
             w,
-            "{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}~{},{}:{},{}:{}",
+            "{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}~{},{}:{},{}:{},{},{}",
             lv.join(","),
             p.weight,
             s.prior_for(t, a, b),
@@ -72,7 +77,9 @@ fn main() {
             t.keys[a as usize].source,
             t.keys[a as usize].source_record_id,
             t.keys[b as usize].source,
-            t.keys[b as usize].source_record_id
+            t.keys[b as usize].source_record_id,
+            labels[a as usize],
+            labels[b as usize]
         )
         .unwrap();
     }
