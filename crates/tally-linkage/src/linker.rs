@@ -110,10 +110,14 @@ pub struct Roll {
 /// Linkage state: the encoded records, the model, the block index and the kept scored pairs.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Linker {
+    /// Serialised apart from the rest (see `snapshot`).
+    #[serde(skip)]
     pub table: Table,
     pub cfg: LinkConfig,
     pub scorer: Scorer,
-    index: BlockIndex,
+    /// Serialised apart from the rest (see `snapshot`).
+    #[serde(skip)]
+    pub(crate) index: BlockIndex,
     /// A memo of name verdicts; not in a snapshot (an empty one gives the same verdicts).
     #[serde(skip)]
     cache: NameCache,

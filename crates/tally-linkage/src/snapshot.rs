@@ -5,19 +5,23 @@
 //!
 //! Bytes in, bytes out: where the bytes live is the caller's business. The format is bincode
 //! behind a header (magic, format version, crate version); any mismatch or damage is an error,
-//! never a wrong linker. The prepared name forms are kept in part (they borrow static tables of
+//! never a wrong linker. A linker is four length-prefixed parts (the rest of the linker, the
+//! table's keys and names, the rest of the table, the block index), read in parallel: one
+//! bincode stream took 0.33 s of the 0.87 s that linking 1,000 new records into a 1M roll takes. The prepared name forms are kept in part (they borrow static tables of
 //! the names crate): their normalised and canonical forms and roles, the costly part, from
 //! which the rest is made again on load, in parallel. The memo of name verdicts is left out
 //! (an empty one gives the same verdicts).
 
+use crate::blocking::BlockIndex;
 use crate::linker::{LinkError, Linker, Roll};
-use crate::table::Table;
+use crate::table::{Table, TableNames};
 use std::io::Write;
 
 const MAGIC: &[u8; 8] = b"TALLYLNK";
 /// Bump when anything serialised changes shape (5: the scorer's name-frequency floor per part,
-/// and frequencies shrunk towards the average, so an older cache would score differently).
-pub const SNAPSHOT_VERSION: u32 = 5;
+/// and frequencies shrunk towards the average, so an older cache would score differently; 6:
+/// a linker in four parts).
+pub const SNAPSHOT_VERSION: u32 = 6;
 const KIND_LINKER: u8 = 1;
 const KIND_ROLL: u8 = 2;
 
@@ -60,9 +64,13 @@ fn encode_err(e: bincode::Error) -> LinkError {
 impl Linker {
     /// Write the linker's state to `w` (see the module docs).
     pub fn write_snapshot<W: Write>(&self, mut w: W) -> Result<(), LinkError> {
-        w.write_all(&header(KIND_LINKER)).map_err(|e| LinkError::Snapshot(e.to_string()))?;
-        bincode::serialize_into(&mut w, self).map_err(encode_err)?;
-        w.flush().map_err(|e| LinkError::Snapshot(e.to_string()))
+        let io = |e: std::io::Error| LinkError::Snapshot(e.to_string());
+        w.write_all(&header(KIND_LINKER)).map_err(io)?;
+        write_part(&mut w, self)?;
+        write_part(&mut w, &self.table.names_part())?;
+        write_part(&mut w, &self.table)?;
+        write_part(&mut w, &self.index)?;
+        w.flush().map_err(io)
     }
 
     /// The linker's state as bytes.
@@ -76,11 +84,45 @@ impl Linker {
     /// A linker from [`Linker::snapshot`] bytes; an error if they are not one, are damaged or
     /// come from another format version.
     pub fn from_snapshot(bytes: &[u8]) -> Result<Linker, LinkError> {
-        let mut l: Linker = bincode::deserialize(body(bytes, KIND_LINKER)?).map_err(encode_err)?;
+        let mut at = body(bytes, KIND_LINKER)?;
+        let mut part = || read_part(&mut at);
+        let (rest, names, table, index) = (part()?, part()?, part()?, part()?);
+        if !at.is_empty() {
+            return Err(LinkError::Snapshot("trailing bytes".into()));
+        }
+        // Two tasks per core: the table's names are the largest part, the others come close.
+        let ((l, index), (names, table)) = rayon::join(
+            || rayon::join(|| de::<Linker>(rest), || de::<BlockIndex>(index)),
+            || rayon::join(|| de::<TableNames>(names), || de::<Table>(table)),
+        );
+        let (mut l, mut table) = (l?, table?);
+        table.set_names_part(names?);
+        (l.table, l.index) = (table, index?);
         restore_table(&mut l.table)?;
         l.check_snapshot()?;
         Ok(l)
     }
+}
+
+fn de<T: serde::de::DeserializeOwned>(b: &[u8]) -> Result<T, LinkError> {
+    bincode::deserialize(b).map_err(encode_err)
+}
+
+/// Write one part: its length, then its bincode.
+fn write_part<W: Write, T: serde::Serialize>(w: &mut W, v: &T) -> Result<(), LinkError> {
+    let len = bincode::serialized_size(v).map_err(encode_err)?;
+    w.write_all(&len.to_le_bytes()).map_err(|e| LinkError::Snapshot(e.to_string()))?;
+    bincode::serialize_into(w, v).map_err(encode_err)
+}
+
+/// The next part of `at` (see [`write_part`]), advancing past it.
+fn read_part<'a>(at: &mut &'a [u8]) -> Result<&'a [u8], LinkError> {
+    let short = || LinkError::Snapshot("truncated".into());
+    let len: [u8; 8] = at.get(..8).ok_or_else(short)?.try_into().map_err(|_| short())?;
+    let len = usize::try_from(u64::from_le_bytes(len)).map_err(|_| short())?;
+    let part = at.get(8..8usize.checked_add(len).ok_or_else(short)?).ok_or_else(short)?;
+    *at = &at[8 + len..];
+    Ok(part)
 }
 
 /// Check the name dictionaries (their prepared forms are finished as they are read).

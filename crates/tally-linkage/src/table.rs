@@ -294,12 +294,16 @@ pub fn rank_key(s: &str) -> String {
     k.split('/').next().unwrap_or("").to_string()
 }
 
-/// The columns.
+/// The columns. Serialised in two parts ([`TableNames`] and the rest), which a linker snapshot
+/// writes and reads side by side: deserialising a million keys and names is half the work.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Table {
+    #[serde(skip)]
     pub keys: Vec<RecordKey>,
     /// Store row ids (0 when not stored), carried through for the caller.
+    #[serde(skip)]
     pub ids: Vec<i64>,
+    #[serde(skip)]
     pub names: [NameDict; 3],
     /// Name ids per part: `name_ids[part][record]`, `NONE` when missing.
     pub name_ids: [Vec<u32>; 3],
@@ -330,6 +334,35 @@ pub struct Table {
     /// million keys by string costs a second each time. Reset by `push`.
     #[serde(skip)]
     order: std::sync::OnceLock<Vec<Rec>>,
+}
+
+/// The part of a [`Table`] its own serialisation leaves out: the record keys, store ids and name
+/// dictionaries.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct TableNames {
+    pub keys: Vec<RecordKey>,
+    pub ids: Vec<i64>,
+    pub names: [NameDict; 3],
+}
+
+/// [`TableNames`] borrowed from a table, to serialise.
+#[derive(serde::Serialize)]
+pub struct TableNamesRef<'a> {
+    pub keys: &'a [RecordKey],
+    pub ids: &'a [i64],
+    pub names: &'a [NameDict; 3],
+}
+
+impl Table {
+    /// The part its serialisation leaves out (see [`Table`]).
+    pub fn names_part(&self) -> TableNamesRef<'_> {
+        TableNamesRef { keys: &self.keys, ids: &self.ids, names: &self.names }
+    }
+
+    /// Put back the part its serialisation leaves out.
+    pub fn set_names_part(&mut self, p: TableNames) {
+        (self.keys, self.ids, self.names) = (p.keys, p.ids, p.names);
+    }
 }
 
 #[inline]

@@ -605,6 +605,9 @@ fn a_damaged_or_foreign_snapshot_is_an_error() {
     let bytes = l.snapshot();
     assert!(Linker::from_snapshot(&bytes[..bytes.len() / 2]).is_err(), "truncated");
     assert!(Linker::from_snapshot(b"not a snapshot at all").is_err(), "foreign");
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(Linker::from_snapshot(&longer).is_err(), "trailing bytes");
     let mut other_version = bytes.clone();
     other_version[8] ^= 0xff;
     let e = Linker::from_snapshot(&other_version).unwrap_err().to_string();
