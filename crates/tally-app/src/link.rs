@@ -1311,8 +1311,60 @@ fn review_item<S: RecordStore + LinkStore + ?Sized>(
     Ok(ReviewItem { a: ra, b: rb, probability, explanation, remaining, persons, rivals })
 }
 
-/// The persons of a reviewed pair's records and the pair's rivals (see [`Rival`]), from the
-/// stored assignments and kept pairs: one pass over each.
+/// What the roll says around some records: every record's key and person, and the kept pairs
+/// of the records asked about (one pass over the assignments and one over the kept pairs).
+struct Surroundings {
+    keys: HashMap<i64, RecordKey>,
+    person_of: HashMap<i64, PersonId>,
+    pairs_of: HashMap<i64, Vec<(i64, f64)>>,
+}
+
+impl Surroundings {
+    fn read<S: RecordStore + LinkStore + ?Sized>(
+        store: &S,
+        keys: HashMap<i64, RecordKey>,
+        records: &HashSet<i64>,
+    ) -> Result<Surroundings> {
+        let mut person_of: HashMap<i64, PersonId> = HashMap::new();
+        store.for_each_assignment(&mut |r| {
+            person_of.insert(r.record_id, r.person_id);
+            Ok(())
+        })?;
+        let mut pairs_of: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        store.for_each_pair(&mut |p| {
+            for (me, other) in [(p.record_a, p.record_b), (p.record_b, p.record_a)] {
+                if records.contains(&me) {
+                    pairs_of.entry(me).or_default().push((other, p.probability));
+                }
+            }
+            Ok(())
+        })?;
+        Ok(Surroundings { keys, person_of, pairs_of })
+    }
+
+    fn name(&self, i: i64) -> String {
+        self.keys.get(&i).map(|k| format!("{}:{}", k.source, k.source_record_id)).unwrap_or_default()
+    }
+
+    fn same_person(&self, x: i64, y: i64) -> bool {
+        self.person_of.get(&x).is_some_and(|p| self.person_of.get(&y) == Some(p))
+    }
+
+    /// The strongest rival (see [`Rival`]) of `me` in the pair (`me`, `other`) of probability
+    /// `p`: a record of `other`'s list, linked to `me` more strongly, not in `other`'s person.
+    fn rival(&self, me: i64, other: i64, p: f64) -> Option<(i64, f64)> {
+        let list = self.keys.get(&other).map(|k| &k.source);
+        let rivals = self.pairs_of.get(&me)?.iter().filter(|&&(r, q)| {
+            q > p && r != other && !self.same_person(r, other) && self.keys.get(&r).map(|k| &k.source) == list
+        });
+        rivals.copied().fold(None, |best, (r, q)| match best {
+            Some((_, b)) if b >= q => best,
+            _ => Some((r, q)),
+        })
+    }
+}
+
+/// The persons of a reviewed pair's records and the pair's rivals (see [`Rival`]).
 fn review_context<S: RecordStore + LinkStore + ?Sized>(
     store: &S,
     a: &RecordKey,
@@ -1324,53 +1376,40 @@ fn review_context<S: RecordStore + LinkStore + ?Sized>(
     let (Some(ia), Some(ib)) = (id_of(a), id_of(b)) else {
         return Err(LinkError::UnknownRecord(a.source.to_string(), a.source_record_id.to_string()).into());
     };
-    let mut person_of: HashMap<i64, PersonId> = HashMap::new();
-    store.for_each_assignment(&mut |r| {
-        person_of.insert(r.record_id, r.person_id);
-        Ok(())
-    })?;
-    let name = |i: i64| keys.get(&i).map(|k| format!("{}:{}", k.source, k.source_record_id)).unwrap_or_default();
+    let s = Surroundings::read(store, keys, &HashSet::from([ia, ib]))?;
     let side = |i: i64| {
-        let person = person_of.get(&i).copied();
+        let person = s.person_of.get(&i).copied();
         let mut others: Vec<String> = match person {
-            Some(p) => person_of.iter().filter(|&(&r, &q)| q == p && r != i).map(|(&r, _)| name(r)).collect(),
+            Some(p) => s.person_of.iter().filter(|&(&r, &q)| q == p && r != i).map(|(&r, _)| s.name(r)).collect(),
             None => Vec::new(),
         };
         others.sort();
         ReviewPerson { person, others }
     };
-    // The strongest pair of each record into the other's list, bar the pair itself and records
-    // of the other's person.
-    let source_of = |i: i64| keys.get(&i).map(|k| k.source.clone());
-    let mut best: [Option<(i64, f64)>; 2] = [None, None];
-    store.for_each_pair(&mut |p| {
-        for (n, (me, other)) in [(ia, ib), (ib, ia)].into_iter().enumerate() {
-            let rival = match (p.record_a == me, p.record_b == me) {
-                (true, _) => p.record_b,
-                (_, true) => p.record_a,
-                _ => continue,
-            };
-            let same_as_other =
-                rival == other || person_of.get(&rival).is_some_and(|q| person_of.get(&other) == Some(q));
-            if same_as_other || source_of(rival) != source_of(other) || p.probability <= probability {
-                continue;
-            }
-            if best[n].is_none_or(|(_, q)| p.probability > q) {
-                best[n] = Some((rival, p.probability));
-            }
-        }
-        Ok(())
-    })?;
-    let rivals = [ia, ib]
+    let rivals = [(ia, ib), (ib, ia)]
         .into_iter()
-        .zip(best)
-        .filter_map(|(me, r)| {
-            let (rival, probability) = r?;
-            let same_person = person_of.get(&me).is_some_and(|p| person_of.get(&rival) == Some(p));
-            Some(Rival { of: name(me), rival: name(rival), probability, same_person })
+        .filter_map(|(me, other)| {
+            let (rival, p) = s.rival(me, other, probability)?;
+            Some(Rival { of: s.name(me), rival: s.name(rival), probability: p, same_person: s.same_person(me, rival) })
         })
         .collect();
     Ok(([side(ia), side(ib)], rivals))
+}
+
+/// Which pairs of a review queue (as [`review_queue`] gives it) have a rival (see [`Rival`]).
+pub fn review_rivalled<S: RecordStore + LinkStore + ?Sized>(
+    store: &S,
+    queue: &[(RecordKey, RecordKey, f64)],
+) -> Result<Vec<bool>> {
+    let ids: HashMap<RecordKey, i64> = store.record_ids()?.into_iter().map(|(i, k)| (k, i)).collect();
+    let pairs: Vec<Option<(i64, i64, f64)>> =
+        queue.iter().map(|(a, b, p)| Some((*ids.get(a)?, *ids.get(b)?, *p))).collect();
+    let records: HashSet<i64> = pairs.iter().flatten().flat_map(|&(a, b, _)| [a, b]).collect();
+    let s = Surroundings::read(store, ids.into_iter().map(|(k, i)| (i, k)).collect(), &records)?;
+    Ok(pairs
+        .iter()
+        .map(|x| x.is_some_and(|(a, b, p)| s.rival(a, b, p).is_some() || s.rival(b, a, p).is_some()))
+        .collect())
 }
 
 /// Record a review decision on a pair (accept = must-link, reject = cannot-link, skip). It

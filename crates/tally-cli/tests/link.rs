@@ -494,6 +494,12 @@ fn review_shows_each_records_person_and_its_rivals() {
     ok(&db, &["link"]);
     let roll = links(&db);
     let queue = json(&db, &["review", "--list", "--json"]);
+    let flagged: std::collections::BTreeMap<(String, String), bool> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| ((q["a"].as_str().unwrap().into(), q["b"].as_str().unwrap().into()), q["rival"].as_bool().unwrap()))
+        .collect();
     let mut rivals = 0;
     // Walk the queue: show each pair, then skip it (skipped pairs go to the end).
     for _ in 0..queue.as_array().unwrap().len() {
@@ -508,6 +514,8 @@ fn review_shows_each_records_person_and_its_rivals() {
             assert_eq!(others, expected, "other records of {rec}'s person");
         }
         let p = item["probability"].as_f64().unwrap();
+        // The queue's list flags the pairs that show a rival.
+        assert_eq!(flagged[&(a.clone(), b.clone())], !item["rivals"].as_array().unwrap().is_empty(), "{a} {b}");
         for r in item["rivals"].as_array().unwrap() {
             rivals += 1;
             let (of, rival) = (r["of"].as_str().unwrap(), r["rival"].as_str().unwrap());

@@ -391,17 +391,25 @@ pub fn review(a: ReviewArgs, g: &Global) -> anyhow::Result<()> {
     }
     if a.list {
         let q = app::review_queue(&store).map_err(with_hint)?;
+        let rivalled = app::review_rivalled(&store, &q).map_err(with_hint)?;
         if a.json {
             let v: Vec<_> = q
                 .iter()
-                .map(|(x, y, p)| serde_json::json!({"a": format!("{}:{}", x.source, x.source_record_id), "b": format!("{}:{}", y.source, y.source_record_id), "probability": p}))
+                .zip(&rivalled)
+                .map(|((x, y, p), r)| serde_json::json!({"a": format!("{}:{}", x.source, x.source_record_id), "b": format!("{}:{}", y.source, y.source_record_id), "probability": p, "rival": r}))
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         } else {
-            for (x, y, p) in &q {
-                writeln!(out, "{:.4}  {}:{}  {}:{}", p, x.source, x.source_record_id, y.source, y.source_record_id)?;
+            for ((x, y, p), r) in q.iter().zip(&rivalled) {
+                let mark = if *r { "  rival" } else { "" };
+                writeln!(
+                    out,
+                    "{:.4}  {}:{}  {}:{}{mark}",
+                    p, x.source, x.source_record_id, y.source, y.source_record_id
+                )?;
             }
-            writeln!(out, "{} pairs await review", q.len())?;
+            let n = rivalled.iter().filter(|&&r| r).count();
+            writeln!(out, "{} pairs await review ({n} with a rival: see `tally review --next`)", q.len())?;
         }
         return Ok(());
     }
