@@ -6,7 +6,8 @@
 //! DIR holds `records.csv` and `truth.csv` (as for the `diagnose` example). The truth is only
 //! read to label the dump: training sees no labels. `UPAIRS=N` trains with N random pairs for u
 //! (default 200,000), `TRAIN_SEED=N` seeds its draws (default 42); `PARAMS_OUT=FILE` writes the trained parameters as JSON;
-//! `NAMESAKES_OUT=FILE` writes the levels of the namesake pairs u given the name class comes from.
+//! `NAMESAKES_OUT=FILE` writes the levels and records of the namesake pairs u given the name class comes from;
+//! `KEEP_FLOOR=P` keeps pairs down to probability P (default: the review floor, 0.2).
 
 use std::io::Write;
 
@@ -90,12 +91,15 @@ fn main() {
         let ns = tally_linkage::model::namesake_pairs(t, 200_000, 42);
         let pats = tally_linkage::compare::patterns(t, &mut cache, &ns);
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-        writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,label,src").unwrap();
+        writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,label,src,a,b").unwrap();
         for (&(a, b), &p) in ns.iter().zip(&pats) {
             let lab = label(a, b);
             let lv: Vec<String> = (0..NF).map(|f| level(p, f).to_string()).collect();
             let (x, y) = (&t.sources[t.source[a as usize] as usize], &t.sources[t.source[b as usize] as usize]);
-            writeln!(w, "{},{lab},{}~{}", lv.join(","), x.min(y), x.max(y)).unwrap();
+            let (ka, kb) = (&t.keys[a as usize], &t.keys[b as usize]);
+            let (ka, kb) =
+                (format!("{}:{}", ka.source, ka.source_record_id), format!("{}:{}", kb.source, kb.source_record_id));
+            writeln!(w, "{},{lab},{}~{},{ka},{kb}", lv.join(","), x.min(y), x.max(y)).unwrap();
         }
     }
     let t1 = std::time::Instant::now();
