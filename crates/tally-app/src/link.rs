@@ -1372,10 +1372,13 @@ fn review_context<S: RecordStore + LinkStore + ?Sized>(
     probability: f64,
 ) -> Result<([ReviewPerson; 2], Vec<Rival>)> {
     let keys: HashMap<i64, RecordKey> = store.record_ids()?.into_iter().collect();
-    let id_of = |k: &RecordKey| keys.iter().find(|(_, v)| *v == k).map(|(&i, _)| i);
-    let (Some(ia), Some(ib)) = (id_of(a), id_of(b)) else {
-        return Err(LinkError::UnknownRecord(a.source.to_string(), a.source_record_id.to_string()).into());
+    let id_of = |k: &RecordKey| {
+        keys.iter()
+            .find(|(_, v)| *v == k)
+            .map(|(&i, _)| i)
+            .ok_or_else(|| LinkError::UnknownRecord(k.source.to_string(), k.source_record_id.to_string()))
     };
+    let (ia, ib) = (id_of(a)?, id_of(b)?);
     let s = Surroundings::read(store, keys, &HashSet::from([ia, ib]))?;
     let side = |i: i64| {
         let person = s.person_of.get(&i).copied();
