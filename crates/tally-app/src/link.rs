@@ -1261,6 +1261,29 @@ pub struct Rival {
 /// The review queue: kept pairs in the grey zone without a must/cannot decision, most
 /// uncertain first; pairs only skipped come after the others.
 pub fn review_queue<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Vec<(RecordKey, RecordKey, f64)>> {
+    Ok(queue_and_keys(store)?.0)
+}
+
+/// [`review_queue`], each pair with whether it has a rival (see [`Rival`]).
+pub fn review_queue_marked<S: RecordStore + LinkStore + ?Sized>(
+    store: &S,
+) -> Result<Vec<(RecordKey, RecordKey, f64, bool)>> {
+    let (q, keys) = queue_and_keys(store)?;
+    let ids: HashMap<&RecordKey, i64> = keys.iter().map(|(&i, k)| (k, i)).collect();
+    let pairs: Vec<Option<(i64, i64, f64)>> =
+        q.iter().map(|(a, b, p)| Some((*ids.get(a)?, *ids.get(b)?, *p))).collect();
+    let records: HashSet<i64> = pairs.iter().flatten().flat_map(|&(a, b, _)| [a, b]).collect();
+    let s = Surroundings::read(store, &keys, &records)?;
+    let rivalled =
+        pairs.iter().map(|x| x.is_some_and(|(a, b, p)| s.rival(a, b, p).is_some() || s.rival(b, a, p).is_some()));
+    Ok(q.iter().zip(rivalled).map(|((a, b, p), r)| (a.clone(), b.clone(), *p, r)).collect())
+}
+
+/// A pair of the review queue: its records and probability.
+type QueuePair = (RecordKey, RecordKey, f64);
+
+/// The review queue and the store's record keys by id (which it reads to name the pairs).
+fn queue_and_keys<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<(Vec<QueuePair>, HashMap<i64, RecordKey>)> {
     let cfg = LinkConfig::default();
     let ids: HashMap<i64, RecordKey> = store.record_ids()?.into_iter().collect();
     let mut decided: HashSet<(RecordKey, RecordKey)> = HashSet::new();
@@ -1287,18 +1310,19 @@ pub fn review_queue<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Ve
             .then(x.1.partial_cmp(&y.1).unwrap_or(std::cmp::Ordering::Equal))
             .then((&x.2, &x.3).cmp(&(&y.2, &y.3)))
     });
-    Ok(q.into_iter().map(|(_, _, a, b, p)| (a, b, p)).collect())
+    Ok((q.into_iter().map(|(_, _, a, b, p)| (a, b, p)).collect(), ids))
 }
 
 /// The next pair to review, if any.
 pub fn review_next<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Option<ReviewItem>> {
-    let q = review_queue(store)?;
+    let (q, keys) = queue_and_keys(store)?;
     let Some((a, b, p)) = q.first().cloned() else { return Ok(None) };
-    review_item(store, &a, &b, p, q.len() as u64).map(Some)
+    review_item(store, &keys, &a, &b, p, q.len() as u64).map(Some)
 }
 
 fn review_item<S: RecordStore + LinkStore + ?Sized>(
     store: &S,
+    keys: &HashMap<i64, RecordKey>,
     a: &RecordKey,
     b: &RecordKey,
     probability: f64,
@@ -1307,29 +1331,32 @@ fn review_item<S: RecordStore + LinkStore + ?Sized>(
     let (ra, rb) = (record_by_name(store, a)?, record_by_name(store, b)?);
     let l = pair_linker(store, &ra, &rb)?;
     let explanation = l.explain(a, b)?;
-    let (persons, rivals) = review_context(store, a, b, probability)?;
+    let (persons, rivals) = review_context(store, keys, a, b, probability)?;
     Ok(ReviewItem { a: ra, b: rb, probability, explanation, remaining, persons, rivals })
 }
 
 /// What the roll says around some records: every record's key and person, and the kept pairs
 /// of the records asked about (one pass over the assignments and one over the kept pairs).
-struct Surroundings {
-    keys: HashMap<i64, RecordKey>,
-    person_of: HashMap<i64, PersonId>,
+struct Surroundings<'k> {
+    keys: &'k HashMap<i64, RecordKey>,
+    /// (record id, person), by record id: a million rows in a vector cost a fraction of a map.
+    persons: Vec<(i64, PersonId)>,
     pairs_of: HashMap<i64, Vec<(i64, f64)>>,
 }
 
-impl Surroundings {
+impl<'k> Surroundings<'k> {
     fn read<S: RecordStore + LinkStore + ?Sized>(
         store: &S,
-        keys: HashMap<i64, RecordKey>,
+        keys: &'k HashMap<i64, RecordKey>,
         records: &HashSet<i64>,
-    ) -> Result<Surroundings> {
-        let mut person_of: HashMap<i64, PersonId> = HashMap::new();
+    ) -> Result<Surroundings<'k>> {
+        let mut persons: Vec<(i64, PersonId)> = Vec::with_capacity(keys.len());
         store.for_each_assignment(&mut |r| {
-            person_of.insert(r.record_id, r.person_id);
+            persons.push((r.record_id, r.person_id));
             Ok(())
         })?;
+        // The store gives them by record id already; a sort of sorted data is one pass.
+        persons.sort_unstable_by_key(|x| x.0);
         let mut pairs_of: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
         store.for_each_pair(&mut |p| {
             for (me, other) in [(p.record_a, p.record_b), (p.record_b, p.record_a)] {
@@ -1339,7 +1366,11 @@ impl Surroundings {
             }
             Ok(())
         })?;
-        Ok(Surroundings { keys, person_of, pairs_of })
+        Ok(Surroundings { keys, persons, pairs_of })
+    }
+
+    fn person(&self, r: i64) -> Option<PersonId> {
+        self.persons.binary_search_by_key(&r, |x| x.0).ok().map(|i| self.persons[i].1)
     }
 
     fn name(&self, i: i64) -> String {
@@ -1347,7 +1378,7 @@ impl Surroundings {
     }
 
     fn same_person(&self, x: i64, y: i64) -> bool {
-        self.person_of.get(&x).is_some_and(|p| self.person_of.get(&y) == Some(p))
+        self.person(x).is_some_and(|p| self.person(y) == Some(p))
     }
 
     /// The strongest rival (see [`Rival`]) of `me` in the pair (`me`, `other`) of probability
@@ -1367,11 +1398,11 @@ impl Surroundings {
 /// The persons of a reviewed pair's records and the pair's rivals (see [`Rival`]).
 fn review_context<S: RecordStore + LinkStore + ?Sized>(
     store: &S,
+    keys: &HashMap<i64, RecordKey>,
     a: &RecordKey,
     b: &RecordKey,
     probability: f64,
 ) -> Result<([ReviewPerson; 2], Vec<Rival>)> {
-    let keys: HashMap<i64, RecordKey> = store.record_ids()?.into_iter().collect();
     let id_of = |k: &RecordKey| {
         keys.iter()
             .find(|(_, v)| *v == k)
@@ -1381,9 +1412,9 @@ fn review_context<S: RecordStore + LinkStore + ?Sized>(
     let (ia, ib) = (id_of(a)?, id_of(b)?);
     let s = Surroundings::read(store, keys, &HashSet::from([ia, ib]))?;
     let side = |i: i64| {
-        let person = s.person_of.get(&i).copied();
+        let person = s.person(i);
         let mut others: Vec<String> = match person {
-            Some(p) => s.person_of.iter().filter(|&(&r, &q)| q == p && r != i).map(|(&r, _)| s.name(r)).collect(),
+            Some(p) => s.persons.iter().filter(|&&(r, q)| q == p && r != i).map(|&(r, _)| s.name(r)).collect(),
             None => Vec::new(),
         };
         others.sort();
@@ -1397,22 +1428,6 @@ fn review_context<S: RecordStore + LinkStore + ?Sized>(
         })
         .collect();
     Ok(([side(ia), side(ib)], rivals))
-}
-
-/// Which pairs of a review queue (as [`review_queue`] gives it) have a rival (see [`Rival`]).
-pub fn review_rivalled<S: RecordStore + LinkStore + ?Sized>(
-    store: &S,
-    queue: &[(RecordKey, RecordKey, f64)],
-) -> Result<Vec<bool>> {
-    let ids: HashMap<RecordKey, i64> = store.record_ids()?.into_iter().map(|(i, k)| (k, i)).collect();
-    let pairs: Vec<Option<(i64, i64, f64)>> =
-        queue.iter().map(|(a, b, p)| Some((*ids.get(a)?, *ids.get(b)?, *p))).collect();
-    let records: HashSet<i64> = pairs.iter().flatten().flat_map(|&(a, b, _)| [a, b]).collect();
-    let s = Surroundings::read(store, ids.into_iter().map(|(k, i)| (i, k)).collect(), &records)?;
-    Ok(pairs
-        .iter()
-        .map(|x| x.is_some_and(|(a, b, p)| s.rival(a, b, p).is_some() || s.rival(b, a, p).is_some()))
-        .collect())
 }
 
 /// Record a review decision on a pair (accept = must-link, reject = cannot-link, skip). It

@@ -390,17 +390,15 @@ pub fn review(a: ReviewArgs, g: &Global) -> anyhow::Result<()> {
         }
     }
     if a.list {
-        let q = app::review_queue(&store).map_err(with_hint)?;
-        let rivalled = app::review_rivalled(&store, &q).map_err(with_hint)?;
+        let q = app::review_queue_marked(&store).map_err(with_hint)?;
         if a.json {
             let v: Vec<_> = q
                 .iter()
-                .zip(&rivalled)
-                .map(|((x, y, p), r)| serde_json::json!({"a": format!("{}:{}", x.source, x.source_record_id), "b": format!("{}:{}", y.source, y.source_record_id), "probability": p, "rival": r}))
+                .map(|(x, y, p, r)| serde_json::json!({"a": format!("{}:{}", x.source, x.source_record_id), "b": format!("{}:{}", y.source, y.source_record_id), "probability": p, "rival": r}))
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         } else {
-            for ((x, y, p), r) in q.iter().zip(&rivalled) {
+            for (x, y, p, r) in &q {
                 let mark = if *r { "  rival" } else { "" };
                 writeln!(
                     out,
@@ -408,7 +406,7 @@ pub fn review(a: ReviewArgs, g: &Global) -> anyhow::Result<()> {
                     p, x.source, x.source_record_id, y.source, y.source_record_id
                 )?;
             }
-            let n = rivalled.iter().filter(|&&r| r).count();
+            let n = q.iter().filter(|x| x.3).count();
             writeln!(out, "{} pairs await review ({n} with a rival: see `tally review --next`)", q.len())?;
         }
         return Ok(());
