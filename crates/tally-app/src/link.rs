@@ -101,7 +101,8 @@ pub fn parse_record_name(s: &str) -> Result<RecordKey> {
     }
 }
 
-fn record_name(k: &RecordKey) -> String {
+/// A record's name as the CLI writes and reads it: `source:id` (see [`parse_record_name`]).
+pub fn record_name(k: &RecordKey) -> String {
     format!("{}:{}", k.source, k.source_record_id)
 }
 
@@ -1374,7 +1375,7 @@ impl<'k> Surroundings<'k> {
     }
 
     fn name(&self, i: i64) -> String {
-        self.keys.get(&i).map(|k| format!("{}:{}", k.source, k.source_record_id)).unwrap_or_default()
+        self.keys.get(&i).map(record_name).unwrap_or_default()
     }
 
     fn same_person(&self, x: i64, y: i64) -> bool {

@@ -322,9 +322,11 @@ fn fields(r: &Record) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// A record's name as the review's context gives it: `source:id`.
-fn item_name(r: &Record) -> String {
-    format!("{}:{}", r.key.source, r.key.source_record_id)
+/// The first three of `names`, and how many more there are.
+fn some_of(names: &[&String]) -> String {
+    let shown: Vec<&str> = names.iter().take(3).map(|s| s.as_str()).collect();
+    let more = if names.len() > 3 { format!(", +{} more", names.len() - 3) } else { String::new() };
+    format!("{}{more}", shown.join(", "))
 }
 
 fn show(out: &mut impl Write, item: &ReviewItem) -> std::io::Result<()> {
@@ -333,26 +335,17 @@ fn show(out: &mut impl Write, item: &ReviewItem) -> std::io::Result<()> {
         let mark = if va.is_empty() || vb.is_empty() || va == vb { ' ' } else { '*' };
         writeln!(out, "{mark} {:<11} {:<36} {}", name, va, vb)?;
     }
-    let person = |p: &app::ReviewPerson| match (p.person, p.others.len()) {
-        (None, _) => "not linked yet".to_string(),
-        (Some(id), 0) => format!("{id}, no other record"),
-        (Some(id), n) => {
-            let shown: Vec<&str> = p.others.iter().take(3).map(String::as_str).collect();
-            let more = if n > 3 { format!(", +{} more", n - 3) } else { String::new() };
-            format!("{id}, also {}{more}", shown.join(", "))
-        }
+    let person = |p: &app::ReviewPerson| match p.person {
+        None => "not linked yet".to_string(),
+        Some(id) if p.others.is_empty() => format!("{id}, no other record"),
+        Some(id) => format!("{id}, also {}", some_of(&p.others.iter().collect::<Vec<_>>())),
     };
     let [pa, pb] = &item.persons;
     match pa.person {
         Some(id) if pa.person == pb.person => {
-            let others: Vec<&String> = pa.others.iter().filter(|r| **r != item_name(&item.b)).collect();
-            let with = if others.is_empty() {
-                String::new()
-            } else {
-                let shown: Vec<&str> = others.iter().take(3).map(|s| s.as_str()).collect();
-                let more = if others.len() > 3 { format!(", +{} more", others.len() - 3) } else { String::new() };
-                format!(", with {}{more}", shown.join(", "))
-            };
+            let b = app::record_name(&item.b.key);
+            let others: Vec<&String> = pa.others.iter().filter(|r| **r != b).collect();
+            let with = if others.is_empty() { String::new() } else { format!(", with {}", some_of(&others)) };
             writeln!(out, "  {:<11} both in {id}{with}", "person")?;
         }
         _ => writeln!(out, "* {:<11} {:<36} {}", "person", person(pa), person(pb))?,
@@ -394,7 +387,7 @@ pub fn review(a: ReviewArgs, g: &Global) -> anyhow::Result<()> {
         if a.json {
             let v: Vec<_> = q
                 .iter()
-                .map(|(x, y, p, r)| serde_json::json!({"a": format!("{}:{}", x.source, x.source_record_id), "b": format!("{}:{}", y.source, y.source_record_id), "probability": p, "rival": r}))
+                .map(|(x, y, p, r)| serde_json::json!({"a": app::record_name(x), "b": app::record_name(y), "probability": p, "rival": r}))
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         } else {
