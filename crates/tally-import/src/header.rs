@@ -168,6 +168,9 @@ const SYNONYMS: &[(Role, &[&str])] = &[
     (Role::Age, &["age", "вік", "возраст", "років", "лет"]),
 ];
 
+/// Headers that mean a whole name alone but a given name beside a surname column.
+const PLAIN_NAME: &[&str] = &["name"];
+
 /// Normalise a header for matching: lower case, one apostrophe form, punctuation that lists
 /// scatter around headers (`.`, `:`, `*`, `_`, `/`) turned into spaces, runs of spaces collapsed,
 /// and a trailing parenthesised note such as "(дд.мм.рррр)" dropped.
@@ -271,6 +274,18 @@ pub fn assign_roles(headers: &[String], mapping: &Mapping) -> Result<Vec<Option<
             if !explicit.contains(&r) && !roles.contains(&Some(r)) {
                 roles[i] = Some(r);
             }
+        }
+    }
+    // "surname, name, patronymic": beside a surname column, a plain "name" is the given name,
+    // not a whole name (read as one, its value would be split into a surname and dropped).
+    let full = Some(Role::Field(Field::FullName));
+    if roles.contains(&Some(Role::Field(Field::Surname))) && !roles.contains(&Some(Role::Field(Field::GivenName))) {
+        if let Some(i) = (0..headers.len()).find(|&i| {
+            roles[i] == full
+                && !explicit.contains(&Role::Field(Field::FullName))
+                && PLAIN_NAME.contains(&normalize_header(&headers[i]).as_str())
+        }) {
+            roles[i] = Some(Role::Field(Field::GivenName));
         }
     }
     Ok(roles)

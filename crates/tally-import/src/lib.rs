@@ -42,7 +42,7 @@ use tally_domain::{Field, ParsedFields, PartialDate, Record, RecordKey, Sex, Sta
 
 pub use date::{parse_date, DateParseError, DateRole, DateValue};
 pub use header::{normalize_header, recognize, Mapping, Role};
-pub use name::{split_full_name, NameOrder, NameParts};
+pub use name::{fill_from_full, split_full_name, NameOrder, NameParts};
 
 /// Why a file cannot be read as a table at all. Row-level problems are [`Issue`]s instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -800,6 +800,21 @@ impl Reader {
                 if f.patronymic.is_none() {
                     f.patronymic = p.patronymic;
                 }
+            } else {
+                let mut parts = NameParts {
+                    surname: f.surname.take(),
+                    given_name: f.given_name.take(),
+                    patronymic: f.patronymic.take(),
+                };
+                if let Some(unused) = fill_from_full(&mut parts, full, self.name_order) {
+                    warnings.push((
+                        "full_name",
+                        format!(
+                            "whole name {unused:?} disagrees with the name columns, which are used; the row keeps both"
+                        ),
+                    ));
+                }
+                (f.surname, f.given_name, f.patronymic) = (parts.surname, parts.given_name, parts.patronymic);
             }
         }
         if f.surname.is_none() && f.given_name.is_none() {

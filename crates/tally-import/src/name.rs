@@ -204,6 +204,46 @@ pub fn split_full_name(full: &str, order: NameOrder) -> NameParts {
     }
 }
 
+/// Fill the parts that a list's name columns leave empty from its whole-name column, for lists
+/// that have both. The whole name is split as usual; when its parts agree (in any case) with
+/// the columns that are filled, it fills the empty ones. When the split disagrees but the
+/// surname column's value is one of its words, the other words are read as given name and
+/// patronymic. Otherwise nothing is filled and the whole name is returned, for a warning: it then
+/// says something the name columns do not, and neither is dropped silently.
+pub fn fill_from_full(parts: &mut NameParts, full: &str, order: NameOrder) -> Option<String> {
+    fn agrees(a: &Option<String>, b: &Option<String>) -> bool {
+        match (a, b) {
+            (Some(x), Some(y)) => x.to_lowercase() == y.to_lowercase(),
+            _ => true,
+        }
+    }
+    fn fits(parts: &NameParts, p: &NameParts) -> bool {
+        agrees(&parts.surname, &p.surname)
+            && agrees(&parts.given_name, &p.given_name)
+            && agrees(&parts.patronymic, &p.patronymic)
+    }
+    let mut p = split_full_name(full, order);
+    if !fits(parts, &p) {
+        let toks = tokens(&full.replace(',', " "));
+        let Some(sur) = parts.surname.as_ref().map(|s| s.to_lowercase()) else { return Some(full.to_string()) };
+        let Some(at) = toks.iter().position(|t| t.to_lowercase() == sur) else { return Some(full.to_string()) };
+        let rest: Vec<String> = toks.iter().enumerate().filter(|&(i, _)| i != at).map(|(_, t)| t.clone()).collect();
+        p = NameParts { surname: parts.surname.clone(), ..Default::default() };
+        fill_given_patronymic(&mut p, &rest);
+        if !fits(parts, &p) {
+            return Some(full.to_string());
+        }
+    }
+    for (have, from) in
+        [(&mut parts.surname, p.surname), (&mut parts.given_name, p.given_name), (&mut parts.patronymic, p.patronymic)]
+    {
+        if have.is_none() {
+            *have = from;
+        }
+    }
+    None
+}
+
 /// Whitespace tokens, with glued initials ("О.С.") split into one token per initial.
 fn tokens(s: &str) -> Vec<String> {
     let mut out = Vec::new();

@@ -415,3 +415,37 @@ mod props {
         }
     }
 }
+
+/// A list with a surname column and a plain "name" column: "name" is the given name there, and
+/// a whole-name column beside the surname fills what the surname column leaves empty.
+#[test]
+fn name_beside_surname_columns() {
+    let (layout, it) = items(&read("name_columns.csv"));
+    let at = layout.headers.iter().position(|h| h == "name").expect("name column");
+    assert_eq!(layout.roles[at].map(|r| r.as_str()), Some("given_name"));
+    let recs = records(&it);
+    let parts = |i: usize| {
+        let f = &recs[i].fields;
+        (f.surname.as_deref(), f.given_name.as_deref(), f.patronymic.as_deref())
+    };
+    assert_eq!(parts(0), (Some("Шевченко"), Some("Олександр"), Some("Петрович")));
+    assert_eq!(parts(1), (Some("Коваленко"), Some("Іван Миколайович"), None));
+    assert_eq!(parts(2), (Some("Бондаренко"), None, None));
+
+    let (_, it) = items(&read("name_and_full_name.csv"));
+    let recs = records(&it);
+    let parts = |i: usize| {
+        let f = &recs[i].fields;
+        (f.surname.as_deref(), f.given_name.as_deref(), f.patronymic.as_deref())
+    };
+    assert_eq!(parts(0), (Some("Шевченко"), Some("Олександр"), Some("Петрович")));
+    assert_eq!(parts(1), (Some("Коваленко"), Some("Іван"), None));
+    assert_eq!(parts(2), (Some("Мельник"), Some("Юрій"), Some("Васильович")));
+    // The whole name names another surname: the columns win, and the row says so.
+    assert_eq!(parts(3), (Some("Ткаченко"), None, None));
+    let warned: Vec<_> = issues(&it).into_iter().filter(|x| x.severity == Severity::Warning).collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert_eq!((warned[0].line, warned[0].field.as_deref()), (5, Some("full_name")));
+    assert!(warned[0].reason.contains("Бойко Сергій Іванович"), "{}", warned[0].reason);
+    assert_eq!(recs.len(), 4, "a warning keeps the record");
+}
