@@ -213,7 +213,7 @@ pub struct LinkSummary {
     /// run had to cluster everything.
     pub roll: String,
     /// The linker cache: `used` (an incremental run loaded it instead of rebuilding the linker
-    /// from the store) or `not used: <why>`, then how the run's state was kept: `saved` (the
+    /// from the store), `not needed (nothing new)` or `not used: <why>`, then how the run's state was kept: `saved` (the
     /// whole cache written again), `appended` (a delta appended to the cache an incremental
     /// run loaded; see [`crate::link_cache`]) or `not saved: <why>`; empty without a cache.
     pub linker_cache: String,
@@ -614,6 +614,8 @@ pub fn link<S: RecordStore + LinkStore>(
         if !full && !m.values().any(|s| s.method == Method::Import) {
             if let Some(s) = unchanged(store, params.as_ref().map_or(0, |p| p.0), cfg.threshold, n_records)? {
                 let mut s = s;
+                // Not the last run's note: that described the last run's cache.
+                s.linker_cache = if opts.cache.is_some() { "not needed (nothing new)".into() } else { String::new() };
                 steps.step("check for anything new");
                 s.timings = Timings {
                     read: t0.elapsed().as_secs_f64(),

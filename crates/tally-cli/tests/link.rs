@@ -358,6 +358,10 @@ fn the_linker_cache_gives_what_a_full_link_gives_and_losing_it_changes_nothing()
     assert_eq!(links(&db), after_inc2, "full re-link changed the roll");
     assert_eq!(full["changed_assignments"], 0, "{full}");
     assert_eq!(full["linker_cache"], "saved", "{full}");
+    // Nothing new: the run says the cache was not needed, not what the last run did with it.
+    let again = json(&db, &["link", "--json"]);
+    assert_eq!(again["roll"], "unchanged (nothing new since the last run)", "{again}");
+    assert_eq!(again["linker_cache"], "not needed (nothing new)", "{again}");
     for k in ["records", "persons", "linked_records", "flagged_clusters", "refused_merges", "kept_pairs"] {
         assert_eq!(inc2[k], full[k], "{k}");
     }

@@ -246,6 +246,14 @@ fn cross_eq(level: u8, d: &crate::table::StrDict, a: u32, b: u32) -> u8 {
     }
 }
 
+/// Whether two region values are a city with region status and the region around it (or the
+/// other way round), which lists write for one another.
+#[inline]
+pub(crate) fn same_area(d: &crate::table::StrDict, a: u32, b: u32) -> bool {
+    let x = d.area.get(a as usize).copied().unwrap_or(0);
+    x != 0 && Some(&x) == d.area.get(b as usize)
+}
+
 /// Place: settlement and region, hierarchically. Settlement names repeat across regions
 /// (there are dozens of Миколаївка), so agreement on both is stronger than on the settlement.
 #[inline]
@@ -253,7 +261,10 @@ fn place_level(t: &Table, a: Rec, b: Rec) -> u8 {
     let (sa, sb) = (t.place_key(t.settlement[a as usize]), t.place_key(t.settlement[b as usize]));
     let (ra, rb) = (t.place_key(t.region[a as usize]), t.place_key(t.region[b as usize]));
     let s = cross_eq(eq_level(sa, sb), &t.places, t.settlement[a as usize], t.settlement[b as usize]);
-    let r = cross_eq(eq_level(ra, rb), &t.places, t.region[a as usize], t.region[b as usize]);
+    let r = match cross_eq(eq_level(ra, rb), &t.places, t.region[a as usize], t.region[b as usize]) {
+        2 if same_area(&t.places, t.region[a as usize], t.region[b as usize]) => 0,
+        r => r,
+    };
     match (s, r) {
         (0, 0) => 0,
         (1, 1) => 1,

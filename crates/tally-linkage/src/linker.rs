@@ -819,6 +819,20 @@ impl Linker {
                     why = compare_names(t, f, x, y).1;
                 }
             }
+            if l == 0
+                && !va.is_empty()
+                && !vb.is_empty()
+                && matches!(field, CmpField::Place | CmpField::Unit | CmpField::Rank)
+            {
+                // Both records have the field, yet it counts for nothing: say why.
+                let (ra, rb) = (t.region[ia as usize], t.region[ib as usize]);
+                why = if *field == CmpField::Place && crate::compare::same_area(&t.places, ra, rb) {
+                    "no evidence: a city with region status and the region around it, which lists write for one another"
+                        .into()
+                } else {
+                    "no evidence: values in two scripts that differ (lists translate these, not transliterate)".into()
+                };
+            }
             steps.push(Step {
                 field: field.as_str().into(),
                 value_a: va,

@@ -152,6 +152,10 @@ pub struct StrDict {
     /// Order of a rank's grade (privates 1 up to generals), 0 when the value is not a known
     /// rank: two ranks one grade apart are "adjacent".
     pub grade: Vec<i16>,
+    /// For a region code that is a city with region status or the region around one, a hash of
+    /// their shared area ([`tally_names::region_area`]); 0 otherwise. Two values of one area that
+    /// differ are no evidence: lists write "Kyiv" for Kyiv Oblast.
+    pub area: Vec<u64>,
 }
 
 /// Order of a rank key's NATO grade (`@OR-1` .. `@OR-9`, then the three lieutenant ranks, then
@@ -199,6 +203,8 @@ impl StrDict {
         // A key from a reference table or a number means the same in every script.
         self.script.push(if is_coded(&k) { 0 } else { script_of(s) });
         self.grade.push(grade_order(&k));
+        self.area
+            .push(k.strip_prefix('@').and_then(tally_names::region_area).map_or(0, |a| fnv64(a.as_bytes()).max(1)));
         self.key_hash.push(fnv64(k.as_bytes()).max(1));
         id
     }

@@ -396,6 +396,10 @@ fn regions_ranks_and_units_compare_across_scripts() {
         rec("ua", "1", f("Шевченко", "Олександр", "Одеська область", "старший солдат", "47 ОМБр")),
         rec("en", "1", f("Shevchenko", "Oleksandr", "Odesa Oblast", "Senior Private", "47th Mechanized Brigade")),
         rec("en", "2", f("Shevchenko", "Oleksandr", "Lviv Oblast", "Captain", "53rd Mechanized Brigade")),
+        // "Kyiv" is the city; an oblast column writes it for Kyiv Oblast too.
+        rec("ua", "2", f("Коваленко", "Іван", "Київська", "солдат", "")),
+        rec("en", "3", f("Kovalenko", "Ivan", "Kyiv", "Private", "")),
+        rec("en", "4", f("Kovalenko", "Ivan", "Kharkiv", "Private", "")),
     ];
     recs.extend(world(200, 5).records);
     let l = Linker::train(&recs, cfg()).unwrap();
@@ -409,6 +413,13 @@ fn regions_ranks_and_units_compare_across_scripts() {
     assert_eq!(level("2", "place"), "different");
     assert_eq!(level("2", "rank"), "different");
     assert_eq!(level("2", "unit"), "different");
+    let explain = |b: &str| l.explain(&key("ua", "2"), &key("en", b)).unwrap();
+    let place = |e: &tally_linkage::Explanation| e.steps.iter().find(|s| s.field == "place").unwrap().clone();
+    let (kyiv, kharkiv) = (place(&explain("3")), place(&explain("4")));
+    assert_eq!((kyiv.level.as_str(), kyiv.weight), ("missing", 0.0), "{kyiv:?}");
+    assert!(kyiv.why.contains("city with region status"), "{kyiv:?}");
+    assert_eq!(kharkiv.level, "different");
+    assert!(kharkiv.weight < 0.0);
     let (p1, p2) =
         (l.pair_probability(&key("ua", "1"), &key("en", "1")), l.pair_probability(&key("ua", "1"), &key("en", "2")));
     assert!(p1.unwrap() > p2.unwrap_or(0.0), "{p1:?} {p2:?}");

@@ -145,6 +145,27 @@ pub fn region_code(s: &str) -> Option<&'static str> {
     regions().find(s, region_keys)
 }
 
+/// Cities with the status of a region, each with the region around it (ISO 3166-2). Lists write
+/// one for the other: an official list's oblast column says "Kyiv" for Kyiv Oblast, a family
+/// report says Moscow for a village of Moscow Oblast.
+const ENCLOSED: &[(&str, &str)] = &[("UA-30", "UA-32"), ("UA-40", "UA-43"), ("RU-MOW", "RU-MOS"), ("RU-SPE", "RU-LEN")];
+
+/// The area a region code belongs to when it is a city with region status or the region around
+/// one: the surrounding region's code (for both), `None` for any other code. Two codes with the
+/// same area are no evidence against each other.
+///
+/// ```
+/// use tally_names::{region_area, region_code};
+/// let (city, oblast) = (region_code("Kyiv").unwrap(), region_code("Київська").unwrap());
+/// assert_ne!(city, oblast);
+/// assert_eq!(region_area(city), Some("UA-32"));
+/// assert_eq!(region_area(oblast), Some("UA-32"));
+/// assert_eq!(region_area("UA-51"), None);
+/// ```
+pub fn region_area(code: &str) -> Option<&'static str> {
+    ENCLOSED.iter().find(|(city, around)| *city == code || *around == code).map(|&(_, around)| around)
+}
+
 /// The NATO STANAG 2116 grade of a Ukrainian or Russian military rank, in either language or in
 /// English, if known.
 ///
