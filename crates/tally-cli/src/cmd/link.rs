@@ -400,7 +400,11 @@ pub fn review(a: ReviewArgs, g: &Global) -> anyhow::Result<()> {
                 )?;
             }
             let n = q.iter().filter(|x| x.3).count();
-            writeln!(out, "{} pairs await review ({n} with a rival: see `tally review --next`)", q.len())?;
+            if n == 0 {
+                writeln!(out, "{} pairs await review", q.len())?;
+            } else {
+                writeln!(out, "{} pairs await review ({n} with a rival: see `tally review --next`)", q.len())?;
+            }
         }
         return Ok(());
     }
