@@ -48,14 +48,18 @@ impl Status {
         } else if hit(&["remains", "тіло повернуто", "тело возвращено", "повернуто тіло", "repatriated"])
         {
             Status::RemainsReturned
-        } else if hit(&["missing", "зник", "пропав", "пропал", "бвп", "безвісти", "безвести"])
+        } else if hit(&["missing", "mia", "зник", "пропав", "пропал", "бвп", "безвісти", "безвести"])
         {
             Status::Missing
         } else if hit(&[
             "prisoner",
             "pow",
+            "captured",
+            "captive",
+            "in captivity",
             "полон",
             "в полоні",
+            "у полоні",
             "в плену",
             "плен",
             "військовополонений",
@@ -66,6 +70,8 @@ impl Status {
             "killed",
             "dead",
             "died",
+            "deceased",
+            "fallen",
             "kia",
             "загинув",
             "загинула",
@@ -79,7 +85,7 @@ impl Status {
         } else if hit(&["identified", "ідентифіковано", "идентифицирован", "опізнано", "опознан"])
         {
             Status::Identified
-        } else if hit(&["released", "звільнен", "освобожд", "обмінян", "обменян", "returned"])
+        } else if hit(&["released", "freed", "exchanged", "звільнен", "освобожд", "обмінян", "обменян", "returned"])
         {
             Status::Released
         } else {
@@ -115,6 +121,14 @@ mod tests {
         assert_eq!(Status::parse("KIA").unwrap(), Status::Killed);
         assert_eq!(Status::parse("зниклий безвісти").unwrap(), Status::Missing);
         assert_eq!(Status::parse("в плену").unwrap(), Status::Prisoner);
+        // As English newsrooms and Ukrainian family reports write them.
+        assert_eq!(Status::parse("captured").unwrap(), Status::Prisoner);
+        assert_eq!(Status::parse("In captivity").unwrap(), Status::Prisoner);
+        assert_eq!(Status::parse("у полоні").unwrap(), Status::Prisoner);
+        assert_eq!(Status::parse("MIA").unwrap(), Status::Missing);
+        assert_eq!(Status::parse("deceased").unwrap(), Status::Killed);
+        assert_eq!(Status::parse("freed").unwrap(), Status::Released);
+        assert_eq!(Status::parse("remains returned").unwrap(), Status::RemainsReturned);
         assert!(Status::parse("banana").is_err());
     }
 }
