@@ -440,15 +440,22 @@ impl Table {
         }
         self.birth.push(f.birth_date.as_ref().map(DateCode::from_partial).unwrap_or_default());
         self.death.push(f.death_date.as_ref().map(DateCode::from_partial).unwrap_or_default());
-        let strcol = |v: &Option<String>, dict: &mut StrDict, key: fn(&str) -> String| match v.as_deref().map(str::trim)
-        {
+        let strcol = |v: Option<&str>, dict: &mut StrDict, key: fn(&str) -> String| match v.map(str::trim) {
             Some(s) if !s.is_empty() => dict.intern(s, key),
             _ => NONE,
         };
-        let s = strcol(&f.settlement, &mut self.places, place_key);
-        let rg = strcol(&f.region, &mut self.places, place_key);
-        let u = strcol(&f.unit, &mut self.codes, unit_key);
-        let rk = strcol(&f.rank, &mut self.ranks, rank_key);
+        // A list without a region column often writes the region into the settlement
+        // («с. Іванівка, Донецька обл.»): compare it as the region it is.
+        let (mut settlement, mut region) = (f.settlement.as_deref(), f.region.as_deref());
+        if let (Some(p), None | Some("")) = (settlement, region.map(str::trim)) {
+            if let Some((place, r)) = tally_names::region_in_place(p) {
+                (settlement, region) = (Some(place), Some(r));
+            }
+        }
+        let s = strcol(settlement, &mut self.places, place_key);
+        let rg = strcol(region, &mut self.places, place_key);
+        let u = strcol(f.unit.as_deref(), &mut self.codes, unit_key);
+        let rk = strcol(f.rank.as_deref(), &mut self.ranks, rank_key);
         self.settlement.push(s);
         self.region.push(rg);
         self.unit.push(u);

@@ -425,6 +425,36 @@ fn regions_ranks_and_units_compare_across_scripts() {
     assert!(p1.unwrap() > p2.unwrap_or(0.0), "{p1:?} {p2:?}");
 }
 
+/// A list without a region column writes the region into the settlement («с. Іванівка, Донецька
+/// обл.», «с. Миколаївка Одеської обл.»): it compares as the region, so the same village in
+/// another region is told apart.
+#[test]
+fn a_region_inside_the_settlement_compares_as_the_region() {
+    let f = |s: &str, g: &str, settlement: &str, region: Option<&str>| ParsedFields {
+        surname: Some(s.into()),
+        given_name: Some(g.into()),
+        settlement: Some(settlement.into()),
+        region: region.map(Into::into),
+        ..Default::default()
+    };
+    let mut recs = vec![
+        rec("ua", "1", f("Бойко", "Петро", "с. Іванівка, Донецька обл.", None)),
+        rec("en", "1", f("Boiko", "Petro", "Ivanivka", Some("Donetsk Oblast"))),
+        rec("en", "2", f("Boiko", "Petro", "Ivanivka", Some("Kherson Oblast"))),
+        rec("ua", "2", f("Лисенко", "Ігор", "с. Миколаївка Одеської обл.", None)),
+        rec("en", "3", f("Lysenko", "Ihor", "Mykolaivka", Some("Odesa Oblast"))),
+    ];
+    recs.extend(world(200, 5).records);
+    let l = Linker::train(&recs, cfg()).unwrap();
+    let level = |a: &str, b: &str| {
+        let e = l.explain(&key("ua", a), &key("en", b)).unwrap();
+        e.steps.iter().find(|s| s.field == "place").unwrap().level.clone()
+    };
+    assert_eq!(level("1", "1"), "settlement_and_region");
+    assert_eq!(level("1", "2"), "different", "the same village name in another region");
+    assert_eq!(level("2", "3"), "settlement_and_region");
+}
+
 /// The prior depends on the pair of sources, estimated by EM without labels: the generated
 /// world's lists overlap heavily, while a person rarely appears twice in one list, so the prior
 /// within a list is far below the prior between two lists; the explanation starts from it.

@@ -11,7 +11,7 @@
 //! - [`to_cyrillic_candidates`]: ranked Cyrillic forms of a Latin-only name.
 //! - [`region_code`], [`rank_grade`]: one code for a region (ISO 3166-2) or a military rank (NATO grade)
 //!   however a list writes it, in Ukrainian, Russian or English; [`region_area`] joins a city with
-//!   region status and the region around it.
+//!   region status and the region around it; [`region_in_place`] finds a region inside a settlement's text.
 //! - [`equivalents`]: Ukrainian <-> Russian forms of given names and patronymics; [`surname_forms`]:
 //!   masculine/feminine and Ukrainian/Russian forms of a surname; [`to_nominative`]: declined names from
 //!   running text back to the nominative.
@@ -62,7 +62,7 @@ pub use forms::{surname_forms, SurnameForms};
 pub use inflect::to_nominative;
 pub use jaro::{jaro_winkler, jaro_winkler_ascii};
 pub use normalize::{detect_lang, detect_script, normalize, Script};
-pub use places::{rank_grade, region_area, region_code};
+pub use places::{rank_grade, region_area, region_code, region_in_place};
 pub use translit::{official_samples, standards, transliterate, StandardInfo};
 
 /// A language of names: Ukrainian or Russian.

@@ -24,9 +24,8 @@ const DROP: &[&str] = &["м", "г", "гор", "місто", "город", "city"
 /// Generic words of a region's name, mapped to one token each.
 fn generic(t: &str) -> Option<&'static str> {
     Some(match t {
-        "область" | "обл" | "oblast" | "obl" | "region" | "регион" | "регіон" | "oblast'" | "oblasti" => {
-            "obl"
-        }
+        "область" | "області" | "области" | "обл" | "oblast" | "obl" | "region" | "регион" | "регіон" | "oblast'"
+        | "oblasti" => "obl",
         "край" | "krai" | "kray" => "krai",
         "республика" | "республіка" | "respublika" | "respublica" | "republic" | "rep" | "resp" => {
             "rep"
@@ -49,10 +48,34 @@ fn tokens(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// A region's adjective in the nominative: lists write «Одеської обл.», «Київській області»,
+/// «Харьковской области» (genitive, locative) where the reference table has «Одеська», «Харьковская».
+fn nominative(t: String) -> String {
+    for (case, nom) in [
+        ("ської", "ська"),
+        ("цької", "цька"),
+        ("зької", "зька"),
+        ("ській", "ська"),
+        ("цькій", "цька"),
+        ("зькій", "зька"),
+        ("ской", "ская"),
+        ("цкой", "цкая"),
+        ("зской", "зская"),
+    ] {
+        if let Some(stem) = t.strip_suffix(case) {
+            if stem.chars().count() >= 2 {
+                return format!("{stem}{nom}");
+            }
+        }
+    }
+    t
+}
+
 /// (whole phrase, core words) of a region name: tokens sorted, generic words mapped; the core
 /// without them.
 fn region_keys(s: &str) -> (String, String) {
-    let mut full: Vec<String> = tokens(s).into_iter().map(|t| generic(&t).map_or(t, str::to_string)).collect();
+    let mut full: Vec<String> =
+        tokens(s).into_iter().map(|t| generic(&t).map_or_else(|| nominative(t), str::to_string)).collect();
     full.sort();
     let core: Vec<&str> = full
         .iter()
@@ -166,6 +189,49 @@ pub fn region_area(code: &str) -> Option<&'static str> {
     ENCLOSED.iter().find(|(city, around)| *city == code || *around == code).map(|&(_, around)| around)
 }
 
+/// A region written inside a settlement's text, as lists write «с. Іванівка, Донецька обл.»,
+/// «с. Миколаївка Одеської обл.» or "Bucha, Kyiv Oblast": the settlement part and the region
+/// part, when the region is one [`region_code`] knows and a settlement is left before it.
+///
+/// ```
+/// use tally_names::{region_code, region_in_place};
+/// let (place, region) = region_in_place("с. Миколаївка Одеської обл.").unwrap();
+/// assert_eq!((place, region_code(region)), ("с. Миколаївка", Some("UA-51")));
+/// let (place, region) = region_in_place("Bucha, Kyiv Oblast").unwrap();
+/// assert_eq!((place, region_code(region)), ("Bucha", Some("UA-32")));
+/// assert_eq!(region_in_place("Миколаївка"), None);
+/// assert_eq!(region_in_place("Одеська область"), None, "a region alone: no settlement");
+/// ```
+pub fn region_in_place(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim();
+    // "settlement, [district,] region": the first later part that is a region.
+    if let Some(first) = s.find(',') {
+        let mut at = first;
+        while at < s.len() {
+            let rest = &s[at + 1..];
+            let end = rest.find(',').map_or(s.len(), |i| at + 1 + i);
+            let part = s[at + 1..end].trim();
+            if region_code(part).is_some() {
+                let place = s[..at].trim().trim_end_matches(',').trim();
+                return (!place.is_empty()).then_some((place, part));
+            }
+            at = end;
+        }
+        return None;
+    }
+    // "settlement [district] Region-adjective oblast": the last two words, when the last says oblast.
+    let mut words = s.split_whitespace().rev();
+    let last = words.next()?.trim_end_matches('.');
+    if last.chars().count() > 8 || generic(&last.to_lowercase()) != Some("obl") {
+        return None;
+    }
+    let adjective = words.next()?;
+    words.next()?;
+    let start = adjective.as_ptr() as usize - s.as_ptr() as usize;
+    let (place, region) = (s[..start].trim(), &s[start..]);
+    (region_code(region).is_some() && !place.is_empty()).then_some((place, region))
+}
+
 /// The NATO STANAG 2116 grade of a Ukrainian or Russian military rank, in either language or in
 /// English, if known.
 ///
@@ -208,6 +274,10 @@ mod tests {
             ("Київська область", "UA-32"),
             ("Київ", "UA-30"),
             ("ДНР", "UA-14"),
+            ("Одеської обл.", "UA-51"),
+            ("Київській області", "UA-32"),
+            ("Харьковской области", "UA-63"),
+            ("Донецької області", "UA-14"),
         ] {
             assert_eq!(region_code(s), Some(code), "{s}");
         }
