@@ -34,7 +34,39 @@ pub enum DateParseError {
     Unreadable(String),
 }
 
-const UNKNOWN: &[&str] = &["?", "-", "—", "–", "н/д", "н/в", "невідомо", "неизвестно", "unknown", "n/a", "na", "x"];
+/// Cell texts that say "no value" (lower case): dashes, "not available" in three languages,
+/// and what spreadsheets and data-frame exports write for an empty cell.
+const UNKNOWN: &[&str] = &[
+    "?",
+    "-",
+    "--",
+    "—",
+    "–",
+    "н/д",
+    "н/в",
+    "невідомо",
+    "не відомо",
+    "неизвестно",
+    "не вказано",
+    "не указано",
+    "немає",
+    "нет",
+    "unknown",
+    "n/a",
+    "#n/a",
+    "na",
+    "none",
+    "null",
+    "nan",
+    "x",
+];
+
+/// Whether a cell's text is a placeholder for "no value" (see [`UNKNOWN`]), read as empty in every
+/// column so that "н/д" in a rank column is not a rank that disagrees with every other.
+pub fn is_placeholder(s: &str) -> bool {
+    let t = s.trim();
+    t.is_empty() || (t.chars().count() <= 12 && UNKNOWN.contains(&t.to_lowercase().as_str()))
+}
 
 /// Month-name stems: the stem must start the word. Nominative, genitive and locative forms
 /// all share the stem ("січень", "січня", "січні"; "май", "мая", "мае").

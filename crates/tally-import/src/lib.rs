@@ -758,6 +758,8 @@ impl Reader {
         for (i, ((_, v), role)) in raw.iter().zip(roles).enumerate() {
             let Some(role) = role else { continue };
             let v = v.trim();
+            // Placeholders ("-", "н/д", "n/a") are no value, in every column but the id.
+            let v = if *role != Role::Field(Field::RecordId) && date::is_placeholder(v) { "" } else { v };
             let text = || if v.is_empty() { None } else { Some(v.split_whitespace().collect::<Vec<_>>().join(" ")) };
             match role {
                 Role::Field(Field::Surname) => f.surname = text(),

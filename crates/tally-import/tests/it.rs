@@ -449,3 +449,19 @@ fn name_beside_surname_columns() {
     assert!(warned[0].reason.contains("Бойко Сергій Іванович"), "{}", warned[0].reason);
     assert_eq!(recs.len(), 4, "a warning keeps the record");
 }
+
+/// Placeholders for "no value" are empty in every column: "н/д" in a rank column is no rank (it
+/// would disagree with every real one), and a row whose names are all placeholders has no name.
+#[test]
+fn placeholders_are_no_value() {
+    let (_, it) = items(&read("placeholders.csv"));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 2);
+    let f = &recs[1].fields;
+    assert_eq!((f.region.as_deref(), f.rank.as_deref(), f.sex, f.status), (None, None, None, None));
+    assert_eq!((f.birth_date, f.death_date), (None, None));
+    assert_eq!((recs[0].fields.region.as_deref(), recs[0].fields.rank.as_deref()), (Some("Донецька"), Some("солдат")));
+    let bad = issues(&it);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!((bad[0].line, bad[0].severity, bad[0].field.as_deref()), (4, Severity::Reject, Some("full_name")));
+}
