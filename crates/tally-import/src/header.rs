@@ -132,6 +132,8 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "locality",
             "hometown",
             "place",
+            "place of residence",
+            "residence",
             "населений пункт",
             "нас пункт",
             "місто",
@@ -176,7 +178,17 @@ const PLAIN_NAME: &[&str] = &["name"];
 /// and a trailing parenthesised note such as "(дд.мм.рррр)" dropped.
 pub fn normalize_header(h: &str) -> String {
     let h = h.trim().trim_start_matches('\u{feff}');
-    let mut h = h.to_lowercase();
+    // camelCase keys of JSON exports ("dateOfBirth", "lastName") are words too.
+    let mut split = String::with_capacity(h.len() + 4);
+    let mut prev_lower = false;
+    for c in h.chars() {
+        if prev_lower && c.is_uppercase() {
+            split.push(' ');
+        }
+        prev_lower = c.is_lowercase();
+        split.push(c);
+    }
+    let mut h = split.to_lowercase();
     if let Some(i) = h.find('(') {
         if h.trim_end().ends_with(')') && i > 0 {
             h.truncate(i);
@@ -307,6 +319,12 @@ mod tests {
     fn three_languages_and_variants() {
         assert_eq!(recognize("Прізвище"), f(Field::Surname));
         assert_eq!(recognize("  ФАМИЛИЯ "), f(Field::Surname));
+        // camelCase keys of JSON exports.
+        assert_eq!(recognize("lastName"), f(Field::Surname));
+        assert_eq!(recognize("dateOfBirth"), f(Field::BirthDate));
+        assert_eq!(recognize("dateOfDeath"), f(Field::DeathDate));
+        assert_eq!(recognize("placeOfResidence"), f(Field::Settlement));
+        assert_eq!(recognize("DOB"), f(Field::BirthDate));
         assert_eq!(recognize("Ім’я"), f(Field::GivenName));
         assert_eq!(recognize("Імʼя"), f(Field::GivenName));
         assert_eq!(recognize("Ім'я"), f(Field::GivenName));
