@@ -66,7 +66,7 @@ def main() -> int:
     git = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=sbs.REPO, capture_output=True,
                          text=True).stdout.strip()
     sbs.OUT.mkdir(parents=True, exist_ok=True)
-    rows, evals = [], []
+    rows, evals, contexts = [], [], []
     for size in [int(s.replace("_", "")) for s in args.sizes.split(",")]:
         for world in args.worlds.split(","):
             for seed in [int(s) for s in args.seeds.split(",")]:
@@ -77,12 +77,27 @@ def main() -> int:
                 rows.append({"world": name, "calibration": bins,
                              "max_calibration_gap_500": t["eval"].get("max_calibration_gap_500")})
                 evals.append(bins)
+                contexts.append(t["eval"].get("calibration_by_context") or [])
                 print(line(name, bins), file=sys.stderr, flush=True)
     print(f"\nCalibration: observed - predicted match rate per decile of predicted probability "
           f"(deciles with at least {MIN_PAIRS} labelled pairs), tally at {git}")
     for r in rows:
         print(line(r["world"], r["calibration"]))
     print(line("POOLED", pool(evals)))
+    # The grey pairs by where they stand in the roll (`tally link eval`), pooled: the deciles'
+    # gaps are a mix of these groups' errors.
+    pooled: dict[str, list[float]] = {}
+    for world in contexts:
+        for c in world:
+            acc = pooled.setdefault(c["context"], [0, 0.0, 0.0])
+            acc[0] += c["pairs"]
+            acc[1] += c["pairs"] * c["mean_predicted"]
+            acc[2] += c["pairs"] * c["observed"]
+    if pooled:
+        print("\nGrey pairs (0.2 to 0.95) by context, pooled:")
+        for name, (n, sp, so) in pooled.items():
+            if n:
+                print(f"  {name:12s} {n:8d} pairs  predicted {sp / n:.3f}  observed {so / n:.3f}  gap {(so - sp) / n:+.3f}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0

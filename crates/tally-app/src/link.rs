@@ -25,8 +25,9 @@ use tally_store::links::FlagRow;
 
 use tally_domain::{PersonId, Record, RecordKey};
 use tally_linkage::{
-    calibration, error_estimate, evaluate, max_calibration_gap, BlockingReport, CalibrationBin, Decisions,
-    ErrorEstimate, Evaluation, Explanation, IdEvent, LinkConfig, LinkError, Linker, Params,
+    calibration, calibration_by_context, error_estimate, evaluate, max_calibration_gap, BlockingReport, CalibrationBin,
+    ContextCalibration, Decisions, ErrorEstimate, Evaluation, Explanation, IdEvent, LinkConfig, LinkError, Linker,
+    PairContext, Params,
 };
 use tally_store::links::{Decision, LinkStore, PairRow, RunWrite};
 use tally_store::records::{RecordQuery, RecordStore};
@@ -1056,7 +1057,16 @@ pub struct EvalReport {
     /// Pairs of one true person where one record is in Latin script and the other in
     /// Cyrillic (by their name fields); only when both scripts occur among the labelled records.
     pub cross_script: Option<CrossScript>,
+    /// Calibration of the labelled grey pairs (probability from the review floor up to the
+    /// threshold, [`GREY_FROM`]..[`GREY_TO`]) by where they stand in the roll: pairwise scoring
+    /// does not see the other links of a pair's records, and each context errs its own way.
+    pub calibration_by_context: Vec<ContextCalibration>,
 }
+
+/// The grey zone of [`EvalReport::calibration_by_context`]: the default review floor and link
+/// threshold.
+pub const GREY_FROM: f64 = 0.2;
+pub const GREY_TO: f64 = 0.95;
 
 /// How linkage does across scripts: true pairs of a Latin-script and a Cyrillic-script record.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -1186,10 +1196,35 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         pred.iter().zip(&pred_ids).filter_map(|((k, _), &id)| Some((id, *truth.get(k)?))).collect();
     let missing = (truth.len() - true_of.len()) as u64;
     let evaluation = evaluate(&pred, &truth);
+    // Each record's person and list, and how many records of each list each person holds, to
+    // place every labelled pair in its context.
+    let mut source_ids: HashMap<&str, u32> = HashMap::new();
+    let mut place: FxHashMap<i64, (PersonId, u32)> = FxHashMap::default();
+    let mut held: FxHashMap<(PersonId, u32), u32> = FxHashMap::default();
+    for ((k, person), &id) in pred.iter().zip(&pred_ids) {
+        let n = source_ids.len() as u32;
+        let src = *source_ids.entry(k.source.as_str()).or_insert(n);
+        place.insert(id, (*person, src));
+        *held.entry((*person, src)).or_insert(0) += 1;
+    }
+    let context = |a: i64, b: i64| -> Option<PairContext> {
+        let (&(pa, sa), &(pb, sb)) = (place.get(&a)?, place.get(&b)?);
+        if pa == pb {
+            return Some(PairContext::OnePerson);
+        }
+        // Records of the other's list in each person, the pair's own record aside.
+        let other =
+            |p: PersonId, s: u32, own: u32| held.get(&(p, s)).copied().unwrap_or(0).saturating_sub(u32::from(s == own));
+        Some(if other(pa, sb, sa) > 0 || other(pb, sa, sb) > 0 { PairContext::ListHeld } else { PairContext::Apart })
+    };
     let mut labelled: Vec<(f64, bool)> = Vec::new();
+    let mut in_context: Vec<(f64, bool, PairContext)> = Vec::new();
     store.for_each_pair(&mut |p| {
         if let (Some(a), Some(b)) = (true_of.get(&p.record_a), true_of.get(&p.record_b)) {
             labelled.push((p.probability, a == b));
+            if let Some(c) = context(p.record_a, p.record_b) {
+                in_context.push((p.probability, a == b, c));
+            }
         }
         Ok(())
     })?;
@@ -1215,6 +1250,7 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         max_calibration_gap: gap,
         max_calibration_gap_500: gap_500,
         cross_script: cross,
+        calibration_by_context: calibration_by_context(&in_context, GREY_FROM, GREY_TO),
     })
 }
 

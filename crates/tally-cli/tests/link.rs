@@ -575,3 +575,74 @@ fn tally_links_lists_written_by_hand() {
     assert_eq!((place["level"].as_str(), place["weight"].as_f64()), (Some("missing"), Some(0.0)), "{x}");
     assert!(place["why"].as_str().unwrap().contains("city with region status"), "{x}");
 }
+
+/// `tally link eval` splits the grey pairs by where they stand in the roll. The split is
+/// recounted here from `tally review --list` (the grey pairs), `tally export links` (persons) and
+/// the truth: a pair is in one person, or one of its two persons already holds another record
+/// of the other record's list, or neither does.
+#[test]
+fn eval_splits_grey_pairs_by_their_context_in_the_roll() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    let db = dir.path().join("c.db");
+    for s in synth_sources(&db, &world, "2000", "1") {
+        import_synth(&db, &world, &s);
+    }
+    ok(&db, &["link"]);
+    let truth_path = world.join("truth.csv");
+    let truth: std::collections::BTreeMap<String, String> = std::fs::read_to_string(&truth_path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (format!("{}:{}", c[0], c[1]), c[2].to_string())
+        })
+        .collect();
+    let person = links(&db);
+    let list = |k: &str| k.split(':').next().unwrap().to_string();
+    let mut held: std::collections::BTreeMap<(String, String), u32> = Default::default();
+    for (k, p) in &person {
+        *held.entry((p.clone(), list(k))).or_default() += 1;
+    }
+    let queue = json(&db, &["review", "--list", "--json"]);
+    // context -> (pairs, sum of probabilities, matches)
+    let mut want: std::collections::BTreeMap<&str, (u64, f64, u64)> = Default::default();
+    for q in queue.as_array().unwrap() {
+        let (a, b, p) = (q["a"].as_str().unwrap(), q["b"].as_str().unwrap(), q["probability"].as_f64().unwrap());
+        if p >= 0.95 || !truth.contains_key(a) || !truth.contains_key(b) {
+            continue;
+        }
+        let (pa, pb) = (&person[a], &person[b]);
+        let others = |p: &String, l: String, own: String| held[&(p.clone(), l.clone())] - u32::from(l == own);
+        let context = if pa == pb {
+            "one_person"
+        } else if held.contains_key(&(pa.clone(), list(b))) && others(pa, list(b), list(a)) > 0
+            || held.contains_key(&(pb.clone(), list(a))) && others(pb, list(a), list(b)) > 0
+        {
+            "list_held"
+        } else {
+            "apart"
+        };
+        let e = want.entry(context).or_default();
+        e.0 += 1;
+        e.1 += p;
+        e.2 += u64::from(truth[a] == truth[b]);
+    }
+    let ev = json(&db, &["link", "eval", "--truth", truth_path.to_str().unwrap(), "--json"]);
+    let got = ev["calibration_by_context"].as_array().unwrap();
+    assert_eq!(got.len(), 3, "{ev}");
+    for c in got {
+        let name = c["context"].as_str().unwrap();
+        let (n, s, y) = want.get(name).copied().unwrap_or_default();
+        assert_eq!(c["pairs"], n, "{name}: {c}");
+        if n > 0 {
+            assert!((c["mean_predicted"].as_f64().unwrap() - s / n as f64).abs() < 1e-9, "{name}: {c}");
+            assert!((c["observed"].as_f64().unwrap() - y as f64 / n as f64).abs() < 1e-12, "{name}: {c}");
+        }
+    }
+    assert!(want.get("list_held").is_some_and(|r| r.0 > 0), "the world has such grey pairs: {want:?}");
+    assert!(want.get("apart").is_some_and(|r| r.0 > 0), "{want:?}");
+    let text = ok(&db, &["link", "eval", "--truth", truth_path.to_str().unwrap()]);
+    assert!(text.contains("grey pairs (0.20 to 0.95) by where they stand in the roll"), "{text}");
+}

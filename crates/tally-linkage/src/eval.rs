@@ -123,6 +123,67 @@ pub fn calibration(pairs: &[(f64, bool)], bins: usize) -> Vec<CalibrationBin> {
         .collect()
 }
 
+/// Where a pair stands in the roll, which pairwise scoring does not see: its two records
+/// already in one person through other links; in two persons, one of which already holds
+/// another record of the other record's list (a list names a person about once, so the pair is
+/// then rarely a match); or in two persons, neither of which does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairContext {
+    OnePerson,
+    ListHeld,
+    Apart,
+}
+
+impl PairContext {
+    pub const ALL: [PairContext; 3] = [PairContext::OnePerson, PairContext::ListHeld, PairContext::Apart];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            PairContext::OnePerson => "one person through other links",
+            PairContext::ListHeld => "two persons, one already has a record of the other's list",
+            PairContext::Apart => "two persons, neither has one",
+        }
+    }
+}
+
+/// Calibration of one context's labelled pairs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContextCalibration {
+    pub context: PairContext,
+    pub pairs: u64,
+    pub mean_predicted: f64,
+    pub observed: f64,
+    /// Wilson score 95% interval of the observed rate (see [`CalibrationBin`]).
+    pub observed_low: f64,
+    pub observed_high: f64,
+}
+
+/// Calibration per [`PairContext`] of the labelled pairs (probability, is match, context) whose
+/// probability lies in `[from, to)`: the grey zone, where the contexts part most.
+pub fn calibration_by_context(pairs: &[(f64, bool, PairContext)], from: f64, to: f64) -> Vec<ContextCalibration> {
+    PairContext::ALL
+        .iter()
+        .map(|&c| {
+            let (mut n, mut s, mut y) = (0u64, 0.0, 0u64);
+            for &(p, m, _) in pairs.iter().filter(|x| x.2 == c && x.0 >= from && x.0 < to) {
+                n += 1;
+                s += p;
+                y += u64::from(m);
+            }
+            let (observed_low, observed_high) = wilson(y, n);
+            ContextCalibration {
+                context: c,
+                pairs: n,
+                mean_predicted: if n == 0 { 0.0 } else { s / n as f64 },
+                observed: if n == 0 { 0.0 } else { y as f64 / n as f64 },
+                observed_low,
+                observed_high,
+            }
+        })
+        .collect()
+}
+
 /// Wilson score 95% interval for `y` successes in `n` trials; (0, 1) when `n` is 0.
 pub fn wilson(y: u64, n: u64) -> (f64, f64) {
     if n == 0 {

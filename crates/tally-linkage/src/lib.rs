@@ -57,7 +57,8 @@ pub mod table;
 pub use blocking::{BlockKey, BlockingConfig, BlockingReport, KeyField, Rule};
 pub use cluster::{Clustering, Flag, IdEvent};
 pub use eval::{
-    calibration, error_estimate, evaluate, max_calibration_gap, CalibrationBin, ErrorEstimate, Evaluation, Prf,
+    calibration, calibration_by_context, error_estimate, evaluate, max_calibration_gap, CalibrationBin,
+    ContextCalibration, ErrorEstimate, Evaluation, PairContext, Prf,
 };
 pub use linker::{Assignment, Decisions, Explanation, LinkConfig, LinkError, Linker, Roll, ScoredPair, Step};
 pub use model::{Params, TrainConfig};

@@ -299,6 +299,25 @@ fn eval(a: EvalArgs, g: &Global) -> anyhow::Result<()> {
         )?;
     }
     writeln!(out, "largest calibration gap (bins with >= 20 pairs): {:.3}", r.max_calibration_gap)?;
+    if r.calibration_by_context.iter().any(|c| c.pairs > 0) {
+        writeln!(
+            out,
+            "grey pairs ({:.2} to {:.2}) by where they stand in the roll:",
+            tally_app::link::GREY_FROM,
+            tally_app::link::GREY_TO
+        )?;
+        for c in r.calibration_by_context.iter().filter(|c| c.pairs > 0) {
+            writeln!(
+                out,
+                "  {:<56} {:>7} pairs  predicted {:.3}  observed {:.3}  gap {:+.3}",
+                c.context.describe(),
+                c.pairs,
+                c.mean_predicted,
+                c.observed,
+                c.observed - c.mean_predicted
+            )?;
+        }
+    }
     Ok(())
 }
 
