@@ -196,6 +196,19 @@ fn synth_sources(db: &Path, world: &Path, records: &str, seed: &str) -> Vec<serd
     manifest["sources"].as_array().unwrap().clone()
 }
 
+/// `source:source_record_id` -> true person, from a truth file as `tally synth` writes it.
+fn read_truth(path: &Path) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (format!("{}:{}", c[0], c[1]), c[2].to_string())
+        })
+        .collect()
+}
+
 /// Runs `tally import` for a source of a synth world, as its manifest says.
 fn import_synth(db: &Path, dir: &Path, source: &serde_json::Value) {
     let args: Vec<String> = source["import"].as_str().unwrap().split_whitespace().skip(1).map(String::from).collect();
@@ -262,15 +275,7 @@ fn incremental_equals_full_on_a_synth_world() {
     let ev = json(&db, &["link", "eval", "--truth", truth_path.to_str().unwrap(), "--json"]);
     let x = &ev["cross_script"];
     assert!(x.is_object(), "mixed world has both scripts: {ev}");
-    let truth: std::collections::BTreeMap<String, String> = std::fs::read_to_string(&truth_path)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let c: Vec<&str> = l.split(',').collect();
-            (format!("{}:{}", c[0], c[1]), c[2].to_string())
-        })
-        .collect();
+    let truth = read_truth(&truth_path);
     let records = ok(&db, &["export", "records"]);
     let mut rdr = csv::Reader::from_reader(records.as_bytes());
     let h = rdr.headers().unwrap().clone();
@@ -590,15 +595,7 @@ fn eval_splits_grey_pairs_by_their_context_in_the_roll() {
     }
     ok(&db, &["link"]);
     let truth_path = world.join("truth.csv");
-    let truth: std::collections::BTreeMap<String, String> = std::fs::read_to_string(&truth_path)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let c: Vec<&str> = l.split(',').collect();
-            (format!("{}:{}", c[0], c[1]), c[2].to_string())
-        })
-        .collect();
+    let truth = read_truth(&truth_path);
     let person = links(&db);
     let list = |k: &str| k.split(':').next().unwrap().to_string();
     let mut held: std::collections::BTreeMap<(String, String), u32> = Default::default();

@@ -416,6 +416,11 @@ mod props {
     }
 }
 
+fn name_parts(r: &tally_domain::Record) -> (Option<&str>, Option<&str>, Option<&str>) {
+    let f = &r.fields;
+    (f.surname.as_deref(), f.given_name.as_deref(), f.patronymic.as_deref())
+}
+
 /// A list with a surname column and a plain "name" column: "name" is the given name there, and
 /// a whole-name column beside the surname fills what the surname column leaves empty.
 #[test]
@@ -424,20 +429,14 @@ fn name_beside_surname_columns() {
     let at = layout.headers.iter().position(|h| h == "name").expect("name column");
     assert_eq!(layout.roles[at].map(|r| r.as_str()), Some("given_name"));
     let recs = records(&it);
-    let parts = |i: usize| {
-        let f = &recs[i].fields;
-        (f.surname.as_deref(), f.given_name.as_deref(), f.patronymic.as_deref())
-    };
+    let parts = |i: usize| name_parts(recs[i]);
     assert_eq!(parts(0), (Some("Шевченко"), Some("Олександр"), Some("Петрович")));
     assert_eq!(parts(1), (Some("Коваленко"), Some("Іван Миколайович"), None));
     assert_eq!(parts(2), (Some("Бондаренко"), None, None));
 
     let (_, it) = items(&read("name_and_full_name.csv"));
     let recs = records(&it);
-    let parts = |i: usize| {
-        let f = &recs[i].fields;
-        (f.surname.as_deref(), f.given_name.as_deref(), f.patronymic.as_deref())
-    };
+    let parts = |i: usize| name_parts(recs[i]);
     assert_eq!(parts(0), (Some("Шевченко"), Some("Олександр"), Some("Петрович")));
     assert_eq!(parts(1), (Some("Коваленко"), Some("Іван"), None));
     assert_eq!(parts(2), (Some("Мельник"), Some("Юрій"), Some("Васильович")));
