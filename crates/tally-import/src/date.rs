@@ -65,7 +65,12 @@ const UNKNOWN: &[&str] = &[
 /// column so that "н/д" in a rank column is not a rank that disagrees with every other.
 pub fn is_placeholder(s: &str) -> bool {
     let t = s.trim();
-    t.is_empty() || (t.chars().count() <= 12 && UNKNOWN.contains(&t.to_lowercase().as_str()))
+    if t.is_empty() {
+        return true;
+    }
+    // Every cell of a list passes here: decide most without lower-casing them.
+    let first = t.chars().next().map_or(' ', |c| c.to_lowercase().next().unwrap_or(c));
+    t.len() <= 24 && "?-—–#нuxn".contains(first) && UNKNOWN.contains(&t.to_lowercase().as_str())
 }
 
 /// Month-name stems: the stem must start the word. Nominative, genitive and locative forms
