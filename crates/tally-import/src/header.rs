@@ -162,7 +162,7 @@ const SYNONYMS: &[(Role, &[&str])] = &[
     (Role::Field(Field::Status), &["status", "fate", "статус", "доля", "судьба"]),
     (
         Role::Field(Field::RecordId),
-        &["id", "record id", "№", "№ п п", "no", "nr", "number", "#", "n", "п п", "номер", "ід", "ид"],
+        &["id", "record id", "№", "№ п п", "№ з п", "з п", "no", "nr", "number", "#", "n", "п п", "номер", "ід", "ид"],
     ),
     (Role::Field(Field::Sex), &["sex", "gender", "стать", "пол"]),
     (Role::Field(Field::Category), &["category", "категорія", "категория", "type", "тип"]),
@@ -325,6 +325,9 @@ mod tests {
         assert_eq!(recognize("dateOfDeath"), f(Field::DeathDate));
         assert_eq!(recognize("placeOfResidence"), f(Field::Settlement));
         assert_eq!(recognize("DOB"), f(Field::BirthDate));
+        // Ukrainian "№ з/п" (за порядком) as Russian "№ п/п".
+        assert_eq!(recognize("№ з/п"), f(Field::RecordId));
+        assert_eq!(recognize("№ п/п"), f(Field::RecordId));
         assert_eq!(recognize("Ім’я"), f(Field::GivenName));
         assert_eq!(recognize("Імʼя"), f(Field::GivenName));
         assert_eq!(recognize("Ім'я"), f(Field::GivenName));
