@@ -113,7 +113,8 @@ pub struct Options {
     pub encoding: Option<String>,
     /// The field delimiter of a text table; sniffed when absent.
     pub delimiter: Option<u8>,
-    /// Which sheet of a spreadsheet; the first with data when absent.
+    /// Which sheet of a spreadsheet; when absent, the first with a name column near its top, else
+    /// the first with data.
     pub sheet: Option<String>,
     pub mapping: Mapping,
     pub name_order: NameOrder,
@@ -980,13 +981,32 @@ fn open_sheet(bytes: &[u8], want: Option<&str>) -> Result<(calamine::Range<calam
         let r = wb.worksheet_range(w).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
         return Ok((r, w.to_string()));
     }
+    // Workbooks often open with a cover or a summary sheet: the list is the first sheet with a
+    // name column near its top, else the first sheet with data.
+    let mut first = None;
     for n in &names {
         let r = wb.worksheet_range(n).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
-        if !r.is_empty() {
+        if r.is_empty() {
+            continue;
+        }
+        if has_name_header(&r) {
             return Ok((r, n.clone()));
         }
+        if first.is_none() {
+            first = Some((r, n.clone()));
+        }
     }
-    Err(ImportError::EmptySheet)
+    first.ok_or(ImportError::EmptySheet)
+}
+
+/// Whether one of a sheet's first rows has a header naming a name column.
+fn has_name_header(r: &calamine::Range<calamine::Data>) -> bool {
+    r.rows().take(HEADER_SCAN).flatten().any(|c| {
+        matches!(
+            header::recognize(&c.to_string()),
+            Some(Role::Field(Field::Surname | Field::GivenName | Field::FullName))
+        )
+    })
 }
 
 #[cfg(test)]

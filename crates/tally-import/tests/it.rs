@@ -464,3 +464,32 @@ fn placeholders_are_no_value() {
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert_eq!((bad[0].line, bad[0].severity, bad[0].field.as_deref()), (4, Severity::Reject, Some("full_name")));
 }
+
+/// A workbook that opens with a cover sheet: without `--sheet`, the list is read from the first
+/// sheet with a name column, and the layout says which.
+#[test]
+fn a_cover_sheet_before_the_list_is_passed_over() {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet();
+    cover.set_name("Титул").unwrap();
+    cover.write_string(0, 0, "Звіт").unwrap();
+    cover.write_string(1, 0, "Підготовлено громадською організацією").unwrap();
+    let list = wb.add_worksheet();
+    list.set_name("Список").unwrap();
+    for (c, h) in ["Прізвище", "Ім'я", "Рік народження"].iter().enumerate() {
+        list.write_string(0, c as u16, *h).unwrap();
+    }
+    list.write_string(1, 0, "Мельник").unwrap();
+    list.write_string(1, 1, "Юрій").unwrap();
+    list.write_number(1, 2, 1970).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let (layout, it) = items(&bytes);
+    assert_eq!(layout.sheet.as_deref(), Some("Список"));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(name_parts(recs[0]), (Some("Мельник"), Some("Юрій"), None));
+    // Asked for by name, the cover is read as it is (and has no name column).
+    let opts = Options { sheet: Some("Титул".into()), ..Options::default() };
+    assert!(Reader::new(&bytes, &opts).is_err());
+}

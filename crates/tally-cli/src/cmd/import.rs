@@ -44,7 +44,7 @@ pub struct ImportArgs {
     /// File format (csv, jsonl, xlsx); detected when absent
     #[arg(long)]
     pub format: Option<tally_app::import::Format>,
-    /// Spreadsheet sheet to read; the first with data when absent
+    /// Spreadsheet sheet to read; when absent, the first with a name column near its top (else the first with data)
     #[arg(long)]
     pub sheet: Option<String>,
     /// Map a column to a field, e.g. --map given_name="First name" (repeatable)
