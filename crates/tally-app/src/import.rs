@@ -8,7 +8,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 use tally_domain::SourceKind;
-pub use tally_import::{Format, Mapping, NameOrder, Options};
+pub use tally_import::{DateOrder, Format, Mapping, NameOrder, Options};
 use tally_import::{Item, Reader, Severity};
 use tally_store::records::{AddOutcome, BeginImport, ImportCounts, ImportInfo, NewImport, RejectRow};
 pub use tally_store::records::{RecordStore, SourceSummary};

@@ -160,6 +160,32 @@ fn month_of(word: &str) -> Option<u8> {
 
 /// Read a date cell.
 pub fn parse_date(raw: &str, role: DateRole) -> Result<DateValue, DateParseError> {
+    parse_date_in(raw, role, DateOrder::DayFirst)
+}
+
+/// The order of day and month in numeric dates of a list: day first as in Ukrainian, Russian and
+/// most European documents (the default, and the only order Tally guesses), or month first as
+/// in lists from the United States ("12/31/1999"), which the user has to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateOrder {
+    #[default]
+    DayFirst,
+    MonthFirst,
+}
+
+impl std::str::FromStr for DateOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "dmy" | "day-first" => Ok(DateOrder::DayFirst),
+            "mdy" | "month-first" => Ok(DateOrder::MonthFirst),
+            other => Err(format!("unknown date order {other:?}; expected dmy (day first) or mdy (month first)")),
+        }
+    }
+}
+
+/// [`parse_date`] with the list's order of day and month.
+pub fn parse_date_in(raw: &str, role: DateRole, order: DateOrder) -> Result<DateValue, DateParseError> {
     let s = raw.trim();
     let lower = s.to_lowercase();
     if s.is_empty() || UNKNOWN.contains(&lower.as_str()) {
@@ -170,7 +196,7 @@ pub fn parse_date(raw: &str, role: DateRole) -> Result<DateValue, DateParseError
     if s.len() > 10 && s.is_char_boundary(10) && matches!(s.as_bytes()[10], b'T' | b' ') {
         let (head, tail) = s.split_at(10);
         if head.as_bytes()[4] == b'-' && tail[1..].trim().starts_with(|c: char| c.is_ascii_digit()) {
-            return parse_date(head, role);
+            return parse_date_in(head, role, order);
         }
     }
     // A trailing time of day ("05.01.2023 14:30", "05.01.2023 0:00:00") says nothing more about
@@ -179,7 +205,7 @@ pub fn parse_date(raw: &str, role: DateRole) -> Result<DateValue, DateParseError
         let t: Vec<&str> = tail.split(':').collect();
         let digits = |p: &&str| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit());
         if (2..=3).contains(&t.len()) && t.iter().all(digits) {
-            return parse_date(head, role);
+            return parse_date_in(head, role, order);
         }
     }
     let impossible =
@@ -276,11 +302,25 @@ pub fn parse_date(raw: &str, role: DateRole) -> Result<DateValue, DateParseError
             return PartialDate::ymd(num(y)?, num(m)? as u8, num(d)? as u8).map(DateValue::Date).map_err(impossible);
         }
         [d, m, y] if (y.len() == 4 || y.len() == 2) && d.len() <= 2 && m.len() <= 2 => {
-            // Day first: the UA/RU order. Never read as month-first, even when the day is <= 12.
+            // Day first: the UA/RU order. Never read as month-first, even when the day is <= 12,
+            // unless the list is said to be in that order.
             if !seps.iter().take(2).all(|&c| matches!(c, '.' | '/' | '-')) {
                 return Err(unreadable());
             }
-            let (d, m) = (num(d)?, num(m)?);
+            let (d, m) = match order {
+                DateOrder::DayFirst => (num(d)?, num(m)?),
+                DateOrder::MonthFirst => (num(m)?, num(d)?),
+            };
+            // "12/31/1999" read day first: no month 31, but a valid date month first. Say so.
+            let month_first_hint = |e: tally_domain::DateError| {
+                let mut err = impossible(e);
+                if let DateParseError::Impossible { why, .. } = &mut err {
+                    if order == DateOrder::DayFirst && m > 12 && d <= 12 && m <= 31 {
+                        why.push_str("; if the list writes the month first, import it with date order mdy");
+                    }
+                }
+                err
+            };
             let mut y = num(y)?;
             if nums[2].len() == 2 {
                 // Births are 19xx (the note in date_formats.csv); deaths of this war are 20xx,
@@ -300,7 +340,7 @@ pub fn parse_date(raw: &str, role: DateRole) -> Result<DateValue, DateParseError
             } else if d == 0 {
                 PartialDate::ym(y, m as u8).map(DateValue::Date).map_err(impossible)
             } else {
-                PartialDate::ymd(y, m as u8, d as u8).map(DateValue::Date).map_err(impossible)
+                PartialDate::ymd(y, m as u8, d as u8).map(DateValue::Date).map_err(month_first_hint)
             };
         }
         _ => {}

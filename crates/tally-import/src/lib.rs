@@ -40,7 +40,7 @@ use std::io::Cursor;
 
 use tally_domain::{Field, ParsedFields, PartialDate, Record, RecordKey, Sex, Status};
 
-pub use date::{parse_date, DateParseError, DateRole, DateValue};
+pub use date::{parse_date, parse_date_in, DateOrder, DateParseError, DateRole, DateValue};
 pub use header::{normalize_header, recognize, Mapping, Role};
 pub use name::{fill_from_full, split_full_name, NameOrder, NameParts};
 
@@ -122,6 +122,8 @@ pub struct Options {
     /// row is kept as a record with that date unknown, and a warning names the cell: a person
     /// should not drop out of the roll over a typo in a date, and the raw cell is kept anyway.
     pub reject_bad_dates: bool,
+    /// Day and month order of numeric dates (day first unless said).
+    pub date_order: DateOrder,
 }
 
 /// Whether an issue cost the row (reject) or only a field (warning).
@@ -204,6 +206,7 @@ pub struct Reader {
     id_col: bool,
     name_order: NameOrder,
     reject_bad_dates: bool,
+    date_order: DateOrder,
     /// JSON Lines: key -> role, filled as keys appear.
     key_roles: HashMap<String, Option<Role>>,
     mapping: Mapping,
@@ -491,6 +494,7 @@ impl Reader {
             id_col: false,
             name_order: opts.name_order,
             reject_bad_dates: opts.reject_bad_dates,
+            date_order: opts.date_order,
             key_roles: HashMap::new(),
             mapping: opts.mapping.clone(),
         }
@@ -829,7 +833,7 @@ impl Reader {
         if let Some(i) = death {
             let serial = excel_serial_date(&raw[i].1, sheet);
             let v = serial.as_deref().unwrap_or(raw[i].1.as_str());
-            let bad = match parse_date(v, DateRole::Death) {
+            let bad = match parse_date_in(v, DateRole::Death, self.date_order) {
                 Ok(DateValue::Date(d)) => {
                     f.death_date = Some(d);
                     None
@@ -860,10 +864,10 @@ impl Reader {
             let parsed = if field == "age" {
                 match v.trim().parse::<u16>() {
                     Ok(n) => Ok(DateValue::Age(n)),
-                    Err(_) => parse_date(v, DateRole::Birth),
+                    Err(_) => parse_date_in(v, DateRole::Birth, self.date_order),
                 }
             } else {
-                parse_date(v, DateRole::Birth)
+                parse_date_in(v, DateRole::Birth, self.date_order)
             };
             match parsed {
                 Ok(DateValue::Date(d)) => f.birth_date = Some(d),

@@ -493,3 +493,25 @@ fn a_cover_sheet_before_the_list_is_passed_over() {
     let opts = Options { sheet: Some("Титул".into()), ..Options::default() };
     assert!(Reader::new(&bytes, &opts).is_err());
 }
+
+/// A list from the United States writes dates month first. Read day first (the default), "12/31/1999"
+/// is no date and the warning says how to read the list; with `DateOrder::MonthFirst` every date
+/// is read as written, "03/04/2023" as 4 March.
+#[test]
+fn us_dates_month_first_when_said() {
+    let (_, it) = items(&read("us_dates.csv"));
+    let warned = issues(&it);
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(warned[0].reason.contains("date order mdy"), "{}", warned[0].reason);
+    assert_eq!(date(&records(&it)[0].fields.death_date), "2023-04-03", "day first by default");
+
+    let opts = Options { date_order: tally_import::DateOrder::MonthFirst, ..Options::default() };
+    let it: Vec<Item> = Reader::new(&read("us_dates.csv"), &opts).unwrap().collect();
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    let recs = records(&it);
+    assert_eq!(
+        (date(&recs[0].fields.birth_date), date(&recs[0].fields.death_date)),
+        ("1999-12-31".into(), "2023-03-04".into())
+    );
+    assert_eq!(date(&recs[1].fields.birth_date), "1990-01-05");
+}

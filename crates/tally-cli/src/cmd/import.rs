@@ -56,6 +56,10 @@ pub struct ImportArgs {
     /// Word order of a full-name column: auto, surname-first, given-first
     #[arg(long, default_value = "auto")]
     pub name_order: tally_app::import::NameOrder,
+    /// Order of day and month in numeric dates: dmy (day first: 05.01.2023, the default) or mdy
+    /// (month first, as US lists write 01/05/2023)
+    #[arg(long, default_value = "dmy")]
+    pub date_order: tally_app::import::DateOrder,
     /// Refuse a whole row when one of its dates cannot be read (by default the row is kept
     /// with that date unknown, and a warning names the cell)
     #[arg(long)]
@@ -139,6 +143,7 @@ pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
         sheet: a.sheet.clone(),
         name_order: a.name_order,
         reject_bad_dates: a.reject_bad_dates,
+        date_order: a.date_order,
         ..Default::default()
     };
     if let Some(path) = &a.mapping {
