@@ -826,12 +826,13 @@ impl Linker {
             {
                 // Both records have the field, yet it counts for nothing: say why.
                 let (ra, rb) = (t.region[ia as usize], t.region[ib as usize]);
-                why = if *field == CmpField::Place && crate::compare::same_area(&t.places, ra, rb) {
-                    "no evidence: a city with region status and the region around it, which lists write for one another"
-                        .into()
-                } else {
-                    "no evidence: values in two scripts that differ (lists translate these, not transliterate)".into()
-                };
+                if *field == CmpField::Place && crate::compare::same_area(&t.places, ra, rb) {
+                    why = "no evidence: a city with region status and the region around it, which lists write for one another"
+                        .into();
+                } else if tally_names::detect_script(&va) != tally_names::detect_script(&vb) {
+                    why = "no evidence: values in two scripts that differ (lists translate these, not transliterate)"
+                        .into();
+                }
             }
             steps.push(Step {
                 field: field.as_str().into(),

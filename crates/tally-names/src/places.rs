@@ -60,7 +60,6 @@ fn nominative(t: String) -> String {
         ("зькій", "зька"),
         ("ской", "ская"),
         ("цкой", "цкая"),
-        ("зской", "зская"),
     ] {
         if let Some(stem) = t.strip_suffix(case) {
             if stem.chars().count() >= 2 {
