@@ -579,6 +579,15 @@ fn tally_links_lists_written_by_hand() {
     let place = step("place");
     assert_eq!((place["level"].as_str(), place["weight"].as_f64()), (Some("missing"), Some(0.0)), "{x}");
     assert!(place["why"].as_str().unwrap().contains("city with region status"), "{x}");
+
+    // A truth that shares one record with the roll has no pairs: no rate to report.
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "source,source_record_id,person_id\nvolunteers,1,A\n").unwrap();
+    let text = ok(&db, &["link", "eval", "--truth", one.to_str().unwrap()]);
+    assert!(
+        text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["pairwise", "n/a", "n/a", "n/a"]),
+        "{text}"
+    );
 }
 
 /// `tally link eval` splits the grey pairs by where they stand in the roll. The split is

@@ -275,7 +275,11 @@ fn eval(a: EvalArgs, g: &Global) -> anyhow::Result<()> {
     writeln!(out, "pairs: predicted {}, true {}, correct {}", e.predicted_pairs, e.true_pairs, e.correct_pairs)?;
     writeln!(out, "{:<10} {:>10} {:>10} {:>10}", "", "precision", "recall", "f1")?;
     for (name, p) in [("pairwise", e.pairwise), ("b-cubed", e.bcubed)] {
-        writeln!(out, "{:<10} {:>10.4} {:>10.4} {:>10.4}", name, p.precision, p.recall, p.f1)?;
+        // With no pair predicted (or none true) a rate of 1 is a convention, not a finding: say so.
+        let rate = |v: f64, of: u64| if name == "pairwise" && of == 0 { "n/a".to_string() } else { format!("{v:.4}") };
+        let (pr, rc) = (rate(p.precision, e.predicted_pairs), rate(p.recall, e.true_pairs));
+        let f1 = if pr == "n/a" || rc == "n/a" { "n/a".to_string() } else { format!("{:.4}", p.f1) };
+        writeln!(out, "{name:<10} {pr:>10} {rc:>10} {f1:>10}")?;
     }
     if let Some(x) = &r.cross_script {
         writeln!(
