@@ -146,6 +146,24 @@ pub fn import_file(
     import_bytes(store, &file_name, &bytes, req, progress)
 }
 
+/// The reading choices of an import that differ from the defaults, in words ("dates month
+/// first"), for the import's provenance; `None` when there are none.
+fn reading(o: &Options) -> Option<String> {
+    let mut parts = Vec::new();
+    if o.date_order == DateOrder::MonthFirst {
+        parts.push("dates month first");
+    }
+    match o.name_order {
+        NameOrder::SurnameFirst => parts.push("names surname first"),
+        NameOrder::GivenFirst => parts.push("names given first"),
+        NameOrder::Auto => {}
+    }
+    if o.reject_bad_dates {
+        parts.push("rows with bad dates rejected");
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// Import bytes already in memory, filed under `file_name`.
 pub fn import_bytes(
     store: &mut dyn RecordStore,
@@ -172,6 +190,7 @@ pub fn import_bytes(
         b'\t' => "\\t".to_string(),
         d => (d as char).to_string(),
     });
+    let reading = reading(&req.options);
     let meta = NewImport {
         source: &req.source,
         kind: req.kind,
@@ -184,6 +203,7 @@ pub fn import_bytes(
         encoding: layout.encoding.as_deref(),
         delimiter: delimiter.as_deref(),
         sheet: layout.sheet.as_deref(),
+        reading: reading.as_deref(),
         columns: &columns,
         headers: &layout.headers,
     };

@@ -329,3 +329,21 @@ fn explicit_mapping_sources_and_export_to_a_file() {
     let bad = fails(dir.path(), &["import", f.to_str().unwrap(), "--source", "x", "--map", "nickname=Person"]);
     assert!(bad.contains("unknown field \"nickname\""), "{bad}");
 }
+
+/// `--date-order mdy` reads a US list's dates month first, and the import keeps that choice as
+/// provenance: the summary and `tally sources` say how the file was read.
+#[test]
+fn a_us_list_read_month_first_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("us_dates.csv");
+    let out = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "us", "--date-order", "mdy"]);
+    assert!(out.contains("read as csv, delimiter ',', utf-8, dates month first"), "{out}");
+    assert!(out.contains("warnings: 0"), "{out}");
+    let sources = ok(dir.path(), &["sources"]);
+    assert!(sources.contains("as csv utf-8 (dates month first)"), "{sources}");
+    let csv = ok(dir.path(), &["export", "records"]);
+    assert!(csv.contains("1999-12-31") && csv.contains("2023-03-04"), "{csv}");
+    // Read day first, the same file is another import: its one impossible date is a warning.
+    let out = ok(dir.path(), &["--db", "dmy.db", "import", f.to_str().unwrap(), "--source", "us"]);
+    assert!(out.contains("warnings: 1") && !out.contains("dates month first"), "{out}");
+}

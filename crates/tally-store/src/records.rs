@@ -26,6 +26,8 @@ pub struct NewImport<'a> {
     pub encoding: Option<&'a str>,
     pub delimiter: Option<&'a str>,
     pub sheet: Option<&'a str>,
+    /// Reading choices beyond the defaults ("dates month first"), if any.
+    pub reading: Option<&'a str>,
     /// `(header, field)` pairs of the recognised columns.
     pub columns: &'a [(String, String)],
     /// The file's header row (for JSON Lines: the keys of its first objects). Records whose
@@ -48,6 +50,8 @@ pub struct ImportInfo {
     pub encoding: Option<String>,
     pub delimiter: Option<String>,
     pub sheet: Option<String>,
+    /// Reading choices beyond the defaults ("dates month first"), if any.
+    pub reading: Option<String>,
     pub columns: Vec<(String, String)>,
     pub counts: ImportCounts,
 }

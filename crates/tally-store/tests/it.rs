@@ -43,6 +43,7 @@ fn meta<'a>(source: &'a str, file: &'a str, bytes: &'a [u8], sha: &'a str) -> Ne
         encoding: Some("utf-8"),
         delimiter: Some(","),
         sheet: None,
+        reading: None,
         columns: &[],
         headers: &HEADERS,
     }

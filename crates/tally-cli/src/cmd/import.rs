@@ -261,6 +261,9 @@ fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
     if let Some(sh) = &i.sheet {
         how.push_str(&format!(", sheet {sh:?}"));
     }
+    if let Some(r) = &i.reading {
+        how.push_str(&format!(", {r}"));
+    }
     writeln!(out, "{how}")?;
     let cols: Vec<String> = i.columns.iter().map(|(h, f)| format!("{h} -> {f}")).collect();
     writeln!(out, "  columns: {}", cols.join(", "))?;
@@ -429,12 +432,13 @@ fn sources_inner(a: SourcesArgs, g: &Global) -> anyhow::Result<()> {
         for i in &s.imports {
             writeln!(
                 out,
-                "  {} sha256 {} imported {} as {}{}: rows {}, records {}, rejected {}, warnings {}",
+                "  {} sha256 {} imported {} as {}{}{}: rows {}, records {}, rejected {}, warnings {}",
                 i.file_name,
                 short(&i.sha256),
                 i.imported_at,
                 i.format,
                 i.encoding.as_deref().map(|e| format!(" {e}")).unwrap_or_default(),
+                i.reading.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
                 i.counts.rows,
                 i.counts.records,
                 i.counts.rejects,

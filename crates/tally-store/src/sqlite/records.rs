@@ -9,7 +9,7 @@ use tally_domain::{
 };
 
 const IMPORT_COLS: &str = "i.id, s.name, s.kind, s.publisher, i.sha256, i.file_name, i.retrieved_at, i.imported_at, \
-     i.format, i.encoding, i.delimiter, i.sheet, i.columns, i.rows, i.records, i.rejects, i.warnings";
+     i.format, i.encoding, i.delimiter, i.sheet, i.columns, i.rows, i.records, i.rejects, i.warnings, i.reading";
 
 fn kind_of(s: &str) -> Result<SourceKind> {
     s.parse().map_err(|e: tally_domain::SourceKindError| StoreError::Invalid(e.to_string()))
@@ -32,6 +32,7 @@ fn import_info(r: &Row) -> rusqlite::Result<(ImportInfo, String, String)> {
             encoding: r.get(9)?,
             delimiter: r.get(10)?,
             sheet: r.get(11)?,
+            reading: r.get(17)?,
             columns: vec![],
             counts: ImportCounts {
                 rows: r.get::<_, i64>(13)? as u64,
@@ -342,8 +343,8 @@ impl RecordStore for SqliteStore {
         let headers = serde_json::to_string(m.headers).expect("strings always serialise");
         conn.execute(
             "INSERT INTO imports (source_id, sha256, file_name, retrieved_at, format, encoding, delimiter, sheet, columns,
-                 headers)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 headers, reading)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 source_id,
                 m.sha256,
@@ -354,7 +355,8 @@ impl RecordStore for SqliteStore {
                 m.delimiter,
                 m.sheet,
                 columns,
-                headers
+                headers,
+                m.reading
             ],
         )?;
         guard.import_id = conn.last_insert_rowid();
