@@ -69,21 +69,19 @@ for f in sorted(glob.glob(sys.argv[1]+'/c_*.csv')):
         LRd={}
         for a,b,l in zip(A,B,LR): LRd[(a,b)]=l; LRd[(b,a)]=l
         ABS=float(os.environ.get('ABS','-19.93'))
+        def gmean_lr(xs,ys):
+            """Geometric mean of the likelihood ratios of all pairs across two sets of records; a
+            pair never kept counts at probability 2^ABS."""
+            ls=[]
+            for x in xs:
+                for y in ys:
+                    l=LRd.get((x,y))
+                    if l is None: l=2.0**(ABS-sp.get((x.split(':')[0],y.split(':')[0]),-20))
+                    ls.append(np.log2(max(l,1e-300)))
+            return 2.0**np.mean(ls)
         if LRAGG=='gmean':
-            sp={}
-            for x in J['source_priors']:
-                pr=np.log2(x['prior']/(1-x['prior'])); sp[(x['a'],x['b'])]=pr; sp[(x['b'],x['a'])]=pr
-            LRd={}
-            for a,b,l in zip(A,B,LR): LRd[(a,b)]=l; LRd[(b,a)]=l
-            ABS=float(os.environ.get('ABS','-19.93'))
             for k in list(cross):
-                ls=[]
-                for x in mem[k[0]]:
-                    for y in mem[k[1]]:
-                        l=LRd.get((x,y))
-                        if l is None: l=2.0**(ABS-sp.get((x.split(':')[0],y.split(':')[0]),-20))
-                        ls.append(np.log2(max(l,1e-300)))
-                cross[k]=2.0**np.mean(ls)
+                cross[k]=gmean_lr(mem[k[0]],mem[k[1]])
         w={k:l*prior(pat[k[0]],pat[k[1]]) for k,l in cross.items()}
         tot=defaultdict(float)
         for (c1,c2),v in w.items(): tot[c1]+=v; tot[c2]+=v
@@ -112,14 +110,8 @@ for f in sorted(glob.glob(sys.argv[1]+'/c_*.csv')):
                         for y,_,j in adj[x]:
                             if j!=i and y not in side: side.add(y); st.append(y)
                     other=mem[CA[i]]-side
-                    ls=[]
-                    for x in side:
-                        for y in other:
-                            l=LRd.get((x,y))
-                            if l is None: l=2.0**(ABS-sp.get((x.split(':')[0],y.split(':')[0]),-20))
-                            ls.append(np.log2(max(l,1e-300)))
                     Pa=Counter(x.split(':')[0] for x in side); Pb=Counter(x.split(':')[0] for x in other)
-                    v=2.0**np.mean(ls)*prior(Pa,Pb)
+                    v=gmean_lr(side,other)*prior(Pa,Pb)
                     q[i]=v/(1+v); grp[i]='bridge'; continue
                 q[i]=pp+(1-pp)*p0[i]; continue
             k=(CA[i],CB[i]) if CA[i]<CB[i] else (CB[i],CA[i])
