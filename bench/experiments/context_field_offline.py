@@ -39,7 +39,6 @@ probability in [0.2, 0.95):
   runs 0.15 to 0.85 across the deciles while the observed rate runs 0.08 to 0.69 (100k). Their
   pairwise weights rank near-twins of a person's own record too far apart.
 """
-"""
 import glob
 import json
 import os
