@@ -400,6 +400,10 @@ fn regions_ranks_and_units_compare_across_scripts() {
         rec("ua", "2", f("Коваленко", "Іван", "Київська", "солдат", "")),
         rec("en", "3", f("Kovalenko", "Ivan", "Kyiv", "Private", "")),
         rec("en", "4", f("Kovalenko", "Ivan", "Kharkiv", "Private", "")),
+        // Ranks abbreviated as lists write them: «ст. сержант» is Senior Sergeant, not a rank unknown.
+        rec("ua", "3", f("Бондар", "Сергій", "", "ст. сержант", "")),
+        rec("ru", "1", f("Бондарь", "Сергей", "", "старший сержант", "")),
+        rec("en", "5", f("Bondar", "Serhii", "", "Sr. Sgt.", "")),
     ];
     recs.extend(world(200, 5).records);
     let l = Linker::train(&recs, cfg()).unwrap();
@@ -420,6 +424,12 @@ fn regions_ranks_and_units_compare_across_scripts() {
     assert!(kyiv.why.contains("city with region status"), "{kyiv:?}");
     assert_eq!(kharkiv.level, "different");
     assert!(kharkiv.weight < 0.0);
+    let rank = |b: (&str, &str)| {
+        let e = l.explain(&key("ua", "3"), &key(b.0, b.1)).unwrap();
+        e.steps.iter().find(|s| s.field == "rank").unwrap().level.clone()
+    };
+    assert_eq!(rank(("ru", "1")), "equal");
+    assert_eq!(rank(("en", "5")), "equal");
     let (p1, p2) =
         (l.pair_probability(&key("ua", "1"), &key("en", "1")), l.pair_probability(&key("ua", "1"), &key("en", "2")));
     assert!(p1.unwrap() > p2.unwrap_or(0.0), "{p1:?} {p2:?}");

@@ -139,10 +139,40 @@ fn regions() -> &'static Index {
     R.get_or_init(|| Index::build(REGIONS_TSV, region_keys))
 }
 
-/// Rank names keep their word order (старшина 2 статьи); the core is the whole phrase.
+/// Rank names keep their word order (старшина 2 статьи); the core is the whole phrase. Lists
+/// abbreviate the words that qualify a rank («ст. сержант», «мол. лейтенант», "Sr. Lt."); each
+/// abbreviation is written out, so it finds the rank it stands for.
 fn rank_keys(s: &str) -> (String, String) {
-    let t = tokens(s).join(" ");
+    let t = tokens(s).iter().map(|t| rank_word(t)).collect::<Vec<_>>().join(" ");
     (t.clone(), t)
+}
+
+/// The word a rank abbreviation stands for (after [`tokens`]: lower case, the dot gone), or the
+/// token itself. Only abbreviations that stand for one word in rank names: «ст.» is старший in
+/// both languages, «мол.» Ukrainian молодший, «мл.» Russian младший.
+fn rank_word(t: &str) -> &str {
+    match t {
+        "ст" | "старш" => "старший",
+        "мол" | "молодш" => "молодший",
+        "мл" | "младш" => "младший",
+        "гол" | "головн" => "головний",
+        "гл" | "глав" => "главный",
+        "лейт" => "лейтенант",
+        "серж" => "сержант",
+        "ряд" => "рядовой",
+        "солд" => "солдат",
+        "sr" | "snr" => "senior",
+        "jr" | "jnr" => "junior",
+        "pvt" | "pte" => "private",
+        "cpl" => "corporal",
+        "sgt" => "sergeant",
+        "lt" => "lieutenant",
+        "capt" | "cpt" => "captain",
+        "maj" => "major",
+        "col" => "colonel",
+        "gen" => "general",
+        _ => t,
+    }
 }
 
 fn ranks() -> &'static Index {
@@ -299,6 +329,21 @@ mod tests {
             ("Junior Lieutenant", "OF-1a"),
             ("Lieutenant Colonel", "OF-4"),
             ("підполковник", "OF-4"),
+            // Abbreviated, as lists write them.
+            ("ст. сержант", "OR-5"),
+            ("Ст.сержант", "OR-5"),
+            ("мол. сержант", "OR-3"),
+            ("мл. сержант", "OR-3"),
+            ("мол. лейтенант", "OF-1a"),
+            ("ст. лейтенант", "OF-1c"),
+            ("ст. солдат", "OR-2"),
+            ("гол. сержант", "OR-6"),
+            ("ряд.", "OR-1"),
+            ("Sr. Lt.", "OF-1c"),
+            ("Jr. Sgt", "OR-3"),
+            ("Lt. Col.", "OF-4"),
+            ("Maj. Gen.", "OF-7"),
+            ("Pvt.", "OR-1"),
         ] {
             assert_eq!(rank_grade(s), Some(g), "{s}");
         }
