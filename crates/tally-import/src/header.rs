@@ -210,13 +210,57 @@ pub fn normalize_header(h: &str) -> String {
     out.trim_end().to_string()
 }
 
+/// Words after a header that only say whose value it is: lists of the missing and the dead write
+/// «ПІБ зниклого», «Дата народження загиблого», «ФИО военнослужащего», "Full name of the
+/// deceased". Only words for the person the row is about: «Дата народження матері» (the
+/// mother's) must stay unknown.
+const SUBJECT: &[&str] = &[
+    "зниклого безвісти",
+    "безвісти зниклого",
+    "безвісти",
+    "зниклого",
+    "зниклої",
+    "загиблого",
+    "загиблої",
+    "померлого",
+    "померлої",
+    "полоненого",
+    "військовополоненого",
+    "військовослужбовця",
+    "бійця",
+    "захисника",
+    "пропавшего без вести",
+    "без вести пропавшего",
+    "без вести",
+    "пропавшего",
+    "погибшего",
+    "умершего",
+    "военнослужащего",
+    "военнопленного",
+    "бойца",
+    "of the deceased",
+    "of deceased",
+    "of the missing person",
+    "of the missing",
+    "of missing person",
+    "of the soldier",
+    "of the serviceman",
+    "of the prisoner",
+];
+
 /// The role a header names, if it is one Tally knows.
 pub fn recognize(header: &str) -> Option<Role> {
     let n = normalize_header(header);
     if n.is_empty() {
         return None;
     }
-    SYNONYMS.iter().find(|(_, words)| words.contains(&n.as_str())).map(|(r, _)| *r)
+    let known = |n: &str| SYNONYMS.iter().find(|(_, words)| words.contains(&n)).map(|(r, _)| *r);
+    known(&n).or_else(|| {
+        SUBJECT
+            .iter()
+            .find_map(|q| n.strip_suffix(q).and_then(|h| h.strip_suffix(' ')).filter(|h| !h.is_empty()))
+            .and_then(known)
+    })
 }
 
 /// An explicit column mapping: (role, column header as written in the file).
@@ -359,6 +403,16 @@ mod tests {
         assert_eq!(recognize("Категорія"), f(Field::Category));
         assert_eq!(recognize("Громадянство"), f(Field::Citizenship));
         assert_eq!(recognize("Вік"), Some(Role::Age));
+        // Headers that say whose value it is.
+        assert_eq!(recognize("ПІБ зниклого"), f(Field::FullName));
+        assert_eq!(recognize("ПІБ зниклого безвісти"), f(Field::FullName));
+        assert_eq!(recognize("Дата народження загиблого"), f(Field::BirthDate));
+        assert_eq!(recognize("ФИО военнослужащего"), f(Field::FullName));
+        assert_eq!(recognize("Звание погибшего"), f(Field::Rank));
+        assert_eq!(recognize("Full name of the deceased"), f(Field::FullName));
+        assert_eq!(recognize("Date of birth of the missing person"), f(Field::BirthDate));
+        assert_eq!(recognize("Дата народження матері"), None, "another person's date");
+        assert_eq!(recognize("зниклого"), None);
         assert_eq!(recognize("Примітка"), None);
         assert_eq!(recognize(""), None);
     }
