@@ -145,6 +145,39 @@ const APPROX: &[&str] = &[
     "c",
 ];
 
+/// Seasons and parts of a year ("весна 2023", "влітку 2022", "осенью 2023", "початок 2024",
+/// "late 2023"): the year is known, the month is not, so the date keeps year precision. Winter
+/// too: "зима 2023" is January-February or December of 2023 in most lists (December of the year
+/// before is written with that year, or as «зима 2022/2023», a range).
+const IN_YEAR: &[&str] = &[
+    "весна",
+    "весною",
+    "навесні",
+    "весной",
+    "літо",
+    "влітку",
+    "лето",
+    "летом",
+    "осінь",
+    "восени",
+    "осень",
+    "осенью",
+    "зима",
+    "взимку",
+    "зимой",
+    "початок",
+    "кінець",
+    "середина",
+    "начало",
+    "конец",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "beginning",
+];
+
 /// Words that mark a year ("р.", "г.", "року", "года", "р.н.", "г.р.") and carry no value.
 const YEAR_MARKS: &[&str] = &["р", "г", "н", "року", "рік", "год", "года", "рн", "гр", "yr", "year"];
 
@@ -277,6 +310,18 @@ pub fn parse_date_in(raw: &str, role: DateRole, order: DateOrder) -> Result<Date
             _ => Err(unreadable()),
         };
     }
+    // A year qualified by a season, a part of the year or "about" ("весна 2023", "на початку
+    // 2024", "late 2023", "около 1990 г."): year precision.
+    let in_year = |w: &&str| IN_YEAR.contains(w) || APPROX.contains(w) || YEAR_MARKS.contains(w);
+    if words.iter().any(|w| !YEAR_MARKS.contains(w)) && words.iter().all(in_year) {
+        return match nums.as_slice() {
+            [y] if y.len() == 4 => PartialDate::try_year(num(y)?).map(DateValue::Date).map_err(impossible),
+            [a, b] if a.len() == 4 && b.len() == 4 => {
+                PartialDate::range(num(a)?, num(b)?).map(DateValue::Date).map_err(impossible)
+            }
+            _ => Err(unreadable()),
+        };
+    }
     if !words.iter().all(|w| YEAR_MARKS.contains(w)) {
         return Err(unreadable());
     }
@@ -391,6 +436,14 @@ mod tests {
         assert_eq!(d("в мае 2023"), "2023-05");
         assert_eq!(d("март 2022"), "2022-03");
         assert_eq!(d("December 2022"), "2022-12");
+        // Seasons and parts of a year keep the year.
+        assert_eq!(d("весна 2023"), "2023");
+        assert_eq!(d("влітку 2022 р."), "2022");
+        assert_eq!(d("осенью 2023 года"), "2023");
+        assert_eq!(d("на початку 2024"), "2024");
+        assert_eq!(d("late 2023"), "2023");
+        assert_eq!(d("зима 2022/2023"), "2022..2023");
+        assert_eq!(d("около 1990 г."), "1990");
         assert_eq!(parse_date("", DateRole::Birth), Ok(DateValue::Unknown));
         assert_eq!(parse_date("невідомо", DateRole::Birth), Ok(DateValue::Unknown));
         assert_eq!(parse_date("40 лет", DateRole::Birth), Ok(DateValue::Age(40)));
