@@ -61,6 +61,9 @@ def main() -> int:
     ap.add_argument("--seeds", default="1,2,3", help="seeds of the synthetic worlds, comma separated")
     ap.add_argument("--bin", type=Path, help="use this tally binary instead of building one")
     ap.add_argument("--json", type=Path, help="also write the per-world deciles as JSON here")
+    ap.add_argument("--free-stores", action="store_true",
+                    help="delete each world's store and exports once it is evaluated (a 100k world keeps "
+                         "about 155 MB otherwise; sixty of them fill a small disk)")
     args = ap.parse_args()
     tally = args.bin.resolve() if args.bin else sbs.build_tally()
     git = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=sbs.REPO, capture_output=True,
@@ -73,6 +76,10 @@ def main() -> int:
                 d = sbs.synth(tally, world, size, seed)
                 t = sbs.tally_side(tally, d)
                 bins = t["eval"]["calibration"]
+                if args.free_stores:
+                    for f in ("tally.db", "tally.db-wal", "tally.db-shm", "tally.db.linker", "tally_links.csv",
+                              "records.csv"):
+                        (d / f).unlink(missing_ok=True)
                 name = f"{world}-{size}-s{seed}"
                 rows.append({"world": name, "calibration": bins,
                              "max_calibration_gap_500": t["eval"].get("max_calibration_gap_500")})
