@@ -77,6 +77,19 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "ім'я та прізвище",
             "ім'я прізвище",
             "name and surname",
+            // Official lists often give initials only: «Прізвище, ініціали», «Фамилия И.О.».
+            "прізвище, ініціали",
+            "прізвище ініціали",
+            "прізвище та ініціали",
+            "прізвище і ініціали",
+            "прізвище, ім'я та ініціали",
+            "фамилия, инициалы",
+            "фамилия инициалы",
+            "фамилия и инициалы",
+            "фамилия и о",
+            "surname and initials",
+            "surname, initials",
+            "name and initials",
         ],
     ),
     (
@@ -142,6 +155,19 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "город",
             "место жительства",
             "місце проживання",
+            // Where the person came from: obituaries write the birthplace («уродженець с.
+            // Гута»), and a list with one place column has it under any of these. A list with
+            // both a residence and a birthplace column gives the first of them to the place
+            // field and keeps the other in the raw row.
+            "place of birth",
+            "birthplace",
+            "birth place",
+            "місце народження",
+            "место рождения",
+            "уродженець",
+            "уроженец",
+            "звідки",
+            "откуда",
         ],
     ),
     (
@@ -248,6 +274,42 @@ const SUBJECT: &[&str] = &[
     "of the prisoner",
 ];
 
+/// Headers that name only the person («Загиблий», «Зниклий безвісти», «Погибший», "Deceased"):
+/// in a list of the dead or missing such a column holds their names. Read as the whole name only
+/// when no other column is a name column, since a list may also use them for a yes/no column.
+const PERSON_ALONE: &[&str] = &[
+    "загиблий",
+    "загибла",
+    "зниклий",
+    "зникла",
+    "зниклий безвісти",
+    "безвісти зниклий",
+    "померлий",
+    "полонений",
+    "військовополонений",
+    "військовослужбовець",
+    "боєць",
+    "захисник",
+    "особа",
+    "погибший",
+    "погибшая",
+    "пропавший",
+    "пропавший без вести",
+    "без вести пропавший",
+    "умерший",
+    "военнослужащий",
+    "военнопленный",
+    "боец",
+    "лицо",
+    "deceased",
+    "the deceased",
+    "missing person",
+    "soldier",
+    "serviceman",
+    "prisoner",
+    "person",
+];
+
 /// The role a header names, if it is one Tally knows.
 pub fn recognize(header: &str) -> Option<Role> {
     let n = normalize_header(header);
@@ -332,6 +394,15 @@ pub fn assign_roles(headers: &[String], mapping: &Mapping) -> Result<Vec<Option<
             }
         }
     }
+    let is_name =
+        |r: &Option<Role>| matches!(r, Some(Role::Field(Field::Surname | Field::GivenName | Field::FullName)));
+    if !roles.iter().any(is_name) {
+        if let Some(i) = (0..headers.len())
+            .find(|&i| roles[i].is_none() && PERSON_ALONE.contains(&normalize_header(&headers[i]).as_str()))
+        {
+            roles[i] = Some(Role::Field(Field::FullName));
+        }
+    }
     // "surname, name, patronymic": beside a surname column, a plain "name" is the given name,
     // not a whole name (read as one, its value would be split into a surname and dropped).
     let full = Some(Role::Field(Field::FullName));
@@ -403,6 +474,18 @@ mod tests {
         assert_eq!(recognize("Категорія"), f(Field::Category));
         assert_eq!(recognize("Громадянство"), f(Field::Citizenship));
         assert_eq!(recognize("Вік"), Some(Role::Age));
+        // Initials-only name columns, and birthplaces as the place.
+        assert_eq!(recognize("Прізвище, ініціали"), f(Field::FullName));
+        assert_eq!(recognize("Прізвище та ініціали"), f(Field::FullName));
+        assert_eq!(recognize("Фамилия И.О."), f(Field::FullName));
+        assert_eq!(recognize("Фамилия и инициалы"), f(Field::FullName));
+        assert_eq!(recognize("Surname and initials"), f(Field::FullName));
+        assert_eq!(recognize("Місце народження"), f(Field::Settlement));
+        assert_eq!(recognize("Место рождения"), f(Field::Settlement));
+        assert_eq!(recognize("Place of birth"), f(Field::Settlement));
+        assert_eq!(recognize("Уродженець"), f(Field::Settlement));
+        assert_eq!(recognize("Звідки"), f(Field::Settlement));
+        assert_eq!(recognize("Місце народження загиблого"), f(Field::Settlement));
         // Headers that say whose value it is.
         assert_eq!(recognize("ПІБ зниклого"), f(Field::FullName));
         assert_eq!(recognize("ПІБ зниклого безвісти"), f(Field::FullName));
@@ -415,6 +498,20 @@ mod tests {
         assert_eq!(recognize("зниклого"), None);
         assert_eq!(recognize("Примітка"), None);
         assert_eq!(recognize(""), None);
+    }
+
+    #[test]
+    fn a_header_naming_only_the_person_is_the_name_when_nothing_else_is() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let none = Mapping::default();
+        assert_eq!(
+            assign_roles(&h(&["Загиблий", "Вік", "Звідки"]), &none).unwrap(),
+            vec![f(Field::FullName), Some(Role::Age), f(Field::Settlement)]
+        );
+        assert_eq!(assign_roles(&h(&["Deceased", "Date of death"]), &none).unwrap()[0], f(Field::FullName));
+        // Beside a name column it is something else (a yes/no column, say) and stays unknown.
+        assert_eq!(assign_roles(&h(&["Загиблий", "ПІБ"]), &none).unwrap(), vec![None, f(Field::FullName)]);
+        assert_eq!(recognize("Загиблий"), None);
     }
 
     #[test]

@@ -42,7 +42,7 @@ use tally_domain::{Field, ParsedFields, PartialDate, Record, RecordKey, Sex, Sta
 
 pub use date::{parse_date, parse_date_in, DateOrder, DateParseError, DateRole, DateValue};
 pub use header::{normalize_header, recognize, Mapping, Role};
-pub use name::{fill_from_full, split_full_name, NameOrder, NameParts};
+pub use name::{fill_from_full, split_full_name, split_life_note, LifeNote, NameOrder, NameParts};
 
 /// Why a file cannot be read as a table at all. Row-level problems are [`Issue`]s instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -799,6 +799,14 @@ impl Reader {
                 }
             }
         }
+        // Dates written into the whole-name cell («…, 1995 р.н.») are read as dates, after any
+        // date column (which wins), and are not part of the name.
+        let mut life = name::LifeNote::default();
+        if let Some(full) = full_name.take() {
+            let (name, note) = name::split_life_note(&full);
+            full_name = Some(name);
+            life = note;
+        }
         if let Some(full) = &full_name {
             let p = split_full_name(full, self.name_order);
             if f.surname.is_none() && f.given_name.is_none() {
@@ -854,13 +862,27 @@ impl Reader {
                 warnings.push(("death_date", format!("{reason}; left unknown")));
             }
         }
-        for (field, idx) in [("birth_date", birth), ("age", age)] {
-            let Some(i) = idx else { continue };
+        if let (None, Some(v)) = (&f.death_date, &life.death) {
+            match parse_date_in(v, DateRole::Death, self.date_order) {
+                Ok(DateValue::Date(d)) => f.death_date = Some(d),
+                Ok(_) => {}
+                Err(e) => warnings.push(("full_name", format!("date of death {v:?} in the name: {e}; left unknown"))),
+            }
+        }
+        // Birth: the birth column, then a date in the name cell, then an age.
+        let cells: Vec<(&'static str, String)> = [
+            birth.map(|i| ("birth_date", excel_serial_date(&raw[i].1, sheet).unwrap_or_else(|| raw[i].1.clone()))),
+            life.birth.clone().map(|v| ("full_name", v)),
+            age.map(|i| ("age", raw[i].1.clone())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for (field, v) in &cells {
+            let (field, v) = (*field, v.as_str());
             if f.birth_date.is_some() {
                 break;
             }
-            let serial = excel_serial_date(&raw[i].1, sheet && field == "birth_date");
-            let v = serial.as_deref().unwrap_or(raw[i].1.as_str());
             let parsed = if field == "age" {
                 match v.trim().parse::<u16>() {
                     Ok(n) => Ok(DateValue::Age(n)),
@@ -883,12 +905,15 @@ impl Reader {
                         format!("age {v:?} given without a date of death to derive a birth year from"),
                     )),
                 },
+                // A date in the name cell was a guess from its shape: it never costs the row.
+                Err(e) if field == "full_name" => {
+                    warnings.push((field, format!("date of birth {v:?} in the name: {e}; left unknown")))
+                }
                 Err(e) => {
                     if self.reject_bad_dates {
                         reject(field, e.to_string(), raw, &mut self.out);
                         return;
                     }
-                    let field = if field == "age" { "age" } else { "birth_date" };
                     warnings.push((field, format!("{e}; left unknown")));
                 }
             }

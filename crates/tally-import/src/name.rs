@@ -204,6 +204,119 @@ pub fn split_full_name(full: &str, order: NameOrder) -> NameParts {
     }
 }
 
+/// Dates that a list wrote into its whole-name cell: «Коваленко Петро Іванович, 1995 р.н.»,
+/// «Иванов Иван (1990 г.р.)», "Kovalenko Petro, b. 1995", «Ткаченко Іван, 05.05.1979 р.н.», or a
+/// life span «Шевченко Олена (1988–2024)». Ukrainian and Russian lists of the dead often have no
+/// birth date column and put the year of birth there instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LifeNote {
+    /// The date of birth as written ("1995", "05.05.1979").
+    pub birth: Option<String>,
+    /// The second date of a life span, the date of death.
+    pub death: Option<String>,
+}
+
+/// Words that say the date after them is a birth date ("b. 1995", «нар. 1995», «р.н. 1995»),
+/// lower case, dots removed, spaces collapsed.
+const BIRTH_BEFORE: &[&str] =
+    &["b", "born", "нар", "народж", "народився", "народилася", "род", "родился", "родилась", "р н", "г р"];
+
+/// Words after a date that say it is a birth date (or a year) («1995 р.н.», «1990 г.р.», «1995
+/// року народження»), in the same form.
+const BIRTH_AFTER: &[&str] = &[
+    "р н",
+    "рн",
+    "р нар",
+    "р",
+    "рік народження",
+    "року народження",
+    "року нар",
+    "г р",
+    "гр",
+    "г",
+    "год рождения",
+    "года рождения",
+    "г рождения",
+    "рр",
+    "гг",
+    "yob",
+];
+
+fn marker_form(s: &str) -> String {
+    s.to_lowercase().replace('.', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A date as a list writes it: digits with `.`, `/` or `-`, holding a four-digit year of a
+/// lifetime (a unit number such as «в/ч 1234» is not one).
+fn is_date_shape(s: &str) -> bool {
+    let s = s.trim().trim_end_matches('.');
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '/' | '-'))
+        && s.split(['.', '/', '-']).any(|p| p.len() == 4 && p.parse::<u16>().is_ok_and(|y| (1880..=2100).contains(&y)))
+}
+
+/// Split the dates a whole-name cell carries after the name from the name. A cell that ends in
+/// anything but a date (and the words that mark a birth date) is left as it is, so a name is
+/// never cut short by a guess.
+pub fn split_life_note(full: &str) -> (String, LifeNote) {
+    let keep = || (full.to_string(), LifeNote::default());
+    let Some(at) = full.find(|c: char| c.is_ascii_digit()) else { return keep() };
+    // Digits glued to a word ("А1234", a unit number) are no date.
+    if full[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
+        return keep();
+    }
+    let punct = |c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | '[' | '-' | '–' | '—');
+    let mut name = full[..at].trim_end_matches(punct);
+    // A word before the date that marks it as a birth date ("b.", «нар.», «р.н.»).
+    for words in [2, 1] {
+        let toks: Vec<&str> = name.split_whitespace().collect();
+        if toks.len() > words {
+            let tail = toks[toks.len() - words..].join(" ");
+            if BIRTH_BEFORE.contains(&marker_form(&tail).as_str()) {
+                let cut = name.rfind(toks[toks.len() - words]).unwrap_or(name.len());
+                name = name[..cut].trim_end_matches(punct);
+                break;
+            }
+        }
+    }
+    if !name.chars().any(char::is_alphabetic) {
+        return keep();
+    }
+    let note = full[at..].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | ',' | ';'));
+    let core_len = note
+        .find(|c: char| !(c.is_ascii_digit() || c.is_whitespace() || matches!(c, '.' | '/' | '-' | '–' | '—')))
+        .unwrap_or(note.len());
+    let (core, tail) = note.split_at(core_len);
+    if !BIRTH_AFTER.contains(&marker_form(tail).as_str()) && !marker_form(tail).is_empty() {
+        return keep();
+    }
+    let core = core.trim().trim_end_matches(['-', '–', '—']).trim();
+    // A life span: two dates joined by a dash ("1988–2024", "1988 - 2024", "1988-2024").
+    let span: Vec<&str> = if core.contains(['–', '—']) {
+        core.split(['–', '—']).map(str::trim).collect()
+    } else if core.contains(" - ") {
+        core.split(" - ").map(str::trim).collect()
+    } else {
+        match core.split_once('-') {
+            Some((a, b)) if a.len() == 4 && b.len() == 4 && is_date_shape(a) && is_date_shape(b) => vec![a, b],
+            _ => vec![core],
+        }
+    };
+    match span.as_slice() {
+        [b] if is_date_shape(b) => {
+            (name.to_string(), LifeNote { birth: Some(b.trim_end_matches('.').to_string()), death: None })
+        }
+        [b, d] if is_date_shape(b) && is_date_shape(d) => (
+            name.to_string(),
+            LifeNote {
+                birth: Some(b.trim_end_matches('.').to_string()),
+                death: Some(d.trim_end_matches('.').to_string()),
+            },
+        ),
+        _ => keep(),
+    }
+}
+
 /// Fill the parts that a list's name columns leave empty from its whole-name column, for lists
 /// that have both. The whole name is split as usual; when its parts agree (in any case) with
 /// the columns that are filled, it fills the empty ones. When the split disagrees but the
@@ -352,6 +465,38 @@ mod tests {
         assert_eq!(parts("Oleksiia Vladyslavovycha Sudtsia"), t("Sudtsia", "Oleksiia", "Vladyslavovycha"));
         // Nominative names are unchanged.
         assert_eq!(parts("Олексій Владиславович Судець"), t("Судець", "Олексій", "Владиславович"));
+    }
+
+    #[test]
+    fn dates_in_the_name_cell() {
+        let note = |full: &str| {
+            let (name, n) = split_life_note(full);
+            (name, n.birth.unwrap_or_default(), n.death.unwrap_or_default())
+        };
+        let t3 = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(note("Коваленко Петро Іванович, 1995 р.н."), t3("Коваленко Петро Іванович", "1995", ""));
+        assert_eq!(note("Коваленко Петро Іванович 1995 р. н."), t3("Коваленко Петро Іванович", "1995", ""));
+        assert_eq!(note("Иванов Иван Иванович (1990 г.р.)"), t3("Иванов Иван Иванович", "1990", ""));
+        assert_eq!(note("Иванов Иван Иванович, 1990 года рождения"), t3("Иванов Иван Иванович", "1990", ""));
+        assert_eq!(note("Бондаренко Андрій Сергійович (1990)"), t3("Бондаренко Андрій Сергійович", "1990", ""));
+        assert_eq!(note("Ткаченко Іван Петрович, 05.05.1979 р.н."), t3("Ткаченко Іван Петрович", "05.05.1979", ""));
+        assert_eq!(note("Kovalenko Petro, b. 1995"), t3("Kovalenko Petro", "1995", ""));
+        assert_eq!(note("Коваленко Петро, нар. 12.03.1995"), t3("Коваленко Петро", "12.03.1995", ""));
+        assert_eq!(note("Шевченко Олена (1988–2024)"), t3("Шевченко Олена", "1988", "2024"));
+        assert_eq!(note("Шевченко Олена, 1988 - 2024"), t3("Шевченко Олена", "1988", "2024"));
+        assert_eq!(note("Шевченко Олена 1988-2024"), t3("Шевченко Олена", "1988", "2024"));
+        // Anything else after the name is left alone: the cell is not a name and a date.
+        for full in [
+            "Коваленко Петро Іванович",
+            "Коваленко 2",
+            "Коваленко Петро, 1995 р.н., 28 років",
+            "Коваленко Петро, в/ч А1234",
+            "Коваленко Петро, в/ч 1234",
+            "1995",
+            "Коваленко Петро 12",
+        ] {
+            assert_eq!(note(full), t3(full, "", ""), "{full}");
+        }
     }
 
     #[test]

@@ -515,3 +515,38 @@ fn us_dates_month_first_when_said() {
     );
     assert_eq!(date(&recs[1].fields.birth_date), "1990-01-05");
 }
+
+/// Lists without a birth date column write the year of birth into the name cell: it is read as
+/// the birth date (the birth column wins where there is one), a life span gives the date of
+/// death too, and the name keeps only the name. Digits that are no date stay where they are.
+#[test]
+fn dates_written_into_the_name_cell() {
+    let (layout, it) = items(&read("dates_in_names.csv"));
+    assert!(layout.roles.contains(&Some(tally_import::Role::Field(tally_domain::Field::Settlement))));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 7);
+    let row = |i: usize| {
+        let f = &recs[i].fields;
+        (
+            f.surname.clone().unwrap_or_default(),
+            f.given_name.clone().unwrap_or_default(),
+            f.patronymic.clone().unwrap_or_default(),
+            date(&f.birth_date),
+            date(&f.death_date),
+        )
+    };
+    let r = |s: &str, g: &str, p: &str, b: &str, d: &str| (s.into(), g.into(), p.into(), b.into(), d.into());
+    assert_eq!(row(0), r("Коваленко", "Петро", "Іванович", "1995", ""));
+    assert_eq!(recs[0].fields.settlement.as_deref(), Some("с. Вільшанка, Черкаська обл."));
+    assert_eq!(row(1), r("Иванов", "Иван", "Иванович", "1990", ""));
+    assert_eq!(row(2), r("Ткаченко", "Іван", "Петрович", "1979-05-05", ""));
+    assert_eq!(row(3), r("Шевченко", "Олена", "Миколаївна", "1988", "2024"));
+    // The birth date column wins over the name cell; the raw row keeps both.
+    assert_eq!(row(4), r("Бондаренко", "Андрій", "Сергійович", "1991-11-23", ""));
+    assert!(recs[4].raw.iter().any(|(_, v)| v.contains("1990 р.н.")));
+    // A unit number and a cell with more than a date after the name are not read as dates.
+    assert_eq!(row(5).3, "");
+    assert!(row(5).1.contains("1234"), "{:?}", row(5));
+    assert_eq!(row(6).3, "");
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+}
