@@ -40,7 +40,7 @@ impl Status {
 
     /// Read a status as lists write it, in English, Ukrainian or Russian.
     pub fn parse(s: &str) -> Result<Status, StatusError> {
-        let t = s.trim().to_lowercase();
+        let t = fold_lookalikes(s.trim()).to_lowercase();
         let t = t.as_str();
         let hit = |words: &[&str]| words.iter().any(|w| t.starts_with(w));
         Ok(if let Some(st) = Status::ALL.into_iter().find(|st| st.as_str() == t) {
@@ -94,6 +94,38 @@ impl Status {
     }
 }
 
+/// A short code typed on a Cyrillic keyboard layout («КІА», «МІА», «РОW»: Cyrillic letters that
+/// look like the Latin ones) read as the Latin code it shows. Only codes of up to four letters
+/// whose every letter is Latin or such a lookalike; words are left as they are.
+fn fold_lookalikes(s: &str) -> std::borrow::Cow<'_, str> {
+    fn latin(c: char) -> Option<char> {
+        Some(match c {
+            'А' | 'а' => 'A',
+            'В' | 'в' => 'B',
+            'С' | 'с' => 'C',
+            'Е' | 'е' => 'E',
+            'Н' | 'н' => 'H',
+            'І' | 'і' => 'I',
+            'К' | 'к' => 'K',
+            'М' | 'м' => 'M',
+            'О' | 'о' => 'O',
+            'Р' | 'р' => 'P',
+            'Т' | 'т' => 'T',
+            'Х' | 'х' => 'X',
+            c if c.is_ascii_alphabetic() => c,
+            _ => return None,
+        })
+    }
+    let n = s.chars().count();
+    if n == 0 || n > 4 || s.is_ascii() {
+        return s.into();
+    }
+    match s.chars().map(latin).collect::<Option<String>>() {
+        Some(code) => code.into(),
+        None => s.into(),
+    }
+}
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -127,6 +159,11 @@ mod tests {
         assert_eq!(Status::parse("у полоні").unwrap(), Status::Prisoner);
         assert_eq!(Status::parse("MIA").unwrap(), Status::Missing);
         assert_eq!(Status::parse("deceased").unwrap(), Status::Killed);
+        // Codes typed with Cyrillic lookalike letters.
+        assert_eq!(Status::parse("КІА").unwrap(), Status::Killed);
+        assert_eq!(Status::parse("МІА").unwrap(), Status::Missing);
+        assert_eq!(Status::parse("РОW").unwrap(), Status::Prisoner);
+        assert!(Status::parse("КІТ").is_err(), "no code, no status");
         assert_eq!(Status::parse("freed").unwrap(), Status::Released);
         assert_eq!(Status::parse("remains returned").unwrap(), Status::RemainsReturned);
         assert!(Status::parse("banana").is_err());

@@ -178,6 +178,10 @@ const IN_YEAR: &[&str] = &[
     "beginning",
 ];
 
+/// "Since" and "from" before a date: lists of the missing write the date a person went missing as
+/// «з 02.03.2024», «с 2 марта 2024», "since March 2024".
+const SINCE: &[&str] = &["з", "із", "зі", "від", "с", "со", "since", "from"];
+
 /// Words that mark a year ("р.", "г.", "року", "года", "р.н.", "г.р.") and carry no value.
 const YEAR_MARKS: &[&str] = &["р", "г", "н", "року", "рік", "год", "года", "рн", "гр", "yr", "year"];
 
@@ -239,6 +243,14 @@ pub fn parse_date_in(raw: &str, role: DateRole, order: DateOrder) -> Result<Date
         let digits = |p: &&str| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit());
         if (2..=3).contains(&t.len()) && t.iter().all(digits) {
             return parse_date_in(head, role, order);
+        }
+    }
+    // "Since" before the date a person went missing («з 02.03.2024», «с 02.03.2024», "since
+    // March 2024"): the date itself.
+    if let Some((first, rest)) = s.split_once(char::is_whitespace) {
+        let rest = rest.trim_start();
+        if SINCE.contains(&first.to_lowercase().as_str()) && rest.starts_with(|c: char| c.is_alphanumeric()) {
+            return parse_date_in(rest, role, order);
         }
     }
     let impossible =
@@ -438,6 +450,11 @@ mod tests {
         assert_eq!(d("December 2022"), "2022-12");
         // Seasons and parts of a year keep the year.
         assert_eq!(d("весна 2023"), "2023");
+        // The date a person went missing "since".
+        assert_eq!(d("з 02.03.2024"), "2024-03-02");
+        assert_eq!(d("с 2 марта 2024 г."), "2024-03-02");
+        assert_eq!(d("since March 2024"), "2024-03");
+        assert_eq!(d("від 14 травня 2023 р."), "2023-05-14");
         assert_eq!(d("влітку 2022 р."), "2022");
         assert_eq!(d("осенью 2023 года"), "2023");
         assert_eq!(d("на початку 2024"), "2024");

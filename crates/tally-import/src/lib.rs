@@ -42,7 +42,7 @@ use tally_domain::{Field, ParsedFields, PartialDate, Record, RecordKey, Sex, Sta
 
 pub use date::{parse_date, parse_date_in, DateOrder, DateParseError, DateRole, DateValue};
 pub use header::{normalize_header, recognize, Mapping, Role};
-pub use name::{fill_from_full, split_full_name, split_life_note, LifeNote, NameOrder, NameParts};
+pub use name::{fill_from_full, split_full_name, split_life_note, strip_name_notes, LifeNote, NameOrder, NameParts};
 
 /// Why a file cannot be read as a table at all. Row-level problems are [`Issue`]s instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -804,7 +804,7 @@ impl Reader {
         let mut life = name::LifeNote::default();
         if let Some(full) = full_name.take() {
             let (name, note) = name::split_life_note(&full);
-            full_name = Some(name);
+            full_name = Some(name::strip_name_notes(&name));
             life = note;
         }
         if let Some(full) = &full_name {

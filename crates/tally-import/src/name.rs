@@ -317,6 +317,66 @@ pub fn split_life_note(full: &str) -> (String, LifeNote) {
     }
 }
 
+/// Words that introduce a call sign or another name after the person's name.
+const ALIAS_WORDS: &[&str] =
+    &["позивний", "позивним", "позывной", "позывным", "call sign", "callsign", "aka", "a.k.a."];
+
+/// What a whole-name cell says besides the name: a call sign in quotes or introduced by
+/// «позивний» («Петро «Кіт» Коваленко», «Сидоренко Тарас (позивний Грім)», "Kovalenko Petro
+/// (call sign Kit)") and notes in parentheses or brackets (a maiden name, «(Бойко)», or an
+/// alternative spelling). They are not part of the name the linker compares; the raw row keeps
+/// them. Returns the name alone.
+pub fn strip_name_notes(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut close: Option<char> = None;
+    for c in full.chars() {
+        match close {
+            Some(end) => {
+                if c == end {
+                    close = None;
+                    out.push(' ');
+                }
+            }
+            None => match c {
+                '(' => close = Some(')'),
+                '[' => close = Some(']'),
+                '«' => close = Some('»'),
+                '“' => close = Some('”'),
+                '„' => close = Some('“'),
+                '"' => close = Some('"'),
+                c => out.push(c),
+            },
+        }
+    }
+    // An unclosed note is no note: keep the cell as it was.
+    if close.is_some() {
+        out = full.to_string();
+    }
+    let lower = out.to_lowercase();
+    if let Some(at) = ALIAS_WORDS
+        .iter()
+        .flat_map(|w| {
+            lower.match_indices(w).map(|(i, _)| i).filter(|&i| {
+                (i == 0 || lower[..i].ends_with([' ', ','])) && lower[i + w.len()..].starts_with([' ', ':'])
+            })
+        })
+        .min()
+    {
+        // `lower` and `out` can differ in length only for letters that no name here uses; cut
+        // at a char boundary of `out` in any case.
+        if out.is_char_boundary(at) {
+            out.truncate(at);
+        }
+    }
+    let name = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = name.trim_matches(|c: char| c == ',' || c == ';' || c == '-' || c.is_whitespace()).replace(" ,", ",");
+    if name.chars().any(char::is_alphabetic) {
+        name
+    } else {
+        full.to_string()
+    }
+}
+
 /// Fill the parts that a list's name columns leave empty from its whole-name column, for lists
 /// that have both. The whole name is split as usual; when its parts agree (in any case) with
 /// the columns that are filled, it fills the empty ones. When the split disagrees but the
@@ -497,6 +557,30 @@ mod tests {
         ] {
             assert_eq!(note(full), t3(full, "", ""), "{full}");
         }
+    }
+
+    #[test]
+    fn call_signs_and_notes_leave_the_name() {
+        for (full, want) in [
+            ("Коваленко Петро Іванович («Кіт»)", "Коваленко Петро Іванович"),
+            ("Петро «Кіт» Коваленко", "Петро Коваленко"),
+            ("Сидоренко Тарас Ігорович (позивний Грім)", "Сидоренко Тарас Ігорович"),
+            ("Сидоренко Тарас Ігорович, позивний Грім", "Сидоренко Тарас Ігорович"),
+            ("Kovalenko Petro (call sign Kit)", "Kovalenko Petro"),
+            ("Makarenko Petro aka Kit", "Makarenko Petro"),
+            ("Makarenko Petro", "Makarenko Petro"),
+            ("Kovalenko Petro \"Kit\"", "Kovalenko Petro"),
+            ("Мельник Ольга (Бойко) Степанівна", "Мельник Ольга Степанівна"),
+            ("Shevchenko, Oleksandr [Шевченко]", "Shevchenko, Oleksandr"),
+            ("Коваленко Петро Іванович", "Коваленко Петро Іванович"),
+            ("Д'Артаньян Шарль", "Д'Артаньян Шарль"),
+            // An unclosed bracket or a cell that is all note is kept as it is.
+            ("Коваленко (Петро", "Коваленко (Петро"),
+            ("(невідомий)", "(невідомий)"),
+        ] {
+            assert_eq!(strip_name_notes(full), want, "{full}");
+        }
+        assert_eq!(parts(&strip_name_notes("Петро «Кіт» Коваленко")), t("Коваленко", "Петро", ""));
     }
 
     #[test]
