@@ -453,6 +453,10 @@ fn a_region_inside_the_settlement_compares_as_the_region() {
         rec("en", "2", f("Boiko", "Petro", "Ivanivka", Some("Kherson Oblast"))),
         rec("ua", "2", f("Лисенко", "Ігор", "с. Миколаївка Одеської обл.", None)),
         rec("en", "3", f("Lysenko", "Ihor", "Mykolaivka", Some("Odesa Oblast"))),
+        // The region first, and in its colloquial name: «Житомирщина, с. Гута».
+        rec("ua", "3", f("Ткаченко", "Іван", "Житомирщина, с. Гута", None)),
+        rec("en", "4", f("Tkachenko", "Ivan", "Huta", Some("Zhytomyr Oblast"))),
+        rec("ua", "4", f("Ткаченко", "Іван", "с. Гута, Житомирська обл.", None)),
     ];
     recs.extend(world(200, 5).records);
     let l = Linker::train(&recs, cfg()).unwrap();
@@ -463,6 +467,9 @@ fn a_region_inside_the_settlement_compares_as_the_region() {
     assert_eq!(level("1", "1"), "settlement_and_region");
     assert_eq!(level("1", "2"), "different", "the same village name in another region");
     assert_eq!(level("2", "3"), "settlement_and_region");
+    assert_eq!(level("3", "4"), "settlement_and_region");
+    let e = l.explain(&key("ua", "3"), &key("ua", "4")).unwrap();
+    assert_eq!(e.steps.iter().find(|s| s.field == "place").unwrap().level, "settlement_and_region");
 }
 
 /// The prior depends on the pair of sources, estimated by EM without labels: the generated

@@ -19,7 +19,31 @@ const REGIONS_TSV: &str = include_str!("../data/regions.tsv");
 const RANKS_TSV: &str = include_str!("../data/ranks.tsv");
 
 /// Tokens that only say what kind of place follows (or that a value is a city).
-const DROP: &[&str] = &["м", "г", "гор", "місто", "город", "city", "misto", "gorod", "of", "the", "смт", "пгт", "town"];
+/// Prepositions too: obituaries write where a person came from as «з Житомирщини», «на Київщині».
+const DROP: &[&str] = &[
+    "м",
+    "г",
+    "гор",
+    "місто",
+    "город",
+    "city",
+    "misto",
+    "gorod",
+    "of",
+    "the",
+    "смт",
+    "пгт",
+    "town",
+    "з",
+    "із",
+    "зі",
+    "на",
+    "в",
+    "у",
+    "из",
+    "from",
+    "in",
+];
 
 /// Generic words of a region's name, mapped to one token each.
 fn generic(t: &str) -> Option<&'static str> {
@@ -60,6 +84,11 @@ fn nominative(t: String) -> String {
         ("зькій", "зька"),
         ("ской", "ская"),
         ("цкой", "цкая"),
+        // «з Житомирщини», «на Київщині», «на Вінниччині».
+        ("щини", "щина"),
+        ("щині", "щина"),
+        ("ччини", "ччина"),
+        ("ччині", "ччина"),
     ] {
         if let Some(stem) = t.strip_suffix(case) {
             if stem.chars().count() >= 2 {
@@ -228,13 +257,25 @@ pub fn region_area(code: &str) -> Option<&'static str> {
 /// assert_eq!((place, region_code(region)), ("с. Миколаївка", Some("UA-51")));
 /// let (place, region) = region_in_place("Bucha, Kyiv Oblast").unwrap();
 /// assert_eq!((place, region_code(region)), ("Bucha", Some("UA-32")));
+/// let (place, region) = region_in_place("Житомирщина, с. Гута").unwrap();
+/// assert_eq!((place, region_code(region)), ("с. Гута", Some("UA-18")));
+/// let (place, region) = region_in_place("Черкаська область, с. Вільшанка").unwrap();
+/// assert_eq!((place, region_code(region)), ("с. Вільшанка", Some("UA-71")));
+/// assert_eq!(region_in_place("Одеса, вул. Рішельєвська"), None, "a city is no region");
 /// assert_eq!(region_in_place("Миколаївка"), None);
 /// assert_eq!(region_in_place("Одеська область"), None, "a region alone: no settlement");
 /// ```
 pub fn region_in_place(s: &str) -> Option<(&str, &str)> {
     let s = s.trim();
-    // "settlement, [district,] region": the first later part that is a region.
     if let Some(first) = s.find(',') {
+        // "region, settlement" («Черкаська область, с. Вільшанка», «Житомирщина, с. Гута»): only
+        // when the first part says it is a region, since a bare city name («Одеса, вул. …»)
+        // finds its oblast's code too.
+        let (head, rest) = (s[..first].trim(), s[first + 1..].trim().trim_start_matches(',').trim());
+        if !rest.is_empty() && says_region(head) {
+            return Some((rest, head));
+        }
+        // "settlement, [district,] region": the first later part that is a region.
         let mut at = first;
         while at < s.len() {
             let rest = &s[at + 1..];
@@ -259,6 +300,20 @@ pub fn region_in_place(s: &str) -> Option<(&str, &str)> {
     let start = adjective.as_ptr() as usize - s.as_ptr() as usize;
     let (place, region) = (s[..start].trim(), &s[start..]);
     (region_code(region).is_some() && !place.is_empty()).then_some((place, region))
+}
+
+/// A region name that cannot be a settlement's: it has a generic word («область», "oblast",
+/// «край») or is a colloquial region name («Житомирщина», «Закарпаття», «Буковина»).
+fn says_region(s: &str) -> bool {
+    let Some(code) = region_code(s) else { return false };
+    let (full, core) = region_keys(s);
+    if full != core {
+        return true;
+    }
+    let t = core.to_lowercase();
+    let colloquial = ["щина", "ччина", "чина", "щини", "ччини", "щині", "ччині"].iter().any(|e| t.ends_with(e))
+        || ["волинь", "закарпаття", "закарпатье", "буковина", "прикарпаття", "прикарпатье"].contains(&t.as_str());
+    colloquial && region_area(code).is_none()
 }
 
 /// The NATO STANAG 2116 grade of a Ukrainian or Russian military rank, in either language or in
@@ -307,6 +362,16 @@ mod tests {
             ("Київській області", "UA-32"),
             ("Харьковской области", "UA-63"),
             ("Донецької області", "UA-14"),
+            // Colloquial names, in the nominative and as obituaries decline them.
+            ("Житомирщина", "UA-18"),
+            ("з Житомирщини", "UA-18"),
+            ("Київщина", "UA-32"),
+            ("на Київщині", "UA-32"),
+            ("Вінниччина", "UA-05"),
+            ("Закарпаття", "UA-21"),
+            ("Буковина", "UA-77"),
+            ("Kharkivshchyna", "UA-63"),
+            ("Курщина", "RU-KRS"),
         ] {
             assert_eq!(region_code(s), Some(code), "{s}");
         }
