@@ -38,7 +38,27 @@ const SYNONYMS: &[(Role, &[&str])] = &[
     ),
     (
         Role::Field(Field::GivenName),
-        &["given name", "first name", "firstname", "forename", "given", "ім'я", "імя", "имя", "им'я"],
+        &[
+            "given name",
+            "first name",
+            "firstname",
+            "forename",
+            "given",
+            "ім'я",
+            "імя",
+            "имя",
+            "им'я",
+            // Given name and patronymic in one column; the importer splits them.
+            "ім'я, по батькові",
+            "ім'я по батькові",
+            "ім'я та по батькові",
+            "ім'я і по батькові",
+            "имя, отчество",
+            "имя отчество",
+            "имя и отчество",
+            "first and middle name",
+            "given names",
+        ],
     ),
     (
         Role::Field(Field::Patronymic),
@@ -317,12 +337,19 @@ pub fn recognize(header: &str) -> Option<Role> {
         return None;
     }
     let known = |n: &str| SYNONYMS.iter().find(|(_, words)| words.contains(&n)).map(|(r, _)| *r);
-    known(&n).or_else(|| {
-        SUBJECT
-            .iter()
-            .find_map(|q| n.strip_suffix(q).and_then(|h| h.strip_suffix(' ')).filter(|h| !h.is_empty()))
-            .and_then(known)
-    })
+    known(&n)
+        .or_else(|| {
+            SUBJECT
+                .iter()
+                .find_map(|q| n.strip_suffix(q).and_then(|h| h.strip_suffix(' ')).filter(|h| !h.is_empty()))
+                .and_then(known)
+        })
+        .or_else(|| {
+            // A nested JSON member ("person.last_name", "location.city"): its own key.
+            let (_, last) = header.trim().rsplit_once('.')?;
+            let last = last.trim();
+            (!last.is_empty() && !last.contains(' ')).then(|| recognize(last)).flatten()
+        })
 }
 
 /// An explicit column mapping: (role, column header as written in the file).
@@ -486,6 +513,12 @@ mod tests {
         assert_eq!(recognize("Уродженець"), f(Field::Settlement));
         assert_eq!(recognize("Звідки"), f(Field::Settlement));
         assert_eq!(recognize("Місце народження загиблого"), f(Field::Settlement));
+        assert_eq!(recognize("Ім'я, по батькові"), f(Field::GivenName));
+        assert_eq!(recognize("Имя, отчество"), f(Field::GivenName));
+        // Nested JSON members by their own key.
+        assert_eq!(recognize("person.last_name"), f(Field::Surname));
+        assert_eq!(recognize("location.city"), f(Field::Settlement));
+        assert_eq!(recognize("person.notes"), None);
         // Headers that say whose value it is.
         assert_eq!(recognize("ПІБ зниклого"), f(Field::FullName));
         assert_eq!(recognize("ПІБ зниклого безвісти"), f(Field::FullName));

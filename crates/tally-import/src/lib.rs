@@ -367,17 +367,27 @@ impl<'de> serde::Deserialize<'de> for OrderedObject {
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<OrderedObject, A::Error> {
                 let mut out = Vec::new();
                 while let Some((k, v)) = m.next_entry::<String, serde_json::Value>()? {
-                    let s = match v {
-                        serde_json::Value::String(s) => s,
-                        serde_json::Value::Null => String::new(),
-                        other => other.to_string(),
-                    };
-                    out.push((k, s));
+                    flatten(k, v, &mut out);
                 }
                 Ok(OrderedObject(out))
             }
         }
         d.deserialize_map(V)
+    }
+}
+
+/// A member as cells: nested objects as dotted keys ("person.last_name", "location.city"), so
+/// an export that groups a person's fields is read like a flat one; anything else as its text.
+fn flatten(key: String, v: serde_json::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(m) if !m.is_empty() => {
+            for (k, v) in m {
+                flatten(format!("{key}.{k}"), v, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((key, s)),
+        serde_json::Value::Null => out.push((key, String::new())),
+        other => out.push((key, other.to_string())),
     }
 }
 
@@ -830,6 +840,15 @@ impl Reader {
                     ));
                 }
                 (f.surname, f.given_name, f.patronymic) = (parts.surname, parts.given_name, parts.patronymic);
+            }
+        }
+        // A given-name column that holds the patronymic too («Ім'я, по батькові»: «Петро
+        // Іванович»).
+        if let (Some(g), None) = (&f.given_name, &f.patronymic) {
+            if let Some((given, pat)) = g.split_once(' ') {
+                if !pat.contains(' ') && name::is_patronymic(pat) {
+                    (f.given_name, f.patronymic) = (Some(given.to_string()), Some(pat.to_string()));
+                }
             }
         }
         if f.surname.is_none() && f.given_name.is_none() {

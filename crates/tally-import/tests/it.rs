@@ -431,7 +431,8 @@ fn name_beside_surname_columns() {
     let recs = records(&it);
     let parts = |i: usize| name_parts(recs[i]);
     assert_eq!(parts(0), (Some("Шевченко"), Some("Олександр"), Some("Петрович")));
-    assert_eq!(parts(1), (Some("Коваленко"), Some("Іван Миколайович"), None));
+    // A given-name cell that holds the patronymic too, with the patronymic column empty: split.
+    assert_eq!(parts(1), (Some("Коваленко"), Some("Іван"), Some("Миколайович")));
     assert_eq!(parts(2), (Some("Бондаренко"), None, None));
 
     let (_, it) = items(&read("name_and_full_name.csv"));
@@ -549,4 +550,34 @@ fn dates_written_into_the_name_cell() {
     assert!(row(5).1.contains("1234"), "{:?}", row(5));
     assert_eq!(row(6).3, "");
     assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+}
+
+/// «Ім'я, по батькові» in one column is the given name and the patronymic; a JSON export that
+/// nests a person's fields in objects is read by their own keys.
+#[test]
+fn given_name_with_patronymic_and_nested_json() {
+    let (layout, it) = items(
+        "Прізвище;Ім'я, по батькові;Дата народження\nКоваленко;Петро Іванович;12.03.1995\nШевченко;Олена;1988\n"
+            .as_bytes(),
+    );
+    assert_eq!(layout.roles[1].map(|r| r.as_str()), Some("given_name"));
+    let recs = records(&it);
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    assert_eq!(name_parts(recs[1]), (Some("Шевченко"), Some("Олена"), None));
+
+    let jsonl = r#"{"id": 1, "person": {"last_name": "Коваленко", "first_name": "Петро", "middle_name": "Іванович"}, "born": "1995-03-12", "location": {"region": "Черкаська", "city": "Вільшанка"}}
+{"id": 2, "person": {"last_name": "Шевченко", "first_name": "Олена"}, "born": "1988", "tags": ["volunteer"]}
+"#;
+    let (_, it) = items(jsonl.as_bytes());
+    let recs = records(&it);
+    assert_eq!(recs.len(), 2, "{:?}", issues(&it));
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    assert_eq!(
+        (recs[0].fields.region.as_deref(), recs[0].fields.settlement.as_deref()),
+        (Some("Черкаська"), Some("Вільшанка"))
+    );
+    assert_eq!(name_parts(recs[1]), (Some("Шевченко"), Some("Олена"), None));
+    assert_eq!(date(&recs[1].fields.birth_date), "1988");
+    // The raw row keeps every member, nested ones by their dotted key.
+    assert!(recs[0].raw.iter().any(|(k, v)| k == "person.middle_name" && v == "Іванович"), "{:?}", recs[0].raw);
 }
