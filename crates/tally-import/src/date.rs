@@ -178,6 +178,9 @@ const IN_YEAR: &[&str] = &[
     "beginning",
 ];
 
+/// Ordinal endings after a day ("August 30th, 2022", "1st of May", «30-го травня»).
+const ORDINAL: &[&str] = &["st", "nd", "rd", "th", "го", "е", "ого"];
+
 /// "Since" and "from" before a date: lists of the missing write the date a person went missing as
 /// «з 02.03.2024», «с 2 марта 2024», "since March 2024".
 const SINCE: &[&str] = &["з", "із", "зі", "від", "с", "со", "since", "from"];
@@ -309,7 +312,9 @@ pub fn parse_date_in(raw: &str, role: DateRole, order: DateOrder) -> Result<Date
     let month_words: Vec<u8> = words.iter().filter_map(|w| month_of(w)).collect();
     if month_words.len() == 1 {
         let m = month_words[0];
-        let rest_ok = words.iter().all(|w| month_of(w).is_some() || APPROX.contains(w) || YEAR_MARKS.contains(w));
+        let rest_ok = words
+            .iter()
+            .all(|w| month_of(w).is_some() || APPROX.contains(w) || YEAR_MARKS.contains(w) || ORDINAL.contains(w));
         if !rest_ok {
             return Err(unreadable());
         }
@@ -452,6 +457,10 @@ mod tests {
         assert_eq!(d("весна 2023"), "2023");
         // The date a person went missing "since".
         assert_eq!(d("з 02.03.2024"), "2024-03-02");
+        // Ordinal days.
+        assert_eq!(d("August 30th, 2022"), "2022-08-30");
+        assert_eq!(d("1st of May 2023"), "2023-05-01");
+        assert_eq!(d("30-го травня 2022 р."), "2022-05-30");
         assert_eq!(d("с 2 марта 2024 г."), "2024-03-02");
         assert_eq!(d("since March 2024"), "2024-03");
         assert_eq!(d("від 14 травня 2023 р."), "2023-05-14");

@@ -893,6 +893,7 @@ impl Reader {
             birth.map(|i| ("birth_date", excel_serial_date(&raw[i].1, sheet).unwrap_or_else(|| raw[i].1.clone()))),
             life.birth.clone().map(|v| ("full_name", v)),
             age.map(|i| ("age", raw[i].1.clone())),
+            life.age.map(|n| ("age", n.to_string())),
         ]
         .into_iter()
         .flatten()

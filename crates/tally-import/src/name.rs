@@ -214,7 +214,14 @@ pub struct LifeNote {
     pub birth: Option<String>,
     /// The second date of a life span, the date of death.
     pub death: Option<String>,
+    /// An age, as the press writes it after a name ("Petro Kovalenko, 28", «Коваленко Петро (28
+    /// років)»).
+    pub age: Option<u16>,
 }
+
+/// Words after an age, in [`marker_form`].
+const AGE_AFTER: &[&str] =
+    &["years", "years old", "yo", "y o", "y", "років", "роки", "рік", "р", "лет", "года", "год", "г", "л"];
 
 /// Words that say the date after them is a birth date ("b. 1995", «нар. 1995», «р.н. 1995»),
 /// lower case, dots removed, spaces collapsed.
@@ -287,6 +294,18 @@ pub fn split_life_note(full: &str) -> (String, LifeNote) {
         .find(|c: char| !(c.is_ascii_digit() || c.is_whitespace() || matches!(c, '.' | '/' | '-' | '–' | '—')))
         .unwrap_or(note.len());
     let (core, tail) = note.split_at(core_len);
+    // An age: a number of up to three digits after a comma or bracket, or with an age word.
+    let sep = &full[name.len()..at];
+    if core.trim().len() <= 3 && core.trim().bytes().all(|b| b.is_ascii_digit()) {
+        let tail = marker_form(tail);
+        let worded = AGE_AFTER.contains(&tail.as_str());
+        return match core.trim().parse::<u16>() {
+            Ok(n) if n <= 110 && (worded || tail.is_empty() && sep.contains([',', '('])) => {
+                (name.to_string(), LifeNote { age: Some(n), ..Default::default() })
+            }
+            _ => keep(),
+        };
+    }
     if !BIRTH_AFTER.contains(&marker_form(tail).as_str()) && !marker_form(tail).is_empty() {
         return keep();
     }
@@ -304,13 +323,14 @@ pub fn split_life_note(full: &str) -> (String, LifeNote) {
     };
     match span.as_slice() {
         [b] if is_date_shape(b) => {
-            (name.to_string(), LifeNote { birth: Some(b.trim_end_matches('.').to_string()), death: None })
+            (name.to_string(), LifeNote { birth: Some(b.trim_end_matches('.').to_string()), ..Default::default() })
         }
         [b, d] if is_date_shape(b) && is_date_shape(d) => (
             name.to_string(),
             LifeNote {
                 birth: Some(b.trim_end_matches('.').to_string()),
                 death: Some(d.trim_end_matches('.').to_string()),
+                age: None,
             },
         ),
         _ => keep(),
@@ -545,6 +565,15 @@ mod tests {
         assert_eq!(note("Шевченко Олена (1988–2024)"), t3("Шевченко Олена", "1988", "2024"));
         assert_eq!(note("Шевченко Олена, 1988 - 2024"), t3("Шевченко Олена", "1988", "2024"));
         assert_eq!(note("Шевченко Олена 1988-2024"), t3("Шевченко Олена", "1988", "2024"));
+        // An age as the press writes it.
+        let age = |full: &str| {
+            let (name, n) = split_life_note(full);
+            (name, n.age)
+        };
+        assert_eq!(age("Petro Kovalenko, 28"), ("Petro Kovalenko".to_string(), Some(28)));
+        assert_eq!(age("Коваленко Петро (28 років)"), ("Коваленко Петро".to_string(), Some(28)));
+        assert_eq!(age("Коваленко Петро, 28 лет"), ("Коваленко Петро".to_string(), Some(28)));
+        assert_eq!(age("Коваленко 2"), ("Коваленко 2".to_string(), None));
         // Anything else after the name is left alone: the cell is not a name and a date.
         for full in [
             "Коваленко Петро Іванович",

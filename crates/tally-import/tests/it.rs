@@ -581,3 +581,17 @@ fn given_name_with_patronymic_and_nested_json() {
     // The raw row keeps every member, nested ones by their dotted key.
     assert!(recs[0].raw.iter().any(|(k, v)| k == "person.middle_name" && v == "Іванович"), "{:?}", recs[0].raw);
 }
+
+/// An English press list: the age after the name ("Petro Kovalenko, 28") gives the birth years
+/// with the date of death, written with an ordinal day.
+#[test]
+fn press_style_age_in_the_name() {
+    let csv = "Name,Date of death\n\"Petro Kovalenko, 28\",\"August 30th, 2022\"\n";
+    let (_, it) = items(csv.as_bytes());
+    let recs = records(&it);
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    assert_eq!(name_parts(recs[0]), (Some("Kovalenko"), Some("Petro"), None));
+    assert_eq!(date(&recs[0].fields.death_date), "2022-08-30");
+    let birth = recs[0].fields.birth_date.expect("birth years from the age");
+    assert_eq!(birth.year_span(), (1993, 1994));
+}
