@@ -310,7 +310,6 @@ const PERSON_ALONE: &[&str] = &[
     "військовослужбовець",
     "боєць",
     "захисник",
-    "особа",
     "погибший",
     "погибшая",
     "пропавший",
@@ -320,14 +319,12 @@ const PERSON_ALONE: &[&str] = &[
     "военнослужащий",
     "военнопленный",
     "боец",
-    "лицо",
     "deceased",
     "the deceased",
     "missing person",
     "soldier",
     "serviceman",
     "prisoner",
-    "person",
 ];
 
 /// The role a header names, if it is one Tally knows.
