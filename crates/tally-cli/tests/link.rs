@@ -652,3 +652,34 @@ fn eval_splits_grey_pairs_by_their_context_in_the_roll() {
     let text = ok(&db, &["link", "eval", "--truth", truth_path.to_str().unwrap()]);
     assert!(text.contains("grey pairs (0.20 to 0.95) by where they stand in the roll"), "{text}");
 }
+
+/// Pairs the roll has already settled (both records in one person through other links, the pair
+/// itself below the link threshold) come after the pairs whose decision can change the roll, and
+/// the list says which they are.
+#[test]
+fn review_lists_settled_pairs_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    let db = dir.path().join("s.db");
+    for s in &synth_sources(&db, &world, "2000", "1") {
+        import_synth(&db, &world, s);
+    }
+    ok(&db, &["link"]);
+    let roll = links(&db);
+    let queue = json(&db, &["review", "--list", "--json"]);
+    let q = queue.as_array().unwrap();
+    let settled: Vec<bool> = q.iter().map(|e| e["same_person"].as_bool().unwrap()).collect();
+    assert!(settled.iter().any(|&s| s) && settled.iter().any(|&s| !s), "both kinds in the queue: {settled:?}");
+    let first_settled = settled.iter().position(|&s| s).unwrap();
+    assert!(settled[first_settled..].iter().all(|&s| s), "settled pairs last: {settled:?}");
+    for e in q {
+        let (a, b, p) = (e["a"].as_str().unwrap(), e["b"].as_str().unwrap(), e["probability"].as_f64().unwrap());
+        assert_eq!(e["same_person"].as_bool().unwrap(), roll[a] == roll[b] && p < 0.95, "{e}");
+    }
+    let text = ok(&db, &["review", "--list"]);
+    assert!(text.contains("  same person\n") && text.contains("already in one person through other links"), "{text}");
+    // The next pair to review is one whose decision can change the roll.
+    let next = json(&db, &["review", "--next", "--json"]);
+    let (a, b) = (key_name(&next["a"]), key_name(&next["b"]));
+    assert!(roll[&a] != roll[&b] || next["probability"].as_f64().unwrap() >= 0.95, "{a} {b}");
+}

@@ -410,23 +410,39 @@ pub fn review(a: ReviewArgs, g: &Global) -> anyhow::Result<()> {
         if a.json {
             let v: Vec<_> = q
                 .iter()
-                .map(|(x, y, p, r)| serde_json::json!({"a": app::record_name(x), "b": app::record_name(y), "probability": p, "rival": r}))
+                .map(|e| {
+                    serde_json::json!({"a": app::record_name(&e.a), "b": app::record_name(&e.b),
+                        "probability": e.probability, "rival": e.rival, "same_person": e.same_person})
+                })
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         } else {
-            for (x, y, p, r) in &q {
-                let mark = if *r { "  rival" } else { "" };
+            for e in &q {
+                let mark = match (e.rival, e.same_person) {
+                    (true, true) => "  rival, same person",
+                    (true, false) => "  rival",
+                    (false, true) => "  same person",
+                    (false, false) => "",
+                };
                 writeln!(
                     out,
                     "{:.4}  {}:{}  {}:{}{mark}",
-                    p, x.source, x.source_record_id, y.source, y.source_record_id
+                    e.probability, e.a.source, e.a.source_record_id, e.b.source, e.b.source_record_id
                 )?;
             }
-            let n = q.iter().filter(|x| x.3).count();
-            if n == 0 {
+            let rivals = q.iter().filter(|e| e.rival).count();
+            let settled = q.iter().filter(|e| e.same_person).count();
+            let mut why = Vec::new();
+            if rivals > 0 {
+                why.push(format!("{rivals} with a rival: see `tally review --next`"));
+            }
+            if settled > 0 {
+                why.push(format!("{settled} already in one person through other links, listed last"));
+            }
+            if why.is_empty() {
                 writeln!(out, "{} pairs await review", q.len())?;
             } else {
-                writeln!(out, "{} pairs await review ({n} with a rival: see `tally review --next`)", q.len())?;
+                writeln!(out, "{} pairs await review ({})", q.len(), why.join("; "))?;
             }
         }
         return Ok(());
