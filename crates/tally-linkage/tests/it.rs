@@ -674,3 +674,33 @@ fn a_damaged_or_foreign_snapshot_is_an_error() {
     let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
     assert!(Linker::from_snapshot(&tally_linkage::roll_to_bytes(&roll)).is_err());
 }
+
+/// EM on candidate pairs that are mostly namesakes (every name the same, the birth date
+/// different) keeps "match" meaning the same person: the m-probability of a different birth date
+/// stays within its bound (`M_DIFFERENT_MAX`), and a namesake pair is not a likely match.
+#[test]
+fn em_among_namesakes_keeps_match_meaning_the_same_person() {
+    use tally_linkage::levels::{pack, CmpField};
+    use tally_linkage::model::{em, M_DIFFERENT_MAX};
+    // Levels: surname, given name, patronymic, birth date, death date, place, unit, rank, sex.
+    // Without the bound EM settles on "same name" here: share 0.29, m(birth different) 0.91.
+    let counts = vec![
+        (pack(&[1, 1, 1, 1, 1, 0, 0, 0, 1]), 2_000u64), // the same person
+        (pack(&[1, 1, 1, 2, 0, 0, 0, 0, 1]), 800),      // the same person, a year-only birth date
+        (pack(&[1, 1, 0, 0, 0, 0, 0, 0, 1]), 3_000),    // the same person, no dates
+        (pack(&[1, 1, 1, 5, 4, 0, 0, 0, 1]), 20_000),   // namesakes
+        (pack(&[1, 1, 1, 5, 0, 0, 0, 0, 1]), 8_000),    // namesakes, one date missing
+        (pack(&[1, 1, 1, 0, 4, 0, 0, 0, 1]), 3_000),
+        (pack(&[1, 1, 1, 0, 0, 0, 0, 0, 1]), 5_000), // namesakes without dates
+        (pack(&[1, 5, 5, 5, 4, 0, 0, 0, 1]), 100_000), // the same surname only
+    ];
+    let fit = em(&counts, 500, 1e-9);
+    let birth = CmpField::BirthDate as usize;
+    let different = fit.m[birth].len() - 1;
+    let cap = M_DIFFERENT_MAX.iter().find(|(f, _)| *f == CmpField::BirthDate).unwrap().1;
+    let observed: f64 = fit.m[birth][1..].iter().sum();
+    assert!(fit.m[birth][different] <= cap * observed + 1e-12, "m(birth different) {:?}", fit.m[birth]);
+    // The share of matches EM finds is the share of the same person, not of the same name.
+    let total: u64 = counts.iter().map(|c| c.1).sum();
+    assert!(fit.lambda < 7_000.0 / total as f64, "lambda {} of {total} pairs (5,800 are the same person)", fit.lambda);
+}
