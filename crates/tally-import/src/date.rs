@@ -186,7 +186,8 @@ const ORDINAL: &[&str] = &["st", "nd", "rd", "th", "го", "е", "ого"];
 const SINCE: &[&str] = &["з", "із", "зі", "від", "с", "со", "since", "from"];
 
 /// Words that mark a year ("р.", "г.", "року", "года", "р.н.", "г.р.") and carry no value.
-const YEAR_MARKS: &[&str] = &["р", "г", "н", "року", "рік", "год", "года", "рн", "гр", "yr", "year"];
+const YEAR_MARKS: &[&str] =
+    &["р", "г", "н", "року", "рік", "році", "год", "года", "году", "рн", "гр", "yr", "year"];
 
 const AGE_WORDS: &[&str] =
     &["років", "роки", "рік", "року", "лет", "года", "год", "years", "year", "yrs", "y", "yo", "р", "л", "г"];
@@ -457,6 +458,9 @@ mod tests {
         assert_eq!(d("весна 2023"), "2023");
         // The date a person went missing "since".
         assert_eq!(d("з 02.03.2024"), "2024-03-02");
+        // "In 2023" with the year in the locative.
+        assert_eq!(d("в 2023 году"), "2023");
+        assert_eq!(d("у 2023 році"), "2023");
         // Ordinal days.
         assert_eq!(d("August 30th, 2022"), "2022-08-30");
         assert_eq!(d("1st of May 2023"), "2023-05-01");
