@@ -175,6 +175,8 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "город",
             "место жительства",
             "місце проживання",
+            "місце",
+            "место",
             // Where the person came from: obituaries write the birthplace («уродженець с.
             // Гута»), and a list with one place column has it under any of these. A list with
             // both a residence and a birthplace column gives the first of them to the place

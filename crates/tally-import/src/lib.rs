@@ -376,6 +376,43 @@ impl<'de> serde::Deserialize<'de> for OrderedObject {
     }
 }
 
+/// The header a second header row makes with the first, if it is one: none of its cells holds a
+/// digit, it leaves every name column of the first row empty, and with each of its cells joined to
+/// the header above it (or, under an empty header, to the nearest one to the left, which a merged
+/// cell leaves there) more columns are recognised than with the first row alone.
+fn sub_header(
+    headers: &[String],
+    roles: &[Option<Role>],
+    sub: &[String],
+    mapping: &header::Mapping,
+) -> Option<(Vec<String>, Vec<Option<Role>>)> {
+    let filled: Vec<usize> = (0..sub.len()).filter(|&c| !sub[c].trim().is_empty()).collect();
+    if filled.is_empty()
+        || filled
+            .iter()
+            .any(|&c| sub[c].chars().any(|ch| ch.is_ascii_digit()) || roles.get(c).is_some_and(is_name_role))
+    {
+        return None;
+    }
+    let mut merged: Vec<String> = Vec::with_capacity(headers.len().max(sub.len()));
+    let mut parent = String::new();
+    for c in 0..headers.len().max(sub.len()) {
+        let above = headers.get(c).map(|h| h.trim()).unwrap_or("");
+        if !above.is_empty() {
+            parent = above.to_string();
+        }
+        let below = sub.get(c).map(|h| h.trim()).unwrap_or("");
+        merged.push(match (above.is_empty(), below.is_empty()) {
+            (_, true) => above.to_string(),
+            (false, false) => format!("{above} {below}"),
+            (true, false) => format!("{parent} {below}").trim().to_string(),
+        });
+    }
+    let merged_roles = header::assign_roles(&merged, mapping).ok()?;
+    let known = |r: &[Option<Role>]| r.iter().filter(|x| x.is_some()).count();
+    (known(&merged_roles) > known(roles)).then_some((merged, merged_roles))
+}
+
 /// A member as cells: nested objects as dotted keys ("person.last_name", "location.city"), so
 /// an export that groups a person's fields is read like a flat one; anything else as its text.
 fn flatten(key: String, v: serde_json::Value, out: &mut Vec<(String, String)>) {
@@ -545,10 +582,20 @@ impl Reader {
                 (0, headers, roles)
             }
         };
+        // A header of two rows (a merged «Дата» over «народження» and «смерті»): the second
+        // row names the columns under the first, and is no data row.
+        let (headers, roles, sub_rows) = match self.pending.get(i + 1).map(cells_of) {
+            Some(sub) => match sub_header(&headers, &roles, &sub, &self.mapping) {
+                Some((merged, merged_roles)) => (merged, merged_roles, 1),
+                None => (headers, roles, 0),
+            },
+            None => (headers, roles, 0),
+        };
         if !roles.iter().any(is_name_role) {
             return Err(ImportError::NoNameColumn { headers });
         }
         let header_row = self.pending.drain(..=i).next_back().expect("index within pending");
+        self.pending.drain(..sub_rows);
         self.layout.header_line = header_row.line;
         self.id_col = roles.contains(&Some(Role::Field(Field::RecordId)));
         self.layout.headers = headers

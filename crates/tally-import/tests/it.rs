@@ -595,3 +595,26 @@ fn press_style_age_in_the_name() {
     let birth = recs[0].fields.birth_date.expect("birth years from the age");
     assert_eq!(birth.year_span(), (1993, 1994));
 }
+
+/// A header of two rows, as spreadsheets with merged cells export it: «Дата» over «народження»
+/// and «смерті». The second row names the columns and is no data row.
+#[test]
+fn a_header_of_two_rows() {
+    let csv = "№;ПІБ;Дата;;Місце\n;;народження;смерті;\n1;Коваленко Петро Іванович;12.03.1995;14.05.2023;Вільшанка\n2;Шевченко Олена;01.07.1988;02.02.2024;Київ\n";
+    let (layout, it) = items(csv.as_bytes());
+    assert_eq!(layout.headers[2], "Дата народження");
+    assert_eq!(layout.headers[3], "Дата смерті");
+    let recs = records(&it);
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    assert_eq!(recs.len(), 2);
+    assert_eq!(
+        (date(&recs[0].fields.birth_date), date(&recs[0].fields.death_date)),
+        ("1995-03-12".into(), "2023-05-14".into())
+    );
+    assert_eq!(recs[0].line, 3);
+    assert_eq!(recs[1].fields.settlement.as_deref(), Some("Київ"));
+    // A first data row is not taken for a second header row.
+    let (layout, it) = items("ПІБ;Примітка\nКоваленко Петро;загинув\n".as_bytes());
+    assert_eq!(layout.headers[1], "Примітка");
+    assert_eq!(records(&it).len(), 1);
+}
