@@ -376,6 +376,9 @@ impl<'de> serde::Deserialize<'de> for OrderedObject {
     }
 }
 
+/// First words of the totals row that lists end with.
+const TOTALS: &[&str] = &["всього", "усього", "разом", "підсумок", "итого", "всего", "total", "totals", "sum"];
+
 /// The header a second header row makes with the first, if it is one: none of its cells holds a
 /// digit, it leaves every name column of the first row empty, and with each of its cells joined to
 /// the header above it (or, under an empty header, to the nearest one to the left, which a merged
@@ -855,6 +858,15 @@ impl Reader {
                     }
                 }
             }
+        }
+        // A totals row at the foot of a list («Всього: 3 особи», «Итого», "Total") is no person.
+        let first_name = full_name.as_deref().or(f.surname.as_deref()).unwrap_or("");
+        let lower = first_name.to_lowercase();
+        if TOTALS.iter().any(|w| {
+            lower.strip_prefix(w).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':', '.', ',']))
+        }) {
+            reject("full_name", format!("a totals row ({first_name:?}), not a person"), raw, &mut self.out);
+            return;
         }
         // Dates written into the whole-name cell («…, 1995 р.н.») are read as dates, after any
         // date column (which wins), and are not part of the name.

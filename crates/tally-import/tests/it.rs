@@ -613,6 +613,12 @@ fn a_header_of_two_rows() {
     );
     assert_eq!(recs[0].line, 3);
     assert_eq!(recs[1].fields.settlement.as_deref(), Some("Київ"));
+    // A totals row at the foot is a reject that says what it is.
+    let (_, it) = items(format!("{csv};Всього: 2 особи;;;\n").as_bytes());
+    assert_eq!(records(&it).len(), 2);
+    let bad = issues(&it);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].reason.starts_with("a totals row"), "{}", bad[0].reason);
     // A first data row is not taken for a second header row.
     let (layout, it) = items("ПІБ;Примітка\nКоваленко Петро;загинув\n".as_bytes());
     assert_eq!(layout.headers[1], "Примітка");
