@@ -148,8 +148,11 @@ pub fn import_file(
 
 /// The reading choices of an import that differ from the defaults, in words ("dates month
 /// first"), for the import's provenance; `None` when there are none.
-fn reading(o: &Options) -> Option<String> {
+fn reading(o: &Options, layout: &tally_import::Layout) -> Option<String> {
     let mut parts = Vec::new();
+    if layout.numbered_list {
+        parts.push("a numbered list, one person a line");
+    }
     if o.date_order == DateOrder::MonthFirst {
         parts.push("dates month first");
     }
@@ -190,7 +193,7 @@ pub fn import_bytes(
         b'\t' => "\\t".to_string(),
         d => (d as char).to_string(),
     });
-    let reading = reading(&req.options);
+    let reading = reading(&req.options, &layout);
     let meta = NewImport {
         source: &req.source,
         kind: req.kind,

@@ -624,3 +624,35 @@ fn a_header_of_two_rows() {
     assert_eq!(layout.headers[1], "Примітка");
     assert_eq!(records(&it).len(), 1);
 }
+
+/// A list as a post or a document gives it, one numbered person a line, with a title above: read
+/// as a list (number, name, birth date, place, note); the title is kept as a reject.
+#[test]
+fn a_numbered_list_of_people() {
+    let text = "Вічна пам'ять героям! Сьогодні повернули тіла:\n\
+        1. Коваленко Петро Іванович, 1995 р.н., с. Вільшанка, Черкаська обл.\n\
+        2. Шевченко Олена Миколаївна, 12.03.1988, м. Київ, 47 ОМБр\n\
+        3) Бондаренко Андрій Сергійович (позивний Грім)\n\
+        4. Petro Kovalenko, b. 1996, Kyiv region\n";
+    let (layout, it) = items(text.as_bytes());
+    assert!(layout.numbered_list);
+    let recs = records(&it);
+    assert_eq!(recs.len(), 4, "{:?}", issues(&it));
+    let f = |i: usize| &recs[i].fields;
+    assert_eq!(recs[0].key.source_record_id, "1");
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    assert_eq!(date(&f(0).birth_date), "1995");
+    assert_eq!(f(0).settlement.as_deref(), Some("с. Вільшанка, Черкаська обл."));
+    assert_eq!(date(&f(1).birth_date), "1988-03-12");
+    assert_eq!(f(1).settlement.as_deref(), Some("м. Київ"));
+    assert!(recs[1].raw.iter().any(|(k, v)| k == "Примітка" && v == "47 ОМБр"), "{:?}", recs[1].raw);
+    assert_eq!(name_parts(recs[2]), (Some("Бондаренко"), Some("Андрій"), Some("Сергійович")));
+    assert_eq!(name_parts(recs[3]), (Some("Kovalenko"), Some("Petro"), None));
+    assert_eq!(date(&f(3).birth_date), "1996");
+    let bad = issues(&it);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!((bad[0].line, bad[0].severity), (1, Severity::Reject));
+    // A table whose first column happens to hold numbers is still a table.
+    let (layout, _) = items("№;ПІБ\n1;Коваленко Петро\n2;Шевченко Олена\n3;Бондаренко Андрій\n".as_bytes());
+    assert!(!layout.numbered_list);
+}
