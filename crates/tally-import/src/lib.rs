@@ -934,7 +934,9 @@ impl Reader {
         let (mut birth, mut death, mut age) = (None, None, None);
         for (i, ((_, v), role)) in raw.iter().zip(roles).enumerate() {
             let Some(role) = role else { continue };
+            // Excel writes a text that must keep its leading zeros as a formula: ="00123".
             let v = v.trim();
+            let v = v.strip_prefix("=\"").and_then(|x| x.strip_suffix('"')).filter(|x| !x.contains('"')).unwrap_or(v);
             // Placeholders ("-", "н/д", "n/a") are no value, in every column but the id.
             let v = if *role != Role::Field(Field::RecordId) && date::is_placeholder(v) { "" } else { v };
             let text = || if v.is_empty() { None } else { Some(v.split_whitespace().collect::<Vec<_>>().join(" ")) };

@@ -656,3 +656,15 @@ fn a_numbered_list_of_people() {
     let (layout, _) = items("№;ПІБ\n1;Коваленко Петро\n2;Шевченко Олена\n3;Бондаренко Андрій\n".as_bytes());
     assert!(!layout.numbered_list);
 }
+
+/// Excel's way of keeping a text's leading zeros in a CSV (="00123") is the text.
+#[test]
+fn excel_text_literals() {
+    let csv = "ID,ПІБ\n=\"00123\",Коваленко Петро\n=\"00124\",Шевченко Олена\n";
+    let (_, it) = items(csv.as_bytes());
+    let recs = records(&it);
+    assert_eq!(recs[0].key.source_record_id, "00123");
+    assert_eq!(recs[1].key.source_record_id, "00124");
+    // The raw row keeps the cell as written.
+    assert!(recs[0].raw.iter().any(|(_, v)| v == "=\"00123\""), "{:?}", recs[0].raw);
+}
