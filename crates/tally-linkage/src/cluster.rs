@@ -8,7 +8,10 @@
 //! said are different people. The date rules matter most for chaining: two namesakes that never
 //! link directly (their dates veto it) must not become one person through a third record that
 //! lacks the dates. Clusters holding softer conflicts (birth dates that are a plausible
-//! slip of one another) are flagged for review. Ties break by record key, so the result does
+//! slip of one another) are flagged for review. A record that links about equally to two records
+//! of one list that are different people joins neither (a list names a person once, so neither
+//! link reaches the threshold's odds against the other; see [`RIVAL_MARGIN_BITS`]), and is
+//! flagged. Ties break by record key, so the result does
 //! not depend on input order, and each component is clustered on its own, which is why
 //! incremental linking equals a full re-link.
 
@@ -230,7 +233,27 @@ pub fn cluster_with(
     let mut comps: Vec<(u32, CompLinks)> = by_comp.into_iter().collect();
     comps.sort_unstable_by_key(|c| c.0);
     let summary_of = |i: Rec| Summary::of(t, i);
+    let mut ambiguous_flags: Vec<Flag> = Vec::new();
     for (_, (mut es, mut ms)) in comps {
+        let cannot_pair = |x: Rec, y: Rec| cannot_by.get(&x).is_some_and(|v| v.contains(&y));
+        let apart = |x: Rec, y: Rec| summary_of(x).conflicts(&summary_of(y)) || veto(x, y) || cannot_pair(x, y);
+        for (a, bs) in ambiguous_links(t, rank, &es, apart) {
+            let mut keys: Vec<RecordKey> =
+                std::iter::once(a).chain(bs.iter().copied()).map(|r| t.keys[r as usize].clone()).collect();
+            keys.sort();
+            ambiguous_flags.push(Flag {
+                records: keys,
+                reason: format!(
+                    "{}:{} links about as strongly to {} records of one list that are different people; \
+                     linked to none of them",
+                    t.keys[a as usize].source,
+                    t.keys[a as usize].source_record_id,
+                    bs.len()
+                ),
+            });
+            es.retain(|e| !((e.a == a && bs.contains(&e.b)) || (e.b == a && bs.contains(&e.a))));
+            refused += bs.len() as u64;
+        }
         // Must-links first (in key order), then links from strongest to weakest.
         ms.sort_by(|x, y| key_cmp(rank, x.0, y.0).then(key_cmp(rank, x.1, y.1)));
         es.sort_by(|x, y| {
@@ -311,8 +334,50 @@ pub fn cluster_with(
             }
         }
     }
+    flags.extend(ambiguous_flags);
     flags.sort_by(|a, b| a.records.cmp(&b.records));
     Clustering { label, flags, refused }
+}
+
+/// Odds a link must have over its strongest rival, in bits: a record linked to two records of one
+/// list that are different people (a list names a person once) is the same person as the first
+/// with probability r1 / (r1 + r2) at most, so the first link holds at the link threshold only
+/// when it outweighs the second by logit(0.95) = log2(19) = 4.25 bits.
+pub const RIVAL_MARGIN_BITS: f64 = 4.247927513443585;
+
+/// Links of a component that a record makes about equally to records of one list that are
+/// different people (`apart`): for each such record, the records of the other list it must not be
+/// linked to, because none of them outweighs the others by [`RIVAL_MARGIN_BITS`]. Depends only on
+/// the component's links, so clustering stays independent of input order and incremental
+/// linking still equals a full re-link.
+fn ambiguous_links(t: &Table, rank: &[u32], es: &[Edge], apart: impl Fn(Rec, Rec) -> bool) -> Vec<(Rec, Vec<Rec>)> {
+    let mut by_rec: FxHashMap<(Rec, u32), Vec<(Rec, f64)>> = FxHashMap::default();
+    for e in es {
+        by_rec.entry((e.a, t.source[e.b as usize])).or_default().push((e.b, e.weight));
+        by_rec.entry((e.b, t.source[e.a as usize])).or_default().push((e.a, e.weight));
+    }
+    let mut out: FxHashMap<Rec, Vec<Rec>> = FxHashMap::default();
+    for ((a, _), mut bs) in by_rec {
+        if bs.len() < 2 {
+            continue;
+        }
+        bs.sort_by(|x, y| y.1.partial_cmp(&x.1).unwrap_or(Ordering::Equal).then(key_cmp(rank, x.0, y.0)));
+        let (b1, w1) = bs[0];
+        let close: Vec<Rec> =
+            bs[1..].iter().filter(|&&(b, w)| w1 - w < RIVAL_MARGIN_BITS && apart(b1, b)).map(|&(b, _)| b).collect();
+        if !close.is_empty() {
+            let e = out.entry(a).or_default();
+            e.push(b1);
+            e.extend(close);
+        }
+    }
+    let mut out: Vec<(Rec, Vec<Rec>)> = out.into_iter().collect();
+    for (_, bs) in &mut out {
+        bs.sort_unstable();
+        bs.dedup();
+    }
+    out.sort_unstable_by(|x, y| key_cmp(rank, x.0, y.0));
+    out
 }
 
 trait KeyOrd {

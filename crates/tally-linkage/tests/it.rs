@@ -624,7 +624,14 @@ fn chaining_across_a_pair_the_model_rejected_is_refused() {
         let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
         let pm = prev_of(&roll);
         assert_ne!(pm[&a], pm[&cc], "the model's rejection of A~C holds through B");
-        assert!(pm[&b] == pm[&a] || pm[&b] == pm[&cc], "B joins one of them");
+        // B matches two people of its list about equally (a list names a person once): it
+        // joins neither, and the roll says why.
+        assert!(pm[&b] != pm[&a] && pm[&b] != pm[&cc], "B, a bare name, joins neither");
+        assert!(
+            roll.clustering.flags.iter().any(|f| f.records.contains(&b) && f.reason.contains("about as strongly")),
+            "{:?}",
+            roll.clustering.flags
+        );
     }
 }
 
@@ -703,4 +710,44 @@ fn em_among_namesakes_keeps_match_meaning_the_same_person() {
     // The share of matches EM finds is the share of the same person, not of the same name.
     let total: u64 = counts.iter().map(|c| c.1).sum();
     assert!(fit.lambda < 7_000.0 / total as f64, "lambda {} of {total} pairs (5,800 are the same person)", fit.lambda);
+}
+
+/// A record that links to two different people of one list joins the stronger when it outweighs
+/// the other by the rival margin (logit of the threshold), and neither when it does not.
+#[test]
+fn a_record_between_two_people_of_one_list_joins_only_a_clear_winner() {
+    let p = |src: &str, id: &str, patr: Option<&str>, born: Option<PartialDate>| {
+        rec(
+            src,
+            id,
+            ParsedFields {
+                surname: Some("Kovalenko".into()),
+                given_name: Some("Oleksandr".into()),
+                patronymic: patr.map(Into::into),
+                birth_date: born,
+                ..Default::default()
+            },
+        )
+    };
+    let d = |y, m, dd| Some(PartialDate::ymd(y, m, dd).unwrap());
+    let mut recs = vec![
+        p("off", "A", Some("Petrovych"), d(1985, 3, 12)),
+        p("off", "C", Some("Petrovych"), d(1979, 11, 3)),
+        // A bare name: as like A as C.
+        p("fam", "B", Some("Petrovych"), None),
+        // The same, with A's birth date: A by far.
+        p("fam", "D", Some("Petrovych"), d(1985, 3, 12)),
+    ];
+    recs.extend(world(300, 6).records);
+    let l = Linker::train(&recs, cfg()).unwrap();
+    let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
+    let pm = prev_of(&roll);
+    let (a, b, c, dd) = (key("off", "A"), key("fam", "B"), key("off", "C"), key("fam", "D"));
+    assert_ne!(pm[&a], pm[&c]);
+    for x in [&a, &c] {
+        let pr = l.pair_probability(x, &b).unwrap_or(0.0);
+        assert!(pr >= l.cfg.threshold, "B links to {x:?} above the threshold ({pr})");
+    }
+    assert!(pm[&b] != pm[&a] && pm[&b] != pm[&c], "B is as like A as C: it joins neither");
+    assert_eq!(pm[&dd], pm[&a], "D has A's birth date");
 }
