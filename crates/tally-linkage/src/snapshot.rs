@@ -24,8 +24,10 @@ const MAGIC: &[u8; 8] = b"TALLYLNK";
 /// a linker in four parts; 7: region values carry their area, a city and the region around it; 8: a
 /// region written inside the settlement is read as the region; 9: abbreviated ranks such as
 /// «ст. сержант» find their grade, so a cached rank key can differ from a fresh one; 10: colloquial
-/// region names («Житомирщина») and a region written before the settlement are read as regions).
-pub const SNAPSHOT_VERSION: u32 = 10;
+/// region names («Житомирщина») and a region written before the settlement are read as regions; 11: a
+/// record linked about equally to two different people of one list joins neither, so a cached roll
+/// may differ from a fresh one).
+pub const SNAPSHOT_VERSION: u32 = 11;
 const KIND_LINKER: u8 = 1;
 const KIND_ROLL: u8 = 2;
 
