@@ -220,7 +220,8 @@ pub fn link(a: LinkArgs, g: &Global) -> anyhow::Result<()> {
     if s.refused_merges > 0 || s.flagged_clusters > 0 {
         writeln!(
             out,
-            "chaining guard: {} merges refused (conflicting sex, birth date or decision), {} persons flagged",
+            "chaining guard: {} merges refused (conflicting sex, dates or decision, or a record as like two people of \
+             one list), {} flagged for review",
             s.refused_merges, s.flagged_clusters
         )?;
     }
