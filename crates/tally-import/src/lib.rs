@@ -33,6 +33,7 @@
 pub mod date;
 pub mod encoding;
 pub mod header;
+pub mod list;
 pub mod name;
 
 use std::collections::{HashMap, VecDeque};
@@ -182,7 +183,7 @@ pub struct Layout {
     pub roles: Vec<Option<Role>>,
     /// 1-based line of the header row (0 for JSON Lines and numbered lists, which have none).
     pub header_line: u64,
-    /// The file is a numbered list of people, one a line, not a table (see [`numbered_list`]).
+    /// The file is a numbered list of people, one a line, not a table (see [`list`]).
     pub numbered_list: bool,
 }
 
@@ -376,77 +377,6 @@ impl<'de> serde::Deserialize<'de> for OrderedObject {
         }
         d.deserialize_map(V)
     }
-}
-
-/// The columns a numbered list is read into (see [`numbered_line`]).
-const LIST_HEADERS: [&str; 5] = ["№", "ПІБ", "Дата народження", "Населений пункт", "Примітка"];
-
-/// Whether lines are a numbered list of people: at least three lines, and most of the non-empty
-/// ones, start with a number and a name («1. Коваленко …», "2) Kovalenko …").
-pub fn is_numbered_list(lines: &[String]) -> bool {
-    let filled = lines.iter().filter(|l| !l.trim().is_empty()).count();
-    let numbered = lines.iter().filter(|l| numbered_line(l).is_some()).count();
-    numbered >= 3 && numbered * 5 >= filled * 3
-}
-
-/// One line of a numbered list as [`LIST_HEADERS`] cells: the number, the name (with whatever
-/// the importer reads out of a name cell: «(1995 р.н.)», call signs), and of the comma-separated
-/// parts after it a birth date («1995 р.н.», «12.03.1995»), the place (parts that start with
-/// a settlement's type, «с.», «м.», «смт», or name a region), and the rest as a note.
-pub fn numbered_line(line: &str) -> Option<Vec<String>> {
-    let t = line.trim_start();
-    let digits = t.chars().take_while(char::is_ascii_digit).count();
-    if digits == 0 || digits > 6 {
-        return None;
-    }
-    let rest = &t[digits..];
-    let rest = rest.strip_prefix(['.', ')'])?;
-    if !rest.starts_with(char::is_whitespace) || !rest.trim_start().starts_with(char::is_alphabetic) {
-        return None;
-    }
-    let mut parts = rest.trim().split([',', ';']).map(str::trim).filter(|p| !p.is_empty());
-    let name = parts.next()?.to_string();
-    let (mut birth, mut place, mut note) = (String::new(), Vec::new(), Vec::new());
-    for p in parts {
-        let (_, life) = name::split_life_note(&format!("x, {p}"));
-        if birth.is_empty() && life.birth.is_some() && life.death.is_none() {
-            birth = life.birth.unwrap_or_default();
-        } else if is_place(p) {
-            place.push(p);
-        } else {
-            note.push(p);
-        }
-    }
-    Some(vec![t[..digits].to_string(), name, birth, place.join(", "), note.join(", ")])
-}
-
-/// A part of a list line that names a place: it starts with a settlement's type or says it is a
-/// region («Черкаська обл.», «Житомирщина», "Kyiv region"). The linker reads the region out of it.
-fn is_place(p: &str) -> bool {
-    let lower = p.to_lowercase();
-    let first = lower.split_whitespace().next().unwrap_or("");
-    const TYPES: &[&str] = &[
-        "с.",
-        "м.",
-        "смт",
-        "смт.",
-        "с-ще",
-        "селище",
-        "село",
-        "місто",
-        "г.",
-        "пос.",
-        "пгт",
-        "город",
-        "поселок",
-        "village",
-        "city",
-        "town",
-        "уродженець",
-        "уроженец",
-    ];
-    const REGION: &[&str] = &["обл", "область", "oblast", "region", "край", "республік", "республик", "щина", "ччина"];
-    TYPES.contains(&first) || lower.split_whitespace().any(|w| REGION.iter().any(|r| w.contains(r)))
 }
 
 /// First words of the totals row that lists end with.
@@ -681,10 +611,13 @@ impl Reader {
             // «1. Коваленко Петро Іванович, 1995 р.н., с. Вільшанка».
             let delim = self.layout.delimiter.map_or(',', char::from);
             let lines: Vec<String> = self.pending.iter().map(|r| cells_of(r).join(&delim.to_string())).collect();
-            if self.mapping.pairs.is_empty() && self.layout.format == Format::Delimited && is_numbered_list(&lines) {
+            if self.mapping.pairs.is_empty()
+                && self.layout.format == Format::Delimited
+                && list::is_numbered_list(&lines)
+            {
                 self.layout.numbered_list = true;
-                self.layout.headers = LIST_HEADERS.iter().map(|h| h.to_string()).collect();
-                self.layout.roles = LIST_HEADERS.iter().map(|h| header::recognize(h)).collect();
+                self.layout.headers = list::LIST_HEADERS.iter().map(|h| h.to_string()).collect();
+                self.layout.roles = list::LIST_HEADERS.iter().map(|h| header::recognize(h)).collect();
                 self.id_col = true;
                 return Ok(());
             }
@@ -779,7 +712,7 @@ impl Reader {
             RowCells::Cells(cells) if self.layout.numbered_list => {
                 let delim = self.layout.delimiter.map_or(',', char::from);
                 let text = cells.join(&delim.to_string());
-                match numbered_line(&text) {
+                match list::numbered_line(&text) {
                     Some(cells) => {
                         let pairs = self.pairs(cells);
                         let roles = std::mem::take(&mut self.layout.roles);
@@ -975,10 +908,13 @@ impl Reader {
         }
         // A totals row at the foot of a list («Всього: 3 особи», «Итого», "Total") is no person.
         let first_name = full_name.as_deref().or(f.surname.as_deref()).unwrap_or("");
-        let lower = first_name.to_lowercase();
-        if TOTALS.iter().any(|w| {
-            lower.strip_prefix(w).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':', '.', ',']))
-        }) {
+        let totals = first_name.chars().next().is_some_and(|c| "ВвУуРрПпИиTtSs".contains(c)) && {
+            let lower = first_name.to_lowercase();
+            TOTALS.iter().any(|w| {
+                lower.strip_prefix(w).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':', '.', ',']))
+            })
+        };
+        if totals {
             reject("full_name", format!("a totals row ({first_name:?}), not a person"), raw, &mut self.out);
             return;
         }
