@@ -1301,7 +1301,7 @@ pub struct Rival {
 /// uncertain first; pairs the roll has already settled (see [`queue_and_keys`]) after those,
 /// and pairs only skipped after all others.
 pub fn review_queue<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Vec<(RecordKey, RecordKey, f64)>> {
-    Ok(queue_and_keys(store)?.0)
+    Ok(queue_and_keys(store)?.pairs)
 }
 
 /// A pair of the review queue as `tally review --list` shows it.
@@ -1319,12 +1319,12 @@ pub struct QueueEntry {
 /// [`review_queue`], each pair with whether it has a rival (see [`Rival`]) and whether the roll
 /// has already settled it.
 pub fn review_queue_marked<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Vec<QueueEntry>> {
-    let (q, keys) = queue_and_keys(store)?;
+    let Queue { pairs: q, keys, persons } = queue_and_keys(store)?;
     let ids: HashMap<&RecordKey, i64> = keys.iter().map(|(&i, k)| (k, i)).collect();
     let pairs: Vec<Option<(i64, i64, f64)>> =
         q.iter().map(|(a, b, p)| Some((*ids.get(a)?, *ids.get(b)?, *p))).collect();
     let records: HashSet<i64> = pairs.iter().flatten().flat_map(|&(a, b, _)| [a, b]).collect();
-    let s = Surroundings::read(store, &keys, &records)?;
+    let s = Surroundings::read(store, &keys, persons, &records)?;
     let threshold = LinkConfig::default().threshold;
     Ok(q.iter()
         .zip(&pairs)
@@ -1339,7 +1339,31 @@ pub fn review_queue_marked<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Re
 /// A pair of the review queue: its records and probability.
 type QueuePair = (RecordKey, RecordKey, f64);
 
-/// The review queue and the store's record keys by id (which it reads to name the pairs).
+/// The review queue with what it was read from: the store's record keys by id and every record's
+/// person (sorted by record id), which showing a pair needs too.
+struct Queue {
+    pairs: Vec<QueuePair>,
+    keys: HashMap<i64, RecordKey>,
+    persons: Vec<(i64, PersonId)>,
+}
+
+/// Every record's person, sorted by record id: a million rows in a vector cost a fraction of a map.
+fn read_persons<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Vec<(i64, PersonId)>> {
+    let mut persons: Vec<(i64, PersonId)> = Vec::new();
+    store.for_each_assignment(&mut |r| {
+        persons.push((r.record_id, r.person_id));
+        Ok(())
+    })?;
+    // The store gives them by record id already; a sort of sorted data is one pass.
+    persons.sort_unstable_by_key(|x| x.0);
+    Ok(persons)
+}
+
+fn person_in(persons: &[(i64, PersonId)], r: i64) -> Option<PersonId> {
+    persons.binary_search_by_key(&r, |x| x.0).ok().map(|i| persons[i].1)
+}
+
+/// The review queue, with the record keys and persons it was read with (see [`Queue`]).
 ///
 /// A pair below the link threshold whose two records the roll has already put in one person
 /// (through other links) is settled: accepting it changes nothing, and such pairs are nearly
@@ -1347,10 +1371,9 @@ type QueuePair = (RecordKey, RecordKey, f64);
 /// synthetic worlds, 19,225 were settled so, predicted 0.778 and observed 0.994
 /// (`bench/calibration.py`, ninth pass of issue 4). They come after the pairs whose decision
 /// can change the roll, so a reviewer's time goes to those first.
-fn queue_and_keys<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<(Vec<QueuePair>, HashMap<i64, RecordKey>)> {
+fn queue_and_keys<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Queue> {
     let cfg = LinkConfig::default();
     let ids: HashMap<i64, RecordKey> = store.record_ids()?.into_iter().collect();
-    let mut person: HashMap<i64, PersonId> = HashMap::new();
     let mut decided: HashSet<(RecordKey, RecordKey)> = HashSet::new();
     let mut skipped: HashSet<(RecordKey, RecordKey)> = HashSet::new();
     for d in store.decisions()? {
@@ -1361,16 +1384,10 @@ fn queue_and_keys<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<(Vec
         }
     }
     let pairs = store.pairs(cfg.review_low, cfg.review_high)?;
-    // Persons of the queue's records only: the roll's assignments are read once, kept for few.
-    let wanted: HashSet<i64> = pairs.iter().flat_map(|p| [p.record_a, p.record_b]).collect();
-    store.for_each_assignment(&mut |r| {
-        if wanted.contains(&r.record_id) {
-            person.insert(r.record_id, r.person_id);
-        }
-        Ok(())
-    })?;
-    let settled =
-        |x: i64, y: i64, p: f64| p < cfg.threshold && person.get(&x).is_some_and(|px| person.get(&y) == Some(px));
+    let persons = read_persons(store)?;
+    let settled = |x: i64, y: i64, p: f64| {
+        p < cfg.threshold && person_in(&persons, x).is_some_and(|px| person_in(&persons, y) == Some(px))
+    };
     let mut q: Vec<(bool, bool, f64, RecordKey, RecordKey, f64)> = pairs
         .into_iter()
         .filter_map(|p| {
@@ -1389,19 +1406,20 @@ fn queue_and_keys<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<(Vec
             .then(x.2.partial_cmp(&y.2).unwrap_or(std::cmp::Ordering::Equal))
             .then((&x.3, &x.4).cmp(&(&y.3, &y.4)))
     });
-    Ok((q.into_iter().map(|(_, _, _, a, b, p)| (a, b, p)).collect(), ids))
+    Ok(Queue { pairs: q.into_iter().map(|(_, _, _, a, b, p)| (a, b, p)).collect(), keys: ids, persons })
 }
 
 /// The next pair to review, if any.
 pub fn review_next<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Option<ReviewItem>> {
-    let (q, keys) = queue_and_keys(store)?;
+    let Queue { pairs: q, keys, persons } = queue_and_keys(store)?;
     let Some((a, b, p)) = q.first().cloned() else { return Ok(None) };
-    review_item(store, &keys, &a, &b, p, q.len() as u64).map(Some)
+    review_item(store, &keys, persons, &a, &b, p, q.len() as u64).map(Some)
 }
 
 fn review_item<S: RecordStore + LinkStore + ?Sized>(
     store: &S,
     keys: &HashMap<i64, RecordKey>,
+    persons: Vec<(i64, PersonId)>,
     a: &RecordKey,
     b: &RecordKey,
     probability: f64,
@@ -1410,12 +1428,12 @@ fn review_item<S: RecordStore + LinkStore + ?Sized>(
     let (ra, rb) = (record_by_name(store, a)?, record_by_name(store, b)?);
     let l = pair_linker(store, &ra, &rb)?;
     let explanation = l.explain(a, b)?;
-    let (persons, rivals) = review_context(store, keys, a, b, probability)?;
+    let (persons, rivals) = review_context(store, keys, persons, a, b, probability)?;
     Ok(ReviewItem { a: ra, b: rb, probability, explanation, remaining, persons, rivals })
 }
 
-/// What the roll says around some records: every record's key and person, and the kept pairs
-/// of the records asked about (one pass over the assignments and one over the kept pairs).
+/// What the roll says around some records: every record's key and person (read with the queue),
+/// and the kept pairs of the records asked about (one pass over the kept pairs).
 struct Surroundings<'k> {
     keys: &'k HashMap<i64, RecordKey>,
     /// (record id, person), by record id: a million rows in a vector cost a fraction of a map.
@@ -1427,15 +1445,9 @@ impl<'k> Surroundings<'k> {
     fn read<S: RecordStore + LinkStore + ?Sized>(
         store: &S,
         keys: &'k HashMap<i64, RecordKey>,
+        persons: Vec<(i64, PersonId)>,
         records: &HashSet<i64>,
     ) -> Result<Surroundings<'k>> {
-        let mut persons: Vec<(i64, PersonId)> = Vec::with_capacity(keys.len());
-        store.for_each_assignment(&mut |r| {
-            persons.push((r.record_id, r.person_id));
-            Ok(())
-        })?;
-        // The store gives them by record id already; a sort of sorted data is one pass.
-        persons.sort_unstable_by_key(|x| x.0);
         let mut pairs_of: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
         store.for_each_pair(&mut |p| {
             for (me, other) in [(p.record_a, p.record_b), (p.record_b, p.record_a)] {
@@ -1449,7 +1461,7 @@ impl<'k> Surroundings<'k> {
     }
 
     fn person(&self, r: i64) -> Option<PersonId> {
-        self.persons.binary_search_by_key(&r, |x| x.0).ok().map(|i| self.persons[i].1)
+        person_in(&self.persons, r)
     }
 
     fn name(&self, i: i64) -> String {
@@ -1478,6 +1490,7 @@ impl<'k> Surroundings<'k> {
 fn review_context<S: RecordStore + LinkStore + ?Sized>(
     store: &S,
     keys: &HashMap<i64, RecordKey>,
+    persons: Vec<(i64, PersonId)>,
     a: &RecordKey,
     b: &RecordKey,
     probability: f64,
@@ -1489,7 +1502,7 @@ fn review_context<S: RecordStore + LinkStore + ?Sized>(
             .ok_or_else(|| LinkError::UnknownRecord(k.source.to_string(), k.source_record_id.to_string()))
     };
     let (ia, ib) = (id_of(a)?, id_of(b)?);
-    let s = Surroundings::read(store, keys, &HashSet::from([ia, ib]))?;
+    let s = Surroundings::read(store, keys, persons, &HashSet::from([ia, ib]))?;
     let side = |i: i64| {
         let person = s.person(i);
         let mut others: Vec<String> = match person {
