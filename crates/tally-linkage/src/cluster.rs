@@ -10,7 +10,7 @@
 //! lacks the dates. Clusters holding softer conflicts (birth dates that are a plausible
 //! slip of one another) are flagged for review. A record that links about equally to two records
 //! of one list that are different people joins neither (a list names a person once, so neither
-//! link reaches the threshold's odds against the other; see [`RIVAL_MARGIN_BITS`]), and is
+//! link reaches the threshold's odds against the other; see [`rival_margin_bits`]), and is
 //! flagged. Ties break by record key, so the result does
 //! not depend on input order, and each component is clustered on its own, which is why
 //! incremental linking equals a full re-link.
@@ -178,8 +178,17 @@ type CompLinks = (Vec<Edge>, Vec<(Rec, Rec)>);
 
 /// Cluster the table. `edges` are links at or above the threshold; `must` and `cannot` are
 /// human decisions (must-links always merge; cannot-links are never crossed by the model).
+/// Rivals are weighed at the default threshold's margin (see [`rival_margin_bits`]).
 pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], cannot: &[(Rec, Rec)]) -> Clustering {
-    cluster_with(t, rank, edges, must, cannot, |_, _| false)
+    cluster_with(
+        t,
+        rank,
+        edges,
+        must,
+        cannot,
+        rival_margin_bits(crate::linker::LinkConfig::default().threshold),
+        |_, _| false,
+    )
 }
 
 /// [`cluster`] with the model's own negative evidence: `veto(a, b)` says that the pair `a`, `b`
@@ -187,13 +196,15 @@ pub fn cluster(t: &Table, rank: &[u32], edges: &[Edge], must: &[(Rec, Rec)], can
 /// scored below the review floor). A merge is refused when any pair across the two clusters is
 /// vetoed, so that two records the model compared and rejected do not become one person through
 /// records that lack the fields which told them apart. `veto` must be symmetric and depend on
-/// the two records only, which keeps the clustering independent of input order.
+/// the two records only, which keeps the clustering independent of input order. `margin` is the
+/// [`rival_margin_bits`] of the threshold the edges were cut at.
 pub fn cluster_with(
     t: &Table,
     rank: &[u32],
     edges: &[Edge],
     must: &[(Rec, Rec)],
     cannot: &[(Rec, Rec)],
+    margin: f64,
     veto: impl Fn(Rec, Rec) -> bool,
 ) -> Clustering {
     let n = t.len();
@@ -237,7 +248,7 @@ pub fn cluster_with(
     for (_, (mut es, mut ms)) in comps {
         let cannot_pair = |x: Rec, y: Rec| cannot_by.get(&x).is_some_and(|v| v.contains(&y));
         let apart = |x: Rec, y: Rec| summary_of(x).conflicts(&summary_of(y)) || veto(x, y) || cannot_pair(x, y);
-        for (a, bs) in ambiguous_links(t, rank, &es, apart) {
+        for (a, bs) in ambiguous_links(t, rank, &es, margin, apart) {
             let mut keys: Vec<RecordKey> =
                 std::iter::once(a).chain(bs.iter().copied()).map(|r| t.keys[r as usize].clone()).collect();
             keys.sort();
@@ -339,18 +350,34 @@ pub fn cluster_with(
     Clustering { label, flags, refused }
 }
 
-/// Odds a link must have over its strongest rival, in bits: a record linked to two records of one
-/// list that are different people (a list names a person once) is the same person as the first
-/// with probability r1 / (r1 + r2) at most, so the first link holds at the link threshold only
-/// when it outweighs the second by logit(0.95) = log2(19) = 4.25 bits.
-pub const RIVAL_MARGIN_BITS: f64 = 4.247927513443585;
+/// Odds a link must have over its strongest rival, in bits, at link threshold `threshold`: a record
+/// linked to two records of one list that are different people (a list names a person once) is
+/// the same person as the first with probability r1 / (r1 + r2) at most, so the first link holds
+/// at the threshold only when it outweighs the second by logit2(threshold) bits: 4.25 at the
+/// default 0.95 (log2 19), 6.63 at 0.99, none at 0.5 or below (the stronger link wins, but an
+/// exact tie never does: only the record keys would choose).
+pub fn rival_margin_bits(threshold: f64) -> f64 {
+    if threshold <= 0.5 {
+        return 0.0;
+    }
+    if threshold >= 1.0 {
+        return f64::INFINITY;
+    }
+    (threshold / (1.0 - threshold)).log2()
+}
 
 /// Links of a component that a record makes about equally to records of one list that are
 /// different people (`apart`): for each such record, the records of the other list it must not be
-/// linked to, because none of them outweighs the others by [`RIVAL_MARGIN_BITS`]. Depends only on
+/// linked to, because none of them outweighs the others by `margin` bits (see [`rival_margin_bits`]). Depends only on
 /// the component's links, so clustering stays independent of input order and incremental
 /// linking still equals a full re-link.
-fn ambiguous_links(t: &Table, rank: &[u32], es: &[Edge], apart: impl Fn(Rec, Rec) -> bool) -> Vec<(Rec, Vec<Rec>)> {
+fn ambiguous_links(
+    t: &Table,
+    rank: &[u32],
+    es: &[Edge],
+    margin: f64,
+    apart: impl Fn(Rec, Rec) -> bool,
+) -> Vec<(Rec, Vec<Rec>)> {
     let mut by_rec: FxHashMap<(Rec, u32), Vec<(Rec, f64)>> = FxHashMap::default();
     for e in es {
         by_rec.entry((e.a, t.source[e.b as usize])).or_default().push((e.b, e.weight));
@@ -364,7 +391,7 @@ fn ambiguous_links(t: &Table, rank: &[u32], es: &[Edge], apart: impl Fn(Rec, Rec
         bs.sort_by(|x, y| y.1.partial_cmp(&x.1).unwrap_or(Ordering::Equal).then(key_cmp(rank, x.0, y.0)));
         let (b1, w1) = bs[0];
         let close: Vec<Rec> =
-            bs[1..].iter().filter(|&&(b, w)| w1 - w < RIVAL_MARGIN_BITS && apart(b1, b)).map(|&(b, _)| b).collect();
+            bs[1..].iter().filter(|&&(b, w)| w1 - w <= margin && apart(b1, b)).map(|&(b, _)| b).collect();
         if !close.is_empty() {
             let e = out.entry(a).or_default();
             e.push(b1);

@@ -4,7 +4,7 @@
 use crate::blocking::{
     candidate_pairs_for, chunk_pairs, is_candidate, BlockIndex, BlockingConfig, BlockingReport, KeyField, PairPlan,
 };
-use crate::cluster::{assign_ids, cluster_with, Clustering, Dsu, Edge, IdEvent};
+use crate::cluster::{assign_ids, cluster_with, rival_margin_bits, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, Pattern, NF};
@@ -423,7 +423,7 @@ impl Linker {
             .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
             .collect();
         let veto = self.veto();
-        cluster_with(&self.table, &self.rank, &edges, &must, &cannot, &veto)
+        cluster_with(&self.table, &self.rank, &edges, &must, &cannot, rival_margin_bits(threshold), &veto)
     }
 
     /// The chaining guard's negative evidence: a candidate pair the model scored below the
@@ -614,7 +614,7 @@ impl Linker {
             .collect();
         let sub_must: Vec<(Rec, Rec)> = must.iter().copied().filter(|&(a, _)| affected[a as usize]).collect();
         let veto = self.veto();
-        let sub = cluster_with(t, &self.rank, &sub_edges, &sub_must, &cannot, &veto);
+        let sub = cluster_with(t, &self.rank, &sub_edges, &sub_must, &cannot, rival_margin_bits(threshold), &veto);
         let is_old = |r: Rec| (r as usize) < old_n;
         let old_edges: Vec<Edge> = sub_edges
             .iter()
@@ -623,7 +623,8 @@ impl Linker {
             .chain(dropped.iter().filter(|p| is_edge(p)).map(|p| Edge { a: p.a, b: p.b, weight: p.weight }))
             .collect();
         let old_must: Vec<(Rec, Rec)> = sub_must.iter().copied().filter(|&(a, b)| is_old(a) && is_old(b)).collect();
-        let refused_before = cluster_with(t, &self.rank, &old_edges, &old_must, &cannot, &veto).refused;
+        let refused_before =
+            cluster_with(t, &self.rank, &old_edges, &old_must, &cannot, rival_margin_bits(threshold), &veto).refused;
 
         // Persons of the affected records, ids assigned among them alone.
         let members: Vec<Rec> = self.order.iter().copied().filter(|&r| affected[r as usize]).collect();

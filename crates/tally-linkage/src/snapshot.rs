@@ -26,8 +26,9 @@ const MAGIC: &[u8; 8] = b"TALLYLNK";
 /// «ст. сержант» find their grade, so a cached rank key can differ from a fresh one; 10: colloquial
 /// region names («Житомирщина») and a region written before the settlement are read as regions; 11: a
 /// record linked about equally to two different people of one list joins neither, so a cached roll
-/// may differ from a fresh one).
-pub const SNAPSHOT_VERSION: u32 = 11;
+/// may differ from a fresh one; 12: that rule's margin follows the link threshold, so a roll cached
+/// at a threshold other than 0.95 may differ from a fresh one).
+pub const SNAPSHOT_VERSION: u32 = 12;
 const KIND_LINKER: u8 = 1;
 const KIND_ROLL: u8 = 2;
 

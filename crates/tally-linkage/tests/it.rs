@@ -624,8 +624,9 @@ fn chaining_across_a_pair_the_model_rejected_is_refused() {
         let roll = l.roll(&Decisions::default(), &FxHashMap::default(), 1);
         let pm = prev_of(&roll);
         assert_ne!(pm[&a], pm[&cc], "the model's rejection of A~C holds through B");
-        // B matches two people of its list about equally (a list names a person once): it
-        // joins neither, and the roll says why.
+        // B matches two people of its list equally (a list names a person once): it joins
+        // neither, and the roll says why. Threshold 0 asks no margin of the stronger link, but
+        // an exact tie has no stronger link.
         assert!(pm[&b] != pm[&a] && pm[&b] != pm[&cc], "B, a bare name, joins neither");
         assert!(
             roll.clustering.flags.iter().any(|f| f.records.contains(&b) && f.reason.contains("about as strongly")),
@@ -750,4 +751,43 @@ fn a_record_between_two_people_of_one_list_joins_only_a_clear_winner() {
     }
     assert!(pm[&b] != pm[&a] && pm[&b] != pm[&c], "B is as like A as C: it joins neither");
     assert_eq!(pm[&dd], pm[&a], "D has A's birth date");
+}
+
+/// The rival margin is the link threshold's log odds: a record whose link to one person outweighs
+/// its link to another person of the same list by 5 bits joins the first at threshold 0.95 (the
+/// first is then the same person with probability at least 2^5 / (2^5 + 1) = 0.97), and neither
+/// at 0.99 (0.97 falls short of it).
+#[test]
+fn the_rival_margin_follows_the_threshold() {
+    use tally_linkage::cluster::{cluster_with, rival_margin_bits, Edge};
+    use tally_linkage::table::Table;
+    assert!((rival_margin_bits(0.95) - 19f64.log2()).abs() < 1e-12);
+    assert!((rival_margin_bits(0.99) - 99f64.log2()).abs() < 1e-12);
+    assert_eq!(rival_margin_bits(0.5), 0.0);
+    assert_eq!(rival_margin_bits(0.3), 0.0);
+    let p = |src: &str, id: &str| {
+        rec(
+            src,
+            id,
+            ParsedFields {
+                surname: Some("Kovalenko".into()),
+                given_name: Some("Oleksandr".into()),
+                ..Default::default()
+            },
+        )
+    };
+    let l = Linker::train(&[p("off", "A"), p("off", "C"), p("fam", "B")], cfg()).unwrap();
+    let t = &l.table;
+    let rank = Table::ranks_of(l.order());
+    let (a, b, c) =
+        (t.find(&key("off", "A")).unwrap(), t.find(&key("fam", "B")).unwrap(), t.find(&key("off", "C")).unwrap());
+    let edges = [Edge { a: b, b: a, weight: 12.0 }, Edge { a: b, b: c, weight: 7.0 }];
+    // A and C were compared and found to be different people.
+    let apart = |x, y| (x, y) == (a, c) || (x, y) == (c, a);
+    let at = |th: f64| cluster_with(t, &rank, &edges, &[], &[], rival_margin_bits(th), apart).label;
+    let lab = at(0.95);
+    assert_eq!(lab[b as usize], lab[a as usize], "5 bits clear the 4.25 of threshold 0.95");
+    assert_ne!(lab[b as usize], lab[c as usize]);
+    let lab = at(0.99);
+    assert!(lab[b as usize] != lab[a as usize] && lab[b as usize] != lab[c as usize], "5 bits fall short of 6.63");
 }
