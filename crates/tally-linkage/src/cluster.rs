@@ -166,6 +166,12 @@ impl Summary {
     }
 }
 
+/// Whether records `a` and `b` can never be one person: two sexes, or birth dates or dates of
+/// death too far apart (the chaining guard's hard conflicts, for one pair).
+pub fn hard_conflict(t: &Table, a: Rec, b: Rec) -> bool {
+    Summary::of(t, a).conflicts(&Summary::of(t, b))
+}
+
 /// Record-key order, through the precomputed ranks (`rank[r]` is `r`'s position when records
 /// are sorted by key), so ties never cost a string comparison.
 #[inline]
