@@ -17,7 +17,9 @@
 //!
 //! Variants: `JOINT_PEN=1` also counts, off the tree, the negative weights between two records of
 //! one list (a list names a person once); `JOINT_CRP=1` gives a person of n records a
-//! Chinese-restaurant prior of (n - 1)!.
+//! Chinese-restaurant prior of (n - 1)!; `JOINT_BONUS=B` adds B bits for each record a person holds
+//! after its first (a capture-model prior on merging; see `bench/README.md`). `JOINT_DUMP=FILE` writes every kept pair of the last world:
+//! its comparison levels, weight, pairwise and joint probability, and truth label.
 //!
 //! Prints, pooled over the worlds: calibration by decile of the pairwise and the joint
 //! probabilities (pairs, observed minus predicted), and per world the pairwise and B-cubed
@@ -32,7 +34,7 @@ use std::time::Instant;
 use tally_domain::RecordKey;
 use tally_linkage::cluster::hard_conflict;
 use tally_linkage::compare::{levels, NameCache};
-use tally_linkage::levels::pack;
+use tally_linkage::levels::{level, pack, NF};
 use tally_linkage::table::{Rec, Table};
 use tally_linkage::{evaluate, FxHashMap, LinkConfig, Linker};
 
@@ -42,6 +44,7 @@ const MAX_EXACT: usize = 10;
 fn main() {
     let pen = std::env::var("JOINT_PEN").is_ok();
     let crp = std::env::var("JOINT_CRP").is_ok();
+    let bonus: f64 = std::env::var("JOINT_BONUS").ok().and_then(|v| v.parse().ok()).unwrap_or(0.0);
     let mut cal = [[0.0f64; 3]; 20]; // per decile, pairwise then joint: pairs, predicted, observed
     for dir in std::env::args().skip(1) {
         let records = read_records(&format!("{dir}/records.csv"));
@@ -54,7 +57,7 @@ fn main() {
         let l = Linker::train(&records, LinkConfig::default()).unwrap();
         let t = &l.table;
         let t0 = Instant::now();
-        let (joint, exact, left) = joint_probabilities(&l, Opts { pen, crp });
+        let (joint, exact, left) = joint_probabilities(&l, Opts { pen, crp, bonus });
         let secs = t0.elapsed().as_secs_f64();
         let same = |a: Rec, b: Rec| truth.get(&t.keys[a as usize]) == truth.get(&t.keys[b as usize]);
         for (p, &q) in l.pairs.iter().zip(&joint) {
@@ -64,6 +67,28 @@ fn main() {
                 c[0] += 1.0;
                 c[1] += x;
                 c[2] += m;
+            }
+        }
+        if let Ok(path) = std::env::var("JOINT_DUMP") {
+            use std::io::Write;
+            let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+            writeln!(f, "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,pairwise,joint,label,src_a,src_b").unwrap();
+            for (p, &q) in l.pairs.iter().zip(&joint) {
+                let lv: Vec<String> = (0..NF).map(|k| level(p.pattern, k).to_string()).collect();
+                let src = |r: Rec| &t.sources[t.source[r as usize] as usize];
+                writeln!(
+                    f,
+                    "{},{:.4},{:.4},{:.6},{:.6},{},{},{}",
+                    lv.join(","),
+                    p.weight,
+                    l.scorer.prior_for(t, p.a, p.b),
+                    p.probability(),
+                    q,
+                    u8::from(same(p.a, p.b)),
+                    src(p.a),
+                    src(p.b)
+                )
+                .unwrap();
             }
         }
         let roll = l.cluster_at(LinkConfig::default().threshold, &Default::default()).label;
@@ -118,6 +143,7 @@ fn find(d: &mut [Rec], mut x: Rec) -> Rec {
 struct Opts {
     pen: bool,
     crp: bool,
+    bonus: f64,
 }
 
 /// Joint probability of each kept pair, the number of components summed exactly, and the number
@@ -224,7 +250,7 @@ fn component(t: &Table, recs: &[Rec], weight: &impl Fn(Rec, Rec) -> f64, o: Opts
     }
     let of: Vec<usize> = roots.iter().map(|r| ids.binary_search(r).unwrap()).collect();
     let members: Vec<Vec<usize>> = (0..u).map(|x| (0..k).filter(|&i| of[i] == x).collect()).collect();
-    let s = Sums { members: &members, k, w: &w, pen: &pen, crp: o.crp };
+    let s = Sums { members: &members, k, w: &w, pen: &pen, crp: o.crp, bonus: o.bonus };
     let together = s.sum();
     let mut out = Vec::new();
     for i in 0..k {
@@ -243,6 +269,7 @@ struct Sums<'a> {
     w: &'a [f64],
     pen: &'a [f64],
     crp: bool,
+    bonus: f64,
 }
 
 impl Sums<'_> {
@@ -282,7 +309,7 @@ impl Sums<'_> {
         if self.crp {
             score += (2..n).map(|i| (i as f64).log2()).sum::<f64>();
         }
-        score
+        score + self.bonus * (n - 1) as f64
     }
 
     /// Probability that each two units are one person (row-major `u * u`).
