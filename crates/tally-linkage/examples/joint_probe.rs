@@ -18,7 +18,9 @@
 //! Variants: `JOINT_PEN=1` also counts, off the tree, the negative weights between two records of
 //! one list (a list names a person once); `JOINT_CRP=1` gives a person of n records a
 //! Chinese-restaurant prior of (n - 1)!; `JOINT_BONUS=B` adds B bits for each record a person holds
-//! after its first (a capture-model prior on merging; see `bench/README.md`). `JOINT_DUMP=FILE` writes every kept pair of the last world:
+//! after its first (a capture-model prior on merging; see `bench/README.md`); `JOINT_BONUS=auto`
+//! finds, per world and without labels, the bonus at which the joint probabilities of the kept
+//! pairs sum to what the pairwise ones do. `JOINT_DUMP=FILE` writes every kept pair of the last world:
 //! its comparison levels, weight, pairwise and joint probability, and truth label.
 //!
 //! Prints, pooled over the worlds: calibration by decile of the pairwise and the joint
@@ -44,7 +46,9 @@ const MAX_EXACT: usize = 10;
 fn main() {
     let pen = std::env::var("JOINT_PEN").is_ok();
     let crp = std::env::var("JOINT_CRP").is_ok();
-    let bonus: f64 = std::env::var("JOINT_BONUS").ok().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    // A number, or `auto`: the bonus at which the joint probabilities of the kept pairs sum to
+    // what the pairwise ones do (label-free; found by bisection on 0..4 bits).
+    let bonus_env = std::env::var("JOINT_BONUS").unwrap_or_default();
     let mut cal = [[0.0f64; 3]; 20]; // per decile, pairwise then joint: pairs, predicted, observed
     for dir in std::env::args().skip(1) {
         let records = read_records(&format!("{dir}/records.csv"));
@@ -57,6 +61,23 @@ fn main() {
         let l = Linker::train(&records, LinkConfig::default()).unwrap();
         let t = &l.table;
         let t0 = Instant::now();
+        let bonus = if bonus_env == "auto" {
+            let target: f64 = l.pairs.iter().map(|p| p.probability()).sum();
+            let (mut lo, mut hi) = (0.0f64, 4.0f64);
+            for _ in 0..10 {
+                let mid = (lo + hi) / 2.0;
+                let sum: f64 = joint_probabilities(&l, Opts { pen, crp, bonus: mid }).0.iter().sum();
+                if sum < target {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            (lo + hi) / 2.0
+        } else {
+            bonus_env.parse().unwrap_or(0.0)
+        };
+        println!("{dir}: bonus {bonus:.3} bits");
         let (joint, exact, left) = joint_probabilities(&l, Opts { pen, crp, bonus });
         let secs = t0.elapsed().as_secs_f64();
         let same = |a: Rec, b: Rec| truth.get(&t.keys[a as usize]) == truth.get(&t.keys[b as usize]);
@@ -91,6 +112,10 @@ fn main() {
                 .unwrap();
             }
         }
+        let (sp, sj, st) = l.pairs.iter().zip(&joint).fold((0.0, 0.0, 0.0), |(a, b, c), (p, &q)| {
+            (a + p.probability(), b + q, c + f64::from(u8::from(same(p.a, p.b))))
+        });
+        println!("{dir}: kept pairs {}, summed pairwise {sp:.1}, joint {sj:.1}, true {st}", l.pairs.len());
         let roll = l.cluster_at(LinkConfig::default().threshold, &Default::default()).label;
         let report = |name: &str, label: &[Rec]| {
             let pred: Vec<(RecordKey, Rec)> = (0..t.len()).map(|r| (t.keys[r].clone(), label[r])).collect::<Vec<_>>();
