@@ -51,7 +51,7 @@ impl ImportError {
                 E::NoNameColumn { .. } => Some("map a column with --map full_name=COLUMN (or surname=..., given_name=...)"),
                 E::NoSheet { .. } => Some("pick a sheet with --sheet NAME"),
                 E::Spreadsheet(_) => Some("the file looks like a spreadsheet but is damaged; re-export it"),
-                E::Mapping(_) => Some("mappings are field=Column; fields: surname, given_name, patronymic, full_name, birth_date, death_date, region, settlement, unit, rank, status, record_id, sex, category, citizenship, age"),
+                E::Mapping(_) => Some("mappings are field=Column; fields: surname, given_name, patronymic, full_name, birth_date, death_date, region, settlement, unit, rank, status, record_id, sex, category, citizenship, age, life_span"),
                 _ => None,
             },
             _ => None,

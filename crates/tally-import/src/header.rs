@@ -9,6 +9,8 @@ use tally_domain::Field;
 pub enum Role {
     Field(Field),
     Age,
+    /// Years (or dates) of life in one column: «1995–2023», "12.03.1995 - 03.04.2023".
+    LifeSpan,
 }
 
 impl Role {
@@ -16,6 +18,7 @@ impl Role {
         match self {
             Role::Field(f) => f.as_str(),
             Role::Age => "age",
+            Role::LifeSpan => "life_span",
         }
     }
 
@@ -24,6 +27,9 @@ impl Role {
         let s = s.trim().to_ascii_lowercase().replace('-', "_");
         if s == "age" {
             return Some(Role::Age);
+        }
+        if s == "life_span" {
+            return Some(Role::LifeSpan);
         }
         Field::parse(&s).map(Role::Field)
     }
@@ -216,6 +222,24 @@ const SYNONYMS: &[(Role, &[&str])] = &[
     (Role::Field(Field::Category), &["category", "категорія", "категория", "type", "тип"]),
     (Role::Field(Field::Citizenship), &["citizenship", "nationality", "громадянство", "гражданство", "country"]),
     (Role::Age, &["age", "вік", "возраст", "років", "лет"]),
+    (
+        Role::LifeSpan,
+        &[
+            "роки життя",
+            "рр життя",
+            "роки народження та смерті",
+            "роки народження і смерті",
+            "годы жизни",
+            "гг жизни",
+            "годы рождения и смерти",
+            "life span",
+            "lifespan",
+            "years of life",
+            "born died",
+            "born – died",
+            "born - died",
+        ],
+    ),
 ];
 
 /// Headers that mean a whole name alone but a given name beside a surname column.
@@ -363,7 +387,7 @@ impl Mapping {
         let (f, c) = s.split_once('=').ok_or_else(|| ImportError::Mapping(format!("{s:?} is not field=Column")))?;
         let role = Role::parse(f).ok_or_else(|| {
             ImportError::Mapping(format!(
-                "unknown field {:?}; known fields: {}, age",
+                "unknown field {:?}; known fields: {}, age, life_span",
                 f.trim(),
                 Field::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
             ))
@@ -500,6 +524,9 @@ mod tests {
         assert_eq!(recognize("Категорія"), f(Field::Category));
         assert_eq!(recognize("Громадянство"), f(Field::Citizenship));
         assert_eq!(recognize("Вік"), Some(Role::Age));
+        assert_eq!(recognize("Роки життя"), Some(Role::LifeSpan));
+        assert_eq!(recognize("Годы жизни"), Some(Role::LifeSpan));
+        assert_eq!(Role::parse("life_span"), Some(Role::LifeSpan));
         // Initials-only name columns, and birthplaces as the place.
         assert_eq!(recognize("Прізвище, ініціали"), f(Field::FullName));
         assert_eq!(recognize("Прізвище та ініціали"), f(Field::FullName));

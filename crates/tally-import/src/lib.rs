@@ -2,7 +2,7 @@
 //!
 //! Pure: the caller reads the file and hands over its bytes; nothing here touches the disk,
 //! the clock or a database. [`Reader::new`] sniffs the format (CSV/TSV with any delimiter,
-//! JSON Lines, XLSX/XLS/ODS), detects the encoding (UTF-8 with or without BOM, UTF-16 with
+//! JSON Lines, a JSON array of objects or an object wrapping one, XLSX/XLS/ODS, a Markdown table), detects the encoding (UTF-8 with or without BOM, UTF-16 with
 //! BOM, Windows-1251) unless one is given, finds the header row, recognises its columns in
 //! English, Ukrainian or Russian (or takes an explicit mapping), and then yields one
 //! [`Item`] per outcome: a parsed [`Record`], or an [`Issue`] for a row that was refused
@@ -64,8 +64,8 @@ pub enum ImportError {
     NoSheet { name: String, sheets: Vec<String> },
     #[error("the spreadsheet has no sheet with data")]
     EmptySheet,
-    #[error("a JSON array, not JSON Lines: write one object per line")]
-    JsonArray,
+    #[error("not readable JSON: {0}")]
+    Json(String),
     #[error("no header row: the file has no non-empty rows")]
     NoHeader,
     #[error("no name column among the headers {}", header::list(.headers))]
@@ -249,6 +249,12 @@ enum Rows {
         pos: usize,
         line: u64,
     },
+    /// The elements of a JSON array (the whole file, or the array of objects a wrapping object
+    /// holds), read up front, each with the line it starts on.
+    JsonItems {
+        items: VecDeque<RawRow>,
+        total: u64,
+    },
     Sheet {
         range: calamine::Range<calamine::Data>,
         idx: usize,
@@ -307,6 +313,7 @@ impl Rows {
                 };
                 return Some(RawRow { line: *line, span: 1, cells, text: None });
             },
+            Rows::JsonItems { items, .. } => items.pop_front(),
             Rows::Sheet { range, idx, first_row } => loop {
                 let h = range.height();
                 if *idx >= h {
@@ -332,6 +339,7 @@ impl Rows {
         match self {
             Rows::Csv { rdr, len, .. } => (rdr.position().byte(), *len),
             Rows::Jsonl { text, pos, .. } => (*pos as u64, text.len() as u64),
+            Rows::JsonItems { items, total } => (total - items.len() as u64, *total),
             Rows::Sheet { range, idx, .. } => (*idx as u64, range.height() as u64),
         }
     }
@@ -501,10 +509,10 @@ impl Reader {
                 let first = dec.text.trim_start().chars().next();
                 let format = if opts.format.is_none() && first == Some('{') { Format::JsonLines } else { format };
                 if format == Format::JsonLines || first == Some('[') {
-                    if first == Some('[') {
-                        return Err(ImportError::JsonArray);
-                    }
-                    let rows = Rows::Jsonl { text: dec.text, pos: 0, line: 0 };
+                    let rows = match json_items(&dec.text)? {
+                        Some(items) => Rows::JsonItems { total: items.len() as u64, items },
+                        None => Rows::Jsonl { text: dec.text, pos: 0, line: 0 },
+                    };
                     let mut r = Reader::start(rows, Format::JsonLines, Some(dec.encoding), None, None, opts);
                     r.init_jsonl()?;
                     return Ok(r);
@@ -737,6 +745,17 @@ impl Reader {
                         (self.layout.headers.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1)), v)
                     })
                     .collect();
+                // The rule under a Markdown table's header (|---|:---:|) is no person.
+                if is_table_rule(&pairs) {
+                    self.out.push_back(Item::Issue(Issue {
+                        severity: Severity::Reject,
+                        line,
+                        field: None,
+                        reason: "a table rule (---) under the header, not a person".into(),
+                        raw: pairs,
+                    }));
+                    return;
+                }
                 // Extra empty cells (a trailing delimiter some exporters add) are kept in the
                 // raw row but are no reason to refuse it.
                 if pairs.len() < n || pairs[n..].iter().any(|(_, v)| !v.trim().is_empty()) {
@@ -864,7 +883,7 @@ impl Reader {
         };
         let mut full_name = None;
         let mut id = None;
-        let (mut birth, mut death, mut age) = (None, None, None);
+        let (mut birth, mut death, mut age, mut span) = (None, None, None, None);
         for (i, ((_, v), role)) in raw.iter().zip(roles).enumerate() {
             let Some(role) = role else { continue };
             // Excel writes a text that must keep its leading zeros as a formula: ="00123".
@@ -881,6 +900,7 @@ impl Reader {
                 Role::Field(Field::BirthDate) => birth = Some(i),
                 Role::Field(Field::DeathDate) => death = Some(i),
                 Role::Age => age = Some(i),
+                Role::LifeSpan => span = Some(i),
                 Role::Field(Field::Region) => f.region = text(),
                 Role::Field(Field::Settlement) => f.settlement = text(),
                 Role::Field(Field::Unit) => f.unit = text(),
@@ -926,6 +946,19 @@ impl Reader {
             full_name = Some(name::strip_name_notes(&name));
             life = note;
         }
+        // A years-of-life column («1995–2023») gives what the name cell did not; birth and death
+        // columns still win over both.
+        if let Some(i) = span.filter(|_| life.birth.is_none()) {
+            let cell = raw[i].1.trim();
+            if !cell.is_empty() && !date::is_placeholder(cell) {
+                match name::life_span(cell) {
+                    Some(note) => life = note,
+                    None => {
+                        warnings.push(("life_span", format!("cannot read {cell:?} as years of life; left unknown")))
+                    }
+                }
+            }
+        }
         if let Some(full) = &full_name {
             let p = split_full_name(full, self.name_order);
             if f.surname.is_none() && f.given_name.is_none() {
@@ -966,9 +999,28 @@ impl Reader {
         }
         // Death first: an age in the birth column is read against it.
         let sheet = self.layout.format == Format::Spreadsheet;
+        // A five-digit integer in a date column is a spreadsheet's serial day: silently in a
+        // spreadsheet, with a warning in a text table (a date column saved without its format).
+        let dated = |i: usize, field: &'static str, warnings: &mut Vec<(&'static str, String)>| -> String {
+            let cell = &raw[i].1;
+            match serial_date(cell) {
+                Some(iso) if sheet => iso,
+                Some(iso) => {
+                    warnings.push((
+                        field,
+                        format!(
+                            "read {:?} as a spreadsheet serial day, {iso} (a date column saved without its date format)",
+                            cell.trim()
+                        ),
+                    ));
+                    iso
+                }
+                None => cell.clone(),
+            }
+        };
         if let Some(i) = death {
-            let serial = excel_serial_date(&raw[i].1, sheet);
-            let v = serial.as_deref().unwrap_or(raw[i].1.as_str());
+            let serial = dated(i, "death_date", &mut warnings);
+            let v = serial.as_str();
             let bad = match parse_date_in(v, DateRole::Death, self.date_order) {
                 Ok(DateValue::Date(d)) => {
                     f.death_date = Some(d);
@@ -999,7 +1051,7 @@ impl Reader {
         }
         // Birth: the birth column, then a date in the name cell, then an age.
         let cells: Vec<(&'static str, String)> = [
-            birth.map(|i| ("birth_date", excel_serial_date(&raw[i].1, sheet).unwrap_or_else(|| raw[i].1.clone()))),
+            birth.map(|i| ("birth_date", dated(i, "birth_date", &mut warnings))),
             life.birth.clone().map(|v| ("full_name", v)),
             age.map(|i| ("age", raw[i].1.clone())),
             life.age.map(|n| ("age", n.to_string())),
@@ -1097,13 +1149,71 @@ impl Iterator for Reader {
     }
 }
 
-/// A spreadsheet date cell without a date format arrives as its serial number ("35065"). In a
-/// date column of a spreadsheet a five-digit integer can be nothing else (years have four
-/// digits), so it is read as a serial day (1900 date system: day 61 onwards is 1899-12-30 plus
-/// that many days) and returned as ISO text. The raw cell keeps the number.
-fn excel_serial_date(cell: &str, sheet: bool) -> Option<String> {
+/// The rows of a JSON document that is not JSON Lines: an array of objects (`[{...}, {...}]`, as
+/// most exports and APIs write them), or one object that wraps such an array beside other
+/// members (`{"count": 2, "items": [...]}`) and has no name of its own (else it is one record of
+/// JSON Lines). Each element becomes a row numbered by the line it starts on; an element that is
+/// no object is a row to reject, like a bad line of JSON Lines. None when the text is JSON
+/// Lines.
+fn json_items(text: &str) -> Result<Option<VecDeque<RawRow>>, ImportError> {
+    use serde_json::value::RawValue;
+    let t = text.trim_start();
+    let array: Vec<&RawValue> = if t.starts_with('[') {
+        serde_json::from_str(t).map_err(|e| ImportError::Json(format!("a JSON array that does not parse: {e}")))?
+    } else {
+        // Only a single object can wrap an array: JSON Lines of two or more lines do not parse
+        // as one value.
+        let Ok(members) = serde_json::from_str::<std::collections::BTreeMap<String, &RawValue>>(t) else {
+            return Ok(None);
+        };
+        if members.keys().any(|k| header::recognize(k).is_some_and(|r| is_name_role(&Some(r)))) {
+            return Ok(None);
+        }
+        let arrays = members.values().filter_map(|v| {
+            let items: Vec<&RawValue> = serde_json::from_str(v.get()).ok()?;
+            let objects = items.iter().filter(|i| i.get().trim_start().starts_with('{')).count();
+            (objects > 0).then_some((objects, items))
+        });
+        match arrays.max_by_key(|(n, _)| *n) {
+            Some((_, items)) => items,
+            None => return Ok(None),
+        }
+    };
+    let base = text.as_ptr() as usize;
+    let mut out = VecDeque::with_capacity(array.len());
+    let (mut line, mut scanned) = (1u64, 0usize);
+    for item in array {
+        let raw = item.get();
+        let at = (raw.as_ptr() as usize).saturating_sub(base).min(text.len());
+        line += text.as_bytes()[scanned..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        scanned = at;
+        let cells = match serde_json::from_str::<OrderedObject>(raw) {
+            Ok(o) => RowCells::Object(o.0),
+            Err(e) => RowCells::BadJson(raw.to_string(), e.to_string()),
+        };
+        out.push_back(RawRow { line, span: 1 + raw.matches('\n').count() as u64, cells, text: None });
+    }
+    Ok(Some(out))
+}
+
+/// Whether a row is the rule a Markdown table draws under its header: every cell that is not
+/// empty is three or more dashes, optionally with alignment colons («---», «:---:»), and at least
+/// one such cell.
+fn is_table_rule(cells: &[(String, String)]) -> bool {
+    let rule = |v: &str| {
+        let t = v.trim().trim_start_matches(':').trim_end_matches(':');
+        t.len() >= 3 && t.bytes().all(|b| b == b'-')
+    };
+    cells.iter().any(|(_, v)| rule(v)) && cells.iter().all(|(_, v)| v.trim().is_empty() || rule(v))
+}
+
+/// A spreadsheet date cell without a date format arrives as its serial number ("35065"), and so
+/// does such a column saved as CSV. In a date column a five-digit integer can be nothing else
+/// (years have four digits), so it is read as a serial day (1900 date system: day 61 onwards is
+/// 1899-12-30 plus that many days) and returned as ISO text. The raw cell keeps the number.
+fn serial_date(cell: &str) -> Option<String> {
     let t = cell.trim();
-    if !sheet || t.len() != 5 || !t.bytes().all(|b| b.is_ascii_digit()) {
+    if t.len() != 5 || !t.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let n: i64 = t.parse().ok()?;
@@ -1198,12 +1308,20 @@ mod tests {
     }
 
     #[test]
+    fn a_markdown_table_rule_is_no_row() {
+        let c = |v: &[&str]| v.iter().enumerate().map(|(i, v)| (format!("c{i}"), v.to_string())).collect::<Vec<_>>();
+        assert!(is_table_rule(&c(&["", "---", ":---:", "---:", ""])));
+        assert!(!is_table_rule(&c(&["", "", ""])), "an empty row is not a rule");
+        assert!(!is_table_rule(&c(&["---", "Коваленко"])));
+        assert!(!is_table_rule(&c(&["-", "--"])), "a dash is an unknown value, not a rule");
+    }
+
+    #[test]
     fn excel_serials_in_spreadsheet_date_columns() {
         // 45000 is 2023-03-15 in Excel's 1900 date system; 35065 is 1996-01-01.
-        assert_eq!(excel_serial_date("45000", true).as_deref(), Some("2023-03-15"));
-        assert_eq!(excel_serial_date(" 35065 ", true).as_deref(), Some("1996-01-01"));
-        assert_eq!(excel_serial_date("45000", false), None, "only spreadsheets store serials");
-        assert_eq!(excel_serial_date("1996", true), None);
+        assert_eq!(serial_date("45000").as_deref(), Some("2023-03-15"));
+        assert_eq!(serial_date(" 35065 ").as_deref(), Some("1996-01-01"));
+        assert_eq!(serial_date("1996"), None);
         assert_eq!(tally_domain::civil_from_days(0), (1970, 1, 1));
         assert_eq!(tally_domain::civil_from_days(PartialDate::ymd(2024, 2, 29).unwrap().day_span().0), (2024, 2, 29));
     }
@@ -1242,7 +1360,7 @@ mod tests {
         assert_eq!(Reader::new(b"\xEF\xBB\xBF \n\n", &Options::default()).err(), Some(ImportError::Empty));
         assert!(matches!(Reader::new(b"PK\x03\x04garbage", &Options::default()), Err(ImportError::Spreadsheet(_))));
         assert!(matches!(Reader::new(b"foo,bar\n1,2\n", &Options::default()), Err(ImportError::NoNameColumn { .. })));
-        assert_eq!(Reader::new(b"[{\"a\":1}]", &Options::default()).err(), Some(ImportError::JsonArray));
+        assert!(matches!(Reader::new(b"[{\"a\":1}", &Options::default()), Err(ImportError::Json(_))));
     }
 
     #[test]

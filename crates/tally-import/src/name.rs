@@ -337,6 +337,14 @@ pub fn split_life_note(full: &str) -> (String, LifeNote) {
     }
 }
 
+/// The dates of a years-of-life cell: a life span («1995–2023», "12.03.1995 - 03.04.2023") or
+/// a birth date alone. None when the cell is anything else.
+pub fn life_span(cell: &str) -> Option<LifeNote> {
+    // The same reading as a life span written after a name, so both agree on every form.
+    let (_, note) = split_life_note(&format!("x ({})", cell.trim()));
+    note.birth.is_some().then_some(note)
+}
+
 /// Words that introduce a call sign or another name after the person's name.
 const ALIAS_WORDS: &[&str] =
     &["позивний", "позивним", "позывной", "позывным", "call sign", "callsign", "aka", "a.k.a."];

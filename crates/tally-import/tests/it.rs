@@ -668,3 +668,104 @@ fn excel_text_literals() {
     // The raw row keeps the cell as written.
     assert!(recs[0].raw.iter().any(|(_, v)| v == "=\"00123\""), "{:?}", recs[0].raw);
 }
+
+/// A Markdown table, as lists pasted into notes and chats arrive: the rule under the header is
+/// kept as a rejected row (not a person named "---"), and the two persons are read.
+#[test]
+fn a_markdown_table_reads_without_its_rule() {
+    let (layout, it) = items(&read("markdown_table.md"));
+    assert_eq!(layout.delimiter, Some(b'|'));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 2, "{recs:?}");
+    assert_eq!(recs[0].fields.surname.as_deref(), Some("Коваленко"));
+    assert_eq!(date(&recs[0].fields.birth_date), "1995-03-12");
+    assert_eq!(recs[1].fields.given_name.as_deref(), Some("Іван"));
+    let rejected = issues(&it);
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert!(rejected[0].reason.contains("table rule"), "{:?}", rejected[0]);
+    assert_eq!(rejected[0].line, 2);
+}
+
+/// A date column saved to CSV without its date format holds spreadsheet serial days: they are
+/// read as dates (Excel's 1900 system: 34770 is 1995-03-12), each with a warning that says so,
+/// and the raw row keeps the number. A four-digit year stays a year.
+#[test]
+fn serial_days_in_a_csv_date_column_are_read_with_a_warning() {
+    let csv = "ПІБ,Дата народження,Дата смерті\nКоваленко Петро Іванович,34770,45019\nТкаченко Іван Петрович,1979,\n";
+    let (_, it) = items(csv.as_bytes());
+    let recs = records(&it);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(date(&recs[0].fields.birth_date), "1995-03-12");
+    assert_eq!(date(&recs[0].fields.death_date), "2023-04-03");
+    assert!(recs[0].raw.iter().any(|(_, v)| v == "34770"));
+    assert_eq!(date(&recs[1].fields.birth_date), "1979");
+    let warned: Vec<_> = issues(&it).into_iter().filter(|i| i.reason.contains("serial day")).collect();
+    assert_eq!(warned.len(), 2, "{:?}", issues(&it));
+    assert!(warned.iter().all(|i| i.line == 2));
+}
+
+/// A JSON array of objects, as most exports and APIs write them, reads like JSON Lines: each
+/// element a row numbered by the line it starts on, an element that is no object rejected with
+/// its text. So does an object that wraps such an array beside members of its own.
+#[test]
+fn json_arrays_and_wrapped_arrays_read_as_rows() {
+    let array = r#"[
+  {"name": "Коваленко Петро Іванович", "born": "12.03.1995", "died": "03.04.2023"},
+  {"name": "Ткаченко Іван Петрович",
+   "born": "05.05.1979", "died": null},
+  "a note, not a person"
+]"#;
+    let (layout, it) = items(array.as_bytes());
+    assert_eq!(layout.format, tally_import::Format::JsonLines);
+    let recs = records(&it);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0].fields.surname.as_deref(), Some("Коваленко"));
+    assert_eq!(date(&recs[0].fields.birth_date), "1995-03-12");
+    assert_eq!((recs[0].line, recs[1].line), (2, 3));
+    assert_eq!(date(&recs[1].fields.birth_date), "1979-05-05");
+    let bad = issues(&it);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0].line, 5);
+    assert!(bad[0].raw.iter().any(|(_, v)| v.contains("a note")));
+
+    let wrapped = r#"{"source": "ua losses", "count": 2, "items": [{"surname": "Коваленко", "first_name": "Петро"},
+{"surname": "Ткаченко", "first_name": "Іван"}]}"#;
+    let (_, it) = items(wrapped.as_bytes());
+    let recs = records(&it);
+    assert_eq!(recs.len(), 2, "{:?}", issues(&it));
+    assert_eq!(recs[1].fields.given_name.as_deref(), Some("Іван"));
+    assert_eq!(recs[1].line, 2);
+
+    // One line of JSON Lines whose record holds an array stays one record.
+    let one = r#"{"surname": "Коваленко", "first_name": "Петро", "awards": [{"name": "орден"}]}"#;
+    let (_, it) = items(one.as_bytes());
+    assert_eq!(records(&it).len(), 1);
+    assert_eq!(records(&it)[0].fields.surname.as_deref(), Some("Коваленко"));
+}
+
+/// A years-of-life column («Роки життя: 1995–2023») gives the dates of birth and death, read as a
+/// life span after a name is; a birth date column still wins; a cell that is no span is a warning.
+#[test]
+fn a_years_of_life_column_gives_birth_and_death() {
+    let csv = "ПІБ,Роки життя\n\"Коваленко, Петро Іванович\",1995–2023\nТкаченко Іван Петрович,05.05.1979 - 03.04.2024\nБойко Олег,загинув\nМельник Ольга,1990\n";
+    let (layout, it) = items(csv.as_bytes());
+    assert_eq!(layout.roles[1], Some(tally_import::Role::LifeSpan));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 4);
+    assert_eq!(recs[0].fields.surname.as_deref(), Some("Коваленко"));
+    assert_eq!((date(&recs[0].fields.birth_date), date(&recs[0].fields.death_date)), ("1995".into(), "2023".into()));
+    assert_eq!(
+        (date(&recs[1].fields.birth_date), date(&recs[1].fields.death_date)),
+        ("1979-05-05".into(), "2024-04-03".into())
+    );
+    assert_eq!(date(&recs[2].fields.birth_date), "");
+    assert_eq!(date(&recs[3].fields.birth_date), "1990");
+    let warned = issues(&it);
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert_eq!((warned[0].line, warned[0].field.as_deref()), (4, Some("life_span")));
+
+    let csv = "ПІБ,Дата народження,Годы жизни\nКоваленко Петро,12.03.1995,1994–2023\n";
+    let (_, it) = items(csv.as_bytes());
+    let r = records(&it)[0];
+    assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("1995-03-12".into(), "2023".into()));
+}
