@@ -943,7 +943,13 @@ impl Reader {
         let mut life = name::LifeNote::default();
         if let Some(full) = full_name.take() {
             let (name, note) = name::split_life_note(&full);
-            full_name = Some(name::strip_name_notes(&name));
+            let mut name = name::strip_name_notes(&name);
+            // A rank before the name is the rank (a rank column wins), not a name part.
+            if let Some((rank, rest)) = name::split_rank_prefix(&name) {
+                f.rank = f.rank.take().or(Some(rank));
+                name = rest;
+            }
+            full_name = Some(name);
             life = note;
         }
         // A years-of-life column («1995–2023») gives what the name cell did not; birth and death

@@ -345,6 +345,34 @@ pub fn life_span(cell: &str) -> Option<LifeNote> {
     note.birth.is_some().then_some(note)
 }
 
+/// Words for "guards" before a rank («гвардії капітан», "Guards Captain").
+const GUARDS: &[&str] = &["гвардії", "гвардии", "guards", "gds"];
+
+/// A military rank written before the name in a whole-name cell («солдат Коваленко Петро
+/// Іванович», «ст. сержант Ткаченко Іван Петрович», "Sgt. Ivan Tkachenko", «гвардії капітан Мельник
+/// Андрій»): the rank as written and the name after it. A rank name can also be a surname
+/// («Майор Іван Петрович»), so a rank is taken only when the cell says it is one: written in lower
+/// case (as Ukrainian and Russian lists write ranks), abbreviated («ст.», "Sgt."), of two words or
+/// more, or followed by a whole name (three words in Cyrillic, two in Latin script, where
+/// the given name comes first and a surname cannot lead). None when no rank leads the cell.
+pub fn split_rank_prefix(full: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = full.split_whitespace().collect();
+    let guards = words.first().is_some_and(|w| GUARDS.contains(&w.to_lowercase().trim_end_matches('.')));
+    let start = usize::from(guards);
+    // The longest rank phrase decides (up to four words: «старший майстер-сержант», «капітан 1 рангу»).
+    let longest = (1..=4)
+        .rev()
+        .filter(|n| start + n + 2 <= words.len())
+        .find(|&n| tally_names::rank_grade(&words[start..start + n].join(" ")).is_some())?;
+    let (rank, rest) = (&words[..start + longest], &words[start + longest..]);
+    let first = words[start];
+    let lower = first.chars().next().is_some_and(char::is_lowercase);
+    let abbreviated = rank.iter().any(|w| w.ends_with('.'));
+    let cyrillic = first.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
+    let whole_name = rest.len() >= if cyrillic { 3 } else { 2 };
+    (lower || abbreviated || rank.len() >= 2 || whole_name).then(|| (rank.join(" "), rest.join(" ")))
+}
+
 /// Words that introduce a call sign or another name after the person's name.
 const ALIAS_WORDS: &[&str] =
     &["позивний", "позивним", "позывной", "позывным", "call sign", "callsign", "aka", "a.k.a."];

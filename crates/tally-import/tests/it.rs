@@ -769,3 +769,46 @@ fn a_years_of_life_column_gives_birth_and_death() {
     let r = records(&it)[0];
     assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("1995-03-12".into(), "2023".into()));
 }
+
+/// A rank written before the name in a whole-name cell is the rank, not a name part; a rank
+/// word that is the surname («Майор Іван Петрович») stays the surname.
+#[test]
+fn a_rank_before_the_name_is_the_rank() {
+    let csv = "ПІБ;Дата загибелі\nсолдат Коваленко Петро Іванович;03.04.2023\nст. сержант ТКАЧЕНКО Іван Петрович;05.06.2024\n\
+               молодший лейтенант Бойко Олег Іванович;2024\nГвардії капітан Мельник Андрій;2022\nМайор Іван Петрович;2023\n\
+               Капітан Мельник Андрій Іванович;2022\n";
+    let (_, it) = items(csv.as_bytes());
+    let recs = records(&it);
+    let row = |i: usize| {
+        let f = &recs[i].fields;
+        (
+            f.rank.clone().unwrap_or_default(),
+            f.surname.clone().unwrap_or_default(),
+            f.given_name.clone().unwrap_or_default(),
+        )
+    };
+    let r = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(row(0), r("солдат", "Коваленко", "Петро"));
+    assert_eq!(row(1), r("ст. сержант", "ТКАЧЕНКО", "Іван"));
+    assert_eq!(row(2), r("молодший лейтенант", "Бойко", "Олег"));
+    assert_eq!(row(3), r("Гвардії капітан", "Мельник", "Андрій"));
+    assert_eq!(row(4), r("", "Майор", "Іван"));
+    assert_eq!(row(5), r("Капітан", "Мельник", "Андрій"));
+    assert!(recs[0].raw.iter().any(|(_, v)| v.starts_with("солдат")), "the raw row keeps the cell");
+
+    let csv = "Name,Rank,Died\nSgt. Ivan Tkachenko,,2023\nPvt. Petro Kovalenko,Private,2023\nJunior Lieutenant Oleh Boiko,,2024\nMajor Petrenko,,2024\n";
+    let (_, it) = items(csv.as_bytes());
+    let recs = records(&it);
+    let row = |i: usize| {
+        let f = &recs[i].fields;
+        (
+            f.rank.clone().unwrap_or_default(),
+            f.surname.clone().unwrap_or_default(),
+            f.given_name.clone().unwrap_or_default(),
+        )
+    };
+    assert_eq!(row(0), r("Sgt.", "Tkachenko", "Ivan"));
+    assert_eq!(row(1), r("Private", "Kovalenko", "Petro"), "the rank column wins");
+    assert_eq!(row(2), r("Junior Lieutenant", "Boiko", "Oleh"));
+    assert_eq!(row(3).0, "", "two words: a name, not a rank and half a name");
+}
