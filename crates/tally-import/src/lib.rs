@@ -745,6 +745,17 @@ impl Reader {
                         (self.layout.headers.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1)), v)
                     })
                     .collect();
+                // A list of one column (a header such as «ПІБ» alone) whose cells hold the
+                // delimiter unquoted («Коваленко Петро Іванович, солдат, 1995 р.н.»): the whole
+                // line is the cell.
+                let pairs = if n == 1 && pairs.len() > 1 {
+                    let delim = self.layout.delimiter.map_or(',', char::from).to_string();
+                    let cells: Vec<&str> = pairs.iter().map(|(_, v)| v.as_str()).collect();
+                    let whole = cells.join(&delim).trim_end_matches(|c: char| c.to_string() == delim).to_string();
+                    vec![(pairs[0].0.clone(), whole)]
+                } else {
+                    pairs
+                };
                 // The rule under a Markdown table's header (|---|:---:|) is no person.
                 if is_table_rule(&pairs) {
                     self.out.push_back(Item::Issue(Issue {
@@ -947,6 +958,15 @@ impl Reader {
             // A rank before the name is the rank (a rank column wins), not a name part.
             if let Some((rank, rest)) = name::split_rank_prefix(&name) {
                 f.rank = f.rank.take().or(Some(rank));
+                name = rest;
+            } else if let Some((rest, rank)) = name::split_rank_suffix(&name) {
+                f.rank = f.rank.take().or(Some(rank));
+                name = rest;
+            } else if let Some((rest, place)) = name::split_place_suffix(&name) {
+                // A place column wins; the raw row keeps the cell either way.
+                if f.settlement.is_none() && f.region.is_none() {
+                    f.settlement = Some(place);
+                }
                 name = rest;
             }
             full_name = Some(name);

@@ -373,6 +373,30 @@ pub fn split_rank_prefix(full: &str) -> Option<(String, String)> {
     (lower || abbreviated || rank.len() >= 2 || whole_name).then(|| (rank.join(" "), rest.join(" ")))
 }
 
+/// A military rank written after the name, behind a comma («Ткаченко Іван Петрович, старший
+/// сержант», "Ivan Tkachenko, Sgt."): the name before it and the rank. None when the last
+/// comma-separated part of the cell is no rank.
+pub fn split_rank_suffix(full: &str) -> Option<(String, String)> {
+    let (name, rank) = full.rsplit_once(',')?;
+    let (name, rank) = (name.trim(), rank.trim());
+    (!name.is_empty() && tally_names::rank_grade(rank).is_some()).then(|| (name.to_string(), rank.to_string()))
+}
+
+/// A place written after the name, behind a comma («Бойко Олег, Київ», "Petro Kovalenko,
+/// Bakhmut"): the name before it and the place. Only when at least two name words come first
+/// (so «Коваленко, Петро Іванович», surname first and a comma, stays a name) and the part after
+/// the comma is one to three words with no digit, no patronymic and no initial.
+pub fn split_place_suffix(full: &str) -> Option<(String, String)> {
+    let (name, tail) = full.rsplit_once(',')?;
+    let (name, tail) = (name.trim(), tail.trim());
+    let words: Vec<&str> = tail.split_whitespace().collect();
+    let plain = !words.is_empty()
+        && words.len() <= 3
+        && !tail.chars().any(|c| c.is_ascii_digit())
+        && !words.iter().any(|w| is_patronymic(w) || is_initial(w));
+    (plain && name.split_whitespace().count() >= 2).then(|| (name.to_string(), tail.to_string()))
+}
+
 /// Words that introduce a call sign or another name after the person's name.
 const ALIAS_WORDS: &[&str] =
     &["позивний", "позивним", "позывной", "позывным", "call sign", "callsign", "aka", "a.k.a."];

@@ -812,3 +812,26 @@ fn a_rank_before_the_name_is_the_rank() {
     assert_eq!(row(2), r("Junior Lieutenant", "Boiko", "Oleh"));
     assert_eq!(row(3).0, "", "two words: a name, not a rank and half a name");
 }
+
+/// A list of one column whose cells hold commas unquoted reads each line whole; a rank after the
+/// name, behind a comma, is the rank.
+#[test]
+fn one_column_with_commas_and_a_rank_after_the_name() {
+    let csv = "ПІБ\nКоваленко Петро Іванович, солдат, 1995 р.н.\n\"Ткаченко Іван Петрович, старший сержант\"\nБойко Олег, Київ\n";
+    let (_, it) = items(csv.as_bytes());
+    let recs = records(&it);
+    assert_eq!(recs.len(), 3, "{:?}", issues(&it));
+    let f = &recs[0].fields;
+    assert_eq!(
+        (f.surname.as_deref(), f.given_name.as_deref(), f.patronymic.as_deref(), f.rank.as_deref()),
+        (Some("Коваленко"), Some("Петро"), Some("Іванович"), Some("солдат"))
+    );
+    assert_eq!(date(&f.birth_date), "1995");
+    let f = &recs[1].fields;
+    assert_eq!((f.given_name.as_deref(), f.rank.as_deref()), (Some("Іван"), Some("старший сержант")));
+    // A place after the name, behind a comma, is the settlement.
+    let f = &recs[2].fields;
+    assert_eq!((f.given_name.as_deref(), f.patronymic.as_deref()), (Some("Олег"), None));
+    assert_eq!((f.settlement.as_deref(), f.rank.as_deref()), (Some("Київ"), None));
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+}
