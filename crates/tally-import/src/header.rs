@@ -152,11 +152,21 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "дата загибелі",
             "дата загибелі (смерті)",
             "дата зникнення",
+            "коли зник",
+            "коли зникла",
+            "зник",
+            "зникла",
+            "дата зникнення безвісти",
+            "missing since",
+            "date missing",
+            "went missing",
             "загинув",
             "дата гибели",
             "дата смерти",
             "дата гибели (смерти)",
             "дата исчезновения",
+            "когда пропал",
+            "пропал",
             "погиб",
         ],
     ),
@@ -525,6 +535,9 @@ mod tests {
         assert_eq!(recognize("Громадянство"), f(Field::Citizenship));
         assert_eq!(recognize("Вік"), Some(Role::Age));
         assert_eq!(recognize("Роки життя"), Some(Role::LifeSpan));
+        // A family report's date of disappearance is the field's date (of death or disappearance).
+        assert_eq!(recognize("Коли зник"), Some(Role::Field(Field::DeathDate)));
+        assert_eq!(recognize("Missing since"), Some(Role::Field(Field::DeathDate)));
         assert_eq!(recognize("Годы жизни"), Some(Role::LifeSpan));
         assert_eq!(Role::parse("life_span"), Some(Role::LifeSpan));
         // Initials-only name columns, and birthplaces as the place.
