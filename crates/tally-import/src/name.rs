@@ -385,7 +385,7 @@ pub fn split_rank_suffix(full: &str) -> Option<(String, String)> {
 /// A place written after the name, behind a comma («Бойко Олег, Київ», "Petro Kovalenko,
 /// Bakhmut"): the name before it and the place. Only when at least two name words come first
 /// (so «Коваленко, Петро Іванович», surname first and a comma, stays a name) and the part after
-/// the comma is one to three words with no digit, no patronymic and no initial.
+/// the comma is one to three words with no digit, no patronymic, no initial and no "Jr.".
 pub fn split_place_suffix(full: &str) -> Option<(String, String)> {
     let (name, tail) = full.rsplit_once(',')?;
     let (name, tail) = (name.trim(), tail.trim());
@@ -393,7 +393,8 @@ pub fn split_place_suffix(full: &str) -> Option<(String, String)> {
     let plain = !words.is_empty()
         && words.len() <= 3
         && !tail.chars().any(|c| c.is_ascii_digit())
-        && !words.iter().any(|w| is_patronymic(w) || is_initial(w));
+        && !words.iter().any(|w| is_patronymic(w) || is_initial(w))
+        && !["jr", "sr", "ii", "iii", "iv"].contains(&tail.trim_end_matches('.').to_lowercase().as_str());
     (plain && name.split_whitespace().count() >= 2).then(|| (name.to_string(), tail.to_string()))
 }
 

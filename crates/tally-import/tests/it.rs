@@ -833,5 +833,11 @@ fn one_column_with_commas_and_a_rank_after_the_name() {
     let f = &recs[2].fields;
     assert_eq!((f.given_name.as_deref(), f.patronymic.as_deref()), (Some("Олег"), None));
     assert_eq!((f.settlement.as_deref(), f.rank.as_deref()), (Some("Київ"), None));
+    assert_eq!(tally_import::name::split_place_suffix("Petro Kovalenko, Jr."), None);
+    assert_eq!(tally_import::name::split_place_suffix("Коваленко, Петро Іванович"), None);
+    assert_eq!(
+        tally_import::name::split_place_suffix("Petro Kovalenko, Bila Tserkva"),
+        Some(("Petro Kovalenko".into(), "Bila Tserkva".into()))
+    );
     assert!(issues(&it).is_empty(), "{:?}", issues(&it));
 }
