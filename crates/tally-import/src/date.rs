@@ -79,6 +79,11 @@ const MONTHS: &[(&str, u8)] = &[
     ("січ", 1),
     ("лют", 2),
     ("берез", 3),
+    // Abbreviated as lists write them: «бер.», «вер.», «лист.» (the other months' stems are
+    // abbreviations already).
+    ("бер", 3),
+    ("вер", 9),
+    ("лист", 11),
     ("квіт", 4),
     ("трав", 5),
     ("черв", 6),
@@ -191,6 +196,17 @@ const YEAR_MARKS: &[&str] = &["р", "г", "н", "року", "рік", "році"
 const AGE_WORDS: &[&str] =
     &["років", "роки", "рік", "року", "лет", "года", "год", "years", "year", "yrs", "y", "yo", "р", "л", "г"];
 
+/// "12.III.1995" -> "12.03.1995": a day, a month in Roman numerals (I to XII) and a year, joined
+/// by dots, spaces, slashes or dashes. None for anything else.
+fn roman_month(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.split(['.', ' ', '/', '-']).filter(|p| !p.is_empty()).collect();
+    let [d, m, y] = parts.as_slice() else { return None };
+    const ROMAN: [&str; 12] = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"];
+    let m = ROMAN.iter().position(|r| m.eq_ignore_ascii_case(r))? + 1;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    (digits(d) && d.len() <= 2 && digits(y) && y.len() == 4).then(|| format!("{d:0>2}.{m:02}.{y}"))
+}
+
 fn month_of(word: &str) -> Option<u8> {
     if word.chars().count() < 3 {
         return None;
@@ -228,7 +244,8 @@ impl std::str::FromStr for DateOrder {
 pub fn parse_date_in(raw: &str, role: DateRole, order: DateOrder) -> Result<DateValue, DateParseError> {
     let s = raw.trim();
     let lower = s.to_lowercase();
-    if s.is_empty() || UNKNOWN.contains(&lower.as_str()) {
+    // "NaT", pandas' missing time, only in a date column: elsewhere it could be a name.
+    if s.is_empty() || UNKNOWN.contains(&lower.as_str()) || lower == "nat" {
         return Ok(DateValue::Unknown);
     }
     // An ISO timestamp from a spreadsheet or JSON export ("2023-01-05T00:00:00"): the time
@@ -247,6 +264,11 @@ pub fn parse_date_in(raw: &str, role: DateRole, order: DateOrder) -> Result<Date
         if (2..=3).contains(&t.len()) && t.iter().all(digits) {
             return parse_date_in(head, role, order);
         }
+    }
+    // A month in Roman numerals, as older Soviet and Ukrainian documents write it ("12.III.1995",
+    // "12 III 1995"): the same date with the month in digits.
+    if let Some(d) = roman_month(s) {
+        return parse_date_in(&d, role, order);
     }
     // "Since" before the date a person went missing («з 02.03.2024», «с 02.03.2024», "since
     // March 2024"): the date itself.

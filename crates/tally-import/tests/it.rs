@@ -841,3 +841,20 @@ fn one_column_with_commas_and_a_rank_after_the_name() {
     );
     assert!(issues(&it).is_empty(), "{:?}", issues(&it));
 }
+
+/// Dates as older documents and data tools write them: a month in Roman numerals («12.III.1995»),
+/// abbreviated Ukrainian months («12 бер. 1995», «3 вер. 2023», «7 лист. 2022») and pandas' "NaT"
+/// for a missing date.
+#[test]
+fn roman_months_abbreviated_months_and_nat() {
+    let d = |s: &str| parse_date(s, DateRole::Birth);
+    let ymd = |y, m, dd| Ok(DateValue::Date(PartialDate::ymd(y, m, dd).unwrap()));
+    assert_eq!(d("12.III.1995"), ymd(1995, 3, 12));
+    assert_eq!(d("1 xi 2022"), ymd(2022, 11, 1));
+    assert_eq!(d("05-VIII-1979"), ymd(1979, 8, 5));
+    assert_eq!(d("12 бер. 1995"), ymd(1995, 3, 12));
+    assert_eq!(d("3 вер. 2023"), ymd(2023, 9, 3));
+    assert_eq!(d("7 лист. 2022"), ymd(2022, 11, 7));
+    assert_eq!(d("NaT"), Ok(DateValue::Unknown));
+    assert!(d("12.XIII.1995").is_err(), "no thirteenth month");
+}
