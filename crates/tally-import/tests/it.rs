@@ -770,6 +770,13 @@ fn a_years_of_life_column_gives_birth_and_death() {
     assert_eq!((date(&r.fields.birth_date), date(&r.fields.death_date)), ("1995-03-12".into(), "2023".into()));
 }
 
+/// A record's rank, surname and given name ("" where absent).
+fn rank_surname_given(r: &tally_domain::Record) -> (String, String, String) {
+    let f = &r.fields;
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    (s(&f.rank), s(&f.surname), s(&f.given_name))
+}
+
 /// A rank written before the name in a whole-name cell is the rank, not a name part; a rank
 /// word that is the surname («Майор Іван Петрович») stays the surname.
 #[test]
@@ -779,14 +786,7 @@ fn a_rank_before_the_name_is_the_rank() {
                Капітан Мельник Андрій Іванович;2022\n";
     let (_, it) = items(csv.as_bytes());
     let recs = records(&it);
-    let row = |i: usize| {
-        let f = &recs[i].fields;
-        (
-            f.rank.clone().unwrap_or_default(),
-            f.surname.clone().unwrap_or_default(),
-            f.given_name.clone().unwrap_or_default(),
-        )
-    };
+    let row = |i: usize| rank_surname_given(recs[i]);
     let r = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
     assert_eq!(row(0), r("солдат", "Коваленко", "Петро"));
     assert_eq!(row(1), r("ст. сержант", "ТКАЧЕНКО", "Іван"));
@@ -799,14 +799,7 @@ fn a_rank_before_the_name_is_the_rank() {
     let csv = "Name,Rank,Died\nSgt. Ivan Tkachenko,,2023\nPvt. Petro Kovalenko,Private,2023\nJunior Lieutenant Oleh Boiko,,2024\nMajor Petrenko,,2024\n";
     let (_, it) = items(csv.as_bytes());
     let recs = records(&it);
-    let row = |i: usize| {
-        let f = &recs[i].fields;
-        (
-            f.rank.clone().unwrap_or_default(),
-            f.surname.clone().unwrap_or_default(),
-            f.given_name.clone().unwrap_or_default(),
-        )
-    };
+    let row = |i: usize| rank_surname_given(recs[i]);
     assert_eq!(row(0), r("Sgt.", "Tkachenko", "Ivan"));
     assert_eq!(row(1), r("Private", "Kovalenko", "Petro"), "the rank column wins");
     assert_eq!(row(2), r("Junior Lieutenant", "Boiko", "Oleh"));

@@ -13,21 +13,15 @@ use std::io::Write;
 
 #[path = "common/records_csv.rs"]
 mod records_csv;
-use records_csv::read_records;
-use tally_domain::RecordKey;
+use records_csv::{read_records, read_truth};
 use tally_linkage::levels::{level, NF};
-use tally_linkage::{FxHashMap, LinkConfig, Linker};
+use tally_linkage::{LinkConfig, Linker};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (dir, out) = (&args[0], &args[1]);
     let records = read_records(&format!("{dir}/records.csv"));
-    let mut truth: FxHashMap<RecordKey, String> = FxHashMap::default();
-    let mut rdr = csv::Reader::from_path(format!("{dir}/truth.csv")).unwrap();
-    for r in rdr.records() {
-        let r = r.unwrap();
-        truth.insert(RecordKey::new(r[0].to_string(), r[1].to_string()), r[2].to_string());
-    }
+    let truth = read_truth(&format!("{dir}/truth.csv"));
     let t0 = std::time::Instant::now();
     let mut cfg = LinkConfig::default();
     if let Some(n) = std::env::var("UPAIRS").ok().and_then(|v| v.parse().ok()) {

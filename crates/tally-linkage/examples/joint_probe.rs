@@ -31,7 +31,7 @@
 #[path = "common/records_csv.rs"]
 mod records_csv;
 
-use records_csv::read_records;
+use records_csv::{read_records, read_truth};
 use std::time::Instant;
 use tally_domain::RecordKey;
 use tally_linkage::cluster::hard_conflict;
@@ -52,12 +52,7 @@ fn main() {
     let mut cal = [[0.0f64; 3]; 20]; // per decile, pairwise then joint: pairs, predicted, observed
     for dir in std::env::args().skip(1) {
         let records = read_records(&format!("{dir}/records.csv"));
-        let mut truth: FxHashMap<RecordKey, String> = FxHashMap::default();
-        let mut rdr = csv::Reader::from_path(format!("{dir}/truth.csv")).unwrap();
-        for r in rdr.records() {
-            let r = r.unwrap();
-            truth.insert(RecordKey::new(r[0].to_string(), r[1].to_string()), r[2].to_string());
-        }
+        let truth = read_truth(&format!("{dir}/truth.csv"));
         let l = Linker::train(&records, LinkConfig::default()).unwrap();
         let t = &l.table;
         let t0 = Instant::now();

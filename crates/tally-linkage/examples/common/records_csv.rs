@@ -61,3 +61,16 @@ pub fn read_records(path: &str) -> Vec<Record> {
     read_csv(path, |r| out.push(r));
     out
 }
+
+/// A truth file (`source,source_record_id,person_id`, as `tally synth` writes it): the true person
+/// of each record.
+#[allow(dead_code)]
+pub fn read_truth(path: &str) -> tally_linkage::FxHashMap<RecordKey, String> {
+    let mut truth = tally_linkage::FxHashMap::default();
+    let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    for r in rdr.records() {
+        let r = r.unwrap();
+        truth.insert(RecordKey::new(r[0].to_string(), r[1].to_string()), r[2].to_string());
+    }
+    truth
+}
