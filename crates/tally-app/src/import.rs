@@ -202,7 +202,9 @@ pub fn import_bytes(
         file_name,
         sha256: &sha256,
         bytes,
-        format: layout.format.as_str(),
+        // A JSON document is read as JSON Lines are, but says what it is ("json" reads back
+        // as the same format).
+        format: if layout.json_array { "json" } else { layout.format.as_str() },
         encoding: layout.encoding.as_deref(),
         delimiter: delimiter.as_deref(),
         sheet: layout.sheet.as_deref(),

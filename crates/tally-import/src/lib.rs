@@ -185,6 +185,9 @@ pub struct Layout {
     pub header_line: u64,
     /// The file is a numbered list of people, one a line, not a table (see [`list`]).
     pub numbered_list: bool,
+    /// The file is one JSON document (an array of objects, or an object wrapping one), read as
+    /// JSON Lines are.
+    pub json_array: bool,
 }
 
 impl Layout {
@@ -513,7 +516,9 @@ impl Reader {
                         Some(items) => Rows::JsonItems { total: items.len() as u64, items },
                         None => Rows::Jsonl { text: dec.text, pos: 0, line: 0 },
                     };
+                    let array = matches!(rows, Rows::JsonItems { .. });
                     let mut r = Reader::start(rows, Format::JsonLines, Some(dec.encoding), None, None, opts);
+                    r.layout.json_array = array;
                     r.init_jsonl()?;
                     return Ok(r);
                 }
@@ -555,6 +560,7 @@ impl Reader {
                 roles: vec![],
                 header_line: 0,
                 numbered_list: false,
+                json_array: false,
             },
             rows,
             pending: VecDeque::new(),

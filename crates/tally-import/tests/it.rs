@@ -717,6 +717,7 @@ fn json_arrays_and_wrapped_arrays_read_as_rows() {
 ]"#;
     let (layout, it) = items(array.as_bytes());
     assert_eq!(layout.format, tally_import::Format::JsonLines);
+    assert!(layout.json_array);
     let recs = records(&it);
     assert_eq!(recs.len(), 2);
     assert_eq!(recs[0].fields.surname.as_deref(), Some("Коваленко"));
@@ -738,7 +739,8 @@ fn json_arrays_and_wrapped_arrays_read_as_rows() {
 
     // One line of JSON Lines whose record holds an array stays one record.
     let one = r#"{"surname": "Коваленко", "first_name": "Петро", "awards": [{"name": "орден"}]}"#;
-    let (_, it) = items(one.as_bytes());
+    let (layout, it) = items(one.as_bytes());
+    assert!(!layout.json_array);
     assert_eq!(records(&it).len(), 1);
     assert_eq!(records(&it)[0].fields.surname.as_deref(), Some("Коваленко"));
 }
