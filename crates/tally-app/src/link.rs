@@ -1319,18 +1319,17 @@ pub struct QueueEntry {
 /// [`review_queue`], each pair with whether it has a rival (see [`Rival`]) and whether the roll
 /// has already settled it.
 pub fn review_queue_marked<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Vec<QueueEntry>> {
-    let Queue { pairs: q, keys, persons } = queue_and_keys(store)?;
+    let Queue { pairs: q, settled, keys, persons } = queue_and_keys(store)?;
     let ids: HashMap<&RecordKey, i64> = keys.iter().map(|(&i, k)| (k, i)).collect();
     let pairs: Vec<Option<(i64, i64, f64)>> =
         q.iter().map(|(a, b, p)| Some((*ids.get(a)?, *ids.get(b)?, *p))).collect();
     let records: HashSet<i64> = pairs.iter().flatten().flat_map(|&(a, b, _)| [a, b]).collect();
     let s = Surroundings::read(store, &keys, persons, &records)?;
-    let threshold = LinkConfig::default().threshold;
     Ok(q.iter()
         .zip(&pairs)
-        .map(|((a, b, p), ids)| {
+        .zip(settled)
+        .map(|(((a, b, p), ids), same_person)| {
             let rival = ids.is_some_and(|(x, y, p)| s.rival(x, y, p).is_some() || s.rival(y, x, p).is_some());
-            let same_person = ids.is_some_and(|(x, y, p)| p < threshold && s.same_person(x, y));
             QueueEntry { a: a.clone(), b: b.clone(), probability: *p, rival, same_person }
         })
         .collect())
@@ -1343,6 +1342,8 @@ type QueuePair = (RecordKey, RecordKey, f64);
 /// person (sorted by record id), which showing a pair needs too.
 struct Queue {
     pairs: Vec<QueuePair>,
+    /// Per pair, whether the roll has settled it (see [`queue_and_keys`]).
+    settled: Vec<bool>,
     keys: HashMap<i64, RecordKey>,
     persons: Vec<(i64, PersonId)>,
 }
@@ -1406,12 +1407,13 @@ fn queue_and_keys<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Queu
             .then(x.2.partial_cmp(&y.2).unwrap_or(std::cmp::Ordering::Equal))
             .then((&x.3, &x.4).cmp(&(&y.3, &y.4)))
     });
-    Ok(Queue { pairs: q.into_iter().map(|(_, _, _, a, b, p)| (a, b, p)).collect(), keys: ids, persons })
+    let settled = q.iter().map(|x| x.1).collect();
+    Ok(Queue { pairs: q.into_iter().map(|(_, _, _, a, b, p)| (a, b, p)).collect(), settled, keys: ids, persons })
 }
 
 /// The next pair to review, if any.
 pub fn review_next<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Option<ReviewItem>> {
-    let Queue { pairs: q, keys, persons } = queue_and_keys(store)?;
+    let Queue { pairs: q, keys, persons, .. } = queue_and_keys(store)?;
     let Some((a, b, p)) = q.first().cloned() else { return Ok(None) };
     review_item(store, &keys, persons, &a, &b, p, q.len() as u64).map(Some)
 }

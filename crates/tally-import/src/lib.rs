@@ -755,9 +755,9 @@ impl Reader {
                 // delimiter unquoted («Коваленко Петро Іванович, солдат, 1995 р.н.»): the whole
                 // line is the cell.
                 let pairs = if n == 1 && pairs.len() > 1 {
-                    let delim = self.layout.delimiter.map_or(',', char::from).to_string();
+                    let delim = self.layout.delimiter.map_or(',', char::from);
                     let cells: Vec<&str> = pairs.iter().map(|(_, v)| v.as_str()).collect();
-                    let whole = cells.join(&delim).trim_end_matches(|c: char| c.to_string() == delim).to_string();
+                    let whole = cells.join(&delim.to_string()).trim_end_matches(delim).to_string();
                     vec![(pairs[0].0.clone(), whole)]
                 } else {
                     pairs

@@ -289,11 +289,7 @@ pub fn split_life_note(full: &str) -> (String, LifeNote) {
     if !name.chars().any(char::is_alphabetic) {
         return keep();
     }
-    let note = full[at..].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | ',' | ';'));
-    let core_len = note
-        .find(|c: char| !(c.is_ascii_digit() || c.is_whitespace() || matches!(c, '.' | '/' | '-' | '–' | '—')))
-        .unwrap_or(note.len());
-    let (core, tail) = note.split_at(core_len);
+    let (core, tail) = core_and_tail(&full[at..]);
     // An age: a number of up to three digits after a comma or bracket, or with an age word.
     let sep = &full[name.len()..at];
     if core.trim().len() <= 3 && core.trim().bytes().all(|b| b.is_ascii_digit()) {
@@ -306,8 +302,27 @@ pub fn split_life_note(full: &str) -> (String, LifeNote) {
             _ => keep(),
         };
     }
+    match dates_of(core, tail) {
+        Some(note) => (name.to_string(), note),
+        None => keep(),
+    }
+}
+
+/// A note of dates split into its dates (digits, dots, slashes, dashes) and the words after them
+/// («р.н.»), closing brackets and separators dropped.
+fn core_and_tail(note: &str) -> (&str, &str) {
+    let note = note.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | ',' | ';'));
+    let core_len = note
+        .find(|c: char| !(c.is_ascii_digit() || c.is_whitespace() || matches!(c, '.' | '/' | '-' | '–' | '—')))
+        .unwrap_or(note.len());
+    note.split_at(core_len)
+}
+
+/// The birth date, or the life span, that `core` writes, with nothing after it but the words that
+/// mark a birth date (`tail`). None for anything else.
+fn dates_of(core: &str, tail: &str) -> Option<LifeNote> {
     if !BIRTH_AFTER.contains(&marker_form(tail).as_str()) && !marker_form(tail).is_empty() {
-        return keep();
+        return None;
     }
     let core = core.trim().trim_end_matches(['-', '–', '—']).trim();
     // A life span: two dates joined by a dash ("1988–2024", "1988 - 2024", "1988-2024").
@@ -321,28 +336,19 @@ pub fn split_life_note(full: &str) -> (String, LifeNote) {
             _ => vec![core],
         }
     };
+    let date = |d: &str| Some(d.trim_end_matches('.').to_string());
     match span.as_slice() {
-        [b] if is_date_shape(b) => {
-            (name.to_string(), LifeNote { birth: Some(b.trim_end_matches('.').to_string()), ..Default::default() })
-        }
-        [b, d] if is_date_shape(b) && is_date_shape(d) => (
-            name.to_string(),
-            LifeNote {
-                birth: Some(b.trim_end_matches('.').to_string()),
-                death: Some(d.trim_end_matches('.').to_string()),
-                age: None,
-            },
-        ),
-        _ => keep(),
+        [b] if is_date_shape(b) => Some(LifeNote { birth: date(b), ..Default::default() }),
+        [b, d] if is_date_shape(b) && is_date_shape(d) => Some(LifeNote { birth: date(b), death: date(d), age: None }),
+        _ => None,
     }
 }
 
 /// The dates of a years-of-life cell: a life span («1995–2023», "12.03.1995 - 03.04.2023") or
-/// a birth date alone. None when the cell is anything else.
+/// a birth date alone, read as a life span after a name is. None when the cell is anything else.
 pub fn life_span(cell: &str) -> Option<LifeNote> {
-    // The same reading as a life span written after a name, so both agree on every form.
-    let (_, note) = split_life_note(&format!("x ({})", cell.trim()));
-    note.birth.is_some().then_some(note)
+    let (core, tail) = core_and_tail(cell.trim());
+    dates_of(core, tail)
 }
 
 /// Words for "guards" before a rank («гвардії капітан», "Guards Captain").

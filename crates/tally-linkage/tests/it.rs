@@ -14,7 +14,7 @@ mod ids;
 mod saved_names;
 
 use proptest::prelude::*;
-use tally_domain::{ParsedFields, PartialDate, PersonId, RecordKey, Sex};
+use tally_domain::{ParsedFields, PartialDate, PersonId, Record, RecordKey, Sex};
 use tally_linkage::{evaluate, Decisions, FxHashMap, LinkConfig, Linker, Roll};
 use world::{key, rec, world};
 
@@ -713,23 +713,26 @@ fn em_among_namesakes_keeps_match_meaning_the_same_person() {
     assert!(fit.lambda < 7_000.0 / total as f64, "lambda {} of {total} pairs (5,800 are the same person)", fit.lambda);
 }
 
+/// A record of an Oleksandr Kovalenko, with a patronymic and a birth date if given.
+fn oleksandr_kovalenko(src: &str, id: &str, patronymic: Option<&str>, born: Option<PartialDate>) -> Record {
+    rec(
+        src,
+        id,
+        ParsedFields {
+            surname: Some("Kovalenko".into()),
+            given_name: Some("Oleksandr".into()),
+            patronymic: patronymic.map(Into::into),
+            birth_date: born,
+            ..Default::default()
+        },
+    )
+}
+
 /// A record that links to two different people of one list joins the stronger when it outweighs
 /// the other by the rival margin (logit of the threshold), and neither when it does not.
 #[test]
 fn a_record_between_two_people_of_one_list_joins_only_a_clear_winner() {
-    let p = |src: &str, id: &str, patr: Option<&str>, born: Option<PartialDate>| {
-        rec(
-            src,
-            id,
-            ParsedFields {
-                surname: Some("Kovalenko".into()),
-                given_name: Some("Oleksandr".into()),
-                patronymic: patr.map(Into::into),
-                birth_date: born,
-                ..Default::default()
-            },
-        )
-    };
+    let p = oleksandr_kovalenko;
     let d = |y, m, dd| Some(PartialDate::ymd(y, m, dd).unwrap());
     let mut recs = vec![
         p("off", "A", Some("Petrovych"), d(1985, 3, 12)),
@@ -765,17 +768,7 @@ fn the_rival_margin_follows_the_threshold() {
     assert!((rival_margin_bits(0.99) - 99f64.log2()).abs() < 1e-12);
     assert_eq!(rival_margin_bits(0.5), 0.0);
     assert_eq!(rival_margin_bits(0.3), 0.0);
-    let p = |src: &str, id: &str| {
-        rec(
-            src,
-            id,
-            ParsedFields {
-                surname: Some("Kovalenko".into()),
-                given_name: Some("Oleksandr".into()),
-                ..Default::default()
-            },
-        )
-    };
+    let p = |src: &str, id: &str| oleksandr_kovalenko(src, id, None, None);
     let l = Linker::train(&[p("off", "A"), p("off", "C"), p("fam", "B")], cfg()).unwrap();
     let t = &l.table;
     let rank = Table::ranks_of(l.order());
