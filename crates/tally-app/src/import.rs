@@ -150,8 +150,8 @@ pub fn import_file(
 /// first"), for the import's provenance; `None` when there are none.
 fn reading(o: &Options, layout: &tally_import::Layout) -> Option<String> {
     let mut parts = Vec::new();
-    if layout.numbered_list {
-        parts.push("a numbered list, one person a line");
+    if let Some(kind) = layout.list {
+        parts.push(kind.describe());
     }
     if o.date_order == DateOrder::MonthFirst {
         parts.push("dates month first");

@@ -43,6 +43,7 @@ use tally_domain::{Field, ParsedFields, PartialDate, Record, RecordKey, Sex, Sta
 
 pub use date::{parse_date, parse_date_in, DateOrder, DateParseError, DateRole, DateValue};
 pub use header::{normalize_header, recognize, Mapping, Role};
+pub use list::ListKind;
 pub use name::{fill_from_full, split_full_name, split_life_note, strip_name_notes, LifeNote, NameOrder, NameParts};
 
 /// Why a file cannot be read as a table at all. Row-level problems are [`Issue`]s instead.
@@ -183,8 +184,8 @@ pub struct Layout {
     pub roles: Vec<Option<Role>>,
     /// 1-based line of the header row (0 for JSON Lines and numbered lists, which have none).
     pub header_line: u64,
-    /// The file is a numbered list of people, one a line, not a table (see [`list`]).
-    pub numbered_list: bool,
+    /// The file is a list of people, one a line, not a table (see [`list`]).
+    pub list: Option<ListKind>,
     /// The file is one JSON document (an array of objects, or an object wrapping one), read as
     /// JSON Lines are.
     pub json_array: bool,
@@ -559,7 +560,7 @@ impl Reader {
                 headers: vec![],
                 roles: vec![],
                 header_line: 0,
-                numbered_list: false,
+                list: None,
                 json_array: false,
             },
             rows,
@@ -625,11 +626,11 @@ impl Reader {
             // «1. Коваленко Петро Іванович, 1995 р.н., с. Вільшанка».
             let delim = self.layout.delimiter.map_or(',', char::from);
             let lines: Vec<String> = self.pending.iter().map(|r| cells_of(r).join(&delim.to_string())).collect();
-            if self.mapping.pairs.is_empty()
-                && self.layout.format == Format::Delimited
-                && list::is_numbered_list(&lines)
-            {
-                self.layout.numbered_list = true;
+            let kind = (self.mapping.pairs.is_empty() && self.layout.format == Format::Delimited)
+                .then(|| list::list_kind(&lines))
+                .flatten();
+            if let Some(kind) = kind {
+                self.layout.list = Some(kind);
                 self.layout.headers = list::LIST_HEADERS.iter().map(|h| h.to_string()).collect();
                 self.layout.roles = list::LIST_HEADERS.iter().map(|h| header::recognize(h)).collect();
                 self.id_col = true;
@@ -723,11 +724,16 @@ impl Reader {
                     .collect();
                 self.build(line, pairs, &roles, false);
             }
-            RowCells::Cells(cells) if self.layout.numbered_list => {
+            RowCells::Cells(cells) if self.layout.list.is_some() => {
+                let kind = self.layout.list.expect("matched as some");
                 let delim = self.layout.delimiter.map_or(',', char::from);
                 let text = cells.join(&delim.to_string());
-                match list::numbered_line(&text) {
-                    Some(cells) => {
+                match kind.line(&text) {
+                    Some(mut cells) => {
+                        // A name with no number is filed under its line, which finds it in the file.
+                        if cells[0].is_empty() {
+                            cells[0] = line.to_string();
+                        }
                         let pairs = self.pairs(cells);
                         let roles = std::mem::take(&mut self.layout.roles);
                         self.build(line, pairs, &roles, true);
@@ -737,7 +743,11 @@ impl Reader {
                         severity: Severity::Reject,
                         line,
                         field: None,
-                        reason: "not a numbered line of the list (a title or a note): kept here".into(),
+                        reason: match kind {
+                            ListKind::Numbered => "not a numbered line of the list (a title or a note): kept here",
+                            ListKind::Plain => "not a name of the list (a title or a note): kept here",
+                        }
+                        .into(),
                         raw: vec![("line".into(), text)],
                     })),
                 }

@@ -1,6 +1,46 @@
-//! A numbered list of people in a text file, one a line, as posts and documents give them:
-//! «1. Коваленко Петро Іванович, 1995 р.н., с. Вільшанка». The reader falls back to it when a file
-//! has no name column and most of its lines look like this.
+//! A list of people in a text file, one a line, as posts and documents give them: numbered
+//! («1. Коваленко Петро Іванович, 1995 р.н., с. Вільшанка») or not («Коваленко Петро Іванович,
+//! 1995 р.н.»). The reader falls back to it when a file has no name column and most of its lines
+//! look like this.
+
+/// How a list numbers its people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// «1. Коваленко …», "2) Kovalenko …": the number is the record id.
+    Numbered,
+    /// One name a line and no number: a record is filed under its line.
+    Plain,
+}
+
+impl ListKind {
+    /// What the line of a list is, in words (for import summaries and provenance).
+    pub fn describe(self) -> &'static str {
+        match self {
+            ListKind::Numbered => "a numbered list, one person a line",
+            ListKind::Plain => "a list of names, one person a line",
+        }
+    }
+
+    /// One line of a list of this kind as [`LIST_HEADERS`] cells.
+    pub fn line(self, line: &str) -> Option<Vec<String>> {
+        match self {
+            ListKind::Numbered => numbered_line(line),
+            ListKind::Plain => plain_line(line),
+        }
+    }
+}
+
+/// Which kind of list the lines are, if they are one: at least three lines, and most of the
+/// non-empty ones (three in five when numbered, four in five when not, since a line with no
+/// number says less that it is a person) read as a line of it.
+pub fn list_kind(lines: &[String]) -> Option<ListKind> {
+    if is_numbered_list(lines) {
+        return Some(ListKind::Numbered);
+    }
+    let filled = lines.iter().filter(|l| !l.trim().is_empty()).count();
+    let named = lines.iter().filter(|l| plain_line(l).is_some()).count();
+    (named >= 3 && named * 5 >= filled * 4).then_some(ListKind::Plain)
+}
 
 /// The columns a numbered list is read into (see [`numbered_line`]).
 pub const LIST_HEADERS: [&str; 5] = ["№", "ПІБ", "Дата народження", "Населений пункт", "Примітка"];
@@ -28,8 +68,42 @@ pub fn numbered_line(line: &str) -> Option<Vec<String>> {
     if !rest.starts_with(char::is_whitespace) || !rest.trim_start().starts_with(char::is_alphabetic) {
         return None;
     }
+    Some(cells(&t[..digits], rest))
+}
+
+/// One line of a list with no numbers: a name of two to four words, each capitalised (or an
+/// initial), before the first comma, and what [`numbered_line`] reads after it. The number cell
+/// is empty; the reader files the record under its line. A title («Список загиблих») or a note has a word
+/// in lower case, a digit or too many words, and is no line of the list.
+pub fn plain_line(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    let name = t.split([',', ';', '(']).next().unwrap_or("").trim();
+    let name = name.split([' ', '\t']).filter(|w| !w.is_empty()).collect::<Vec<_>>();
+    if !(2..=4).contains(&name.len())
+        || !name.iter().all(|w| name_word(w))
+        || !name.iter().any(|w| w.chars().count() > 2)
+    {
+        return None;
+    }
+    Some(cells("", t))
+}
+
+/// A word of a person's name as lists write it: capitalised or in capitals, letters with
+/// hyphens and apostrophes («Мар’яна», «Тер-Петросян»), or an initial («П.»).
+fn name_word(w: &str) -> bool {
+    let body = w.strip_suffix('.').unwrap_or(w);
+    let first = body.chars().next();
+    let initial = w.ends_with('.') && body.chars().count() <= 2;
+    first.is_some_and(char::is_uppercase)
+        && body.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | 'ʼ' | '`'))
+        && (initial || !w.ends_with('.'))
+}
+
+/// The [`LIST_HEADERS`] cells of a line: its number (empty when it has none), then the name and
+/// the parts after it.
+fn cells(number: &str, rest: &str) -> Vec<String> {
     let mut parts = rest.trim().split([',', ';']).map(str::trim).filter(|p| !p.is_empty());
-    let name = parts.next()?.to_string();
+    let name = parts.next().unwrap_or("").to_string();
     let (mut birth, mut place, mut note) = (String::new(), Vec::new(), Vec::new());
     for p in parts {
         let (_, life) = crate::name::split_life_note(&format!("x, {p}"));
@@ -41,7 +115,7 @@ pub fn numbered_line(line: &str) -> Option<Vec<String>> {
             note.push(p);
         }
     }
-    Some(vec![t[..digits].to_string(), name, birth, place.join(", "), note.join(", ")])
+    vec![number.to_string(), name, birth, place.join(", "), note.join(", ")]
 }
 
 /// A part of a list line that names a place: it starts with a settlement's type or says it is a

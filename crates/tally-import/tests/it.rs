@@ -635,7 +635,7 @@ fn a_numbered_list_of_people() {
         3) Бондаренко Андрій Сергійович (позивний Грім)\n\
         4. Petro Kovalenko, b. 1996, Kyiv region\n";
     let (layout, it) = items(text.as_bytes());
-    assert!(layout.numbered_list);
+    assert_eq!(layout.list, Some(tally_import::ListKind::Numbered));
     let recs = records(&it);
     assert_eq!(recs.len(), 4, "{:?}", issues(&it));
     let f = |i: usize| &recs[i].fields;
@@ -654,7 +654,44 @@ fn a_numbered_list_of_people() {
     assert_eq!((bad[0].line, bad[0].severity), (1, Severity::Reject));
     // A table whose first column happens to hold numbers is still a table.
     let (layout, _) = items("№;ПІБ\n1;Коваленко Петро\n2;Шевченко Олена\n3;Бондаренко Андрій\n".as_bytes());
-    assert!(!layout.numbered_list);
+    assert_eq!(layout.list, None);
+}
+
+/// A list of names with no numbers and no header, one person a line, as a note or a message
+/// gives it: read as a list, each record filed under its line; a title line is kept as a reject.
+#[test]
+fn a_plain_list_of_names() {
+    let text = "Список загиблих\n\
+        Коваленко Петро Іванович\n\
+        ТКАЧЕНКО Іван Петрович, 1988 р.н., м. Житомир\n\
+        Мар’яненко Ольга Вʼячеславівна (1990 р.н.)\n\
+        Мельник А. О.\n\
+        \n\
+        Petro Kovalenko, Kyiv region\n";
+    let (layout, it) = items(text.as_bytes());
+    assert_eq!(layout.list, Some(tally_import::ListKind::Plain));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 5, "{:?}", issues(&it));
+    assert_eq!(recs[0].key.source_record_id, "2");
+    assert_eq!(recs[4].key.source_record_id, "7");
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    assert_eq!(name_parts(recs[1]).0, Some("ТКАЧЕНКО"));
+    assert_eq!(date(&recs[1].fields.birth_date), "1988");
+    assert_eq!(recs[1].fields.settlement.as_deref(), Some("м. Житомир"));
+    assert_eq!(name_parts(recs[2]), (Some("Мар’яненко"), Some("Ольга"), Some("Вʼячеславівна")));
+    assert_eq!(date(&recs[2].fields.birth_date), "1990");
+    assert_eq!(name_parts(recs[4]), (Some("Kovalenko"), Some("Petro"), None));
+    let bad = issues(&it);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!((bad[0].line, bad[0].severity), (1, Severity::Reject));
+    assert!(bad[0].reason.contains("not a name of the list"), "{}", bad[0].reason);
+    // Sentences are no list of names, nor is a headerless table of several columns.
+    for text in [
+        "Сьогодні повернули тіла.\nВічна пам'ять героям.\nСлава Україні.\nДякуємо всім.\n",
+        "Коваленко,Петро,Іванович,1995\nТкаченко,Іван,Петрович,1988\nМельник,Андрій,Олегович,1990\n",
+    ] {
+        assert!(tally_import::Reader::new(text.as_bytes(), &Default::default()).is_err(), "{text}");
+    }
 }
 
 /// Excel's way of keeping a text's leading zeros in a CSV (="00123") is the text.
