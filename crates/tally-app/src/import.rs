@@ -150,6 +150,9 @@ pub fn import_file(
 /// first"), for the import's provenance; `None` when there are none.
 fn reading(o: &Options, layout: &tally_import::Layout) -> Option<String> {
     let mut parts = Vec::new();
+    if let Some(part) = &layout.page_part {
+        parts.push(part.as_str());
+    }
     if let Some(kind) = layout.list {
         parts.push(kind.describe());
     }

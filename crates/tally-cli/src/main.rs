@@ -23,7 +23,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Import a list (CSV/TSV, JSON Lines or a JSON array, XLSX, or a numbered list of people in a text file) as one source
+    /// Import a list (CSV/TSV, JSON Lines or a JSON array, XLSX, a web page's table or list, or a list of people in a text file) as one source
     Import(cmd::import::ImportArgs),
     /// Export records, persons or links as CSV or JSON Lines
     Export(cmd::import::ExportArgs),

@@ -2,7 +2,8 @@
 //!
 //! Pure: the caller reads the file and hands over its bytes; nothing here touches the disk,
 //! the clock or a database. [`Reader::new`] sniffs the format (CSV/TSV with any delimiter,
-//! JSON Lines, a JSON array of objects or an object wrapping one, XLSX/XLS/ODS, a Markdown table), detects the encoding (UTF-8 with or without BOM, UTF-16 with
+//! JSON Lines, a JSON array of objects or an object wrapping one, XLSX/XLS/ODS, a Markdown table, a
+//! web page's table or list, a list of people in text, numbered or not), detects the encoding (UTF-8 with or without BOM, UTF-16 with
 //! BOM, Windows-1251) unless one is given, finds the header row, recognises its columns in
 //! English, Ukrainian or Russian (or takes an explicit mapping), and then yields one
 //! [`Item`] per outcome: a parsed [`Record`], or an [`Issue`] for a row that was refused
@@ -28,11 +29,13 @@
 //!
 //! Invariants: every cell of every data row ends up verbatim in a record's `raw` or an
 //! issue's `raw`; dates never carry more precision than the cell gave; a record's id is its
-//! id column's value, else its 1-based data-row number, and is unique within the file.
+//! id column's value, else its 1-based data-row number (in a list of names with no numbers, its
+//! line), and is unique within the file.
 
 pub mod date;
 pub mod encoding;
 pub mod header;
+pub mod html;
 pub mod list;
 pub mod name;
 
@@ -83,6 +86,8 @@ pub enum Format {
     JsonLines,
     /// XLSX (also XLS, XLSB and ODS: calamine reads them all).
     Spreadsheet,
+    /// A web page: its table with a name column, else its text as a list (see [`html`]).
+    Html,
 }
 
 impl Format {
@@ -91,6 +96,7 @@ impl Format {
             Format::Delimited => "csv",
             Format::JsonLines => "jsonl",
             Format::Spreadsheet => "xlsx",
+            Format::Html => "html",
         }
     }
 }
@@ -102,7 +108,8 @@ impl std::str::FromStr for Format {
             "csv" | "tsv" | "txt" | "delimited" => Ok(Format::Delimited),
             "jsonl" | "ndjson" | "json" => Ok(Format::JsonLines),
             "xlsx" | "xls" | "xlsb" | "ods" | "spreadsheet" => Ok(Format::Spreadsheet),
-            other => Err(format!("unknown format {other:?}; expected csv, jsonl or xlsx")),
+            "html" | "htm" => Ok(Format::Html),
+            other => Err(format!("unknown format {other:?}; expected csv, jsonl, xlsx or html")),
         }
     }
 }
@@ -189,6 +196,8 @@ pub struct Layout {
     /// The file is one JSON document (an array of objects, or an object wrapping one), read as
     /// JSON Lines are.
     pub json_array: bool,
+    /// Which part of a web page was read ("table 2 of 3", "the text, one block a line").
+    pub page_part: Option<String>,
 }
 
 impl Layout {
@@ -253,9 +262,9 @@ enum Rows {
         pos: usize,
         line: u64,
     },
-    /// The elements of a JSON array (the whole file, or the array of objects a wrapping object
-    /// holds), read up front, each with the line it starts on.
-    JsonItems {
+    /// Rows read up front, each with the line it starts on: the elements of a JSON array (the
+    /// whole file, or the array of objects a wrapping object holds), or a web page's table.
+    Ready {
         items: VecDeque<RawRow>,
         total: u64,
     },
@@ -317,7 +326,7 @@ impl Rows {
                 };
                 return Some(RawRow { line: *line, span: 1, cells, text: None });
             },
-            Rows::JsonItems { items, .. } => items.pop_front(),
+            Rows::Ready { items, .. } => items.pop_front(),
             Rows::Sheet { range, idx, first_row } => loop {
                 let h = range.height();
                 if *idx >= h {
@@ -343,7 +352,7 @@ impl Rows {
         match self {
             Rows::Csv { rdr, len, .. } => (rdr.position().byte(), *len),
             Rows::Jsonl { text, pos, .. } => (*pos as u64, text.len() as u64),
-            Rows::JsonItems { items, total } => (total - items.len() as u64, *total),
+            Rows::Ready { items, total } => (total - items.len() as u64, *total),
             Rows::Sheet { range, idx, .. } => (*idx as u64, range.height() as u64),
         }
     }
@@ -487,6 +496,45 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     best.2
 }
 
+/// The rows of a web page to read, and which part of the page they are: the first table with
+/// a name column (recognised or mapped) near its top; else the text outside tables, one block a
+/// line, when it reads as a list of people; else the largest table (whose header then says
+/// what is missing); else the text.
+fn page_rows(text: &str, mapping: &Mapping) -> (VecDeque<RawRow>, String) {
+    let doc = html::read(text);
+    let row = |line: u64, cells: Vec<String>| RawRow { line, span: 1, cells: RowCells::Cells(cells), text: None };
+    let n = doc.tables.len();
+    let named = doc.tables.iter().position(|t| {
+        t.rows
+            .iter()
+            .take(HEADER_SCAN)
+            .any(|(_, cells)| header::assign_roles(cells, mapping).is_ok_and(|roles| roles.iter().any(is_name_role)))
+    });
+    // A list's items, when they read as a list of people, are the rows; the heading and the
+    // paragraphs around them stay in the stored page, as title rows above a header do.
+    let items: Vec<(u64, String)> =
+        doc.lines.iter().zip(&doc.items).filter(|(_, i)| **i).map(|(l, _)| l.clone()).collect();
+    let texts = |l: &[(u64, String)]| l.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
+    let (lines, text_part) = if list::list_kind(&texts(&items)).is_some() {
+        (items, "the items of its lists, one a line")
+    } else {
+        (doc.lines, "the text outside tables, one block a line")
+    };
+    let largest = (0..n).max_by_key(|&i| (doc.tables[i].rows.len(), std::cmp::Reverse(i)));
+    let table = match named {
+        Some(i) => Some(i),
+        None if mapping.pairs.is_empty() && list::list_kind(&texts(&lines)).is_some() => None,
+        None => largest.filter(|&i| doc.tables[i].rows.len() > 1),
+    };
+    match table {
+        Some(i) => {
+            let rows = doc.tables.into_iter().nth(i).map(|t| t.rows).unwrap_or_default();
+            (rows.into_iter().map(|(l, c)| row(l, c)).collect(), format!("table {} of {n}", i + 1))
+        }
+        None => (lines.into_iter().map(|(l, t)| row(l, vec![t])).collect(), text_part.to_string()),
+    }
+}
+
 fn is_name_role(r: &Option<Role>) -> bool {
     matches!(r, Some(Role::Field(Field::Surname | Field::GivenName | Field::FullName)))
 }
@@ -505,19 +553,31 @@ impl Reader {
                 let first_row = range.start().map(|s| u64::from(s.0)).unwrap_or(0);
                 (Rows::Sheet { range, idx: 0, first_row }, None, None, Some(name))
             }
-            Format::Delimited | Format::JsonLines => {
+            Format::Delimited | Format::JsonLines | Format::Html => {
                 let dec = encoding::decode(bytes, opts.encoding.as_deref())?;
                 if dec.text.trim().is_empty() {
                     return Err(ImportError::Empty);
+                }
+                let page = match opts.format {
+                    Some(f) => f == Format::Html,
+                    None => html::looks_like_html(&dec.text),
+                };
+                if page {
+                    let (items, part) = page_rows(&dec.text, &opts.mapping);
+                    let rows = Rows::Ready { total: items.len() as u64, items };
+                    let mut r = Reader::start(rows, Format::Html, Some(dec.encoding), None, None, opts);
+                    r.layout.page_part = Some(part);
+                    r.init_header()?;
+                    return Ok(r);
                 }
                 let first = dec.text.trim_start().chars().next();
                 let format = if opts.format.is_none() && first == Some('{') { Format::JsonLines } else { format };
                 if format == Format::JsonLines || first == Some('[') {
                     let rows = match json_items(&dec.text)? {
-                        Some(items) => Rows::JsonItems { total: items.len() as u64, items },
+                        Some(items) => Rows::Ready { total: items.len() as u64, items },
                         None => Rows::Jsonl { text: dec.text, pos: 0, line: 0 },
                     };
-                    let array = matches!(rows, Rows::JsonItems { .. });
+                    let array = matches!(rows, Rows::Ready { .. });
                     let mut r = Reader::start(rows, Format::JsonLines, Some(dec.encoding), None, None, opts);
                     r.layout.json_array = array;
                     r.init_jsonl()?;
@@ -562,6 +622,7 @@ impl Reader {
                 header_line: 0,
                 list: None,
                 json_array: false,
+                page_part: None,
             },
             rows,
             pending: VecDeque::new(),
@@ -626,9 +687,10 @@ impl Reader {
             // «1. Коваленко Петро Іванович, 1995 р.н., с. Вільшанка».
             let delim = self.layout.delimiter.map_or(',', char::from);
             let lines: Vec<String> = self.pending.iter().map(|r| cells_of(r).join(&delim.to_string())).collect();
-            let kind = (self.mapping.pairs.is_empty() && self.layout.format == Format::Delimited)
-                .then(|| list::list_kind(&lines))
-                .flatten();
+            let kind = (self.mapping.pairs.is_empty()
+                && matches!(self.layout.format, Format::Delimited | Format::Html))
+            .then(|| list::list_kind(&lines))
+            .flatten();
             if let Some(kind) = kind {
                 self.layout.list = Some(kind);
                 self.layout.headers = list::LIST_HEADERS.iter().map(|h| h.to_string()).collect();

@@ -694,6 +694,52 @@ fn a_plain_list_of_names() {
     }
 }
 
+/// A saved web page: its table with a name column is read (not the layout table before it, not
+/// the table a script writes), unclosed cells and rows close themselves, the header of two rows
+/// under a `colspan` cell names the date columns, and each row is numbered by its line.
+#[test]
+fn a_web_page_with_a_table() {
+    let (layout, it) = items(&read("memorial_page.html"));
+    assert_eq!(layout.format, tally_import::Format::Html);
+    assert_eq!(layout.page_part.as_deref(), Some("table 2 of 2"));
+    assert_eq!(layout.header_line, 9);
+    let recs = records(&it);
+    assert_eq!(recs.len(), 3, "{:?}", issues(&it));
+    assert_eq!(recs[0].key.source_record_id, "1");
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    assert_eq!(date(&recs[0].fields.birth_date), "1995-03-12");
+    assert_eq!(date(&recs[0].fields.death_date), "2023-06-01");
+    assert_eq!(name_parts(recs[1]), (Some("Ткаченко"), Some("Іван"), Some("Петрович")));
+    assert_eq!(date(&recs[2].fields.death_date), "");
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    // The same page forced to be read as CSV is no table with a name column.
+    let opts = tally_import::Options { format: Some(tally_import::Format::Delimited), ..Default::default() };
+    assert!(tally_import::Reader::new(&read("memorial_page.html"), &opts).is_err());
+}
+
+/// A news page whose list of people is an HTML list under a heading and a paragraph: the items
+/// are the rows, filed under their lines; a page with neither a table nor a list says so.
+#[test]
+fn a_web_page_with_a_list() {
+    let page = "<html><body><article><h1>Повернули тіла загиблих</h1>\n\
+        <p>Сьогодні в громаду повернули тіла таких захисників:</p>\n\
+        <ol>\n<li>Коваленко Петро Іванович, 1995 р.н., с. Вільшанка</li>\n\
+        <li>Ткаченко Іван Петрович, 1988 р.н.\n<li>Мельник Андрій Олегович</li>\n\
+        <li>Бойко Олег Васильович, м. Київ</li>\n</ol></article></body></html>\n";
+    let (layout, it) = items(page.as_bytes());
+    assert_eq!(layout.format, tally_import::Format::Html);
+    assert_eq!(layout.list, Some(tally_import::ListKind::Plain));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 4, "{:?}", issues(&it));
+    assert_eq!(recs[0].key.source_record_id, "4");
+    assert_eq!(recs[2].key.source_record_id, "6");
+    assert_eq!(name_parts(recs[1]), (Some("Ткаченко"), Some("Іван"), Some("Петрович")));
+    assert_eq!(date(&recs[1].fields.birth_date), "1988");
+    assert_eq!(recs[3].fields.settlement.as_deref(), Some("м. Київ"));
+    let prose = "<html><body><p>Сьогодні повернули тіла.</p><p>Вічна пам'ять.</p></body></html>";
+    assert!(tally_import::Reader::new(prose.as_bytes(), &Default::default()).is_err());
+}
+
 /// Excel's way of keeping a text's leading zeros in a CSV (="00123") is the text.
 #[test]
 fn excel_text_literals() {

@@ -41,7 +41,7 @@ pub struct ImportArgs {
     /// Field delimiter of a text table (',', ';', 'tab', '|'); sniffed when absent
     #[arg(long)]
     pub delimiter: Option<String>,
-    /// File format (csv, jsonl, xlsx); detected when absent
+    /// File format (csv, jsonl, xlsx, html); detected when absent
     #[arg(long)]
     pub format: Option<tally_app::import::Format>,
     /// Spreadsheet sheet to read; when absent, the first with a name column near its top (else the first with data)
