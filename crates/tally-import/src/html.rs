@@ -107,9 +107,10 @@ fn is_block(name: &str) -> bool {
     )
 }
 
-/// Elements whose text is no content of the page.
+/// Elements whose text is no content of the page. Not `<head>`: its end tag may be left out,
+/// and the page's body would then be hidden with it.
 fn is_hidden(name: &str) -> bool {
-    matches!(name, "script" | "style" | "title" | "noscript" | "template" | "head")
+    matches!(name, "script" | "style" | "title" | "noscript" | "template")
 }
 
 /// Read a page's tables and text lines.
