@@ -196,7 +196,7 @@ pub struct Layout {
     /// The file is one JSON document (an array of objects, or an object wrapping one), read as
     /// JSON Lines are.
     pub json_array: bool,
-    /// Which part of a web page was read ("table 2 of 3", "the text, one block a line").
+    /// Which part of a web page was read ("table 2 of 3", "the items of its lists, one a line").
     pub page_part: Option<String>,
 }
 
