@@ -44,13 +44,16 @@ impl ImportError {
         match self {
             ImportError::Table { source, .. } => match source {
                 E::Empty => Some("the file has no bytes (or only blanks): check it was downloaded completely"),
-                E::Binary { .. } => Some("tally reads CSV/TSV, JSON Lines and XLSX; export other formats to one of these"),
+                E::Binary { .. } => Some("tally reads CSV/TSV, JSON, XLSX/ODS, web pages and DOCX/ODT; export other formats to one of these"),
                 E::UnknownText { .. } | E::Undecodable { .. } => {
                     Some("name the encoding with --encoding (utf-8 or windows-1251)")
                 }
                 E::NoNameColumn { .. } => Some("map a column with --map full_name=COLUMN (or surname=..., given_name=...)"),
                 E::NoSheet { .. } => Some("pick a sheet with --sheet NAME"),
                 E::Spreadsheet(_) => Some("the file looks like a spreadsheet but is damaged; re-export it"),
+                E::Document(_) => Some("the file looks like a Word or OpenDocument text but is damaged; open and save it again"),
+                E::OldWord => Some("open it in Word or LibreOffice and save it as .docx (File > Save As), then import that"),
+                E::NoTable { .. } => Some("leave out --table to read the first table with a name column"),
                 E::Mapping(_) => Some("mappings are field=Column; fields: surname, given_name, patronymic, full_name, birth_date, death_date, region, settlement, unit, rank, status, record_id, sex, category, citizenship, age, life_span"),
                 _ => None,
             },

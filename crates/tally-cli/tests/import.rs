@@ -88,6 +88,23 @@ fn xlsx_with_ukrainian_headers() {
     assert!(err.contains("hint: pick a sheet with --sheet NAME"), "{err}");
 }
 
+/// A Word document's table: the summary names the part read, the rejects name the row of the
+/// table; a table the document does not have is a clear error that writes nothing.
+#[test]
+fn a_word_document_and_its_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("official_list.docx");
+    let out = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "returned", "--kind", "exchange_manifest"]);
+    snapshot!("docx_summary", out);
+    let rejects = ok(dir.path(), &["rejects", "--source", "returned"]);
+    snapshot!("docx_rejects", rejects);
+    let err =
+        fails(dir.path(), &["import", f.to_str().unwrap(), "--source", "x", "--table", "2", "--db", "other.db"]);
+    assert!(err.contains("official_list.docx: no table 2: the file has 1 table(s)"), "{err}");
+    assert!(err.contains("hint: leave out --table"), "{err}");
+    assert!(!dir.path().join("other.db").exists());
+}
+
 #[test]
 fn jsonl_media_list_and_its_rejects() {
     let dir = tempfile::tempdir().unwrap();

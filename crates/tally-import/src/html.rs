@@ -10,23 +10,7 @@
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
-/// One table of the page: its rows, each the line it starts on and its cells' text.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct HtmlTable {
-    pub rows: Vec<(u64, Vec<String>)>,
-}
-
-/// What a page holds that may be a list of people.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct HtmlDoc {
-    /// Tables in the order they open (an inner table after the one holding it).
-    pub tables: Vec<HtmlTable>,
-    /// Text outside tables, one entry per block, with the line it starts on.
-    pub lines: Vec<(u64, String)>,
-    /// Which of `lines` are items of a list (`<li>`): a page's list of people is usually one,
-    /// under a heading and a paragraph that are not.
-    pub items: Vec<bool>,
-}
+use crate::document::{Document, Down, Table};
 
 /// Whether a text is a web page rather than a table of text: it starts with a tag, and a tag
 /// that pages have appears near the top.
@@ -49,20 +33,51 @@ struct Open {
     /// Empty cells that follow the open one (`colspan`), so that the columns under a merged
     /// header cell keep their places.
     span: usize,
+    /// Rows the open cell runs down over (`rowspan`), counting its own.
+    rows: usize,
+    /// Cells merged down from rows above: the rows below leave them out, and each is given
+    /// the merged cell's text (a region written once for the soldiers of one region).
+    down: Down,
 }
 
 impl Open {
-    fn close_cell(&mut self) {
-        if let Some(c) = self.cell.take() {
-            let row = &mut self.row.get_or_insert_with(|| (0, vec![])).1;
-            row.push(c.split_whitespace().collect::<Vec<_>>().join(" "));
-            row.extend(std::iter::repeat_n(String::new(), self.span));
-            self.span = 0;
+    fn new(idx: usize) -> Self {
+        Open { idx, row: None, cell: None, span: 0, rows: 1, down: Down::default() }
+    }
+
+    /// Give the columns at the row's end that a merge from above covers their text: those
+    /// right at the end (before a new cell), or, with `all`, every one still to come (at the
+    /// row's end, with empty cells between).
+    fn fill_covered(&mut self, all: bool) {
+        let row = &mut self.row.get_or_insert_with(|| (0, vec![])).1;
+        while let Some(c) = self.down.pending_from(row.len()) {
+            if !all && c != row.len() {
+                break;
+            }
+            row.resize(c, String::new());
+            let t = self.down.covered(c).unwrap_or_default();
+            row.push(t);
         }
     }
 
-    fn close_row(&mut self, tables: &mut [HtmlTable]) {
+    fn close_cell(&mut self) {
+        if let Some(c) = self.cell.take() {
+            self.fill_covered(false);
+            let row = &mut self.row.get_or_insert_with(|| (0, vec![])).1;
+            let text = c.split_whitespace().collect::<Vec<_>>().join(" ");
+            self.down.start(row.len(), &text, self.rows);
+            row.push(text);
+            row.extend(std::iter::repeat_n(String::new(), self.span));
+            self.span = 0;
+            self.rows = 1;
+        }
+    }
+
+    fn close_row(&mut self, tables: &mut [Table]) {
         self.close_cell();
+        if self.row.is_some() {
+            self.fill_covered(true);
+        }
         if let Some((line, cells)) = self.row.take() {
             if cells.iter().any(|c| !c.is_empty()) {
                 tables[self.idx].rows.push((line, cells));
@@ -114,7 +129,7 @@ fn is_hidden(name: &str) -> bool {
 }
 
 /// Read a page's tables and text lines.
-pub fn read(text: &str) -> HtmlDoc {
+pub fn read(text: &str) -> Document {
     let starts: Vec<usize> =
         std::iter::once(0).chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1)).collect();
     let line_of = |offset: usize| starts.partition_point(|&s| s <= offset) as u64;
@@ -122,12 +137,12 @@ pub fn read(text: &str) -> HtmlDoc {
     // Switch to raw text inside <script>, <style>, <title> and <textarea> as a browser would,
     // so that a script's "<" opens no tag.
     emitter.naively_switch_states(true);
-    let mut doc = HtmlDoc::default();
+    let mut doc = Document::default();
     let mut open: Vec<Open> = Vec::new();
     let mut hidden = 0usize;
     let mut line: Option<(u64, String, bool)> = None;
     let mut in_item = 0usize;
-    let flush = |line: &mut Option<(u64, String, bool)>, doc: &mut HtmlDoc| {
+    let flush = |line: &mut Option<(u64, String, bool)>, doc: &mut Document| {
         if let Some((n, t, item)) = line.take() {
             let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
             if !t.is_empty() {
@@ -153,8 +168,8 @@ pub fn read(text: &str) -> HtmlDoc {
                 }
                 match name.as_str() {
                     "table" => {
-                        doc.tables.push(HtmlTable::default());
-                        open.push(Open { idx: doc.tables.len() - 1, row: None, cell: None, span: 0 });
+                        doc.tables.push(Table::default());
+                        open.push(Open::new(doc.tables.len() - 1));
                     }
                     "tr" => {
                         if let Some(t) = open.last_mut() {
@@ -173,6 +188,19 @@ pub fn read(text: &str) -> HtmlDoc {
                                 .find(|(k, _)| k.eq_ignore_ascii_case(b"colspan"))
                                 .map(|(_, v)| String::from_utf8_lossy(v).into_owned());
                             t.span = span.and_then(|s| s.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, 100) - 1;
+                            let rows = tag
+                                .attributes
+                                .iter()
+                                .find(|(k, _)| k.eq_ignore_ascii_case(b"rowspan"))
+                                .map(|(_, v)| String::from_utf8_lossy(v).into_owned());
+                            // rowspan="0" runs to the end of the table section.
+                            t.rows = rows.and_then(|s| s.trim().parse::<usize>().ok()).map_or(1, |n| {
+                                if n == 0 {
+                                    10_000
+                                } else {
+                                    n.min(10_000)
+                                }
+                            });
                         }
                     }
                     "br" | "p" | "div" | "li" => {

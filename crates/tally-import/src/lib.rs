@@ -3,7 +3,7 @@
 //! Pure: the caller reads the file and hands over its bytes; nothing here touches the disk,
 //! the clock or a database. [`Reader::new`] sniffs the format (CSV/TSV with any delimiter,
 //! JSON Lines, a JSON array of objects or an object wrapping one, XLSX/XLS/ODS, a Markdown table, a
-//! web page's table or list, a list of people in text, numbered or not), detects the encoding (UTF-8 with or without BOM, UTF-16 with
+//! web page's or a Word/OpenDocument text's table or list, a list of people in text, numbered or not), detects the encoding (UTF-8 with or without BOM, UTF-16 with
 //! BOM, Windows-1251) unless one is given, finds the header row, recognises its columns in
 //! English, Ukrainian or Russian (or takes an explicit mapping), and then yields one
 //! [`Item`] per outcome: a parsed [`Record`], or an [`Issue`] for a row that was refused
@@ -33,6 +33,7 @@
 //! line), and is unique within the file.
 
 pub mod date;
+pub mod document;
 pub mod encoding;
 pub mod header;
 pub mod html;
@@ -64,6 +65,12 @@ pub enum ImportError {
     UnknownEncoding(String),
     #[error("not a readable spreadsheet: {0}")]
     Spreadsheet(String),
+    #[error("not a readable document: {0}")]
+    Document(String),
+    #[error("a Word 97-2003 document (.doc), which is not read: only its successor .docx is")]
+    OldWord,
+    #[error("no table {n}: the file has {tables} table(s)")]
+    NoTable { n: usize, tables: usize },
     #[error("no sheet named {name:?}; sheets are: {}", sheets.join(", "))]
     NoSheet { name: String, sheets: Vec<String> },
     #[error("the spreadsheet has no sheet with data")]
@@ -88,6 +95,11 @@ pub enum Format {
     Spreadsheet,
     /// A web page: its table with a name column, else its text as a list (see [`html`]).
     Html,
+    /// A Word document (.docx): its table with a name column, else its text as a list (see
+    /// [`document`]).
+    Docx,
+    /// An OpenDocument text (.odt), read as a Word document is.
+    Odt,
 }
 
 impl Format {
@@ -97,6 +109,8 @@ impl Format {
             Format::JsonLines => "jsonl",
             Format::Spreadsheet => "xlsx",
             Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
         }
     }
 }
@@ -109,7 +123,9 @@ impl std::str::FromStr for Format {
             "jsonl" | "ndjson" | "json" => Ok(Format::JsonLines),
             "xlsx" | "xls" | "xlsb" | "ods" | "spreadsheet" => Ok(Format::Spreadsheet),
             "html" | "htm" => Ok(Format::Html),
-            other => Err(format!("unknown format {other:?}; expected csv, jsonl, xlsx or html")),
+            "docx" | "docm" => Ok(Format::Docx),
+            "odt" => Ok(Format::Odt),
+            other => Err(format!("unknown format {other:?}; expected csv, jsonl, xlsx, html, docx or odt")),
         }
     }
 }
@@ -125,6 +141,9 @@ pub struct Options {
     /// Which sheet of a spreadsheet; when absent, the first with a name column near its top, else
     /// the first with data.
     pub sheet: Option<String>,
+    /// Which table of a web page or a document (1-based); when absent, the first with a name
+    /// column near its top, else the text as a list, else the largest table.
+    pub table: Option<usize>,
     pub mapping: Mapping,
     pub name_order: NameOrder,
     /// Refuse a whole row when one of its dates cannot be read (31.02.2023). By default the
@@ -158,7 +177,8 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Issue {
     pub severity: Severity,
-    /// 1-based line (text) or row (spreadsheet) in the file.
+    /// 1-based line (text) or row (spreadsheet) in the file; in a document, the row of its
+    /// table, or the line of its text (see [`document`]).
     pub line: u64,
     /// The field the problem is in (`birth_date`, `record_id`, ...), if one.
     pub field: Option<String>,
@@ -196,7 +216,8 @@ pub struct Layout {
     /// The file is one JSON document (an array of objects, or an object wrapping one), read as
     /// JSON Lines are.
     pub json_array: bool,
-    /// Which part of a web page was read ("table 2 of 3", "the items of its lists, one a line").
+    /// Which part of a web page or a document was read ("table 2 of 3", "the items of its
+    /// lists, one a line").
     pub page_part: Option<String>,
 }
 
@@ -413,6 +434,12 @@ fn sub_header(
     sub: &[String],
     mapping: &header::Mapping,
 ) -> Option<(Vec<String>, Vec<Option<Role>>)> {
+    // A header cell merged down over both rows (a web page's `rowspan`, a document's vertical
+    // merge) is read into both: under itself it names nothing more.
+    let sub: Vec<String> = (0..sub.len())
+        .map(|c| if headers.get(c).is_some_and(|h| h.trim() == sub[c].trim()) { String::new() } else { sub[c].clone() })
+        .collect();
+    let sub = sub.as_slice();
     let filled: Vec<usize> = (0..sub.len()).filter(|&c| !sub[c].trim().is_empty()).collect();
     if filled.is_empty()
         || filled
@@ -431,9 +458,19 @@ fn sub_header(
         let below = sub.get(c).map(|h| h.trim()).unwrap_or("");
         merged.push(match (above.is_empty(), below.is_empty()) {
             (_, true) => above.to_string(),
-            (false, false) => format!("{above} {below}"),
-            (true, false) => format!("{parent} {below}").trim().to_string(),
+            // «Дата» over «народження» names the column together; «Відомості» over «Область»
+            // is a group's title over a column that names itself.
+            (false, false) => joined(above, below),
+            (true, false) => joined(&parent, below),
         });
+    }
+    fn joined(above: &str, below: &str) -> String {
+        let both = format!("{above} {below}").trim().to_string();
+        if header::recognize(&both).is_none() && header::recognize(below).is_some() {
+            below.to_string()
+        } else {
+            both
+        }
     }
     let merged_roles = header::assign_roles(&merged, mapping).ok()?;
     let known = |r: &[Option<Role>]| r.iter().filter(|x| x.is_some()).count();
@@ -457,11 +494,26 @@ fn flatten(key: String, v: serde_json::Value, out: &mut Vec<(String, String)>) {
 
 fn sniff_format(bytes: &[u8]) -> Format {
     const ZIP: &[u8] = b"PK\x03\x04";
-    const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
-    if bytes.starts_with(ZIP) || bytes.starts_with(OLE) {
+    if bytes.starts_with(ZIP) {
+        return match document::kind(bytes) {
+            Some(document::Kind::Docx) => Format::Docx,
+            Some(document::Kind::Odt) => Format::Odt,
+            None => Format::Spreadsheet,
+        };
+    }
+    if bytes.starts_with(OLE) {
         return Format::Spreadsheet;
     }
     Format::Delimited
+}
+
+const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Whether an OLE compound file (the container of .xls and .doc) is a Word 97-2003 document:
+/// its directory names a "WordDocument" stream (names are UTF-16).
+fn is_old_word(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "WordDocument".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.starts_with(OLE) && bytes.windows(name.len()).any(|w| w == name.as_slice())
 }
 
 /// Pick the delimiter whose per-line count (outside quotes) is most consistent over the first
@@ -500,8 +552,11 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 /// a name column (recognised or mapped) near its top; else the text outside tables, one block a
 /// line, when it reads as a list of people; else the largest table (whose header then says
 /// what is missing); else the text.
-fn page_rows(text: &str, mapping: &Mapping) -> (VecDeque<RawRow>, String) {
-    let doc = html::read(text);
+fn page_rows(
+    doc: document::Document,
+    mapping: &Mapping,
+    want: Option<usize>,
+) -> Result<(VecDeque<RawRow>, String), ImportError> {
     let row = |line: u64, cells: Vec<String>| RawRow { line, span: 1, cells: RowCells::Cells(cells), text: None };
     let n = doc.tables.len();
     let named = doc.tables.iter().position(|t| {
@@ -521,17 +576,19 @@ fn page_rows(text: &str, mapping: &Mapping) -> (VecDeque<RawRow>, String) {
         (doc.lines, "the text outside tables, one block a line")
     };
     let largest = (0..n).max_by_key(|&i| (doc.tables[i].rows.len(), std::cmp::Reverse(i)));
-    let table = match named {
-        Some(i) => Some(i),
-        None if mapping.pairs.is_empty() && list::list_kind(&texts(&lines)).is_some() => None,
-        None => largest.filter(|&i| doc.tables[i].rows.len() > 1),
+    let table = match (want, named) {
+        (Some(w), _) if w == 0 || w > n => return Err(ImportError::NoTable { n: w, tables: n }),
+        (Some(w), _) => Some(w - 1),
+        (None, Some(i)) => Some(i),
+        (None, None) if mapping.pairs.is_empty() && list::list_kind(&texts(&lines)).is_some() => None,
+        (None, None) => largest.filter(|&i| doc.tables[i].rows.len() > 1),
     };
     match table {
         Some(i) => {
             let rows = doc.tables.into_iter().nth(i).map(|t| t.rows).unwrap_or_default();
-            (rows.into_iter().map(|(l, c)| row(l, c)).collect(), format!("table {} of {n}", i + 1))
+            Ok((rows.into_iter().map(|(l, c)| row(l, c)).collect(), format!("table {} of {n}", i + 1)))
         }
-        None => (lines.into_iter().map(|(l, t)| row(l, vec![t])).collect(), text_part.to_string()),
+        None => Ok((lines.into_iter().map(|(l, t)| row(l, vec![t])).collect(), text_part.to_string())),
     }
 }
 
@@ -548,6 +605,17 @@ impl Reader {
         }
         let format = opts.format.unwrap_or_else(|| sniff_format(bytes));
         let (rows, encoding, delimiter, sheet) = match format {
+            Format::Docx | Format::Odt => {
+                let kind = if format == Format::Docx { document::Kind::Docx } else { document::Kind::Odt };
+                let doc = document::read(bytes, kind).map_err(|e| ImportError::Document(e.0))?;
+                let (items, part) = page_rows(doc, &opts.mapping, opts.table)?;
+                let rows = Rows::Ready { total: items.len() as u64, items };
+                let mut r = Reader::start(rows, format, None, None, None, opts);
+                r.layout.page_part = Some(part);
+                r.init_header()?;
+                return Ok(r);
+            }
+            Format::Spreadsheet if is_old_word(bytes) => return Err(ImportError::OldWord),
             Format::Spreadsheet => {
                 let (range, name) = open_sheet(bytes, opts.sheet.as_deref())?;
                 let first_row = range.start().map(|s| u64::from(s.0)).unwrap_or(0);
@@ -563,7 +631,7 @@ impl Reader {
                     None => html::looks_like_html(&dec.text),
                 };
                 if page {
-                    let (items, part) = page_rows(&dec.text, &opts.mapping);
+                    let (items, part) = page_rows(html::read(&dec.text), &opts.mapping, opts.table)?;
                     let rows = Rows::Ready { total: items.len() as u64, items };
                     let mut r = Reader::start(rows, Format::Html, Some(dec.encoding), None, None, opts);
                     r.layout.page_part = Some(part);
@@ -688,7 +756,7 @@ impl Reader {
             let delim = self.layout.delimiter.map_or(',', char::from);
             let lines: Vec<String> = self.pending.iter().map(|r| cells_of(r).join(&delim.to_string())).collect();
             let kind = (self.mapping.pairs.is_empty()
-                && matches!(self.layout.format, Format::Delimited | Format::Html))
+                && matches!(self.layout.format, Format::Delimited | Format::Html | Format::Docx | Format::Odt))
             .then(|| list::list_kind(&lines))
             .flatten();
             if let Some(kind) = kind {

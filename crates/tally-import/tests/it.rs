@@ -937,3 +937,119 @@ fn roman_months_abbreviated_months_and_nat() {
     assert_eq!(d("NaT"), Ok(DateValue::Unknown));
     assert!(d("12.XIII.1995").is_err(), "no thirteenth month");
 }
+
+/// A Word document as an official list arrives (python-docx, from Word's own template; see
+/// `test_data/import/README.md`): a heading and a paragraph, then the table. Its header is two
+/// rows, the first three cells merged down over both and «Відомості» over «Область» and
+/// «Примітка»; the region is written once for the two soldiers of one region (a vertical
+/// merge) and reaches both; a line break in a name cell is a space; rows are numbered within
+/// the table; the row with no name is kept as a reject.
+#[test]
+fn a_word_document_with_a_table() {
+    let (layout, it) = items(&read("official_list.docx"));
+    assert_eq!(layout.format, tally_import::Format::Docx);
+    assert_eq!(layout.page_part.as_deref(), Some("table 1 of 1"));
+    assert_eq!(layout.header_line, 1);
+    assert_eq!(layout.headers[3], "Область");
+    let recs = records(&it);
+    assert_eq!(recs.len(), 4, "{:?}", issues(&it));
+    assert_eq!(recs.iter().map(|r| r.key.source_record_id.as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4"]);
+    assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 4, 5, 6]);
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    assert!(recs[0].raw.iter().any(|(_, v)| v == "Коваленко Петро Іванович (позивний «Грім»)"), "{:?}", recs[0].raw);
+    assert_eq!(date(&recs[0].fields.birth_date), "1990-05-12");
+    assert_eq!(recs[0].fields.region.as_deref(), Some("Харківська"));
+    assert_eq!(recs[1].fields.region.as_deref(), Some("Харківська"));
+    assert_eq!(name_parts(recs[1]), (Some("Мар’яненко"), Some("Ольга"), Some("В’ячеславівна")));
+    assert_eq!(date(&recs[1].fields.birth_date), "1987");
+    assert_eq!(recs[2].fields.region.as_deref(), Some("Полтавська"));
+    let is = issues(&it);
+    assert_eq!(is.len(), 2, "{is:?}");
+    assert_eq!((is[0].severity, is[0].line, is[0].field.as_deref()), (Severity::Warning, 6, Some("birth_date")));
+    assert_eq!((is[1].severity, is[1].line), (Severity::Reject, 7));
+    assert!(is[1].raw.iter().any(|(_, v)| v == "невідомий"), "{:?}", is[1].raw);
+}
+
+/// A family report typed in Word as a numbered list: the numbers are Word's (the "List Number"
+/// style), not in the text, and the records keep them; the title, the date line and the
+/// contact line are no persons.
+#[test]
+fn a_word_document_with_a_numbered_list() {
+    let bytes = read("family_report.docx");
+    let (layout, it) = items(&bytes);
+    assert_eq!(layout.format, tally_import::Format::Docx);
+    assert_eq!(layout.list, Some(tally_import::ListKind::Numbered));
+    assert_eq!(layout.page_part.as_deref(), Some("the items of its lists, one a line"));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 4, "{:?}", issues(&it));
+    assert_eq!(recs.iter().map(|r| r.key.source_record_id.as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4"]);
+    // Filed under the lines of the document's text: the two lines above the list come first.
+    assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 4, 5, 6]);
+    assert_eq!(name_parts(recs[0]), (Some("Ткаченко"), Some("Василь"), Some("Петрович")));
+    assert_eq!(date(&recs[0].fields.birth_date), "1985");
+    assert_eq!(recs[0].fields.settlement.as_deref(), Some("м. Ізюм"));
+    assert_eq!(recs[2].fields.settlement.as_deref(), Some("с. Велика Писарівка"));
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+}
+
+/// An OpenDocument text (LibreOffice): a summary table with no name column is passed over for
+/// the numbered list under it; a word in bold is part of its name; a second list that continues
+/// the first one's numbering goes on counting (4, not 1).
+#[test]
+fn an_opendocument_text_with_a_numbered_list() {
+    let (layout, it) = items(&read("regional_list.odt"));
+    assert_eq!(layout.format, tally_import::Format::Odt);
+    assert_eq!(layout.list, Some(tally_import::ListKind::Numbered));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 4, "{:?}", issues(&it));
+    assert_eq!(recs.iter().map(|r| r.key.source_record_id.as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4"]);
+    assert_eq!(name_parts(recs[0]), (Some("Кравчук"), Some("Богдан"), Some("Іванович")));
+    assert_eq!(name_parts(recs[1]), (Some("Олійник"), Some("Тарас"), None));
+    assert_eq!(recs[2].fields.settlement.as_deref(), Some("с. Кам’янка"));
+    assert_eq!(name_parts(recs[3]), (Some("Дорошенко"), Some("Микола"), Some("Васильович")));
+    // --table picks a table by its place: the summary has no name column, and there is no third.
+    let table = |n| tally_import::Options { table: Some(n), ..Default::default() };
+    let err = Reader::new(&read("regional_list.odt"), &table(1)).err().unwrap();
+    assert!(matches!(err, tally_import::ImportError::NoNameColumn { .. }), "{err}");
+    let err = Reader::new(&read("regional_list.odt"), &table(3)).err().unwrap();
+    assert_eq!(err.to_string(), "no table 3: the file has 1 table(s)");
+    // The page's second table, asked for, is what the reader finds by itself.
+    let page = Reader::new(&read("memorial_page.html"), &table(2)).unwrap();
+    assert_eq!(page.layout().page_part.as_deref(), Some("table 2 of 2"));
+}
+
+/// Documents that cannot be read say what they are: a Word 97-2003 file (an OLE container with
+/// a "WordDocument" stream), and a .docx cut short.
+#[test]
+fn documents_that_cannot_be_read() {
+    let mut doc = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    doc.resize(1024, 0);
+    doc.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+    doc.resize(4096, 0);
+    let err = Reader::new(&doc, &Options::default()).err().unwrap();
+    assert!(matches!(err, tally_import::ImportError::OldWord), "{err}");
+    let full = read("official_list.docx");
+    let err = Reader::new(&full[..full.len() / 2], &Options::default()).err().unwrap();
+    assert!(matches!(err, tally_import::ImportError::Document(_)), "{err}");
+}
+
+/// A web page's table with cells merged down (`rowspan`): the header cells over two rows name
+/// their columns once, and a region cell over two soldiers reaches both.
+#[test]
+fn a_web_page_with_cells_merged_down() {
+    let page = "<table>\n<tr><th rowspan=2>№</th><th rowspan=2>ПІБ</th><th colspan=2>Дата</th><th rowspan=2>Область</th></tr>\n\
+        <tr><th>народження</th><th>смерті</th></tr>\n\
+        <tr><td>1</td><td>Коваленко Петро</td><td>1990</td><td>2023</td><td rowspan=2>Сумська</td></tr>\n\
+        <tr><td>2</td><td>Бондар Іван</td><td>1985</td><td>2024</td></tr>\n\
+        <tr><td>3</td><td>Ткач Олег</td><td>1991</td><td>2024</td><td>Київська</td></tr>\n</table>";
+    let (layout, it) = items(page.as_bytes());
+    assert_eq!(layout.headers, ["№", "ПІБ", "Дата народження", "Дата смерті", "Область"]);
+    let recs = records(&it);
+    assert_eq!(recs.len(), 3, "{:?}", issues(&it));
+    assert_eq!(
+        recs.iter().map(|r| r.fields.region.as_deref()).collect::<Vec<_>>(),
+        [Some("Сумська"), Some("Сумська"), Some("Київська")]
+    );
+    assert_eq!(date(&recs[1].fields.death_date), "2024");
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+}

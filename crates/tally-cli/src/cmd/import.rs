@@ -12,13 +12,16 @@ use super::Global;
 
 /// Import a list as one source.
 ///
-/// Reads CSV/TSV (any delimiter, quoted fields), JSON Lines and XLSX, in UTF-8 (with or
-/// without BOM) or Windows-1251. Headers in English, Ukrainian or Russian are recognised;
+/// Reads CSV/TSV (any delimiter, quoted fields), JSON Lines or a JSON array, XLSX/XLS/ODS, a
+/// saved web page, a Word (.docx) or OpenDocument (.odt) text, and a list of people in plain text,
+/// in UTF-8 (with or without BOM) or Windows-1251. A page or a document gives its first table
+/// with a name column (or --table N), else its list of people. Headers in English, Ukrainian or Russian are recognised;
 /// map others with --map. All writes happen in one transaction: an import that fails or is
 /// killed leaves the database as it was. Importing the same bytes again changes nothing.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  tally import list.csv --source uk_mod_2024 --kind official_list\n  \
     tally import names.xlsx --source media --sheet Лист1 --map full_name=\"Прізвище та ім'я\"\n  \
+    tally import report.docx --source family_reports --kind family_report\n  \
     tally import old.csv --source ru_list --encoding windows-1251 --delimiter ';'")]
 pub struct ImportArgs {
     /// The file to import
@@ -41,12 +44,16 @@ pub struct ImportArgs {
     /// Field delimiter of a text table (',', ';', 'tab', '|'); sniffed when absent
     #[arg(long)]
     pub delimiter: Option<String>,
-    /// File format (csv, jsonl, xlsx, html); detected when absent
+    /// File format (csv, jsonl, xlsx, html, docx, odt); detected when absent
     #[arg(long)]
     pub format: Option<tally_app::import::Format>,
     /// Spreadsheet sheet to read; when absent, the first with a name column near its top (else the first with data)
     #[arg(long)]
     pub sheet: Option<String>,
+    /// Table of a web page or a document to read (1 = the first); when absent, the first with a
+    /// name column, else the page's list of people
+    #[arg(long, value_name = "N")]
+    pub table: Option<usize>,
     /// Map a column to a field, e.g. --map given_name="First name" (repeatable)
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<String>,
@@ -141,6 +148,7 @@ pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
         encoding: a.encoding.clone(),
         delimiter: a.delimiter.as_deref().map(parse_delimiter).transpose()?,
         sheet: a.sheet.clone(),
+        table: a.table,
         name_order: a.name_order,
         reject_bad_dates: a.reject_bad_dates,
         date_order: a.date_order,

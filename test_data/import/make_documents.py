@@ -1,0 +1,126 @@
+"""Write the Word and OpenDocument fixtures of the import tests.
+
+    python3 -m venv /tmp/docvenv && /tmp/docvenv/bin/pip install python-docx==1.2.0 odfpy==1.4.1
+    /tmp/docvenv/bin/python test_data/import/make_documents.py
+
+python-docx writes from Word's own default template (its styles.xml and numbering.xml), so the
+numbered list below is numbered the way Word numbers one: through the "List Number" style, with no
+digits in the text. Names are invented.
+"""
+
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_BREAK
+from odf import table, text
+from odf.opendocument import OpenDocumentText
+from odf.style import ListLevelProperties, Style, TextProperties
+from odf.text import ListLevelStyleBullet, ListLevelStyleNumber, ListStyle
+
+HERE = Path(__file__).parent
+
+
+def official_list():
+    d = docx.Document()
+    d.add_heading("Список військовослужбовців, тіла яких повернуто 14.03.2025", level=1)
+    d.add_paragraph("Відповідно до домовленостей передано такі тіла:")
+    rows = [
+        ("1", "Коваленко Петро Іванович", "12.05.1990", "Харківська", ""),
+        ("2", "Мар’яненко Ольга В’ячеславівна", "1987", None, "медик"),
+        ("3", "ШЕВЧЕНКО Андрій Миколайович", "03.11.1979", "Полтавська", ""),
+        ("4", "Бондар Сергій", "31.02.1990", "Сумська", "дата потребує уточнення"),
+        ("5", "", "", "", "невідомий"),
+    ]
+    t = d.add_table(rows=2 + len(rows), cols=5)
+    t.style = "Table Grid"
+    hdr = t.rows[0].cells
+    hdr[0].text = "№ з/п"
+    hdr[1].text = "Прізвище, ім’я, по батькові"
+    hdr[2].text = "Дата народження"
+    hdr[3].text = "Відомості"
+    hdr[3].merge(hdr[4])  # a header cell over two columns (gridSpan)
+    sub = t.rows[1].cells
+    sub[3].text = "Область"
+    sub[4].text = "Примітка"
+    for i in range(3):  # the first three header cells run down over both header rows (vMerge)
+        t.cell(0, i).merge(t.cell(1, i))
+    for r, row in enumerate(rows, start=2):
+        for c, v in enumerate(row):
+            if v is not None:
+                t.cell(r, c).text = v
+    # Both soldiers of one region: the region cell runs down over two rows (vMerge).
+    t.cell(3, 3).merge(t.cell(2, 3))
+    t.cell(2, 3).text = "Харківська"
+    p = t.cell(2, 1).paragraphs[0]
+    p.add_run().add_break(WD_BREAK.LINE)
+    p.add_run("(позивний «Грім»)")
+    d.add_paragraph("Всього: 5 осіб.")
+    d.save(HERE / "official_list.docx")
+
+
+def family_report():
+    d = docx.Document()
+    d.add_paragraph("Зниклі безвісти, про яких повідомили родини")
+    d.add_paragraph("Станом на 01.10.2025")
+    for name in [
+        "Ткаченко Василь Петрович, 1985 р.н., м. Ізюм",
+        "Гнатюк Ігор Степанович, 1992 р.н.",
+        "Лисенко Марія Олегівна, 1979 р.н., с. Велика Писарівка",
+        "Романенко Олег, 2001 р.н., зник 12.08.2024",
+    ]:
+        d.add_paragraph(name, style="List Number")
+    d.add_paragraph("Контакт координатора: +380 00 000 00 00")
+    d.save(HERE / "family_report.docx")
+
+
+def regional_list():
+    doc = OpenDocumentText()
+    numbered = ListStyle(name="Numbering1")
+    numbered.addElement(ListLevelStyleNumber(level=1, numformat="1", numsuffix=".", startvalue=1))
+    bullets = ListStyle(name="Bullets1")
+    bullets.addElement(ListLevelStyleBullet(level=1, bulletchar="•"))
+    bold = Style(name="Bold", family="text")
+    bold.addElement(TextProperties(fontweight="bold"))
+    for s in (numbered, bullets):
+        s.firstChild.addElement(ListLevelProperties())
+        doc.automaticstyles.addElement(s)
+    doc.automaticstyles.addElement(bold)
+    doc.text.addElement(text.H(outlinelevel=1, text="Загиблі мешканці громади"))
+    summary = table.Table(name="Підсумок")
+    summary.addElement(table.TableColumn(numbercolumnsrepeated=2))
+    for a, b in [("Село", "Кількість"), ("Велика Писарівка", "2"), ("Кам’янка", "1")]:
+        tr = table.TableRow()
+        for v in (a, b):
+            tc = table.TableCell()
+            tc.addElement(text.P(text=v))
+            tr.addElement(tc)
+        summary.addElement(tr)
+    doc.text.addElement(summary)
+    doc.text.addElement(text.P(text="Пам’ятаємо:"))
+    lst = text.List(stylename=numbered)
+    for name in [
+        "Кравчук Богдан Іванович, 1990 р.н., с. Велика Писарівка",
+        "Олійник  Тарас, 1984 р.н.",
+        "Савченко Юлія Петрівна, 1995 р.н., с. Кам’янка",
+    ]:
+        item = text.ListItem()
+        p = text.P()
+        surname, rest = name.split(" ", 1)
+        p.addElement(text.Span(stylename=bold, text=surname))
+        p.addText(" " + rest)
+        item.addElement(p)
+        lst.addElement(item)
+    doc.text.addElement(lst)
+    # A second list continues the numbering of the first, after a paragraph between them.
+    doc.text.addElement(text.P(text="Також:"))
+    more = text.List(stylename=numbered, continuenumbering="true")
+    item = text.ListItem()
+    item.addElement(text.P(text="Дорошенко Микола Васильович, 1970 р.н."))
+    more.addElement(item)
+    doc.text.addElement(more)
+    doc.save(str(HERE / "regional_list.odt"))
+
+
+official_list()
+family_report()
+regional_list()
