@@ -159,8 +159,14 @@ fn reading(o: &Options, layout: &tally_import::Layout) -> Option<String> {
     if let Some(kind) = layout.list {
         parts.push(kind.describe());
     }
-    if o.date_order == DateOrder::MonthFirst {
-        parts.push("dates month first");
+    let because;
+    match &layout.month_first_because {
+        Some(d) => {
+            because = format!("dates month first, as {d} can only be read");
+            parts.push(&because);
+        }
+        None if layout.date_order == DateOrder::MonthFirst => parts.push("dates month first"),
+        None => {}
     }
     match o.name_order {
         NameOrder::SurnameFirst => parts.push("names surname first"),

@@ -98,8 +98,7 @@ fn a_word_document_and_its_rejects() {
     snapshot!("docx_summary", out);
     let rejects = ok(dir.path(), &["rejects", "--source", "returned"]);
     snapshot!("docx_rejects", rejects);
-    let err =
-        fails(dir.path(), &["import", f.to_str().unwrap(), "--source", "x", "--table", "2", "--db", "other.db"]);
+    let err = fails(dir.path(), &["import", f.to_str().unwrap(), "--source", "x", "--table", "2", "--db", "other.db"]);
     assert!(err.contains("official_list.docx: no table 2: the file has 1 table(s)"), "{err}");
     assert!(err.contains("hint: leave out --table"), "{err}");
     assert!(!dir.path().join("other.db").exists());
@@ -361,6 +360,11 @@ fn a_us_list_read_month_first_says_so() {
     let csv = ok(dir.path(), &["export", "records"]);
     assert!(csv.contains("1999-12-31") && csv.contains("2023-03-04"), "{csv}");
     // Read day first, the same file is another import: its one impossible date is a warning.
-    let out = ok(dir.path(), &["--db", "dmy.db", "import", f.to_str().unwrap(), "--source", "us"]);
+    let out =
+        ok(dir.path(), &["--db", "dmy.db", "import", f.to_str().unwrap(), "--source", "us", "--date-order", "dmy"]);
     assert!(out.contains("warnings: 1") && !out.contains("dates month first"), "{out}");
+    // Not told, the file's 12/31/1999 says it: read month first, and the summary says why.
+    let out = ok(dir.path(), &["--db", "auto.db", "import", f.to_str().unwrap(), "--source", "us"]);
+    assert!(out.contains("dates month first, as 12/31/1999 can only be read"), "{out}");
+    assert!(out.contains("warnings: 0"), "{out}");
 }

@@ -220,11 +220,13 @@ pub fn parse_date(raw: &str, role: DateRole) -> Result<DateValue, DateParseError
 }
 
 /// The order of day and month in numeric dates of a list: day first as in Ukrainian, Russian and
-/// most European documents (the default, and the only order Tally guesses), or month first as
-/// in lists from the United States ("12/31/1999"), which the user has to say.
+/// most European documents, or month first as in lists from the United States ("12/31/1999").
+/// `Auto` (the default) is day first unless the file's own dates say otherwise (see
+/// [`SlashedDates`]); [`parse_date_in`] reads it as day first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DateOrder {
     #[default]
+    Auto,
     DayFirst,
     MonthFirst,
 }
@@ -233,9 +235,66 @@ impl std::str::FromStr for DateOrder {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(DateOrder::Auto),
             "dmy" | "day-first" => Ok(DateOrder::DayFirst),
             "mdy" | "month-first" => Ok(DateOrder::MonthFirst),
-            other => Err(format!("unknown date order {other:?}; expected dmy (day first) or mdy (month first)")),
+            other => Err(format!("unknown date order {other:?}; expected auto, dmy (day first) or mdy (month first)")),
+        }
+    }
+}
+
+/// What a file's dates written with slashes say about their order. "31/12/1999" can only be day
+/// first and "12/31/1999" only month first; "05/01/1990" can be either. A file is read month
+/// first only when some of its dates can only be month first and none can only be day first: a
+/// day-first list of any length has days past the 12th, so one typo cannot turn it around, and
+/// dotted dates («31.12.1999»), the Ukrainian and Russian way, are never taken as evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SlashedDates {
+    /// The first date that can only be month first, as written.
+    pub month_first: Option<String>,
+    /// Dates that can only be month first.
+    pub month_first_count: usize,
+    /// Dates that can only be day first.
+    pub day_first_count: usize,
+}
+
+impl SlashedDates {
+    /// Take in the dates with slashes a text holds (a cell, a line, a whole file). Fast enough
+    /// for a whole file: it looks only around its slashes.
+    pub fn scan(&mut self, text: &str) {
+        let b = text.as_bytes();
+        let digits_back = |end: usize| b[..end].iter().rev().take_while(|c| c.is_ascii_digit()).count();
+        let digits_on = |start: usize| b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let edge = |i: Option<&u8>| i.is_none_or(|c| !c.is_ascii_digit() && *c != b'/');
+        for (p, _) in text.match_indices('/') {
+            let a = digits_back(p);
+            let start = p - a;
+            let m = digits_on(p + 1);
+            let q = p + 1 + m;
+            if !(1..=2).contains(&a) || !(1..=2).contains(&m) || b.get(q) != Some(&b'/') {
+                continue;
+            }
+            let y = digits_on(q + 1);
+            let end = q + 1 + y;
+            if !matches!(y, 2 | 4) || !edge(start.checked_sub(1).map(|i| &b[i])) || !edge(b.get(end)) {
+                continue;
+            }
+            let num = |r: std::ops::Range<usize>| text[r].parse::<u32>().unwrap_or(0);
+            let (first, second) = (num(start..p), num(p + 1..q));
+            if (1..=12).contains(&first) && (13..=31).contains(&second) {
+                self.month_first_count += 1;
+                self.month_first.get_or_insert_with(|| text[start..end].to_string());
+            } else if (13..=31).contains(&first) && (1..=12).contains(&second) {
+                self.day_first_count += 1;
+            }
+        }
+    }
+
+    /// The order to read the file in, and the date that decided it when it is month first.
+    pub fn order(&self) -> (DateOrder, Option<&str>) {
+        match (&self.month_first, self.day_first_count) {
+            (Some(d), 0) => (DateOrder::MonthFirst, Some(d.as_str())),
+            _ => (DateOrder::DayFirst, None),
         }
     }
 }
@@ -392,14 +451,14 @@ pub fn parse_date_in(raw: &str, role: DateRole, order: DateOrder) -> Result<Date
                 return Err(unreadable());
             }
             let (d, m) = match order {
-                DateOrder::DayFirst => (num(d)?, num(m)?),
+                DateOrder::DayFirst | DateOrder::Auto => (num(d)?, num(m)?),
                 DateOrder::MonthFirst => (num(m)?, num(d)?),
             };
             // "12/31/1999" read day first: no month 31, but a valid date month first. Say so.
             let month_first_hint = |e: tally_domain::DateError| {
                 let mut err = impossible(e);
                 if let DateParseError::Impossible { why, .. } = &mut err {
-                    if order == DateOrder::DayFirst && m > 12 && d <= 12 && m <= 31 {
+                    if order != DateOrder::MonthFirst && m > 12 && d <= 12 && m <= 31 {
                         why.push_str("; if the list writes the month first, import it with date order mdy");
                     }
                 }
@@ -450,6 +509,26 @@ pub fn value_precision(v: &DateValue) -> Option<Precision> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn slashed_dates_decide_only_when_one_order_is_impossible() {
+        let seen = |t: &str| {
+            let mut s = SlashedDates::default();
+            s.scan(t);
+            s
+        };
+        let us = seen("Tkachuk,12/31/1999,03/04/2023\nBoiko,01/05/1990");
+        assert_eq!((us.month_first_count, us.day_first_count), (1, 0));
+        assert_eq!(us.order(), (DateOrder::MonthFirst, Some("12/31/1999")));
+        assert_eq!(seen("12/31/1999 31/12/1999").order().0, DateOrder::DayFirst);
+        // Ambiguous dates, dotted dates, fractions and longer runs of slashes say nothing.
+        for t in ["03/04/2023", "12.31.1999", "3/14", "1/12/31/1999", "12/31/19999", "a12/31/99b"] {
+            let s = seen(t);
+            assert_eq!(s.month_first_count + s.day_first_count, usize::from(t == "a12/31/99b"), "{t}");
+        }
+        assert_eq!(seen("").order(), (DateOrder::DayFirst, None));
+    }
+
     use super::*;
 
     fn d(s: &str) -> String {

@@ -45,7 +45,7 @@ use std::io::Cursor;
 
 use tally_domain::{Field, ParsedFields, PartialDate, Record, RecordKey, Sex, Status};
 
-pub use date::{parse_date, parse_date_in, DateOrder, DateParseError, DateRole, DateValue};
+pub use date::{parse_date, parse_date_in, DateOrder, DateParseError, DateRole, DateValue, SlashedDates};
 pub use header::{normalize_header, recognize, Mapping, Role};
 pub use list::ListKind;
 pub use name::{fill_from_full, split_full_name, split_life_note, strip_name_notes, LifeNote, NameOrder, NameParts};
@@ -150,7 +150,8 @@ pub struct Options {
     /// row is kept as a record with that date unknown, and a warning names the cell: a person
     /// should not drop out of the roll over a typo in a date, and the raw cell is kept anyway.
     pub reject_bad_dates: bool,
-    /// Day and month order of numeric dates (day first unless said).
+    /// Day and month order of numeric dates: by default day first, unless the file's dates
+    /// with slashes can only be month first (see [`SlashedDates`]).
     pub date_order: DateOrder,
 }
 
@@ -216,6 +217,10 @@ pub struct Layout {
     /// The file is one JSON document (an array of objects, or an object wrapping one), read as
     /// JSON Lines are.
     pub json_array: bool,
+    /// The order of day and month the file's dates are read in (never `Auto`).
+    pub date_order: DateOrder,
+    /// When the file was read month first without being told: the date that says so.
+    pub month_first_because: Option<String>,
     /// Which part of a web page or a document was read ("table 2 of 3", "the items of its
     /// lists, one a line").
     pub page_part: Option<String>,
@@ -604,13 +609,18 @@ impl Reader {
             return Err(ImportError::Empty);
         }
         let format = opts.format.unwrap_or_else(|| sniff_format(bytes));
+        let mut dates = SlashedDates::default();
         let (rows, encoding, delimiter, sheet) = match format {
             Format::Docx | Format::Odt => {
                 let kind = if format == Format::Docx { document::Kind::Docx } else { document::Kind::Odt };
                 let doc = document::read(bytes, kind).map_err(|e| ImportError::Document(e.0))?;
+                let mut dates = SlashedDates::default();
+                doc.tables.iter().flat_map(|t| &t.rows).flat_map(|(_, c)| c).for_each(|c| dates.scan(c));
+                doc.lines.iter().for_each(|(_, l)| dates.scan(l));
                 let (items, part) = page_rows(doc, &opts.mapping, opts.table)?;
                 let rows = Rows::Ready { total: items.len() as u64, items };
                 let mut r = Reader::start(rows, format, None, None, None, opts);
+                r.order_dates(opts.date_order, &dates);
                 r.layout.page_part = Some(part);
                 r.init_header()?;
                 return Ok(r);
@@ -619,12 +629,23 @@ impl Reader {
             Format::Spreadsheet => {
                 let (range, name) = open_sheet(bytes, opts.sheet.as_deref())?;
                 let first_row = range.start().map(|s| u64::from(s.0)).unwrap_or(0);
+                // Cells typed as dates carry no order; dates typed as text do.
+                if opts.date_order == DateOrder::Auto {
+                    range.used_cells().for_each(|(_, _, c)| {
+                        if let calamine::Data::String(t) = c {
+                            dates.scan(t)
+                        }
+                    });
+                }
                 (Rows::Sheet { range, idx: 0, first_row }, None, None, Some(name))
             }
             Format::Delimited | Format::JsonLines | Format::Html => {
                 let dec = encoding::decode(bytes, opts.encoding.as_deref())?;
                 if dec.text.trim().is_empty() {
                     return Err(ImportError::Empty);
+                }
+                if opts.date_order == DateOrder::Auto {
+                    dates.scan(&dec.text);
                 }
                 let page = match opts.format {
                     Some(f) => f == Format::Html,
@@ -634,6 +655,7 @@ impl Reader {
                     let (items, part) = page_rows(html::read(&dec.text), &opts.mapping, opts.table)?;
                     let rows = Rows::Ready { total: items.len() as u64, items };
                     let mut r = Reader::start(rows, Format::Html, Some(dec.encoding), None, None, opts);
+                    r.order_dates(opts.date_order, &dates);
                     r.layout.page_part = Some(part);
                     r.init_header()?;
                     return Ok(r);
@@ -647,6 +669,7 @@ impl Reader {
                     };
                     let array = matches!(rows, Rows::Ready { .. });
                     let mut r = Reader::start(rows, Format::JsonLines, Some(dec.encoding), None, None, opts);
+                    r.order_dates(opts.date_order, &dates);
                     r.layout.json_array = array;
                     r.init_jsonl()?;
                     return Ok(r);
@@ -667,8 +690,20 @@ impl Reader {
             }
         };
         let mut r = Reader::start(rows, format, encoding, delimiter, sheet, opts);
+        r.order_dates(opts.date_order, &dates);
         r.init_header()?;
         Ok(r)
+    }
+
+    /// Settle the order of day and month: as told, or (`Auto`) as the file's dates say.
+    fn order_dates(&mut self, told: DateOrder, dates: &SlashedDates) {
+        let (order, because) = match told {
+            DateOrder::Auto => dates.order(),
+            o => (o, None),
+        };
+        self.date_order = order;
+        self.layout.date_order = order;
+        self.layout.month_first_because = because.map(str::to_string);
     }
 
     fn start(
@@ -690,6 +725,8 @@ impl Reader {
                 header_line: 0,
                 list: None,
                 json_array: false,
+                date_order: DateOrder::DayFirst,
+                month_first_because: None,
                 page_part: None,
             },
             rows,

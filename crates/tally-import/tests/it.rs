@@ -495,19 +495,29 @@ fn a_cover_sheet_before_the_list_is_passed_over() {
     assert!(Reader::new(&bytes, &opts).is_err());
 }
 
-/// A list from the United States writes dates month first. Read day first (the default), "12/31/1999"
-/// is no date and the warning says how to read the list; with `DateOrder::MonthFirst` every date
-/// is read as written, "03/04/2023" as 4 March.
+/// A US list writes the month first. 12/31/1999 can only be read so, and no date of the file
+/// can only be read day first: by default the file is read month first and says why. Told to
+/// read day first, that date is no date and the warning says how to read the list; told month
+/// first, every date reads.
 #[test]
-fn us_dates_month_first_when_said() {
-    let (_, it) = items(&read("us_dates.csv"));
+fn us_dates_month_first_when_said_or_seen() {
+    let (layout, it) = items(&read("us_dates.csv"));
+    assert_eq!(layout.date_order, tally_import::DateOrder::MonthFirst);
+    assert_eq!(layout.month_first_because.as_deref(), Some("12/31/1999"));
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    assert_eq!(date(&records(&it)[0].fields.death_date), "2023-03-04");
+
+    let dmy = Options { date_order: tally_import::DateOrder::DayFirst, ..Options::default() };
+    let it: Vec<Item> = Reader::new(&read("us_dates.csv"), &dmy).unwrap().collect();
     let warned = issues(&it);
     assert_eq!(warned.len(), 1, "{warned:?}");
     assert!(warned[0].reason.contains("date order mdy"), "{}", warned[0].reason);
-    assert_eq!(date(&records(&it)[0].fields.death_date), "2023-04-03", "day first by default");
+    assert_eq!(date(&records(&it)[0].fields.death_date), "2023-04-03", "day first when told");
 
     let opts = Options { date_order: tally_import::DateOrder::MonthFirst, ..Options::default() };
-    let it: Vec<Item> = Reader::new(&read("us_dates.csv"), &opts).unwrap().collect();
+    let reader = Reader::new(&read("us_dates.csv"), &opts).unwrap();
+    assert_eq!(reader.layout().month_first_because, None, "told, not seen");
+    let it: Vec<Item> = reader.collect();
     assert!(issues(&it).is_empty(), "{:?}", issues(&it));
     let recs = records(&it);
     assert_eq!(
@@ -515,6 +525,13 @@ fn us_dates_month_first_when_said() {
         ("1999-12-31".into(), "2023-03-04".into())
     );
     assert_eq!(date(&recs[1].fields.birth_date), "1990-01-05");
+
+    // A day-first list with slashes has a day past the 12th somewhere: one date that could only
+    // be month first (a typo) does not turn the file around.
+    let csv = "ПІБ,Дата народження\nКоваленко Петро,05/13/1990\nБондар Іван,25/01/1985\nТкач Олег,03/04/1991\n";
+    let (layout, it) = items(csv.as_bytes());
+    assert_eq!((layout.date_order, layout.month_first_because), (tally_import::DateOrder::DayFirst, None));
+    assert_eq!(date(&records(&it)[2].fields.birth_date), "1991-04-03");
 }
 
 /// Lists without a birth date column write the year of birth into the name cell: it is read as

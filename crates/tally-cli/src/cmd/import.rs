@@ -63,9 +63,10 @@ pub struct ImportArgs {
     /// Word order of a full-name column: auto, surname-first, given-first
     #[arg(long, default_value = "auto")]
     pub name_order: tally_app::import::NameOrder,
-    /// Order of day and month in numeric dates: dmy (day first: 05.01.2023, the default) or mdy
-    /// (month first, as US lists write 01/05/2023)
-    #[arg(long, default_value = "dmy")]
+    /// Order of day and month in numeric dates: auto (the default: day first, unless the file's
+    /// dates with slashes can only be read month first, as 12/31/1999 can), dmy (day first:
+    /// 05.01.2023) or mdy (month first, as US lists write 01/05/2023)
+    #[arg(long, default_value = "auto")]
     pub date_order: tally_app::import::DateOrder,
     /// Refuse a whole row when one of its dates cannot be read (by default the row is kept
     /// with that date unknown, and a warning names the cell)
