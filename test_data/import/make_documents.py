@@ -73,6 +73,37 @@ def family_report():
     d.save(HERE / "family_report.docx")
 
 
+def by_region():
+    d = docx.Document()
+    d.add_heading("Загиблі за областями", level=1)
+    header = ("№", "ПІБ", "Дата народження")
+    regions = [
+        ("Харківська область", [("1", "Коваленко Петро Іванович", "12.05.1990"), ("2", "Бондар Іван", "1985")]),
+        ("Сумська область", [("3", "Ткач Олег Петрович", "03.11.1979")]),
+        ("Полтавська область", [("4", "Гнатюк Ігор", "1992"), ("5", "Лисенко Марія Олегівна", "1979")]),
+    ]
+    for k, (region, rows) in enumerate(regions):
+        d.add_paragraph(region)
+        # The second table carries its region as a merged title row above its header.
+        title = 1 if k == 1 else 0
+        t = d.add_table(rows=title + 1 + len(rows), cols=3)
+        t.style = "Table Grid"
+        if title:
+            t.cell(0, 0).merge(t.cell(0, 2)).text = region
+        for c, h in enumerate(header):
+            t.cell(title, c).text = h
+        for r, row in enumerate(rows, start=title + 1):
+            for c, v in enumerate(row):
+                t.cell(r, c).text = v
+    d.add_paragraph("Разом за областями:")
+    summary = d.add_table(rows=2, cols=2)
+    summary.cell(0, 0).text = "Область"
+    summary.cell(0, 1).text = "Кількість"
+    summary.cell(1, 0).text = "Харківська"
+    summary.cell(1, 1).text = "2"
+    d.save(HERE / "by_region.docx")
+
+
 def regional_list():
     doc = OpenDocumentText()
     numbered = ListStyle(name="Numbering1")
@@ -123,4 +154,5 @@ def regional_list():
 
 official_list()
 family_report()
+by_region()
 regional_list()

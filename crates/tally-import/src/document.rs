@@ -4,8 +4,9 @@
 //! gives (see [`crate::html`]), so that the reader takes the table with a name column, or else
 //! reads the text as a list of people.
 //!
-//! Where things are, as the reader reports them: a table row is numbered within its table (the
-//! first row of the table is 1; the import says which table); text outside tables is numbered
+//! Where things are, as the reader reports them: table rows are numbered through the document
+//! (the first row of its first table is 1; in a document of one table, a row's number in it);
+//! text outside tables is numbered
 //! by its lines, every paragraph and every line break in one a line, as a document's text reads
 //! when copied out. A list that the word processor numbers holds no digits in its text: the
 //! number it shows is worked out here from the numbering definitions (decimal numbering of a
@@ -458,6 +459,9 @@ fn docx(xml: &str, numbering: &Numbering, styles: &Styles) -> Result<Document, D
     let mut doc = Document::default();
     let mut lines = Lines::default();
     let mut open: Vec<OpenTable> = Vec::new();
+    // Table rows are numbered through the document, so that rows of several tables read as one
+    // list keep numbers of their own.
+    let mut rows_seen = 0u64;
     let mut para: Option<Para> = None;
     let mut hidden = 0usize;
     let (mut in_t, mut in_run, mut in_ppr) = (false, false, false);
@@ -480,7 +484,8 @@ fn docx(xml: &str, numbering: &Numbering, styles: &Styles) -> Result<Document, D
                     "tr" => {
                         if let Some(t) = open.last_mut() {
                             t.close_row(&mut doc);
-                            t.row_no += 1;
+                            rows_seen += 1;
+                            t.row_no = rows_seen;
                             t.row = Some(vec![]);
                         }
                     }
@@ -704,6 +709,9 @@ fn odt(xml: &str, styles: &ListStyles) -> Result<Document, DocumentError> {
     let mut doc = Document::default();
     let mut lines = Lines::default();
     let mut open: Vec<OpenTable> = Vec::new();
+    // Table rows are numbered through the document, so that rows of several tables read as one
+    // list keep numbers of their own.
+    let mut rows_seen = 0u64;
     let mut lists: Vec<OpenList> = Vec::new();
     let mut para: Option<(String, Option<String>)> = None;
     let mut para_depth = 0usize;
@@ -736,7 +744,8 @@ fn odt(xml: &str, styles: &ListStyles) -> Result<Document, DocumentError> {
                     "table-row" => {
                         if let Some(t) = open.last_mut() {
                             t.close_row(&mut doc);
-                            t.row_no += 1;
+                            rows_seen += 1;
+                            t.row_no = rows_seen;
                             t.row = Some(vec![]);
                         }
                     }

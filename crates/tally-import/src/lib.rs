@@ -553,23 +553,24 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     best.2
 }
 
-/// The rows of a web page to read, and which part of the page they are: the first table with
-/// a name column (recognised or mapped) near its top; else the text outside tables, one block a
-/// line, when it reads as a list of people; else the largest table (whose header then says
-/// what is missing); else the text.
+/// The rows of a web page or a document to read, and which part of it they are: the first
+/// table with a name column (recognised or mapped) near its top, followed by the later tables
+/// under the same header (a list split by region into one table each, or by pages); else the
+/// text outside tables, one block a line, when it reads as a list of people; else the largest
+/// table (whose header then says what is missing); else the text. `want` picks one table.
 fn page_rows(
-    doc: document::Document,
+    mut doc: document::Document,
     mapping: &Mapping,
     want: Option<usize>,
 ) -> Result<(VecDeque<RawRow>, String), ImportError> {
     let row = |line: u64, cells: Vec<String>| RawRow { line, span: 1, cells: RowCells::Cells(cells), text: None };
     let n = doc.tables.len();
-    let named = doc.tables.iter().position(|t| {
-        t.rows
-            .iter()
-            .take(HEADER_SCAN)
-            .any(|(_, cells)| header::assign_roles(cells, mapping).is_ok_and(|roles| roles.iter().any(is_name_role)))
-    });
+    let names =
+        |cells: &[String]| header::assign_roles(cells, mapping).is_ok_and(|roles| roles.iter().any(is_name_role));
+    // Where each table's header row is: its first row near the top with a name column.
+    let header_at: Vec<Option<usize>> =
+        doc.tables.iter().map(|t| t.rows.iter().take(HEADER_SCAN).position(|(_, cells)| names(cells))).collect();
+    let named = header_at.iter().position(Option::is_some);
     // A list's items, when they read as a list of people, are the rows; the heading and the
     // paragraphs around them stay in the stored page, as title rows above a header do.
     let items: Vec<(u64, String)> =
@@ -588,13 +589,56 @@ fn page_rows(
         (None, None) if mapping.pairs.is_empty() && list::list_kind(&texts(&lines)).is_some() => None,
         (None, None) => largest.filter(|&i| doc.tables[i].rows.len() > 1),
     };
-    match table {
-        Some(i) => {
-            let rows = doc.tables.into_iter().nth(i).map(|t| t.rows).unwrap_or_default();
-            Ok((rows.into_iter().map(|(l, c)| row(l, c)).collect(), format!("table {} of {n}", i + 1)))
+    let Some(first) = table else {
+        return Ok((lines.into_iter().map(|(l, t)| row(l, vec![t])).collect(), text_part.to_string()));
+    };
+    // The tables that go on under the first one's header, and whether that header has a second
+    // row (which the later tables repeat too).
+    let key = |cells: &[String]| {
+        let mut k: Vec<String> =
+            cells.iter().map(|c| c.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()).collect();
+        while k.last().is_some_and(String::is_empty) {
+            k.pop();
         }
-        None => Ok((lines.into_iter().map(|(l, t)| row(l, vec![t])).collect(), text_part.to_string())),
+        k
+    };
+    let mut parts = vec![first];
+    let mut sub_key = None;
+    if let (None, Some(p)) = (want, header_at[first]) {
+        let head = &doc.tables[first].rows[p].1;
+        let head_key = key(head);
+        parts.extend(
+            (first + 1..n).filter(|&j| header_at[j].is_some_and(|q| key(&doc.tables[j].rows[q].1) == head_key)),
+        );
+        let roles = header::assign_roles(head, mapping).unwrap_or_default();
+        sub_key = doc.tables[first]
+            .rows
+            .get(p + 1)
+            .filter(|(_, sub)| sub_header(head, &roles, sub, mapping).is_some())
+            .map(|(_, sub)| key(sub));
     }
+    let mut rows = VecDeque::new();
+    for (k, &j) in parts.iter().enumerate() {
+        let t = std::mem::take(&mut doc.tables[j].rows);
+        if k == 0 {
+            rows.extend(t.into_iter().map(|(l, c)| row(l, c)));
+            continue;
+        }
+        // A later table's own header (and the title rows above it) is no data.
+        let mut rest = t.into_iter().skip(header_at[j].map_or(0, |q| q + 1)).peekable();
+        if sub_key.is_some() && rest.peek().map(|(_, c)| key(c)) == sub_key {
+            rest.next();
+        }
+        rows.extend(rest.map(|(l, c)| row(l, c)));
+    }
+    let part = match parts.as_slice() {
+        [one] => format!("table {} of {n}", one + 1),
+        many => format!(
+            "tables {} of {n}, under one header",
+            many.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Ok((rows, part))
 }
 
 fn is_name_role(r: &Option<Role>) -> bool {

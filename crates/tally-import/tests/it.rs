@@ -1035,6 +1035,43 @@ fn an_opendocument_text_with_a_numbered_list() {
     assert_eq!(page.layout().page_part.as_deref(), Some("table 2 of 2"));
 }
 
+/// A list split by region into one table each, under the same header: the tables are read as
+/// one list, their repeated headers (and a region's title row above one) are no rows, and a
+/// summary table under another header is not part of it. `--table` still reads one table.
+#[test]
+fn tables_under_one_header_are_one_list() {
+    let (layout, it) = items(&read("by_region.docx"));
+    assert_eq!(layout.page_part.as_deref(), Some("tables 1, 2, 3 of 4, under one header"));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 5, "{:?}", issues(&it));
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    assert_eq!(recs.iter().map(|r| r.key.source_record_id.as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5"]);
+    // Rows are numbered through the document: table 1 has rows 1-3, table 2 rows 4-6 (title,
+    // header, one soldier), table 3 rows 7-9.
+    assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 6, 8, 9]);
+    assert_eq!(name_parts(recs[2]), (Some("Ткач"), Some("Олег"), Some("Петрович")));
+    let one = Options { table: Some(3), ..Options::default() };
+    let recs: Vec<Item> = Reader::new(&read("by_region.docx"), &one).unwrap().collect();
+    assert_eq!(records(&recs).len(), 2);
+
+    // The same in a web page, with a header of two rows repeated over each table.
+    let table = |rows: &str| {
+        format!("<table><tr><th rowspan=2>ПІБ</th><th colspan=2>Дата</th></tr><tr><th>народження</th><th>смерті</th></tr>{rows}</table>")
+    };
+    let page = format!(
+        "<h2>Київська</h2>\n{}\n<h2>Одеська</h2>\n{}\n",
+        table("<tr><td>Коваленко Петро</td><td>1990</td><td>2023</td></tr>"),
+        table("<tr><td>Бондар Іван</td><td>1985</td><td>2024</td></tr><tr><td>Ткач Олег</td><td>1991</td><td>2024</td></tr>")
+    );
+    let (layout, it) = items(page.as_bytes());
+    assert_eq!(layout.page_part.as_deref(), Some("tables 1, 2 of 2, under one header"));
+    assert_eq!(layout.headers, ["ПІБ", "Дата народження", "Дата смерті"]);
+    let recs = records(&it);
+    assert_eq!(recs.len(), 3, "{:?}", issues(&it));
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    assert_eq!(date(&recs[2].fields.death_date), "2024");
+}
+
 /// Documents that cannot be read say what they are: a Word 97-2003 file (an OLE container with
 /// a "WordDocument" stream), and a .docx cut short.
 #[test]

@@ -15,7 +15,8 @@ use super::Global;
 /// Reads CSV/TSV (any delimiter, quoted fields), JSON Lines or a JSON array, XLSX/XLS/ODS, a
 /// saved web page, a Word (.docx) or OpenDocument (.odt) text, and a list of people in plain text,
 /// in UTF-8 (with or without BOM) or Windows-1251. A page or a document gives its first table
-/// with a name column (or --table N), else its list of people. Headers in English, Ukrainian or Russian are recognised;
+/// with a name column and the later tables under the same header (or --table N), else its list
+/// of people. Headers in English, Ukrainian or Russian are recognised;
 /// map others with --map. All writes happen in one transaction: an import that fails or is
 /// killed leaves the database as it was. Importing the same bytes again changes nothing.
 #[derive(clap::Args, Debug)]
