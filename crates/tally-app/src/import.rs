@@ -35,6 +35,11 @@ pub enum ImportError {
         #[source]
         source: StoreError,
     },
+    #[error(
+        "{file}: a corrected edition is matched to the earlier one by its record ids, and this file has no id column \
+         (its rows would be filed under their row numbers, which shift when a row is inserted)"
+    )]
+    ReviseWithoutIds { file: String },
 }
 
 impl ImportError {
@@ -57,6 +62,9 @@ impl ImportError {
                 E::Mapping(_) => Some("mappings are field=Column; fields: surname, given_name, patronymic, full_name, birth_date, death_date, region, settlement, unit, rank, status, record_id, sex, category, citizenship, age, life_span"),
                 _ => None,
             },
+            ImportError::ReviseWithoutIds { .. } => {
+                Some("map the column that holds each row's id with --map record_id=COLUMN, or import without --revise")
+            }
             _ => None,
         }
     }
@@ -73,11 +81,22 @@ pub struct ImportRequest {
     pub retrieved_at: Option<String>,
     /// How to read the file (format, encoding, delimiter, sheet, mapping, name order).
     pub options: Options,
+    /// The file is a corrected edition of the source: rows whose id an earlier edition holds
+    /// with other cells replace those records (the earlier versions are kept). Needs an id
+    /// column: row numbers cannot say which row corrects which record.
+    pub revise: bool,
 }
 
 impl ImportRequest {
     pub fn new(source: impl Into<String>, kind: SourceKind) -> ImportRequest {
-        ImportRequest { source: source.into(), kind, publisher: None, retrieved_at: None, options: Options::default() }
+        ImportRequest {
+            source: source.into(),
+            kind,
+            publisher: None,
+            retrieved_at: None,
+            options: Options::default(),
+            revise: false,
+        }
     }
 }
 
@@ -97,8 +116,20 @@ pub struct ImportSummary {
     pub unchanged: u64,
     /// The first few rejects and warnings, for the summary; all are in the store.
     pub first_issues: Vec<RejectRow>,
+    /// The first few records a corrected edition revised, for the summary; the versions they
+    /// replaced are in the store.
+    pub revisions: Vec<Revision>,
     /// Headers no field was read from (kept in each record's raw cells).
     pub unmapped: Vec<String>,
+}
+
+/// A record a corrected edition revised.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Revision {
+    pub line: u64,
+    pub record_id: String,
+    /// The parsed fields that changed (none when only cells no field reads did).
+    pub changed: Vec<String>,
 }
 
 /// The outcome of an import that did not fail.
@@ -197,6 +228,9 @@ pub fn import_bytes(
     }
     // Parse the header before touching the store: a file that is not a table fails here.
     let mut reader = Reader::new(bytes, &req.options).map_err(table_err)?;
+    if req.revise && !reader.has_id_column() {
+        return Err(ImportError::ReviseWithoutIds { file: file_name.to_string() });
+    }
     let layout = reader.layout().clone();
     let columns: Vec<(String, String)> = layout.recognised().into_iter().map(|(h, f)| (h, f.to_string())).collect();
     let unmapped: Vec<String> =
@@ -223,6 +257,7 @@ pub fn import_bytes(
         reading: reading.as_deref(),
         columns: &columns,
         headers: &layout.headers,
+        revise: req.revise,
     };
     let mut writer = match store.begin_import(&meta).map_err(store_err)? {
         BeginImport::AlreadyImported(previous) => {
@@ -233,6 +268,7 @@ pub fn import_bytes(
     let mut counts = ImportCounts::default();
     let mut unchanged = 0u64;
     let mut first_issues = Vec::new();
+    let mut revisions = Vec::new();
     let mut n = 0u64;
     let keep = |rej: RejectRow, first: &mut Vec<RejectRow>| {
         if first.len() < FIRST_ISSUES {
@@ -252,6 +288,16 @@ pub fn import_bytes(
                 match writer.add_record(&rec).map_err(store_err)? {
                     AddOutcome::Added { .. } => counts.records += 1,
                     AddOutcome::Unchanged { .. } => unchanged += 1,
+                    AddOutcome::Revised { changed, .. } => {
+                        counts.revised += 1;
+                        if revisions.len() < FIRST_ISSUES {
+                            revisions.push(Revision {
+                                line: rec.line,
+                                record_id: rec.key.source_record_id.to_string(),
+                                changed: changed.iter().map(|c| c.to_string()).collect(),
+                            });
+                        }
+                    }
                     AddOutcome::Conflict { file_name: earlier, .. } => {
                         let rej = RejectRow {
                             source: req.source.clone(),
@@ -260,7 +306,7 @@ pub fn import_bytes(
                             field: Some("record_id".into()),
                             severity: Severity::Reject.as_str().into(),
                             reason: format!(
-                                "record id {:?} was imported from {earlier} with different cells; editions are not merged",
+                                "record id {:?} was imported from {earlier} with different cells (import a corrected edition with --revise)",
                                 rec.key.source_record_id
                             ),
                             raw: rec.raw,
@@ -296,5 +342,12 @@ pub fn import_bytes(
     let (_, total) = reader.progress();
     progress(Progress { done: total, total });
     let info = writer.finish(counts).map_err(store_err)?;
-    Ok(ImportOutcome::Imported(ImportSummary { file: file_name.to_string(), info, unchanged, first_issues, unmapped }))
+    Ok(ImportOutcome::Imported(ImportSummary {
+        file: file_name.to_string(),
+        info,
+        unchanged,
+        first_issues,
+        revisions,
+        unmapped,
+    }))
 }

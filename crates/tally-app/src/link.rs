@@ -555,10 +555,18 @@ pub fn link<S: RecordStore + LinkStore>(
     // Assignments first: they say which records linkage has not seen yet.
     let mut steps = Steps { steps: Vec::new(), mark: t0 };
     let cfg = config(opts.threshold, opts.seed);
+    // Records a corrected edition revised since the last run: their pairs, and the persons
+    // around them, were derived from what they said before. The roll is scored and clustered
+    // again in full (with the stored model), which an incremental run would have to equal anyway.
+    let (revised, revisions_through) = store.unlinked_revisions()?;
     // The linker cache, when it fits the store: the last run's linker and roll, and the records
     // new since, read alone (instead of every record, pair and assignment).
     let mut cache_note = String::new();
     let mut cached = match &opts.cache {
+        Some(_) if revised > 0 && !opts.full && !opts.retrain => {
+            cache_note = format!("not used: {revised} record(s) revised since the last run");
+            None
+        }
         Some(path) if !opts.full && !opts.retrain => match load_cache(store, path, &cfg)? {
             Ok(c) => Some(c),
             Err(why) => {
@@ -603,7 +611,7 @@ pub fn link<S: RecordStore + LinkStore>(
             retrained_because_grown = true;
         }
     }
-    let full = opts.full || params.is_none();
+    let full = opts.full || params.is_none() || revised > 0;
     if full && stored_map.is_none() {
         // (Not reached: a cache is only used when the model stands.)
         cached = None;
@@ -751,7 +759,13 @@ pub fn link<S: RecordStore + LinkStore>(
             // Every record's earlier person, by record index (a map by record key would cost
             // some 180 MB at a million records, and set the peak memory of the run).
             let prev = |r: u32| stored[r as usize].map(|s| s.person);
-            let mode = if full { "full".to_string() } else { format!("full ({why})") };
+            let mode = if full && revised > 0 && !opts.full && !opts.retrain && !retrained_because_grown {
+                format!("full ({revised} record(s) revised by a corrected edition since the last run)")
+            } else if full {
+                "full".to_string()
+            } else {
+                format!("full ({why})")
+            };
             (linker.roll_by(&decisions, &prev, next_id), mode)
         }
     };
@@ -919,6 +933,7 @@ pub fn link<S: RecordStore + LinkStore>(
         who: opts.who.clone(),
         replace_pairs,
         pairs,
+        revisions_through,
         delete_pairs,
         assignments,
         assignment_updates,

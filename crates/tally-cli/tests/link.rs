@@ -683,3 +683,72 @@ fn review_lists_settled_pairs_last() {
     let (a, b) = (key_name(&next["a"]), key_name(&next["b"]));
     assert!(roll[&a] != roll[&b] || next["probability"].as_f64().unwrap() >= 0.95, "{a} {b}");
 }
+
+/// A corrected edition of a list (`tally import --revise`): rows whose id the first edition holds
+/// with other cells replace those records, which keep their persons where they still belong;
+/// the next `tally link` re-links the whole roll and equals a full re-link; without `--revise`
+/// the corrections are refused and kept as rejects, and a file with no id column cannot revise.
+#[test]
+fn a_corrected_edition_is_relinked_and_equals_a_full_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    import(&db, "mod.csv", "mod");
+    import(&db, "obits.csv", "obits");
+    ok(&db, &["link"]);
+    let before = links(&db);
+    assert_eq!(before["obits:1"], before["mod:1002"]);
+    assert_eq!(before["obits:2"], before["mod:1003"]);
+
+    // Edition 2: obituary 1 was of someone else (given name and birth corrected), obituary 2
+    // gives the full birth date, and one obituary is new.
+    let original = std::fs::read_to_string(fixture("obits.csv")).unwrap();
+    let edition = original
+        .replace("1,Bondaryk,Ivan,,male,2002-06-02,", "1,Bondaryk,Petro,,male,1961-01-15,")
+        .replace("2,Melnychiv,Mykola,Andriiovych,male,1972,", "2,Melnychiv,Mykola,Andriiovych,male,1972-07-19,")
+        + "900,Savchuk,Taras,Ivanovych,male,1990-02-02,2024-01-05,Sumy,\n";
+    let ed2 = dir.path().join("obits_2.csv");
+    std::fs::write(&ed2, edition).unwrap();
+
+    // Without --revise the corrections are refused, and the reason says how to apply them.
+    let plain = dir.path().join("plain.db");
+    ok(&plain, &["import", fixture("obits.csv").to_str().unwrap(), "--source", "obits"]);
+    let out = ok(&plain, &["import", ed2.to_str().unwrap(), "--source", "obits"]);
+    assert!(out.contains("rejected: 2"), "{out}");
+    assert!(out.contains("import a corrected edition with --revise"), "{out}");
+
+    let out = ok(&db, &["import", ed2.to_str().unwrap(), "--source", "obits", "--revise"]);
+    assert!(out.contains("records: 1, rejected: 0, warnings: 0, already present: 58, revised: 2"), "{out}");
+    assert!(out.contains("revised line 2: record 1: given_name, birth_date"), "{out}");
+    assert!(out.contains("revised line 3: record 2: birth_date"), "{out}");
+    let sources = ok(&db, &["sources"]);
+    assert!(sources.contains(", revised 2"), "{sources}");
+    let records = ok(&db, &["export", "records", "--format", "csv"]);
+    assert!(records.lines().any(|l| l.starts_with("obits,1,") && l.contains(",Petro,")), "{records}");
+
+    let s = json(&db, &["link", "--json"]);
+    assert_eq!(s["mode"], "full", "{s}");
+    assert_eq!(s["roll"], "full (2 record(s) revised by a corrected edition since the last run)", "{s}");
+    let after = links(&db);
+    // Obituary 2 stays with its soldier and keeps its person; obituary 1 is someone else now.
+    assert_eq!(after["obits:2"], before["obits:2"]);
+    assert_eq!(after["obits:2"], after["mod:1003"]);
+    assert_ne!(after["obits:1"], after["mod:1002"]);
+    assert_eq!(after["mod:1002"], before["mod:1002"]);
+    // The same roll linked in full from scratch (same model) is the same.
+    let full = json(&db, &["link", "--full", "--json"]);
+    assert_eq!(links(&db), after, "full re-link changed the roll");
+    assert_eq!(full["changed_assignments"], 0, "{full}");
+    // The revision has been linked: the next run has nothing to do.
+    let idle = json(&db, &["link", "--json"]);
+    assert!(!idle["roll"].as_str().unwrap_or_default().contains("revised"), "{idle}");
+    assert_eq!(idle["changed_assignments"], 0, "{idle}");
+
+    // A list with no id column files rows under their line numbers: it cannot revise.
+    let list = dir.path().join("list.txt");
+    std::fs::write(&list, "Bondaryk Ivan, 2002 р.н.\nMelnychiv Mykola, 1972 р.н.\nHrytskyk Ivan, 1996 р.н.\n").unwrap();
+    let out = tally(&db, &["import", list.to_str().unwrap(), "--source", "obits", "--revise"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has no id column"), "{err}");
+    assert!(err.contains("hint: map the column that holds each row's id"), "{err}");
+}

@@ -903,6 +903,13 @@ impl Reader {
         &self.layout
     }
 
+    /// Whether records are filed under ids the file gives in an id column: not under their row
+    /// or line number, nor under a list's numbers, which all shift when a row is inserted (so
+    /// that they cannot say which row of a corrected edition corrects which record).
+    pub fn has_id_column(&self) -> bool {
+        self.id_col && self.layout.list.is_none()
+    }
+
     /// How far through the file the reader is, as (done, total) in units that only make
     /// sense as a ratio (bytes of text, or spreadsheet rows).
     pub fn progress(&self) -> (u64, u64) {

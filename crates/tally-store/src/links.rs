@@ -135,6 +135,9 @@ pub struct RunWrite {
     pub replace_pairs: bool,
     /// Kept pairs to insert or overwrite.
     pub pairs: Vec<PairRow>,
+    /// Revisions of records (corrected editions) up to this `record_versions` id were read by
+    /// the run: they are marked linked (0: none).
+    pub revisions_through: i64,
     /// Kept pairs to delete (record_a, record_b), when the run writes only what changed.
     pub delete_pairs: Vec<(i64, i64)>,
     /// The flagged clusters of the roll after this run (they replace the stored ones).
@@ -198,4 +201,7 @@ pub trait LinkStore {
     fn link_log(&self) -> Result<Vec<LogRow>>;
     /// Store ids of records, by key (for resolving decisions and pairs).
     fn record_ids(&self) -> Result<Vec<(i64, RecordKey)>>;
+    /// Revisions of records (rows a corrected edition replaced) that no link run has read yet:
+    /// how many, and the highest version id among them (0 when none).
+    fn unlinked_revisions(&self) -> Result<(u64, i64)>;
 }

@@ -33,6 +33,10 @@ pub struct NewImport<'a> {
     /// The file's header row (for JSON Lines: the keys of its first objects). Records whose
     /// raw cells carry exactly these headers are stored compactly.
     pub headers: &'a [String],
+    /// The file is a corrected edition of the source: a row whose id an earlier edition holds
+    /// with other cells replaces that record's fields (the earlier version is kept, see
+    /// [`AddOutcome::Revised`]) instead of being refused.
+    pub revise: bool,
 }
 
 /// One stored import (an edition of a source).
@@ -78,6 +82,8 @@ pub struct ImportCounts {
     pub records: u64,
     pub rejects: u64,
     pub warnings: u64,
+    /// Records an earlier edition held that this one corrected (imported with `revise`).
+    pub revised: u64,
 }
 
 /// A row that was refused, or imported with a field left unknown.
@@ -105,6 +111,11 @@ pub enum AddOutcome {
     /// An earlier edition holds this record id with different cells. The new row is not
     /// stored as a record (editions are not merged yet): the caller keeps it as a reject.
     Conflict { record_id: i64, file_name: String },
+    /// An earlier edition holds this record id with different cells, and the import revises:
+    /// the record now holds the new row (same store id, same person); the version it replaced
+    /// is kept with the edition it came from. `changed` names the parsed fields that differ
+    /// (empty when only raw cells the fields do not read changed).
+    Revised { record_id: i64, file_name: String, changed: Vec<&'static str> },
 }
 
 /// The start of an import.

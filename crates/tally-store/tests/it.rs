@@ -46,6 +46,7 @@ fn meta<'a>(source: &'a str, file: &'a str, bytes: &'a [u8], sha: &'a str) -> Ne
         reading: None,
         columns: &[],
         headers: &HEADERS,
+        revise: false,
     }
 }
 
@@ -66,10 +67,13 @@ fn record(id: &str, surname: &str, line: u64) -> Record {
 }
 
 fn import(store: &mut SqliteStore, source: &str, sha: &str, recs: &[Record]) -> Vec<AddOutcome> {
+    import_as(store, source, sha, recs, false)
+}
+
+fn import_as(store: &mut SqliteStore, source: &str, sha: &str, recs: &[Record], revise: bool) -> Vec<AddOutcome> {
     let bytes = format!("bytes of {sha}").into_bytes();
-    let BeginImport::Started(mut w) = store.begin_import(&meta(source, "list.csv", &bytes, sha)).unwrap() else {
-        panic!("{sha} imported before")
-    };
+    let m = NewImport { revise, ..meta(source, "list.csv", &bytes, sha) };
+    let BeginImport::Started(mut w) = store.begin_import(&m).unwrap() else { panic!("{sha} imported before") };
     let out: Vec<AddOutcome> = recs.iter().map(|r| w.add_record(r).unwrap()).collect();
     w.add_reject(&RejectRow {
         source: String::new(),
@@ -81,8 +85,15 @@ fn import(store: &mut SqliteStore, source: &str, sha: &str, recs: &[Record]) -> 
         raw: vec![("Дата".into(), "31.02.2023".into())],
     })
     .unwrap();
-    w.finish(ImportCounts { rows: recs.len() as u64 + 1, records: recs.len() as u64, rejects: 1, warnings: 0 })
-        .unwrap();
+    let revised = out.iter().filter(|o| matches!(o, AddOutcome::Revised { .. })).count() as u64;
+    w.finish(ImportCounts {
+        rows: recs.len() as u64 + 1,
+        records: recs.len() as u64 - revised,
+        rejects: 1,
+        warnings: 0,
+        revised,
+    })
+    .unwrap();
     out
 }
 
@@ -212,6 +223,49 @@ fn a_new_edition_keeps_known_records_and_flags_changed_ones() {
     assert!(matches!(out[2], AddOutcome::Added { person_id: PersonId(3), .. }));
     assert_eq!(store.counts().unwrap().records, 3);
     assert_eq!(store.sources().unwrap()[0].imports.len(), 2);
+}
+
+/// A corrected edition imported with `revise`: a row whose id an earlier edition holds with other
+/// cells replaces that record in place (same store id, same person); the version it replaced is
+/// kept whole with its edition, the corrected status is a new history entry, and the revision
+/// waits for a link run.
+#[test]
+fn a_corrected_edition_revises_records_in_place_and_keeps_what_they_said() {
+    use tally_store::links::LinkStore;
+    let db = TempDb::new("revise");
+    let mut store = SqliteStore::open(&db.0).unwrap();
+    import(&mut store, "uk", "ed1", &[record("7", "Шевченко", 2), record("9", "Коваленко", 3)]);
+    assert_eq!(store.unlinked_revisions().unwrap(), (0, 0));
+    let mut fixed = record("9", "Коваленко-Мельник", 5);
+    fixed.fields.status = Some(Status::Missing);
+    let out = import_as(&mut store, "uk", "ed2", &[record("7", "Шевченко", 2), fixed], true);
+    assert!(matches!(out[0], AddOutcome::Unchanged { record_id: 1 }), "{out:?}");
+    let AddOutcome::Revised { record_id: 2, changed, .. } = &out[1] else { panic!("{out:?}") };
+    assert_eq!(changed, &["surname", "status"]);
+    assert_eq!(store.counts().unwrap().records, 2);
+    let mut now = Vec::new();
+    store
+        .for_each_record(&RecordQuery { source: None, with_raw: true }, &mut |r| {
+            now.push(r);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!((now[1].id, now[1].line), (2, 5));
+    assert_eq!(now[1].fields.surname.as_deref(), Some("Коваленко-Мельник"));
+    assert_eq!(now[1].raw[1].1, "Коваленко-Мельник");
+    let hist = store.status_history(PersonId(2)).unwrap();
+    assert_eq!(hist.iter().map(|h| h.status).collect::<Vec<_>>(), [Status::Killed, Status::Missing]);
+    assert_eq!(store.sources().unwrap()[0].imports[1].counts.revised, 1);
+    assert_eq!(store.unlinked_revisions().unwrap(), (1, 1));
+
+    let conn = rusqlite::Connection::open(&db.0).unwrap();
+    let (surname, line, edition): (String, i64, i64) = conn
+        .query_row("SELECT surname, line, import_id FROM record_versions WHERE record_id = 2", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!((surname.as_str(), line, edition), ("Коваленко", 3, 1));
+    assert!(conn.execute("DELETE FROM record_versions", []).unwrap_err().to_string().contains("kept"));
 }
 
 #[test]

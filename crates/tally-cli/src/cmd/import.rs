@@ -23,6 +23,7 @@ use super::Global;
 #[command(after_help = "Examples:\n  tally import list.csv --source uk_mod_2024 --kind official_list\n  \
     tally import names.xlsx --source media --sheet Лист1 --map full_name=\"Прізвище та ім'я\"\n  \
     tally import report.docx --source family_reports --kind family_report\n  \
+    tally import list_2025-03.csv --source uk_mod --revise\n  \
     tally import old.csv --source ru_list --encoding windows-1251 --delimiter ';'")]
 pub struct ImportArgs {
     /// The file to import
@@ -73,6 +74,11 @@ pub struct ImportArgs {
     /// with that date unknown, and a warning names the cell)
     #[arg(long)]
     pub reject_bad_dates: bool,
+    /// The file is a corrected edition of the source: a row whose id an earlier edition holds
+    /// with other cells replaces that record (same person, review decisions kept; the earlier
+    /// version is kept too) instead of being refused. Needs an id column
+    #[arg(long)]
+    pub revise: bool,
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
@@ -170,6 +176,7 @@ pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
         publisher: a.publisher.clone(),
         retrieved_at: a.retrieved_at.clone(),
         options,
+        revise: a.revise,
     };
     if !a.file.exists() {
         bail!("{}: no such file", a.file.display());
@@ -286,7 +293,20 @@ fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
     if s.unchanged > 0 {
         counts.push_str(&format!(", already present: {}", s.unchanged));
     }
+    if c.revised > 0 {
+        counts.push_str(&format!(", revised: {}", c.revised));
+    }
     writeln!(out, "{counts}")?;
+    for r in &s.revisions {
+        let what = if r.changed.is_empty() { "cells no field reads".to_string() } else { r.changed.join(", ") };
+        writeln!(out, "  revised line {}: record {}: {what}", r.line, r.record_id)?;
+    }
+    if c.revised > s.revisions.len() as u64 {
+        writeln!(out, "  ... and {} more revised", c.revised - s.revisions.len() as u64)?;
+    }
+    if c.revised > 0 {
+        writeln!(out, "hint: the earlier versions are kept; the next `tally link` re-links the whole roll")?;
+    }
     writeln!(out, "  sha256: {}", i.sha256)?;
     for r in &s.first_issues {
         writeln!(
@@ -442,7 +462,7 @@ fn sources_inner(a: SourcesArgs, g: &Global) -> anyhow::Result<()> {
         for i in &s.imports {
             writeln!(
                 out,
-                "  {} sha256 {} imported {} as {}{}{}: rows {}, records {}, rejected {}, warnings {}",
+                "  {} sha256 {} imported {} as {}{}{}: rows {}, records {}, rejected {}, warnings {}{}",
                 i.file_name,
                 short(&i.sha256),
                 i.imported_at,
@@ -452,7 +472,8 @@ fn sources_inner(a: SourcesArgs, g: &Global) -> anyhow::Result<()> {
                 i.counts.rows,
                 i.counts.records,
                 i.counts.rejects,
-                i.counts.warnings
+                i.counts.warnings,
+                if i.counts.revised > 0 { format!(", revised {}", i.counts.revised) } else { String::new() }
             )?;
         }
     }

@@ -199,6 +199,9 @@ impl LinkStore for SqliteStore {
                 del.execute(params![a.min(b), a.max(b)])?;
             }
         }
+        if run.revisions_through > 0 {
+            tx.execute("UPDATE record_versions SET linked = 1 WHERE linked = 0 AND id <= ?1", [run.revisions_through])?;
+        }
         let mut persons: Vec<i64> = run.new_persons.iter().map(|p| p.0).collect();
         persons.sort_unstable();
         chunked(&tx, "INSERT OR IGNORE INTO persons (id) VALUES", 1, &persons, |p| vec![(*p).into()])?;
@@ -322,6 +325,14 @@ impl LinkStore for SqliteStore {
             Ok((r.get::<_, i64>(0)?, RecordKey::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn unlinked_revisions(&self) -> Result<(u64, i64)> {
+        let (n, max): (i64, Option<i64>) =
+            self.conn.query_row("SELECT COUNT(*), MAX(id) FROM record_versions WHERE linked = 0", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok((n as u64, max.unwrap_or(0)))
     }
 }
 

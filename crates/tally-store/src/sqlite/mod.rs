@@ -17,6 +17,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (4, "link_flags", include_str!("../../migrations/sqlite/0004_link_flags.sql")),
     (5, "unlinked_index", include_str!("../../migrations/sqlite/0005_unlinked_index.sql")),
     (6, "import_reading", include_str!("../../migrations/sqlite/0006_import_reading.sql")),
+    (7, "record_versions", include_str!("../../migrations/sqlite/0007_record_versions.sql")),
 ];
 
 pub struct SqliteStore {

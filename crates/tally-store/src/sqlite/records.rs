@@ -9,7 +9,7 @@ use tally_domain::{
 };
 
 const IMPORT_COLS: &str = "i.id, s.name, s.kind, s.publisher, i.sha256, i.file_name, i.retrieved_at, i.imported_at, \
-     i.format, i.encoding, i.delimiter, i.sheet, i.columns, i.rows, i.records, i.rejects, i.warnings, i.reading";
+     i.format, i.encoding, i.delimiter, i.sheet, i.columns, i.rows, i.records, i.rejects, i.warnings, i.reading, i.revised";
 
 fn kind_of(s: &str) -> Result<SourceKind> {
     s.parse().map_err(|e: tally_domain::SourceKindError| StoreError::Invalid(e.to_string()))
@@ -39,6 +39,7 @@ fn import_info(r: &Row) -> rusqlite::Result<(ImportInfo, String, String)> {
                 records: r.get::<_, i64>(14)? as u64,
                 rejects: r.get::<_, i64>(15)? as u64,
                 warnings: r.get::<_, i64>(16)? as u64,
+                revised: r.get::<_, i64>(18)? as u64,
             },
         },
         kind,
@@ -184,6 +185,7 @@ struct SqliteImport<'a> {
     source_id: i64,
     file_name: String,
     headers: Vec<String>,
+    revise: bool,
     done: bool,
 }
 
@@ -193,6 +195,104 @@ impl Drop for SqliteImport<'_> {
             // Best effort: if the connection is gone the transaction dies with it anyway.
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+    }
+}
+
+/// The parsed columns of `records`, in the order `field_values` gives them.
+const FIELD_COLS: [&str; 15] = [
+    "surname",
+    "given_name",
+    "patronymic",
+    "birth_date",
+    "birth_precision",
+    "death_date",
+    "death_precision",
+    "region",
+    "settlement",
+    "unit",
+    "rank",
+    "status",
+    "sex",
+    "category",
+    "citizenship",
+];
+
+/// A record's parsed fields as the values of [`FIELD_COLS`].
+fn field_values(f: &ParsedFields) -> [Option<String>; 15] {
+    let (bd, bp) = date_cols(f.birth_date);
+    let (dd, dp) = date_cols(f.death_date);
+    [
+        f.surname.clone(),
+        f.given_name.clone(),
+        f.patronymic.clone(),
+        bd,
+        bp.map(str::to_string),
+        dd,
+        dp.map(str::to_string),
+        f.region.clone(),
+        f.settlement.clone(),
+        f.unit.clone(),
+        f.rank.clone(),
+        f.status.map(|s| s.as_str().to_string()),
+        f.sex.map(|s| s.as_str().to_string()),
+        f.category.clone(),
+        f.citizenship.clone(),
+    ]
+}
+
+impl SqliteImport<'_> {
+    /// Replace a record's row with a corrected edition's, keeping the version it replaces.
+    /// Returns the parsed fields that changed.
+    fn revise_record(&self, record_id: i64, rec: &Record, raw: &str) -> Result<Vec<&'static str>> {
+        let cols = FIELD_COLS.join(", ");
+        let old: Vec<Option<String>> =
+            self.conn.query_row(&format!("SELECT {cols} FROM records WHERE id = ?1"), [record_id], |r| {
+                (0..FIELD_COLS.len()).map(|i| r.get(i)).collect()
+            })?;
+        let new = field_values(&rec.fields);
+        // A date's precision changes with its value; name the field once.
+        let changed: Vec<&'static str> = FIELD_COLS
+            .iter()
+            .zip(old.iter().zip(&new))
+            .filter(|(_, (o, n))| o != n)
+            .map(|(c, _)| match *c {
+                "birth_precision" => "birth_date",
+                "death_precision" => "death_date",
+                c => c,
+            })
+            .fold(Vec::new(), |mut v, c| {
+                if !v.contains(&c) {
+                    v.push(c);
+                }
+                v
+            });
+        self.conn.execute(
+            &format!(
+                "INSERT INTO record_versions (record_id, import_id, replaced_by, line, raw, {cols})
+                 SELECT id, import_id, ?2, line, raw, {cols} FROM records WHERE id = ?1"
+            ),
+            params![record_id, self.import_id],
+        )?;
+        let sets =
+            FIELD_COLS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 5)).collect::<Vec<_>>().join(", ");
+        let mut values: Vec<rusqlite::types::Value> =
+            vec![record_id.into(), self.import_id.into(), (rec.line as i64).into(), raw.to_string().into()];
+        values.extend(new.iter().map(|v| v.clone().map_or(rusqlite::types::Value::Null, Into::into)));
+        self.conn.execute(
+            &format!("UPDATE records SET import_id = ?2, line = ?3, raw = ?4, {sets} WHERE id = ?1"),
+            rusqlite::params_from_iter(values),
+        )?;
+        // Status history is append-only: a corrected status is a new entry citing the record.
+        if let Some(st) = rec.fields.status {
+            if changed.contains(&"status") {
+                let (d, p) = date_cols(rec.fields.death_date);
+                self.conn.execute(
+                    "INSERT INTO status_history (record_id, status, date, date_precision) VALUES (?1, ?2, ?3, ?4)",
+                    params![record_id, st.as_str(), d, p],
+                )?;
+            }
+        }
+        Ok(changed)
     }
 }
 
@@ -242,6 +342,9 @@ impl ImportWriter for SqliteImport<'_> {
                 serde_json::from_str(&old_headers).map_err(|e| StoreError::Invalid(format!("import headers: {e}")))?;
             return Ok(if decode_raw(&old_raw, &old_headers)? == rec.raw {
                 AddOutcome::Unchanged { record_id }
+            } else if self.revise {
+                let changed = self.revise_record(record_id, rec, &raw)?;
+                AddOutcome::Revised { record_id, file_name, changed }
             } else {
                 AddOutcome::Conflict { record_id, file_name }
             });
@@ -287,8 +390,15 @@ impl ImportWriter for SqliteImport<'_> {
 
     fn finish(mut self: Box<Self>, c: ImportCounts) -> Result<ImportInfo> {
         self.conn.execute(
-            "UPDATE imports SET rows = ?2, records = ?3, rejects = ?4, warnings = ?5 WHERE id = ?1",
-            params![self.import_id, c.rows as i64, c.records as i64, c.rejects as i64, c.warnings as i64],
+            "UPDATE imports SET rows = ?2, records = ?3, rejects = ?4, warnings = ?5, revised = ?6 WHERE id = ?1",
+            params![
+                self.import_id,
+                c.rows as i64,
+                c.records as i64,
+                c.rejects as i64,
+                c.warnings as i64,
+                c.revised as i64
+            ],
         )?;
         let info = load_import(self.conn, "i.id = ?1", [self.import_id])?
             .ok_or_else(|| StoreError::Invalid("import vanished inside its own transaction".into()))?;
@@ -310,6 +420,7 @@ impl RecordStore for SqliteStore {
             source_id: 0,
             file_name: m.file_name.to_string(),
             headers: m.headers.to_vec(),
+            revise: m.revise,
             done: false,
         };
         if let Some(info) = load_import(conn, "i.sha256 = ?1", [m.sha256])? {
