@@ -121,6 +121,9 @@ pub struct ImportSummary {
     pub revisions: Vec<Revision>,
     /// Headers no field was read from (kept in each record's raw cells).
     pub unmapped: Vec<String>,
+    /// The file was imported before without `revise`, and the corrections it then refused
+    /// were applied now (`info` is that import, with its counts updated).
+    pub again: bool,
 }
 
 /// A record a corrected edition revised.
@@ -224,6 +227,9 @@ pub fn import_bytes(
     // Cheap check outside the transaction so a re-import does not parse the file; the
     // authoritative check is repeated inside it (another process may import meanwhile).
     if let Some(previous) = store.find_import(&sha256).map_err(store_err)? {
+        if req.revise && previous.source == req.source {
+            return revise_again(store, file_name, bytes, req, previous, progress);
+        }
         return Ok(ImportOutcome::AlreadyImported { file: file_name.to_string(), previous });
     }
     // Parse the header before touching the store: a file that is not a table fails here.
@@ -349,5 +355,75 @@ pub fn import_bytes(
         first_issues,
         revisions,
         unmapped,
+        again: false,
+    }))
+}
+
+/// `--revise` with bytes imported before without it: the corrections that import refused (its
+/// rows whose ids an earlier edition held with other cells) are applied now, and their rejects
+/// are taken back (the rows are the records now; the versions they replace are kept). Nothing
+/// else of that import changes. When it has nothing to correct, it is reported as imported
+/// before, as without `--revise`.
+fn revise_again(
+    store: &mut dyn RecordStore,
+    file_name: &str,
+    bytes: &[u8],
+    req: &ImportRequest,
+    previous: ImportInfo,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportOutcome, ImportError> {
+    let table_err = |source| ImportError::Table { file: file_name.to_string(), source };
+    let store_err = |source| ImportError::Store { file: file_name.to_string(), source };
+    let mut reader = Reader::new(bytes, &req.options).map_err(table_err)?;
+    if !reader.has_id_column() {
+        return Err(ImportError::ReviseWithoutIds { file: file_name.to_string() });
+    }
+    let layout = reader.layout().clone();
+    let unmapped: Vec<String> =
+        layout.headers.iter().zip(&layout.roles).filter(|(_, r)| r.is_none()).map(|(h, _)| h.clone()).collect();
+    let mut writer = store.reopen_import(previous.import_id).map_err(store_err)?;
+    let mut counts = previous.counts;
+    let mut revisions = Vec::new();
+    let mut n = 0u64;
+    while let Some(item) = reader.next() {
+        n += 1;
+        if n.is_multiple_of(4096) {
+            let (done, total) = reader.progress();
+            progress(Progress { done, total });
+        }
+        let Item::Record(mut rec) = item else { continue };
+        rec.key.source = req.source.as_str().into();
+        match writer.add_record(&rec).map_err(store_err)? {
+            AddOutcome::Revised { changed, .. } => {
+                counts.revised += 1;
+                let taken = writer.withdraw_reject(rec.line, "record_id").map_err(store_err)?;
+                counts.rejects = counts.rejects.saturating_sub(taken);
+                if revisions.len() < FIRST_ISSUES {
+                    revisions.push(Revision {
+                        line: rec.line,
+                        record_id: rec.key.source_record_id.to_string(),
+                        changed: changed.iter().map(|c| c.to_string()).collect(),
+                    });
+                }
+            }
+            // Not expected (the import read every row then), but a record is never dropped.
+            AddOutcome::Added { .. } => counts.records += 1,
+            AddOutcome::Unchanged { .. } | AddOutcome::Conflict { .. } => {}
+        }
+    }
+    if counts.revised == previous.counts.revised {
+        // Nothing to correct: the writer rolls back as it is dropped.
+        drop(writer);
+        return Ok(ImportOutcome::AlreadyImported { file: file_name.to_string(), previous });
+    }
+    let info = writer.finish(counts).map_err(store_err)?;
+    Ok(ImportOutcome::Imported(ImportSummary {
+        file: file_name.to_string(),
+        info,
+        unchanged: 0,
+        first_issues: Vec::new(),
+        revisions,
+        unmapped,
+        again: true,
     }))
 }

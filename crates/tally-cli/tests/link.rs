@@ -715,6 +715,17 @@ fn a_corrected_edition_is_relinked_and_equals_a_full_link() {
     let out = ok(&plain, &["import", ed2.to_str().unwrap(), "--source", "obits"]);
     assert!(out.contains("rejected: 2"), "{out}");
     assert!(out.contains("import a corrected edition with --revise"), "{out}");
+    // The same bytes again with --revise: the refused corrections are applied, their rejects
+    // taken back; a third time there is nothing left to do.
+    let out = ok(&plain, &["import", ed2.to_str().unwrap(), "--source", "obits", "--revise"]);
+    assert!(out.starts_with("applied the corrections in obits_2.csv to source obits"), "{out}");
+    assert!(out.contains("rejected: 0") && out.contains("revised: 2"), "{out}");
+    assert!(out.contains("revised line 2: record 1: given_name, birth_date"), "{out}");
+    assert_eq!(ok(&plain, &["rejects"]), "no rejects\n");
+    let records = ok(&plain, &["export", "records", "--format", "csv"]);
+    assert!(records.lines().any(|l| l.starts_with("obits,1,") && l.contains(",Petro,")), "{records}");
+    let out = ok(&plain, &["import", ed2.to_str().unwrap(), "--source", "obits", "--revise"]);
+    assert!(out.contains("already imported"), "{out}");
 
     let out = ok(&db, &["import", ed2.to_str().unwrap(), "--source", "obits", "--revise"]);
     assert!(out.contains("records: 1, rejected: 0, warnings: 0, already present: 58, revised: 2"), "{out}");

@@ -131,6 +131,9 @@ pub enum BeginImport<'a> {
 pub trait ImportWriter {
     fn add_record(&mut self, record: &Record) -> Result<AddOutcome>;
     fn add_reject(&mut self, reject: &RejectRow) -> Result<()>;
+    /// Take back this import's rejects at `line` in `field` (a row refused as a conflicting
+    /// edition that a revision has now applied); returns how many there were.
+    fn withdraw_reject(&mut self, line: u64, field: &str) -> Result<u64>;
     /// Record the counts and commit.
     fn finish(self: Box<Self>, counts: ImportCounts) -> Result<ImportInfo>;
 }
@@ -203,6 +206,10 @@ pub trait RecordStore {
     /// Begin an import: one transaction (taken at once, so a concurrent import waits rather
     /// than interleaves). If `meta.sha256` was imported before, nothing is written.
     fn begin_import<'a>(&'a mut self, meta: &NewImport<'_>) -> Result<BeginImport<'a>>;
+    /// Open an import stored before, in one transaction, to revise the records its rows
+    /// correct (an edition first imported without `revise`). New rows are not expected: the
+    /// import read them then.
+    fn reopen_import<'a>(&'a mut self, import_id: i64) -> Result<Box<dyn ImportWriter + 'a>>;
 
     /// The import of these bytes, if any.
     fn find_import(&self, sha256: &str) -> Result<Option<ImportInfo>>;

@@ -267,7 +267,15 @@ fn short(sha: &str) -> &str {
 
 fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
     let i = &s.info;
-    writeln!(out, "imported {} into source {} ({})", s.file, i.source, i.kind)?;
+    if s.again {
+        writeln!(
+            out,
+            "applied the corrections in {} to source {} (imported before, on {}, without --revise)",
+            s.file, i.source, i.imported_at
+        )?;
+    } else {
+        writeln!(out, "imported {} into source {} ({})", s.file, i.source, i.kind)?;
+    }
     let mut how = format!("  read as {}", i.format);
     if let Some(d) = &i.delimiter {
         how.push_str(&format!(", delimiter '{d}'"));

@@ -388,6 +388,14 @@ impl ImportWriter for SqliteImport<'_> {
         Ok(())
     }
 
+    fn withdraw_reject(&mut self, line: u64, field: &str) -> Result<u64> {
+        let n = self.conn.execute(
+            "DELETE FROM rejects WHERE import_id = ?1 AND line = ?2 AND field = ?3 AND severity = 'reject'",
+            params![self.import_id, line as i64, field],
+        )?;
+        Ok(n as u64)
+    }
+
     fn finish(mut self: Box<Self>, c: ImportCounts) -> Result<ImportInfo> {
         self.conn.execute(
             "UPDATE imports SET rows = ?2, records = ?3, rejects = ?4, warnings = ?5, revised = ?6 WHERE id = ?1",
@@ -409,6 +417,29 @@ impl ImportWriter for SqliteImport<'_> {
 }
 
 impl RecordStore for SqliteStore {
+    fn reopen_import<'a>(&'a mut self, import_id: i64) -> Result<Box<dyn ImportWriter + 'a>> {
+        let conn = &self.conn;
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let mut guard = SqliteImport {
+            conn,
+            import_id,
+            source_id: 0,
+            file_name: String::new(),
+            headers: vec![],
+            revise: true,
+            done: false,
+        };
+        let (source_id, file_name, headers): (i64, String, String) =
+            conn.query_row("SELECT source_id, file_name, headers FROM imports WHERE id = ?1", [import_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        guard.source_id = source_id;
+        guard.file_name = file_name;
+        guard.headers =
+            serde_json::from_str(&headers).map_err(|e| StoreError::Invalid(format!("import headers: {e}")))?;
+        Ok(Box::new(guard))
+    }
+
     fn begin_import<'a>(&'a mut self, m: &NewImport<'_>) -> Result<BeginImport<'a>> {
         let conn = &self.conn;
         // IMMEDIATE takes the write lock now: a second importer waits (busy_timeout) for the
