@@ -57,6 +57,7 @@ impl ImportError {
                 E::NoSheet { .. } => Some("pick a sheet with --sheet NAME"),
                 E::Spreadsheet(_) => Some("the file looks like a spreadsheet but is damaged; re-export it"),
                 E::Document(_) => Some("the file looks like a Word or OpenDocument text but is damaged; open and save it again"),
+                E::NotAList { advice, .. } => Some(advice),
                 E::OldWord => Some("open it in Word or LibreOffice and save it as .docx (File > Save As), then import that"),
                 E::NoTable { .. } => Some("leave out --table to read the first table with a name column"),
                 E::Mapping(_) => Some("mappings are field=Column; fields: surname, given_name, patronymic, full_name, birth_date, death_date, region, settlement, unit, rank, status, record_id, sex, category, citizenship, age, life_span"),

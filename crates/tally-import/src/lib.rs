@@ -69,6 +69,8 @@ pub enum ImportError {
     Document(String),
     #[error("a Word 97-2003 document (.doc), which is not read: only its successor .docx is")]
     OldWord,
+    #[error("{what}, which is not read as a list")]
+    NotAList { what: &'static str, advice: &'static str },
     #[error("no table {n}: the file has {tables} table(s)")]
     NoTable { n: usize, tables: usize },
     #[error("no sheet named {name:?}; sheets are: {}", sheets.join(", "))]
@@ -514,6 +516,25 @@ fn sniff_format(bytes: &[u8]) -> Format {
 
 const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
+/// Files that lists arrive as but that hold no table to read, by their first bytes: what they
+/// are, and what to do instead (said to the user, rather than a parse error of the bytes read
+/// as text).
+fn not_a_list(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    const PDF: &str = "if its text can be selected, copy the list into a text file (one person a line) or export \
+        its table to CSV or XLSX; a scanned PDF needs OCR first";
+    const IMAGE: &str = "a scan or a photo of a list must be typed or OCR'd into a table or a text file first";
+    let starts = |m: &[u8]| bytes.starts_with(m);
+    if starts(b"%PDF-") {
+        Some(("a PDF document", PDF))
+    } else if starts(b"{\\rtf") {
+        Some(("an RTF document", "open it in Word or LibreOffice and save it as .docx"))
+    } else if starts(b"\x89PNG") || starts(b"\xFF\xD8\xFF") || starts(b"GIF8") || starts(b"II*\0") || starts(b"MM\0*") {
+        Some(("an image", IMAGE))
+    } else {
+        None
+    }
+}
+
 /// Whether an OLE compound file (the container of .xls and .doc) is a Word 97-2003 document:
 /// its directory names a "WordDocument" stream (names are UTF-16).
 fn is_old_word(bytes: &[u8]) -> bool {
@@ -651,6 +672,11 @@ impl Reader {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if body.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ImportError::Empty);
+        }
+        if opts.format.is_none() {
+            if let Some((what, advice)) = not_a_list(body) {
+                return Err(ImportError::NotAList { what, advice });
+            }
         }
         let format = opts.format.unwrap_or_else(|| sniff_format(bytes));
         let mut dates = SlashedDates::default();

@@ -300,7 +300,17 @@ fn files_that_are_not_tables() {
     use tally_import::ImportError as E;
     let err = |name: &str| Reader::new(&read(name), &Options::default()).err();
     assert_eq!(err("empty.csv"), Some(E::Empty));
-    assert!(matches!(err("binary.png"), Some(E::Binary { .. })), "{:?}", err("binary.png"));
+    // Files lists arrive as that hold no table say what they are, not how their bytes fail to
+    // parse as text (an RTF file used to be "not a JSON object").
+    assert!(matches!(err("binary.png"), Some(E::NotAList { what: "an image", .. })), "{:?}", err("binary.png"));
+    let what = |b: &[u8]| match Reader::new(b, &Options::default()).err() {
+        Some(E::NotAList { what, .. }) => what,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(what(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), "a PDF document");
+    assert_eq!(what(b"{\\rtf1\\ansi\\ansicpg1251 1. Kovalenko Petro\\par}"), "an RTF document");
+    // Binary bytes that are no known kind of file are still refused as binary.
+    assert!(matches!(Reader::new(b"\x01\x02\0\0data", &Options::default()).err(), Some(E::Binary { .. })));
     // Windows-1251 bytes declared as UTF-8: refused, naming the offset ("№" is byte 0xB9).
     let opts = Options { encoding: Some("utf-8".into()), ..Default::default() };
     assert!(matches!(Reader::new(&read("ru_cp1251.csv"), &opts).err(), Some(E::Undecodable { offset: 0, .. })));
