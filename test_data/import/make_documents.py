@@ -104,6 +104,20 @@ def by_region():
     d.save(HERE / "by_region.docx")
 
 
+def tab_columns():
+    d = docx.Document()
+    d.add_paragraph("Список загиблих")
+    d.add_paragraph("№\tПІБ\tДата народження\tОбласть")
+    rows = [
+        ("Коваленко Петро Іванович", "12.05.1990", "Харківська"),
+        ("Бондар Іван Петрович", "1985", "Сумська"),
+        ("Ткач Олег", "03.11.1979", "Полтавська"),
+    ]
+    for i, (name, born, region) in enumerate(rows, start=1):
+        d.add_paragraph(f"{i}\t{name}\t{born}\t{region}")
+    d.save(HERE / "tab_columns.docx")
+
+
 def regional_list():
     doc = OpenDocumentText()
     numbered = ListStyle(name="Numbering1")
@@ -155,4 +169,5 @@ def regional_list():
 official_list()
 family_report()
 by_region()
+tab_columns()
 regional_list()

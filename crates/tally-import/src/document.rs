@@ -14,6 +14,9 @@
 //! list's style) and written before the item, so that «1. Коваленко …» reads as a numbered
 //! list does, and the record keeps the number the document shows.
 //!
+//! A paragraph's tabs are kept: lists typed in columns with tab stops («1.⇥Коваленко Петро⇥1990»)
+//! are split at them by the reader.
+//!
 //! Merged cells are laid out as they look: a cell over several columns leaves empty cells under
 //! it, and a cell merged down over several rows gives its text to each row it covers (a region
 //! written once for the soldiers of one region). Text boxes, drawings, footnotes, comments and
@@ -168,6 +171,18 @@ fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A line of text with its tabs kept (a list laid out in columns with tab stops): each part
+/// between tabs cleaned, and tabs at either end dropped.
+fn clean_tabbed(s: &str) -> String {
+    let parts: Vec<String> = s.split('\t').map(clean).collect();
+    let first = parts.iter().position(|p| !p.is_empty());
+    let last = parts.iter().rposition(|p| !p.is_empty());
+    match (first, last) {
+        (Some(a), Some(b)) => parts[a..=b].join("\t"),
+        _ => String::new(),
+    }
+}
+
 /// Cells merged down: the text a merge started with, by column, and the rows it still covers.
 #[derive(Default)]
 pub(crate) struct Down {
@@ -257,7 +272,7 @@ impl Lines {
         let mut label = label;
         for part in text.split('\n') {
             self.next += 1;
-            let t = clean(part);
+            let t = clean_tabbed(part);
             if t.is_empty() {
                 continue;
             }
@@ -533,7 +548,7 @@ fn docx(xml: &str, numbering: &Numbering, styles: &Styles) -> Result<Document, D
                     "t" if in_run => in_t = true,
                     "tab" | "br" | "cr" | "noBreakHyphen" if in_run => {
                         let s = match name.as_str() {
-                            "tab" => " ",
+                            "tab" => "\t",
                             "noBreakHyphen" => "-",
                             _ => "\n",
                         };
@@ -632,8 +647,8 @@ fn push_text(open: &mut [OpenTable], para: &mut Option<Para>, s: &str) {
     match open.last_mut() {
         Some(t) => {
             if let Some(c) = t.cell.as_mut() {
-                // A line break inside a cell is a space: a cell is one value.
-                c.push_str(&s.replace('\n', " "));
+                // A line break or a tab inside a cell is a space: a cell is one value.
+                c.push_str(&s.replace(['\n', '\t'], " "));
             }
         }
         None => {
@@ -811,7 +826,7 @@ fn odt(xml: &str, styles: &ListStyles) -> Result<Document, DocumentError> {
                         let n = attr(&e, "c").and_then(|v| v.parse().ok()).unwrap_or(1usize).min(64);
                         odt_text(&mut open, &mut para, &" ".repeat(n));
                     }
-                    "tab" => odt_text(&mut open, &mut para, " "),
+                    "tab" => odt_text(&mut open, &mut para, "\t"),
                     "line-break" => odt_text(&mut open, &mut para, "\n"),
                     _ => {}
                 }
@@ -881,7 +896,7 @@ fn odt(xml: &str, styles: &ListStyles) -> Result<Document, DocumentError> {
             Event::Text(t) if in_body && hidden == 0 => {
                 // Whitespace between elements is no text; inside a paragraph, runs of it are one
                 // space (OpenDocument writes more with <text:s/>).
-                let s = t.xml10_content();
+                let s = t.xml10_content().replace('\t', " ");
                 odt_text(&mut open, &mut para, &s);
             }
             Event::GeneralRef(g) if in_body && hidden == 0 => {
@@ -902,7 +917,7 @@ fn odt_text(open: &mut [OpenTable], para: &mut Option<(String, Option<String>)>,
     match open.last_mut() {
         Some(t) => {
             if let Some(c) = t.cell.as_mut() {
-                c.push_str(&s.replace('\n', " "));
+                c.push_str(&s.replace(['\n', '\t'], " "));
             }
         }
         None => {

@@ -594,6 +594,21 @@ fn page_rows(
     let named = header_at.iter().position(Option::is_some);
     // A list's items, when they read as a list of people, are the rows; the heading and the
     // paragraphs around them stay in the stored page, as title rows above a header do.
+    // A document's lines may be laid out in columns with tabs: under a header with a name
+    // column they are a table; else a list, its tabs read as the commas a list line has.
+    let tab_rows: Vec<(u64, Vec<String>)> =
+        doc.lines.iter().map(|(l, t)| (*l, t.split('\t').map(|c| c.trim().to_string()).collect())).collect();
+    let tab_table = tab_rows.iter().filter(|(_, c)| c.len() > 1).count() >= 2
+        && tab_rows.iter().take(HEADER_SCAN).any(|(_, c)| c.len() > 1 && names(c));
+    if named.is_none() && want.is_none() && tab_table {
+        let rows = tab_rows.into_iter().map(|(l, c)| row(l, c)).collect();
+        return Ok((rows, "the text outside tables, in columns split at its tabs".to_string()));
+    }
+    for (_, t) in doc.lines.iter_mut() {
+        if t.contains('\t') {
+            *t = untab(t);
+        }
+    }
     let items: Vec<(u64, String)> =
         doc.lines.iter().zip(&doc.items).filter(|(_, i)| **i).map(|(l, _)| l.clone()).collect();
     let texts = |l: &[(u64, String)]| l.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
@@ -660,6 +675,29 @@ fn page_rows(
         ),
     };
     Ok((rows, part))
+}
+
+/// A list line laid out with tabs as a list line is written: the number before the first tab
+/// ends with a point («1.⇥Коваленко» -> «1. Коваленко»), the other tabs are commas.
+fn untab(line: &str) -> String {
+    let mut parts = line.split('\t').map(str::trim).filter(|p| !p.is_empty());
+    let mut out = String::new();
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+        if first.chars().all(|c| c.is_ascii_digit()) {
+            out.push('.');
+        }
+        if let Some(second) = parts.next() {
+            let number = first.trim_end_matches(['.', ')']).chars().all(|c| c.is_ascii_digit());
+            out.push_str(if number { " " } else { ", " });
+            out.push_str(second);
+        }
+    }
+    for p in parts {
+        out.push_str(", ");
+        out.push_str(p);
+    }
+    out
 }
 
 fn is_name_role(r: &Option<Role>) -> bool {
@@ -1566,6 +1604,30 @@ fn has_name_header(r: &calamine::Range<calamine::Data>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A document's numbered list typed with tabs and no header reads as a list, its tabs as
+    /// commas; `untab` leaves a line without a number alone but for its tabs.
+    #[test]
+    fn tab_columns_without_a_header_are_a_list() {
+        assert_eq!(untab("1\tКоваленко Петро\t1990"), "1. Коваленко Петро, 1990");
+        assert_eq!(untab("2.\tБондар Іван\t\tс. Вільшанка"), "2. Бондар Іван, с. Вільшанка");
+        assert_eq!(untab("Ткач Олег\t1979"), "Ткач Олег, 1979");
+        let lines = [
+            "Список загиблих",
+            "1.\tКоваленко Петро Іванович\t12.05.1990\tм. Харків",
+            "2.\tБондар Іван\t1985",
+            "3.\tТкач Олег\t1979",
+        ];
+        let doc = document::Document {
+            tables: vec![],
+            lines: lines.iter().enumerate().map(|(i, l)| (i as u64 + 1, l.to_string())).collect(),
+            items: vec![false; lines.len()],
+        };
+        let (rows, part) = page_rows(doc, &Mapping::default(), None).unwrap();
+        assert_eq!(part, "the text outside tables, one block a line");
+        let RowCells::Cells(c) = &rows[1].cells else { panic!() };
+        assert_eq!(c, &["1. Коваленко Петро Іванович, 12.05.1990, м. Харків"]);
+    }
 
     fn items(text: &str) -> Vec<Item> {
         Reader::new(text.as_bytes(), &Options::default()).unwrap().collect()

@@ -1082,6 +1082,23 @@ fn tables_under_one_header_are_one_list() {
     assert_eq!(date(&recs[2].fields.death_date), "2024");
 }
 
+/// A list typed in a Word document in columns with tab stops under a header line: the lines are
+/// split at their tabs and read as a table. Without a header, a numbered list so typed («1.⇥
+/// Коваленко Петро⇥12.05.1990⇥Харківська обл.») reads its tabs as a list's commas.
+#[test]
+fn a_word_list_in_tab_columns() {
+    let (layout, it) = items(&read("tab_columns.docx"));
+    assert_eq!(layout.page_part.as_deref(), Some("the text outside tables, in columns split at its tabs"));
+    assert_eq!(layout.headers, ["№", "ПІБ", "Дата народження", "Область"]);
+    let recs = records(&it);
+    assert_eq!(recs.len(), 3, "{:?}", issues(&it));
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    assert_eq!(date(&recs[0].fields.birth_date), "1990-05-12");
+    assert_eq!(recs[1].fields.region.as_deref(), Some("Сумська"));
+    assert_eq!(recs[2].key.source_record_id, "3");
+}
+
 /// Documents that cannot be read say what they are: a Word 97-2003 file (an OLE container with
 /// a "WordDocument" stream), and a .docx cut short.
 #[test]
