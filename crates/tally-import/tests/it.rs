@@ -1099,6 +1099,49 @@ fn a_word_list_in_tab_columns() {
     assert_eq!(recs[2].key.source_record_id, "3");
 }
 
+/// A workbook with merged cells, as official lists are laid out: a header of two rows (cells
+/// merged down over both, «Дата» merged across «народження» and «смерті») and a region merged
+/// down over the two soldiers of one region, which reaches both; a merge drawn below the last
+/// row adds no row.
+#[test]
+fn a_workbook_with_merged_cells() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let f = Format::new();
+    ws.merge_range(0, 0, 1, 0, "№", &f).unwrap();
+    ws.merge_range(0, 1, 1, 1, "ПІБ", &f).unwrap();
+    ws.merge_range(0, 2, 0, 3, "Дата", &f).unwrap();
+    ws.write_string(1, 2, "народження").unwrap();
+    ws.write_string(1, 3, "смерті").unwrap();
+    ws.merge_range(0, 4, 1, 4, "Область", &f).unwrap();
+    for (r, (id, name, born, died)) in [
+        ("1", "Коваленко Петро", "1990", "2023"),
+        ("2", "Бондар Іван", "1985", "2024"),
+        ("3", "Ткач Олег", "1991", "2024"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = r as u32 + 2;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_string(r, 1, *name).unwrap();
+        ws.write_string(r, 2, *born).unwrap();
+        ws.write_string(r, 3, *died).unwrap();
+    }
+    ws.merge_range(2, 4, 3, 4, "Сумська", &f).unwrap();
+    ws.merge_range(4, 4, 7, 4, "Київська", &f).unwrap();
+    let (layout, it) = items(&wb.save_to_buffer().unwrap());
+    assert_eq!(layout.headers, ["№", "ПІБ", "Дата народження", "Дата смерті", "Область"]);
+    let recs = records(&it);
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    assert_eq!(
+        recs.iter().map(|r| r.fields.region.as_deref()).collect::<Vec<_>>(),
+        [Some("Сумська"), Some("Сумська"), Some("Київська")]
+    );
+    assert_eq!(date(&recs[1].fields.death_date), "2024");
+}
+
 /// Documents that cannot be read say what they are: a Word 97-2003 file (an OLE container with
 /// a "WordDocument" stream), and a .docx cut short.
 #[test]
