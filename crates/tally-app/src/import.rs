@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use tally_domain::SourceKind;
 pub use tally_import::{DateOrder, Format, Mapping, NameOrder, Options};
 use tally_import::{Item, Reader, Severity};
-use tally_store::records::{AddOutcome, BeginImport, ImportCounts, ImportInfo, NewImport, RejectRow};
+use tally_store::records::{AddOutcome, BeginImport, ImportCounts, ImportInfo, NewImport, RejectRow, RevisionRow};
 pub use tally_store::records::{RecordStore, SourceSummary};
 use tally_store::{SqliteStore, StoreError};
 
@@ -159,6 +159,11 @@ pub fn open_store(path: &Path) -> Result<SqliteStore, StoreError> {
 /// Rejects and warnings, optionally of one source, in source and line order.
 pub fn list_rejects(store: &dyn RecordStore, source: Option<&str>) -> Result<Vec<RejectRow>, StoreError> {
     store.rejects(source)
+}
+
+/// What corrected editions changed, record by record (see `tally import --revise`).
+pub fn list_revisions(store: &dyn RecordStore, source: Option<&str>) -> Result<Vec<RevisionRow>, StoreError> {
+    store.revisions(source)
 }
 
 /// Every source with its imports (editions) and record count.

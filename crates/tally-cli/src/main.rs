@@ -23,12 +23,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Import a list (CSV/TSV, JSON Lines or a JSON array, XLSX, a web page's table or list, or a list of people in a text file) as one source
+    /// Import a list (CSV/TSV, JSON Lines or a JSON array, XLSX/ODS, a web page's or a Word/OpenDocument text's table or list, or a list of people in a text file) as one source; --revise for a corrected edition
     Import(cmd::import::ImportArgs),
     /// Export records, persons or links as CSV or JSON Lines
     Export(cmd::import::ExportArgs),
     /// List rows that could not be imported, with file, line, field and reason
     Rejects(cmd::import::RejectsArgs),
+    /// List what corrected editions (import --revise) changed, field by field
+    Revisions(cmd::import::RevisionsArgs),
     /// List imported sources with their kind, hash and counts
     Sources(cmd::import::SourcesArgs),
     /// Write a seeded synthetic world: source files in many conventions plus the truth
@@ -52,6 +54,7 @@ fn main() -> std::process::ExitCode {
         Command::Import(a) => cmd::import::import(a, &g),
         Command::Export(a) => cmd::import::export(a, &g),
         Command::Rejects(a) => cmd::import::rejects(a, &g),
+        Command::Revisions(a) => cmd::import::revisions(a, &g),
         Command::Sources(a) => cmd::import::sources(a, &g),
         Command::Synth(a) => cmd::synth::synth(a, &g),
         Command::Demo(a) => cmd::synth::demo(a, &g),

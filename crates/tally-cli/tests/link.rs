@@ -733,6 +733,18 @@ fn a_corrected_edition_is_relinked_and_equals_a_full_link() {
     assert!(out.contains("revised line 3: record 2: birth_date"), "{out}");
     let sources = ok(&db, &["sources"]);
     assert!(sources.contains(", revised 2"), "{sources}");
+    // What the edition changed, field by field, with where each version was read.
+    let revisions = ok(&db, &["revisions"]);
+    let lines: Vec<&str> = revisions.lines().collect();
+    assert_eq!(lines.len(), 3, "{revisions}");
+    assert!(lines[0].starts_with("obits:1: obits.csv:2 -> obits_2.csv:2 ("), "{revisions}");
+    assert!(lines[0].ends_with("): given_name Ivan -> Petro; birth_date 2002-06-02 -> 1961-01-15"), "{revisions}");
+    assert!(lines[1].ends_with("): birth_date 1972 -> 1972-07-19"), "{revisions}");
+    assert_eq!(lines[2], "2 revisions");
+    let jsonl = ok(&db, &["revisions", "--source", "obits", "--json"]);
+    let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    assert_eq!(first["changes"][0], serde_json::json!(["given_name", "Ivan", "Petro"]), "{first}");
+    assert_eq!(ok(&db, &["revisions", "--source", "mod"]), "no revisions\n");
     let records = ok(&db, &["export", "records", "--format", "csv"]);
     assert!(records.lines().any(|l| l.starts_with("obits,1,") && l.contains(",Petro,")), "{records}");
 

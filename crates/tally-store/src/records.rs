@@ -101,6 +101,23 @@ pub struct RejectRow {
     pub raw: Vec<(String, String)>,
 }
 
+/// One revision: a record's fields before and after a corrected edition replaced them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RevisionRow {
+    pub source: String,
+    pub source_record_id: String,
+    /// The edition the replaced version was read from, and its line there.
+    pub from_file: String,
+    pub from_line: u64,
+    /// The corrected edition, when it was imported, and the record's line in it.
+    pub to_file: String,
+    pub imported_at: String,
+    pub to_line: u64,
+    /// `(field, before, after)` for each parsed field that changed (dates in their canonical
+    /// text); empty when only cells no field reads changed.
+    pub changes: Vec<(String, Option<String>, Option<String>)>,
+}
+
 /// What happened to one record handed to an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AddOutcome {
@@ -214,6 +231,9 @@ pub trait RecordStore {
     /// The import of these bytes, if any.
     fn find_import(&self, sha256: &str) -> Result<Option<ImportInfo>>;
     fn sources(&self) -> Result<Vec<SourceSummary>>;
+    /// Revisions by corrected editions, oldest first per record, in source and record order;
+    /// all sources when `source` is `None`.
+    fn revisions(&self, source: Option<&str>) -> Result<Vec<RevisionRow>>;
     /// Rejects and warnings, in source and line order; all sources when `source` is `None`.
     fn rejects(&self, source: Option<&str>) -> Result<Vec<RejectRow>>;
     fn counts(&self) -> Result<StoreCounts>;

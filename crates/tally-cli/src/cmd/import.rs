@@ -1,4 +1,4 @@
-//! `tally import`, `tally export`, `tally rejects`, `tally sources`.
+//! `tally import`, `tally export`, `tally rejects`, `tally revisions`, `tally sources`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -114,6 +114,18 @@ pub struct RejectsArgs {
     #[arg(long)]
     pub rejects_only: bool,
     /// Print JSON Lines, one object per row, with the raw cells
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// List what corrected editions changed (`tally import --revise`): per record, the edition it
+/// was read from, the one that corrected it, and each field before and after.
+#[derive(clap::Args, Debug)]
+pub struct RevisionsArgs {
+    /// Only this source
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Print JSON Lines, one object per revision
     #[arg(long)]
     pub json: bool,
 }
@@ -400,6 +412,47 @@ fn export_alternatives(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
 
 fn count_records(store: &impl tally_app::import::RecordStore) -> anyhow::Result<u64> {
     Ok(store.counts()?.records)
+}
+
+pub fn revisions(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
+    quiet_pipe(revisions_inner(a, g))
+}
+
+fn revisions_inner(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
+    let store = open_existing(&g.db)?;
+    if let Some(src) = &a.source {
+        if !tally_app::import::list_sources(&store)?.iter().any(|s| &s.name == src) {
+            bail!("no source named {src:?}\nhint: list sources with: tally sources");
+        }
+    }
+    let rows = tally_app::import::list_revisions(&store, a.source.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        for r in &rows {
+            serde_json::to_writer(&mut out, r)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+    for r in &rows {
+        let what = if r.changes.is_empty() {
+            "cells no field reads".to_string()
+        } else {
+            r.changes.iter().map(|(f, b, a)| format!("{f} {} -> {}", shown(b), shown(a))).collect::<Vec<_>>().join("; ")
+        };
+        writeln!(
+            out,
+            "{}:{}: {}:{} -> {}:{} ({}): {what}",
+            r.source, r.source_record_id, r.from_file, r.from_line, r.to_file, r.to_line, r.imported_at
+        )?;
+    }
+    if rows.is_empty() {
+        writeln!(out, "no revisions")?;
+    } else {
+        writeln!(out, "{} revision{}", rows.len(), if rows.len() == 1 { "" } else { "s" })?;
+    }
+    Ok(())
 }
 
 pub fn rejects(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {

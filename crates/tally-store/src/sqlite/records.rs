@@ -530,6 +530,54 @@ impl RecordStore for SqliteStore {
             .collect()
     }
 
+    fn revisions(&self, source: Option<&str>) -> Result<Vec<RevisionRow>> {
+        // Each version with what replaced it: the record's next version, else the record as
+        // it is now.
+        let cols = FIELD_COLS.iter().map(|c| format!("v.{c}")).collect::<Vec<_>>().join(", ");
+        let next_cols = FIELD_COLS
+            .iter()
+            .map(|c| format!("COALESCE(n.{c}, CASE WHEN n.id IS NULL THEN r.{c} END)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT s.name, r.source_record_id, fi.file_name, v.line, ti.file_name, ti.imported_at,
+                    COALESCE(n.line, r.line), {cols}, {next_cols}
+             FROM record_versions v
+             JOIN records r ON r.id = v.record_id
+             JOIN sources s ON s.id = r.source_id
+             JOIN imports fi ON fi.id = v.import_id
+             JOIN imports ti ON ti.id = v.replaced_by
+             LEFT JOIN record_versions n ON n.id =
+                 (SELECT MIN(x.id) FROM record_versions x WHERE x.record_id = v.record_id AND x.id > v.id)
+             WHERE ?1 IS NULL OR s.name = ?1
+             ORDER BY s.name, r.id, v.id"
+        );
+        let k = FIELD_COLS.len();
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map([source], |r| {
+            let before: Vec<Option<String>> = (0..k).map(|i| r.get(7 + i)).collect::<rusqlite::Result<_>>()?;
+            let after: Vec<Option<String>> = (0..k).map(|i| r.get(7 + k + i)).collect::<rusqlite::Result<_>>()?;
+            let changes = FIELD_COLS
+                .iter()
+                .zip(before.into_iter().zip(after))
+                // A date's precision is in its canonical text already.
+                .filter(|(c, (b, a))| b != a && !c.ends_with("_precision"))
+                .map(|(c, (b, a))| (c.to_string(), b, a))
+                .collect();
+            Ok(RevisionRow {
+                source: r.get(0)?,
+                source_record_id: r.get(1)?,
+                from_file: r.get(2)?,
+                from_line: r.get::<_, i64>(3)? as u64,
+                to_file: r.get(4)?,
+                imported_at: r.get(5)?,
+                to_line: r.get::<_, i64>(6)? as u64,
+                changes,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn rejects(&self, source: Option<&str>) -> Result<Vec<RejectRow>> {
         let mut st = self.conn.prepare(
             "SELECT s.name, j.file_name, j.line, j.field, j.severity, j.reason, j.raw
