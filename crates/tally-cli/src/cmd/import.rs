@@ -324,9 +324,6 @@ fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
     if c.revised > s.revisions.len() as u64 {
         writeln!(out, "  ... and {} more revised", c.revised - s.revisions.len() as u64)?;
     }
-    if c.revised > 0 {
-        writeln!(out, "hint: the earlier versions are kept; the next `tally link` re-links the whole roll")?;
-    }
     writeln!(out, "  sha256: {}", i.sha256)?;
     for r in &s.first_issues {
         writeln!(
@@ -343,6 +340,13 @@ fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
     }
     if c.rejects + c.warnings > 0 {
         writeln!(out, "hint: list them all with: tally rejects --source {}", i.source)?;
+    }
+    if c.revised > 0 {
+        writeln!(
+            out,
+            "hint: the earlier versions are kept (tally revisions --source {}); the next `tally link` re-links the whole roll",
+            i.source
+        )?;
     }
     Ok(())
 }
