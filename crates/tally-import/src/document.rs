@@ -125,8 +125,14 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<S
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(DocumentError(format!("{name}: {e}"))),
     };
+    // A part that inflates past any list's size is refused rather than read into memory (a
+    // damaged or hostile file can claim gigabytes).
+    const LIMIT: u64 = 512 << 20;
     let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).map_err(|e| DocumentError(format!("{name}: {e}")))?;
+    f.by_ref().take(LIMIT + 1).read_to_end(&mut bytes).map_err(|e| DocumentError(format!("{name}: {e}")))?;
+    if bytes.len() as u64 > LIMIT {
+        return Err(DocumentError(format!("{name}: larger than {} MiB unpacked", LIMIT >> 20)));
+    }
     // XML parts are UTF-8 in practice; a UTF-16 part says so by its byte order mark.
     let (text, _, bad) = match encoding_rs::Encoding::for_bom(&bytes) {
         Some((enc, _)) => enc.decode(&bytes),
