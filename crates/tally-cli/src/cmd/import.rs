@@ -418,17 +418,23 @@ fn count_records(store: &impl tally_app::import::RecordStore) -> anyhow::Result<
     Ok(store.counts()?.records)
 }
 
+/// A source named on the command line must exist: a typo should not read as "nothing here".
+fn known_source(store: &impl tally_app::import::RecordStore, source: Option<&str>) -> anyhow::Result<()> {
+    if let Some(src) = source {
+        if !tally_app::import::list_sources(store)?.iter().any(|s| s.name == src) {
+            bail!("no source named {src:?}\nhint: list sources with: tally sources");
+        }
+    }
+    Ok(())
+}
+
 pub fn revisions(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
     quiet_pipe(revisions_inner(a, g))
 }
 
 fn revisions_inner(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
     let store = open_existing(&g.db)?;
-    if let Some(src) = &a.source {
-        if !tally_app::import::list_sources(&store)?.iter().any(|s| &s.name == src) {
-            bail!("no source named {src:?}\nhint: list sources with: tally sources");
-        }
-    }
+    known_source(&store, a.source.as_deref())?;
     let rows = tally_app::import::list_revisions(&store, a.source.as_deref())?;
     let mut out = std::io::stdout().lock();
     if a.json {
@@ -465,11 +471,7 @@ pub fn rejects(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {
 
 fn rejects_inner(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {
     let store = open_existing(&g.db)?;
-    if let Some(src) = &a.source {
-        if !tally_app::import::list_sources(&store)?.iter().any(|s| &s.name == src) {
-            bail!("no source named {src:?}\nhint: list sources with: tally sources");
-        }
-    }
+    known_source(&store, a.source.as_deref())?;
     let rows: Vec<_> = tally_app::import::list_rejects(&store, a.source.as_deref())?
         .into_iter()
         .filter(|r| !a.rejects_only || r.severity == "reject")
