@@ -43,7 +43,7 @@ pub fn list_kind(lines: &[String]) -> Option<ListKind> {
 }
 
 /// The columns a numbered list is read into (see [`numbered_line`]).
-pub const LIST_HEADERS: [&str; 5] = ["№", "ПІБ", "Дата народження", "Населений пункт", "Примітка"];
+pub const LIST_HEADERS: [&str; 6] = ["№", "ПІБ", "Дата народження", "Населений пункт", "Примітка", "Роки життя"];
 
 /// Whether lines are a numbered list of people: at least three lines, and most of the non-empty
 /// ones, start with a number and a name («1. Коваленко …», "2) Kovalenko …").
@@ -104,18 +104,21 @@ fn name_word(w: &str) -> bool {
 fn cells(number: &str, rest: &str) -> Vec<String> {
     let mut parts = rest.trim().split([',', ';']).map(str::trim).filter(|p| !p.is_empty());
     let name = parts.next().unwrap_or("").to_string();
-    let (mut birth, mut place, mut note) = (String::new(), Vec::new(), Vec::new());
+    let (mut birth, mut span, mut place, mut note) = (String::new(), String::new(), Vec::new(), Vec::new());
     for p in parts {
         let (_, life) = crate::name::split_life_note(&format!("x, {p}"));
         if birth.is_empty() && life.birth.is_some() && life.death.is_none() {
             birth = life.birth.unwrap_or_default();
+        } else if span.is_empty() && birth.is_empty() && life.birth.is_some() && life.death.is_some() {
+            // Years of life («12.05.1990 — 01.06.2023», «1985–2024»): the reader takes both dates.
+            span = p.to_string();
         } else if is_place(p) {
             place.push(p);
         } else {
             note.push(p);
         }
     }
-    vec![number.to_string(), name, birth, place.join(", "), note.join(", ")]
+    vec![number.to_string(), name, birth, place.join(", "), note.join(", "), span]
 }
 
 /// A part of a list line that names a place: it starts with a settlement's type or says it is a

@@ -721,6 +721,23 @@ fn a_plain_list_of_names() {
     }
 }
 
+/// Years of life after the name in a list line («12.05.1990 — 01.06.2023», «1985–2024») give the
+/// dates of birth and death; a birth year alone stays a birth date.
+#[test]
+fn years_of_life_in_a_list_line() {
+    let text = "1. Коваленко Петро Іванович, 12.05.1990 — 01.06.2023, Харківська обл.\n\
+        2. Бондар Іван Петрович, 1985–2024, м. Суми\n3. Ткач Олег Васильович, 1979 р.н.\n";
+    let (layout, it) = items(text.as_bytes());
+    assert_eq!(layout.list, Some(tally_import::ListKind::Numbered));
+    let recs = records(&it);
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    let dates = |r: &tally_domain::Record| (date(&r.fields.birth_date), date(&r.fields.death_date));
+    assert_eq!(dates(recs[0]), ("1990-05-12".into(), "2023-06-01".into()));
+    assert_eq!(dates(recs[1]), ("1985".into(), "2024".into()));
+    assert_eq!(dates(recs[2]), ("1979".into(), String::new()));
+    assert_eq!(recs[0].fields.settlement.as_deref(), Some("Харківська обл."));
+}
+
 /// A saved web page: its table with a name column is read (not the layout table before it, not
 /// the table a script writes), unclosed cells and rows close themselves, the header of two rows
 /// under a `colspan` cell names the date columns, and each row is numbered by its line.
