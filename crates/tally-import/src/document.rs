@@ -47,6 +47,10 @@ pub struct Document {
     /// Which of `lines` are items of a list: a list of people is usually one, under a heading
     /// and a paragraph that are not.
     pub items: Vec<bool>,
+    /// A web page's people laid out as cards, one repeated block each (a name over its dates
+    /// and place): each card's lines joined by commas, with where it starts (see
+    /// [`crate::html`]). Empty when the page has none, and for documents.
+    pub cards: Vec<(u64, String)>,
 }
 
 /// The kind of document a ZIP file is.

@@ -1,5 +1,6 @@
 //! A web page saved as a file: memorial sites, news articles and official pages give their
-//! lists as an HTML table, or as a list of paragraphs and items. This reads the page's tables
+//! lists as an HTML table, as a list of paragraphs and items, or as cards (one repeated block
+//! per person: a name over its dates and place; see `cards`). This reads the page's tables
 //! (rows of cells, each with the line its row starts on) and its text outside tables (one line
 //! per block: paragraph, item, heading, line break), so that the reader can take the table with
 //! a name column, or else read the text as a list of people.
@@ -140,14 +141,18 @@ pub fn read(text: &str) -> Document {
     let mut doc = Document::default();
     let mut open: Vec<Open> = Vec::new();
     let mut hidden = 0usize;
-    let mut line: Option<(u64, String, bool)> = None;
+    let mut line: Option<Line> = None;
     let mut in_item = 0usize;
-    let flush = |line: &mut Option<(u64, String, bool)>, doc: &mut Document| {
-        if let Some((n, t, item)) = line.take() {
-            let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The elements open around the text, for finding cards (see `cards`).
+    let mut els = Elements::default();
+    let mut line_els: Vec<Vec<(u32, u32)>> = Vec::new();
+    let flush = |line: &mut Option<Line>, doc: &mut Document, line_els: &mut Vec<Vec<(u32, u32)>>| {
+        if let Some(Line { at, text, item, around }) = line.take() {
+            let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
             if !t.is_empty() {
-                doc.lines.push((n, t));
+                doc.lines.push((at, t));
                 doc.items.push(item);
+                line_els.push(around);
             }
         }
     };
@@ -161,7 +166,16 @@ pub fn read(text: &str) -> Document {
                     continue;
                 }
                 if is_block(&name) && open.is_empty() {
-                    flush(&mut line, &mut doc);
+                    flush(&mut line, &mut doc, &mut line_els);
+                }
+                if !tag.self_closing {
+                    let class = tag
+                        .attributes
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(b"class"))
+                        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+                        .unwrap_or_default();
+                    els.open(&name, &class);
                 }
                 if name == "li" && open.is_empty() {
                     in_item += 1;
@@ -241,8 +255,9 @@ pub fn read(text: &str) -> Document {
                     _ => {}
                 }
                 if is_block(&name) && open.is_empty() {
-                    flush(&mut line, &mut doc);
+                    flush(&mut line, &mut doc, &mut line_els);
                 }
+                els.close(&name);
                 if name == "li" && open.is_empty() {
                     in_item = in_item.saturating_sub(1);
                 }
@@ -259,12 +274,17 @@ pub fn read(text: &str) -> Document {
                         }
                     }
                     None if !s.trim().is_empty() => {
-                        let entry = line.get_or_insert_with(|| (at, String::new(), in_item > 0));
-                        entry.1.push_str(&s);
+                        let entry = line.get_or_insert_with(|| Line {
+                            at,
+                            text: String::new(),
+                            item: in_item > 0,
+                            around: els.around(),
+                        });
+                        entry.text.push_str(&s);
                     }
                     None => {
                         if let Some(entry) = line.as_mut() {
-                            entry.1.push_str(&s);
+                            entry.text.push_str(&s);
                         }
                     }
                 }
@@ -275,6 +295,92 @@ pub fn read(text: &str) -> Document {
     while let Some(mut t) = open.pop() {
         t.close_row(&mut doc.tables);
     }
-    flush(&mut line, &mut doc);
+    flush(&mut line, &mut doc, &mut line_els);
+    doc.cards = cards(&doc.lines, &line_els);
     doc
+}
+
+/// A line of text outside tables being read: where it starts, whether it is a list item, and
+/// the elements open around it.
+struct Line {
+    at: u64,
+    text: String,
+    item: bool,
+    around: Vec<(u32, u32)>,
+}
+
+/// The elements open at a point of the page, each as (kind, instance): its kind is its tag and
+/// class (`div.card`), its instance which one of them it is.
+#[derive(Default)]
+struct Elements {
+    kinds: std::collections::HashMap<String, u32>,
+    open: Vec<(String, u32, u32)>,
+    next: u32,
+}
+
+impl Elements {
+    fn open(&mut self, name: &str, class: &str) {
+        const VOID: &[&str] =
+            &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+        if VOID.contains(&name) {
+            return;
+        }
+        // A <p> or <li> left unclosed closes as the next one opens.
+        if matches!(name, "p" | "li") && self.open.last().is_some_and(|e| e.0 == name) {
+            self.open.pop();
+        }
+        let n = self.kinds.len() as u32;
+        let kind = *self
+            .kinds
+            .entry(format!("{name}.{}", class.split_whitespace().collect::<Vec<_>>().join(".")))
+            .or_insert(n);
+        self.next += 1;
+        self.open.push((name.to_string(), kind, self.next));
+    }
+
+    fn close(&mut self, name: &str) {
+        if let Some(i) = self.open.iter().rposition(|e| e.0 == name) {
+            self.open.truncate(i);
+        }
+    }
+
+    fn around(&self) -> Vec<(u32, u32)> {
+        self.open.iter().map(|e| (e.1, e.2)).collect()
+    }
+}
+
+/// People laid out as cards: a kind of element (`div.person`) repeated at least three times, each
+/// instance holding two to twelve lines of which the first reads as a name («Коваленко Петро
+/// Іванович» over «12.05.1990 — 01.06.2023» over «Харківська обл.»), in three of five instances
+/// at least. Of several such kinds, the one with the most such cards (then the most lines:
+/// the card rather than a block inside it). Each card's lines are joined by commas, which is how
+/// a list line writes the same.
+fn cards(lines: &[(u64, String)], around: &[Vec<(u32, u32)>]) -> Vec<(u64, String)> {
+    use std::collections::BTreeMap;
+    // kind -> instance -> its lines (instances in page order: their ids grow).
+    let mut kinds: BTreeMap<u32, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
+    for (i, els) in around.iter().enumerate() {
+        for &(kind, inst) in els {
+            kinds.entry(kind).or_default().entry(inst).or_default().push(i);
+        }
+    }
+    let mut best: Option<(usize, usize, u32)> = None;
+    for (&kind, insts) in &kinds {
+        if insts.len() < 3 {
+            continue;
+        }
+        let named = insts
+            .values()
+            .filter(|ls| (2..=12).contains(&ls.len()) && crate::list::plain_line(&lines[ls[0]].1).is_some())
+            .count();
+        let covered: usize = insts.values().map(Vec::len).sum();
+        if named >= 3 && named * 5 >= insts.len() * 3 && best.is_none_or(|b| (named, covered) > (b.0, b.1)) {
+            best = Some((named, covered, kind));
+        }
+    }
+    let Some((_, _, kind)) = best else { return Vec::new() };
+    kinds[&kind]
+        .values()
+        .map(|ls| (lines[ls[0]].0, ls.iter().map(|&i| lines[i].1.as_str()).collect::<Vec<_>>().join(", ")))
+        .collect()
 }

@@ -612,7 +612,12 @@ fn page_rows(
     let items: Vec<(u64, String)> =
         doc.lines.iter().zip(&doc.items).filter(|(_, i)| **i).map(|(l, _)| l.clone()).collect();
     let texts = |l: &[(u64, String)]| l.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
-    let (lines, text_part) = if list::list_kind(&texts(&items)).is_some() {
+    // People laid out as cards (a name over its dates and place) come before a list: read
+    // line by line, a card would lose all but its name.
+    let cards = std::mem::take(&mut doc.cards);
+    let (lines, text_part) = if mapping.pairs.is_empty() && list::list_kind(&texts(&cards)).is_some() {
+        (cards, "its cards, one person each, their lines joined")
+    } else if list::list_kind(&texts(&items)).is_some() {
         (items, "the items of its lists, one a line")
     } else {
         (doc.lines, "the text outside tables, one block a line")
@@ -1656,6 +1661,7 @@ mod tests {
             tables: vec![],
             lines: lines.iter().enumerate().map(|(i, l)| (i as u64 + 1, l.to_string())).collect(),
             items: vec![false; lines.len()],
+            cards: vec![],
         };
         let (rows, part) = page_rows(doc, &Mapping::default(), None).unwrap();
         assert_eq!(part, "the text outside tables, one block a line");

@@ -785,6 +785,27 @@ fn a_web_page_with_a_list() {
     assert!(tally_import::Reader::new(prose.as_bytes(), &Default::default()).is_err());
 }
 
+/// A memorial site's page whose people are cards (name, years of life, place, one block each):
+/// each card is one record, its lines read as a list line; the navigation list, the heading,
+/// the paragraph and the footer are not people.
+#[test]
+fn a_web_page_with_cards() {
+    let (layout, it) = items(&read("memorial_cards.html"));
+    assert_eq!(layout.page_part.as_deref(), Some("its cards, one person each, their lines joined"));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 4, "{:?}", issues(&it));
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    let dates = |r: &tally_domain::Record| (date(&r.fields.birth_date), date(&r.fields.death_date));
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    assert_eq!(dates(recs[0]), ("1990-05-12".into(), "2023-06-01".into()));
+    assert_eq!(recs[0].fields.settlement.as_deref(), Some("с. Вільшанка, Харківська обл."));
+    assert_eq!(dates(recs[1]), ("1985".into(), "2024".into()));
+    assert_eq!(recs[2].fields.settlement.as_deref(), Some("м. Суми"));
+    assert_eq!(name_parts(recs[3]), (Some("Мар’яненко"), Some("Ольга"), Some("В’ячеславівна")));
+    // Filed under the line each card's text starts on.
+    assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), [10, 16, 20, 25]);
+}
+
 /// Excel's way of keeping a text's leading zeros in a CSV (="00123") is the text.
 #[test]
 fn excel_text_literals() {
