@@ -49,7 +49,7 @@ impl ImportError {
         match self {
             ImportError::Table { source, .. } => match source {
                 E::Empty => Some("the file has no bytes (or only blanks): check it was downloaded completely"),
-                E::Binary { .. } => Some("tally reads CSV/TSV, JSON, XLSX/ODS, web pages and DOCX/ODT; export other formats to one of these"),
+                E::Binary { .. } => Some("tally reads CSV/TSV, JSON, XML, XLSX/ODS, web pages and DOCX/ODT; export other formats to one of these"),
                 E::UnknownText { .. } | E::Undecodable { .. } => {
                     Some("name the encoding with --encoding (utf-8 or windows-1251)")
                 }

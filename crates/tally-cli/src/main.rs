@@ -23,7 +23,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Import a list (CSV/TSV, JSON Lines or a JSON array, XLSX/ODS, a web page's or a Word/OpenDocument text's table or list, or a list of people in a text file) as one source; --revise for a corrected edition
+    /// Import a list (CSV/TSV, JSON Lines or a JSON array, XML, XLSX/ODS, a web page's or a Word/OpenDocument text's table or list, or a list of people in a text file) as one source; --revise for a corrected edition
     Import(cmd::import::ImportArgs),
     /// Export records, persons or links as CSV or JSON Lines
     Export(cmd::import::ExportArgs),

@@ -2,7 +2,7 @@
 //!
 //! Pure: the caller reads the file and hands over its bytes; nothing here touches the disk,
 //! the clock or a database. [`Reader::new`] sniffs the format (CSV/TSV with any delimiter,
-//! JSON Lines, a JSON array of objects or an object wrapping one, XLSX/XLS/ODS, a Markdown table, a
+//! JSON Lines, a JSON array of objects or an object wrapping one, an XML register, XLSX/XLS/ODS, a Markdown table, a
 //! web page's or a Word/OpenDocument text's table or list, a list of people in text, numbered or not), detects the encoding (UTF-8 with or without BOM, UTF-16 with
 //! BOM, Windows-1251) unless one is given, finds the header row, recognises its columns in
 //! English, Ukrainian or Russian (or takes an explicit mapping), and then yields one
@@ -39,6 +39,7 @@ pub mod header;
 pub mod html;
 pub mod list;
 pub mod name;
+pub mod xml;
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Cursor;
@@ -79,6 +80,8 @@ pub enum ImportError {
     EmptySheet,
     #[error("not readable JSON: {0}")]
     Json(String),
+    #[error("not readable XML: {0}")]
+    Xml(String),
     #[error("no header row: the file has no non-empty rows")]
     NoHeader,
     #[error("no name column among the headers {}", header::list(.headers))]
@@ -102,6 +105,8 @@ pub enum Format {
     Docx,
     /// An OpenDocument text (.odt), read as a Word document is.
     Odt,
+    /// An XML data file: its repeated record element, read as JSON objects are (see [`xml`]).
+    Xml,
 }
 
 impl Format {
@@ -113,6 +118,7 @@ impl Format {
             Format::Html => "html",
             Format::Docx => "docx",
             Format::Odt => "odt",
+            Format::Xml => "xml",
         }
     }
 }
@@ -127,7 +133,8 @@ impl std::str::FromStr for Format {
             "html" | "htm" => Ok(Format::Html),
             "docx" | "docm" => Ok(Format::Docx),
             "odt" => Ok(Format::Odt),
-            other => Err(format!("unknown format {other:?}; expected csv, jsonl, xlsx, html, docx or odt")),
+            "xml" => Ok(Format::Xml),
+            other => Err(format!("unknown format {other:?}; expected csv, jsonl, xlsx, html, docx, odt or xml")),
         }
     }
 }
@@ -752,7 +759,7 @@ impl Reader {
                 }
                 (Rows::Sheet { range, idx: 0, first_row }, None, None, Some(name))
             }
-            Format::Delimited | Format::JsonLines | Format::Html => {
+            Format::Delimited | Format::JsonLines | Format::Html | Format::Xml => {
                 let dec = encoding::decode(bytes, opts.encoding.as_deref())?;
                 if dec.text.trim().is_empty() {
                     return Err(ImportError::Empty);
@@ -764,6 +771,27 @@ impl Reader {
                     Some(f) => f == Format::Html,
                     None => html::looks_like_html(&dec.text),
                 };
+                let xml_file = match opts.format {
+                    Some(f) => f == Format::Xml,
+                    None => !page && xml::looks_like_xml(&dec.text),
+                };
+                if xml_file {
+                    let items: VecDeque<RawRow> = xml::read(&dec.text)
+                        .map_err(|e| ImportError::Xml(e.0))?
+                        .into_iter()
+                        .map(|(line, members)| RawRow { line, span: 1, cells: RowCells::Object(members), text: None })
+                        .collect();
+                    if items.is_empty() {
+                        return Err(ImportError::Xml(
+                            "no records: no element repeats with two or more fields in it".into(),
+                        ));
+                    }
+                    let rows = Rows::Ready { total: items.len() as u64, items };
+                    let mut r = Reader::start(rows, Format::Xml, Some(dec.encoding), None, None, opts);
+                    r.order_dates(opts.date_order, &dates);
+                    r.init_jsonl()?;
+                    return Ok(r);
+                }
                 if page {
                     let (items, part) = page_rows(html::read(&dec.text), &opts.mapping, opts.table)?;
                     let rows = Rows::Ready { total: items.len() as u64, items };

@@ -806,6 +806,34 @@ fn a_web_page_with_cards() {
     assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), [10, 16, 20, 25]);
 }
 
+/// An XML register: its repeated record element is the row, its field elements the columns
+/// (recognised as headers are), each record filed under its id and its line; the header element
+/// above the records is not one.
+#[test]
+fn an_xml_register() {
+    let (layout, it) = items(&read("register.xml"));
+    assert_eq!(layout.format, tally_import::Format::Xml);
+    assert_eq!(layout.headers, ["ID", "ПІБ", "ДАТА_НАРОДЖЕННЯ", "ОБЛАСТЬ"]);
+    let recs = records(&it);
+    assert_eq!(recs.len(), 3, "{:?}", issues(&it));
+    assert_eq!(recs.iter().map(|r| r.key.source_record_id.as_str()).collect::<Vec<_>>(), ["101", "102", "103"]);
+    assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), [7, 13, 19]);
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    assert_eq!(date(&recs[0].fields.birth_date), "1990-05-12");
+    assert_eq!(recs[1].fields.region, None);
+    assert_eq!(name_parts(recs[2]), (Some("Ткач"), Some("Олег"), None));
+    let is = issues(&it);
+    assert_eq!(is.len(), 1, "{is:?}");
+    assert_eq!((is[0].line, is[0].field.as_deref()), (19, Some("birth_date")));
+    // Broken XML is refused as such, not read as a table of text; so is XML with no records.
+    let err = |b: &[u8]| Reader::new(b, &Options::default()).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err(b"<?xml version=\"1.0\"?>\n<a><b x=\"1>2</b></a>").contains("attribute value not closed"));
+    assert_eq!(
+        err(b"<?xml version=\"1.0\"?><a><b>1</b></a>"),
+        "not readable XML: no records: no element repeats with two or more fields in it"
+    );
+}
+
 /// Excel's way of keeping a text's leading zeros in a CSV (="00123") is the text.
 #[test]
 fn excel_text_literals() {
