@@ -344,8 +344,12 @@ impl Elements {
         }
     }
 
+    /// The innermost elements around a point (at most 32: a card is never deeper than that
+    /// below the text, and old pages that never close their `<font>` tags must not cost a copy
+    /// of thousands per line).
     fn around(&self) -> Vec<(u32, u32)> {
-        self.open.iter().map(|e| (e.1, e.2)).collect()
+        let from = self.open.len().saturating_sub(32);
+        self.open[from..].iter().map(|e| (e.1, e.2)).collect()
     }
 }
 
