@@ -226,7 +226,26 @@ const SYNONYMS: &[(Role, &[&str])] = &[
     (Role::Field(Field::Status), &["status", "fate", "статус", "доля", "судьба"]),
     (
         Role::Field(Field::RecordId),
-        &["id", "record id", "№", "№ п п", "№ з п", "з п", "no", "nr", "number", "#", "n", "п п", "номер", "ід", "ид"],
+        &[
+            "id",
+            "record id",
+            "person id",
+            "identifier",
+            "uid",
+            "№",
+            "№ п п",
+            "№ з п",
+            "з п",
+            "no",
+            "nr",
+            "number",
+            "#",
+            "n",
+            "п п",
+            "номер",
+            "ід",
+            "ид",
+        ],
     ),
     (Role::Field(Field::Sex), &["sex", "gender", "стать", "пол"]),
     (Role::Field(Field::Category), &["category", "категорія", "категория", "type", "тип"]),
@@ -528,6 +547,8 @@ mod tests {
         assert_eq!(recognize("Статус"), f(Field::Status));
         assert_eq!(recognize("№"), f(Field::RecordId));
         assert_eq!(recognize("ID"), f(Field::RecordId));
+        assert_eq!(recognize("personId"), f(Field::RecordId));
+        assert_eq!(recognize("person_id"), f(Field::RecordId));
         assert_eq!(recognize("№ п/п"), f(Field::RecordId));
         assert_eq!(recognize("Стать"), f(Field::Sex));
         assert_eq!(recognize("Пол"), f(Field::Sex));
