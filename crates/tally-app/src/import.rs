@@ -120,6 +120,9 @@ pub struct ImportSummary {
     /// The first few records a corrected edition revised, for the summary; the versions they
     /// replaced are in the store.
     pub revisions: Vec<Revision>,
+    /// Rows of a corrected edition older than the edition their record holds (by
+    /// `retrieved_at`): kept as earlier versions, the record unchanged.
+    pub older: u64,
     /// Headers no field was read from (kept in each record's raw cells).
     pub unmapped: Vec<String>,
     /// The file was imported before without `revise`, and the corrections it then refused
@@ -281,6 +284,7 @@ pub fn import_bytes(
     let mut unchanged = 0u64;
     let mut first_issues = Vec::new();
     let mut revisions = Vec::new();
+    let mut older = 0u64;
     let mut n = 0u64;
     let keep = |rej: RejectRow, first: &mut Vec<RejectRow>| {
         if first.len() < FIRST_ISSUES {
@@ -300,6 +304,7 @@ pub fn import_bytes(
                 match writer.add_record(&rec).map_err(store_err)? {
                     AddOutcome::Added { .. } => counts.records += 1,
                     AddOutcome::Unchanged { .. } => unchanged += 1,
+                    AddOutcome::Older { .. } => older += 1,
                     AddOutcome::Revised { changed, .. } => {
                         counts.revised += 1;
                         if revisions.len() < FIRST_ISSUES {
@@ -360,6 +365,7 @@ pub fn import_bytes(
         unchanged,
         first_issues,
         revisions,
+        older,
         unmapped,
         again: false,
     }))
@@ -390,6 +396,7 @@ fn revise_again(
     let mut writer = store.reopen_import(previous.import_id).map_err(store_err)?;
     let mut counts = previous.counts;
     let mut revisions = Vec::new();
+    let mut older = 0u64;
     let mut n = 0u64;
     while let Some(item) = reader.next() {
         n += 1;
@@ -414,10 +421,11 @@ fn revise_again(
             }
             // Not expected (the import read every row then), but a record is never dropped.
             AddOutcome::Added { .. } => counts.records += 1,
+            AddOutcome::Older { .. } => older += 1,
             AddOutcome::Unchanged { .. } | AddOutcome::Conflict { .. } => {}
         }
     }
-    if counts.revised == previous.counts.revised {
+    if counts.revised == previous.counts.revised && older == 0 {
         // Nothing to correct: the writer rolls back as it is dropped.
         drop(writer);
         return Ok(ImportOutcome::AlreadyImported { file: file_name.to_string(), previous });
@@ -429,6 +437,7 @@ fn revise_again(
         unchanged: 0,
         first_issues: Vec::new(),
         revisions,
+        older,
         unmapped,
         again: true,
     }))

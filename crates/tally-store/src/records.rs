@@ -133,6 +133,10 @@ pub enum AddOutcome {
     /// is kept with the edition it came from. `changed` names the parsed fields that differ
     /// (empty when only raw cells the fields do not read changed).
     Revised { record_id: i64, file_name: String, changed: Vec<&'static str> },
+    /// As `Revised`, but this edition was obtained before the one the record holds (both say
+    /// when, `retrieved_at`): the record keeps the later one, and this row is kept as an
+    /// earlier version of it. Editions can so be imported in any order.
+    Older { record_id: i64, file_name: String },
 }
 
 /// The start of an import.

@@ -268,6 +268,52 @@ fn a_corrected_edition_revises_records_in_place_and_keeps_what_they_said() {
     assert!(conn.execute("DELETE FROM record_versions", []).unwrap_err().to_string().contains("kept"));
 }
 
+/// Editions imported out of order: a corrected edition obtained before the one a record holds
+/// (by `retrieved_at`) leaves the record as the later edition has it, and is kept as an earlier
+/// version; `revisions` then reads each version against the one that replaced it.
+#[test]
+fn an_older_edition_does_not_undo_a_later_one() {
+    use tally_store::links::LinkStore;
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let edition = |store: &mut SqliteStore, sha: &str, at: &str, surname: &str| {
+        let bytes = format!("bytes of {sha}").into_bytes();
+        let m = NewImport { revise: true, retrieved_at: Some(at), ..meta("uk", "list.csv", &bytes, sha) };
+        let BeginImport::Started(mut w) = store.begin_import(&m).unwrap() else { panic!() };
+        let out = w.add_record(&record("9", surname, 3)).unwrap();
+        w.finish(ImportCounts { rows: 1, ..Default::default() }).unwrap();
+        out
+    };
+    assert!(matches!(edition(&mut store, "jan", "2025-01-01T00:00:00Z", "Коваленко"), AddOutcome::Added { .. }));
+    assert!(matches!(
+        edition(&mut store, "mar", "2025-03-01T00:00:00Z", "Коваленко-Мельник"),
+        AddOutcome::Revised { .. }
+    ));
+    let out = edition(&mut store, "feb", "2025-02-01T00:00:00Z", "Коваленко-Мелник");
+    assert!(matches!(out, AddOutcome::Older { record_id: 1, .. }), "{out:?}");
+    let mut now = Vec::new();
+    store
+        .for_each_record(&RecordQuery::default(), &mut |r| {
+            now.push(r);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(now[0].fields.surname.as_deref(), Some("Коваленко-Мельник"));
+    // Only the March revision changed the record: only it waits for a link run.
+    assert_eq!(store.unlinked_revisions().unwrap().0, 1);
+    let revs = store.revisions(None).unwrap();
+    let changes: Vec<_> = revs.iter().map(|r| (r.changes.clone(), r.to_line)).collect();
+    assert_eq!(revs.len(), 2);
+    assert_eq!(
+        changes[0].0,
+        [("surname".to_string(), Some("Коваленко".to_string()), Some("Коваленко-Мельник".to_string()))]
+    );
+    // February's version, against the March edition that the record holds.
+    assert_eq!(
+        changes[1].0,
+        [("surname".to_string(), Some("Коваленко-Мелник".to_string()), Some("Коваленко-Мельник".to_string()))]
+    );
+}
+
 #[test]
 fn status_history_is_append_only_and_claims_are_kept() {
     let db = TempDb::new("append");

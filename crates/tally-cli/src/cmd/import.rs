@@ -77,7 +77,8 @@ pub struct ImportArgs {
     pub reject_bad_dates: bool,
     /// The file is a corrected edition of the source: a row whose id an earlier edition holds
     /// with other cells replaces that record (same person, review decisions kept; the earlier
-    /// version is kept too) instead of being refused. Needs an id column
+    /// version is kept too) instead of being refused. Needs an id column. With --retrieved-at on
+    /// both, an edition obtained before the one a record holds does not undo it
     #[arg(long)]
     pub revise: bool,
     /// Print the summary as JSON
@@ -316,6 +317,9 @@ fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
     }
     if c.revised > 0 {
         counts.push_str(&format!(", revised: {}", c.revised));
+    }
+    if s.older > 0 {
+        counts.push_str(&format!(", older than their record's edition (kept as earlier versions): {}", s.older));
     }
     writeln!(out, "{counts}")?;
     for r in &s.revisions {

@@ -186,6 +186,8 @@ struct SqliteImport<'a> {
     file_name: String,
     headers: Vec<String>,
     revise: bool,
+    /// When this edition was obtained, if said (RFC 3339).
+    retrieved_at: Option<String>,
     done: bool,
 }
 
@@ -241,6 +243,31 @@ fn field_values(f: &ParsedFields) -> [Option<String>; 15] {
 }
 
 impl SqliteImport<'_> {
+    /// Keep a row of an edition older than the one a record holds as an earlier version of the
+    /// record, replaced by the edition it holds. The record does not change, so no link run
+    /// needs to see it (`linked` = 1).
+    fn keep_older(&self, record_id: i64, held_import: i64, rec: &Record, raw: &str) -> Result<()> {
+        let cols = FIELD_COLS.join(", ");
+        let marks = (0..FIELD_COLS.len()).map(|i| format!("?{}", i + 6)).collect::<Vec<_>>().join(", ");
+        let mut values: Vec<rusqlite::types::Value> = vec![
+            record_id.into(),
+            self.import_id.into(),
+            held_import.into(),
+            (rec.line as i64).into(),
+            raw.to_string().into(),
+        ];
+        values
+            .extend(field_values(&rec.fields).into_iter().map(|v| v.map_or(rusqlite::types::Value::Null, Into::into)));
+        self.conn.execute(
+            &format!(
+                "INSERT INTO record_versions (record_id, import_id, replaced_by, line, raw, {cols}, linked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, {marks}, 1)"
+            ),
+            rusqlite::params_from_iter(values),
+        )?;
+        Ok(())
+    }
+
     /// Replace a record's row with a corrected edition's, keeping the version it replaces.
     /// Returns the parsed fields that changed.
     fn revise_record(&self, record_id: i64, rec: &Record, raw: &str) -> Result<Vec<&'static str>> {
@@ -343,6 +370,18 @@ impl ImportWriter for SqliteImport<'_> {
             return Ok(if decode_raw(&old_raw, &old_headers)? == rec.raw {
                 AddOutcome::Unchanged { record_id }
             } else if self.revise {
+                let (held_at, held_import): (Option<String>, i64) = self.conn.query_row(
+                    "SELECT i.retrieved_at, i.id FROM records r JOIN imports i ON i.id = r.import_id WHERE r.id = ?1",
+                    [record_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                // RFC 3339 times in UTC compare as text.
+                if let (Some(held), Some(this)) = (&held_at, &self.retrieved_at) {
+                    if this < held {
+                        self.keep_older(record_id, held_import, rec, &raw)?;
+                        return Ok(AddOutcome::Older { record_id, file_name });
+                    }
+                }
                 let changed = self.revise_record(record_id, rec, &raw)?;
                 AddOutcome::Revised { record_id, file_name, changed }
             } else {
@@ -427,13 +466,16 @@ impl RecordStore for SqliteStore {
             file_name: String::new(),
             headers: vec![],
             revise: true,
+            retrieved_at: None,
             done: false,
         };
-        let (source_id, file_name, headers): (i64, String, String) =
-            conn.query_row("SELECT source_id, file_name, headers FROM imports WHERE id = ?1", [import_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+        let (source_id, file_name, headers, retrieved_at): (i64, String, String, Option<String>) = conn.query_row(
+            "SELECT source_id, file_name, headers, retrieved_at FROM imports WHERE id = ?1",
+            [import_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
         guard.source_id = source_id;
+        guard.retrieved_at = retrieved_at;
         guard.file_name = file_name;
         guard.headers =
             serde_json::from_str(&headers).map_err(|e| StoreError::Invalid(format!("import headers: {e}")))?;
@@ -452,6 +494,7 @@ impl RecordStore for SqliteStore {
             file_name: m.file_name.to_string(),
             headers: m.headers.to_vec(),
             revise: m.revise,
+            retrieved_at: m.retrieved_at.map(str::to_string),
             done: false,
         };
         if let Some(info) = load_import(conn, "i.sha256 = ?1", [m.sha256])? {
@@ -531,8 +574,8 @@ impl RecordStore for SqliteStore {
     }
 
     fn revisions(&self, source: Option<&str>) -> Result<Vec<RevisionRow>> {
-        // Each version with what replaced it: the record's next version, else the record as
-        // it is now.
+        // Each version with what replaced it: the record's version from the edition that
+        // replaced it, else the record as it is now.
         let cols = FIELD_COLS.iter().map(|c| format!("v.{c}")).collect::<Vec<_>>().join(", ");
         let next_cols = FIELD_COLS
             .iter()
@@ -547,8 +590,7 @@ impl RecordStore for SqliteStore {
              JOIN sources s ON s.id = r.source_id
              JOIN imports fi ON fi.id = v.import_id
              JOIN imports ti ON ti.id = v.replaced_by
-             LEFT JOIN record_versions n ON n.id =
-                 (SELECT MIN(x.id) FROM record_versions x WHERE x.record_id = v.record_id AND x.id > v.id)
+             LEFT JOIN record_versions n ON n.record_id = v.record_id AND n.import_id = v.replaced_by
              WHERE ?1 IS NULL OR s.name = ?1
              ORDER BY s.name, r.id, v.id"
         );
