@@ -223,6 +223,12 @@ fn a_new_edition_keeps_known_records_and_flags_changed_ones() {
     assert!(matches!(out[2], AddOutcome::Added { person_id: PersonId(3), .. }));
     assert_eq!(store.counts().unwrap().records, 3);
     assert_eq!(store.sources().unwrap()[0].imports.len(), 2);
+    // An edition that adds a column, empty for the rows it had, repeats them: they are unchanged.
+    let mut wider = record("7", "Шевченко", 2);
+    wider.raw.push(("Примітка".into(), String::new()));
+    let out = import(&mut store, "uk", "ed3", &[wider]);
+    assert!(matches!(out[0], AddOutcome::Unchanged { record_id: 1 }), "{out:?}");
+    assert_eq!(store.sources().unwrap()[0].imports.len(), 3);
 }
 
 /// A corrected edition imported with `revise`: a row whose id an earlier edition holds with other

@@ -200,6 +200,16 @@ impl Drop for SqliteImport<'_> {
     }
 }
 
+/// Whether two rows hold the same cells: the same (header, value) pairs, leaving out empty
+/// cells, so that an edition that adds a column (empty for the rows it had) repeats those rows
+/// rather than changing them all.
+fn same_cells(a: &[(String, String)], b: &[(String, String)]) -> bool {
+    let filled = |r: &[(String, String)]| -> Vec<(String, String)> {
+        r.iter().filter(|(_, v)| !v.trim().is_empty()).cloned().collect()
+    };
+    filled(a) == filled(b)
+}
+
 /// The parsed columns of `records`, in the order `field_values` gives them.
 const FIELD_COLS: [&str; 15] = [
     "surname",
@@ -367,7 +377,7 @@ impl ImportWriter for SqliteImport<'_> {
             )?;
             let old_headers: Vec<String> =
                 serde_json::from_str(&old_headers).map_err(|e| StoreError::Invalid(format!("import headers: {e}")))?;
-            return Ok(if decode_raw(&old_raw, &old_headers)? == rec.raw {
+            return Ok(if same_cells(&decode_raw(&old_raw, &old_headers)?, &rec.raw) {
                 AddOutcome::Unchanged { record_id }
             } else if self.revise {
                 let (held_at, held_import): (Option<String>, i64) = self.conn.query_row(
