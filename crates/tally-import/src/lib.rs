@@ -734,6 +734,12 @@ impl Reader {
             Format::Docx | Format::Odt => {
                 let kind = if format == Format::Docx { document::Kind::Docx } else { document::Kind::Odt };
                 let doc = document::read(bytes, kind).map_err(|e| ImportError::Document(e.0))?;
+                if doc.lines.is_empty() && doc.tables.iter().all(|t| t.rows.is_empty()) {
+                    return Err(ImportError::NotAList {
+                        what: "a document with no text",
+                        advice: "a list scanned or photographed and pasted in as pictures must be typed or OCR'd first",
+                    });
+                }
                 let mut dates = SlashedDates::default();
                 doc.tables.iter().flat_map(|t| &t.rows).flat_map(|(_, c)| c).for_each(|c| dates.scan(c));
                 doc.lines.iter().for_each(|(_, l)| dates.scan(l));

@@ -1218,6 +1218,18 @@ fn documents_that_cannot_be_read() {
     doc.resize(4096, 0);
     let err = Reader::new(&doc, &Options::default()).err().unwrap();
     assert!(matches!(err, tally_import::ImportError::OldWord), "{err}");
+    // A document with no text (a scan pasted in as pictures) says so.
+    let mut empty = Vec::new();
+    {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut empty));
+        z.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(b"<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:drawing/></w:r></w:p></w:body></w:document>")
+            .unwrap();
+        z.finish().unwrap();
+    }
+    let err = Reader::new(&empty, &Options::default()).err().unwrap();
+    assert!(matches!(err, tally_import::ImportError::NotAList { what: "a document with no text", .. }), "{err}");
     let full = read("official_list.docx");
     let err = Reader::new(&full[..full.len() / 2], &Options::default()).err().unwrap();
     assert!(matches!(err, tally_import::ImportError::Document(_)), "{err}");
