@@ -51,14 +51,19 @@ impl SqliteStore {
         // opening the same new file at once must wait for each other, not fail. WAL lets
         // readers run beside one writer; a second concurrent importer waits for the first.
         conn.busy_timeout(std::time::Duration::from_secs(600))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // The busy handler does not cover every step of setting up a file that other processes
+        // are setting up at the same moment: switching a fresh file to WAL, or starting the
+        // migration while another process switches it, can fail at once with "database is
+        // locked" (seen about once in a hundred openings by three importers at once). Those
+        // steps are repeated until they go through.
+        retry_busy(|| conn.pragma_update(None, "journal_mode", "WAL").map_err(StoreError::from))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // 16 MiB of page cache: enough for the index pages a large import touches again and
         // again (64 MiB imported a million records no faster), and it counts towards the
         // peak memory of `tally link` at a million records.
         conn.pragma_update(None, "cache_size", -16384)?;
-        migrate(&mut conn)?;
+        retry_busy(|| migrate(&mut conn))?;
         Ok(SqliteStore { conn, path })
     }
 
@@ -76,6 +81,33 @@ impl SqliteStore {
     /// The schema version this database is at.
     pub fn schema_version(&self) -> Result<u32> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+/// Whether an error is SQLite's "busy" or "locked", which trying again resolves.
+fn is_busy(e: &StoreError) -> bool {
+    let sql = match e {
+        StoreError::Sql(s) | StoreError::Migrate { source: s, .. } | StoreError::Open { source: s, .. } => s,
+        _ => return false,
+    };
+    matches!(
+        sql.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Run `f` until it does not fail as busy, for up to about a minute.
+fn retry_busy<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
+    let mut waited = std::time::Duration::ZERO;
+    loop {
+        match f() {
+            Err(e) if is_busy(&e) && waited < std::time::Duration::from_secs(60) => {
+                let pause = std::time::Duration::from_millis(20);
+                std::thread::sleep(pause);
+                waited += pause;
+            }
+            r => return r,
+        }
     }
 }
 
