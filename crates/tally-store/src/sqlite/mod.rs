@@ -90,10 +90,7 @@ fn is_busy(e: &StoreError) -> bool {
         StoreError::Sql(s) | StoreError::Migrate { source: s, .. } | StoreError::Open { source: s, .. } => s,
         _ => return false,
     };
-    matches!(
-        sql.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
+    matches!(sql.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
 
 /// Run `f` until it does not fail as busy, for up to about a minute.
