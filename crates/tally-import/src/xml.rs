@@ -76,7 +76,8 @@ fn reference(g: &quick_xml::events::BytesRef) -> String {
 
 /// The records of an XML document (empty when no element repeats with fields).
 pub fn read(text: &str) -> Result<Vec<XmlRow>, XmlError> {
-    // Pass 1: which path occurs most often with two or more child elements.
+    // Pass 1: which path occurs most often with two or more fields (child elements or
+    // attributes: `<person id="7" surname="…"/>` is a record too).
     let mut r = reader(text);
     let mut path: Vec<String> = Vec::new();
     let mut children: Vec<usize> = Vec::new();
@@ -88,7 +89,7 @@ pub fn read(text: &str) -> Result<Vec<XmlRow>, XmlError> {
                     *c += 1;
                 }
                 path.push(local(&e));
-                children.push(0);
+                children.push(attrs(&e).len());
             }
             Event::End(_) => {
                 if children.pop().unwrap_or(0) >= 2 {
@@ -201,6 +202,10 @@ mod tests {
         assert_eq!(rows[1].1[2].1, "Іван");
         assert_eq!(rows[1].1[3], ("born".to_string(), String::new()));
         assert!(read("<a><b>1</b></a>").unwrap().is_empty());
+        // Records whose fields are attributes.
+        let rows = read("<list><p id=\"1\" surname=\"Коваленко\"/><p id=\"2\" surname=\"Бондар\"/></list>").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].1, [("id", "2"), ("surname", "Бондар")].map(|(k, v)| (k.to_string(), v.to_string())));
         assert!(read("<a><b>1</b><c>").is_ok());
     }
 }
