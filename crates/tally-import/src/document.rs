@@ -48,9 +48,9 @@ pub struct Document {
     /// and a paragraph that are not.
     pub items: Vec<bool>,
     /// A web page's people laid out as cards, one repeated block each (a name over its dates
-    /// and place): each card's lines joined by commas, with where it starts (see
-    /// [`crate::html`]). Empty when the page has none, and for documents.
-    pub cards: Vec<(u64, String)>,
+    /// and place): each card's lines, with where it starts (see [`crate::html`]). Empty when
+    /// the page has none, and for documents.
+    pub cards: Vec<(u64, Vec<String>)>,
 }
 
 /// The kind of document a ZIP file is.

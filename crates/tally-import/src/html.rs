@@ -357,9 +357,9 @@ impl Elements {
 /// instance holding two to twelve lines of which the first reads as a name («Коваленко Петро
 /// Іванович» over «12.05.1990 — 01.06.2023» over «Харківська обл.»), in three of five instances
 /// at least. Of several such kinds, the one with the most such cards (then the most lines:
-/// the card rather than a block inside it). Each card's lines are joined by commas, which is how
-/// a list line writes the same.
-fn cards(lines: &[(u64, String)], around: &[Vec<(u32, u32)>]) -> Vec<(u64, String)> {
+/// the card rather than a block inside it). The reader joins a card's lines as a list line, or
+/// takes its labelled lines («Дата народження: 12.05.1990») as columns.
+fn cards(lines: &[(u64, String)], around: &[Vec<(u32, u32)>]) -> Vec<(u64, Vec<String>)> {
     use std::collections::BTreeMap;
     // kind -> instance -> its lines (instances in page order: their ids grow).
     let mut kinds: BTreeMap<u32, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
@@ -383,8 +383,5 @@ fn cards(lines: &[(u64, String)], around: &[Vec<(u32, u32)>]) -> Vec<(u64, Strin
         }
     }
     let Some((_, _, kind)) = best else { return Vec::new() };
-    kinds[&kind]
-        .values()
-        .map(|ls| (lines[ls[0]].0, ls.iter().map(|&i| lines[i].1.as_str()).collect::<Vec<_>>().join(", ")))
-        .collect()
+    kinds[&kind].values().map(|ls| (lines[ls[0]].0, ls.iter().map(|&i| lines[i].1.clone()).collect())).collect()
 }

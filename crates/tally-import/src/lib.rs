@@ -620,8 +620,16 @@ fn page_rows(
         doc.lines.iter().zip(&doc.items).filter(|(_, i)| **i).map(|(l, _)| l.clone()).collect();
     let texts = |l: &[(u64, String)]| l.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
     // People laid out as cards (a name over its dates and place) come before a list: read
-    // line by line, a card would lose all but its name.
-    let cards = std::mem::take(&mut doc.cards);
+    // line by line, a card would lose all but its name. Cards whose lines are mostly labelled
+    // («Дата народження: 12.05.1990») are a table: a column per label.
+    let card_lines = std::mem::take(&mut doc.cards);
+    if mapping.pairs.is_empty() && want.is_none() && named.is_none() {
+        if let Some(rows) = labelled_cards(&card_lines) {
+            let rows = rows.into_iter().map(|(l, c)| row(l, c)).collect();
+            return Ok((rows, "its cards, one person each, their labelled lines as columns".to_string()));
+        }
+    }
+    let cards: Vec<(u64, String)> = card_lines.into_iter().map(|(l, ls)| (l, ls.join(", "))).collect();
     let (lines, text_part) = if mapping.pairs.is_empty() && list::list_kind(&texts(&cards)).is_some() {
         (cards, "its cards, one person each, their lines joined")
     } else if list::list_kind(&texts(&items)).is_some() {
@@ -687,6 +695,51 @@ fn page_rows(
         ),
     };
     Ok((rows, part))
+}
+
+/// Cards whose lines after the name are mostly labelled with a column a header would name
+/// («Дата народження: 12.05.1990», «Звання: солдат»), as a table: a header row of «ПІБ» and
+/// the labels in order of first appearance, then a row per card. Unlabelled lines go to a last
+/// column, «Примітка». `None` when the cards are not so labelled.
+fn labelled_cards(cards: &[(u64, Vec<String>)]) -> Option<Vec<(u64, Vec<String>)>> {
+    let label = |l: &str| -> Option<(String, String)> {
+        let (k, v) = l.split_once(':')?;
+        (!v.trim().is_empty() && k.chars().count() <= 40 && header::recognize(k).is_some())
+            .then(|| (k.trim().to_string(), v.trim().to_string()))
+    };
+    let rest: usize = cards.iter().map(|(_, ls)| ls.len().saturating_sub(1)).sum();
+    let labelled = cards.iter().flat_map(|(_, ls)| ls.iter().skip(1)).filter(|l| label(l).is_some()).count();
+    if cards.len() < 3 || labelled < 3 || labelled * 2 < rest {
+        return None;
+    }
+    let mut headers = vec!["ПІБ".to_string()];
+    for (_, ls) in cards {
+        for (k, _) in ls.iter().skip(1).filter_map(|l| label(l)) {
+            if !headers.iter().any(|h| h.eq_ignore_ascii_case(&k)) {
+                headers.push(k);
+            }
+        }
+    }
+    headers.push("Примітка".to_string());
+    let note = headers.len() - 1;
+    let mut rows = vec![(cards[0].0, headers.clone())];
+    for (line, ls) in cards {
+        let mut cells = vec![String::new(); headers.len()];
+        cells[0] = ls[0].clone();
+        for l in &ls[1..] {
+            let (col, v) = match label(l) {
+                Some((k, v)) => (headers.iter().position(|h| h.eq_ignore_ascii_case(&k)).unwrap_or(note), v),
+                None => (note, l.clone()),
+            };
+            if cells[col].is_empty() {
+                cells[col] = v;
+            } else {
+                cells[col] = format!("{}; {v}", cells[col]);
+            }
+        }
+        rows.push((*line, cells));
+    }
+    Some(rows)
 }
 
 /// A list line laid out with tabs as a list line is written: the number before the first tab

@@ -834,6 +834,30 @@ fn an_xml_register() {
     );
 }
 
+/// Profile cards whose lines are labelled («Дата народження: 12.05.1990») read their labels as
+/// columns: the dates, the place of birth and the rank land in their fields, wherever each
+/// card puts them and whichever it leaves out.
+#[test]
+fn a_web_page_with_labelled_cards() {
+    let page = "<html><body><h1>Загиблі</h1>\n\
+        <div class=\"person\"><h3>Коваленко Петро Іванович</h3><p>Дата народження: 12.05.1990</p><p>Дата загибелі: 01.06.2023</p><p>Місце народження: с. Вільшанка, Харківська обл.</p></div>\n\
+        <div class=\"person\"><h3>Бондар Іван Петрович</h3><p>Дата загибелі: 2024</p><p>Дата народження: 1985</p><p>Нагороджений орденом</p></div>\n\
+        <div class=\"person\"><h3>Ткач Олег Васильович</h3><p>Звання: солдат</p><p>Дата народження: 03.11.1979</p></div>\n\
+        </body></html>";
+    let (layout, it) = items(page.as_bytes());
+    assert_eq!(layout.page_part.as_deref(), Some("its cards, one person each, their labelled lines as columns"));
+    assert_eq!(layout.headers, ["ПІБ", "Дата народження", "Дата загибелі", "Місце народження", "Звання", "Примітка"]);
+    let recs = records(&it);
+    assert_eq!(recs.len(), 3, "{:?}", issues(&it));
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    let dates = |r: &tally_domain::Record| (date(&r.fields.birth_date), date(&r.fields.death_date));
+    assert_eq!(dates(recs[0]), ("1990-05-12".into(), "2023-06-01".into()));
+    assert_eq!(recs[0].fields.settlement.as_deref(), Some("с. Вільшанка, Харківська обл."));
+    assert_eq!(dates(recs[1]), ("1985".into(), "2024".into()));
+    assert!(recs[1].raw.iter().any(|(h, v)| h == "Примітка" && v == "Нагороджений орденом"), "{:?}", recs[1].raw);
+    assert_eq!(recs[2].fields.rank.as_deref(), Some("солдат"));
+}
+
 /// Excel's way of keeping a text's leading zeros in a CSV (="00123") is the text.
 #[test]
 fn excel_text_literals() {
