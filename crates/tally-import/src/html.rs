@@ -359,6 +359,17 @@ impl Elements {
 /// at least. Of several such kinds, the one with the most such cards (then the most lines:
 /// the card rather than a block inside it). The reader joins a card's lines as a list line, or
 /// takes its labelled lines («Дата народження: 12.05.1990») as columns.
+/// Whether a card's first line names its person: a name («Коваленко Петро Іванович»), or a name
+/// under a label a header would give a name column («ПІБ: Коваленко Петро Іванович»).
+fn names_a_person(line: &str) -> bool {
+    if crate::list::plain_line(line).is_some() {
+        return true;
+    }
+    let Some((label, name)) = line.split_once(':') else { return false };
+    crate::header::recognize(label).is_some_and(|r| crate::is_name_role(&Some(r)))
+        && crate::list::plain_line(name).is_some()
+}
+
 fn cards(lines: &[(u64, String)], around: &[Vec<(u32, u32)>]) -> Vec<(u64, Vec<String>)> {
     use std::collections::BTreeMap;
     // kind -> instance -> its lines (instances in page order: their ids grow).
@@ -373,10 +384,7 @@ fn cards(lines: &[(u64, String)], around: &[Vec<(u32, u32)>]) -> Vec<(u64, Vec<S
         if insts.len() < 3 {
             continue;
         }
-        let named = insts
-            .values()
-            .filter(|ls| (2..=12).contains(&ls.len()) && crate::list::plain_line(&lines[ls[0]].1).is_some())
-            .count();
+        let named = insts.values().filter(|ls| (2..=12).contains(&ls.len()) && names_a_person(&lines[ls[0]].1)).count();
         let covered: usize = insts.values().map(Vec::len).sum();
         if named >= 3 && named * 5 >= insts.len() * 3 && best.is_none_or(|b| (named, covered) > (b.0, b.1)) {
             best = Some((named, covered, kind));

@@ -697,39 +697,66 @@ fn page_rows(
     Ok((rows, part))
 }
 
-/// Cards whose lines after the name are mostly labelled with a column a header would name
-/// («Дата народження: 12.05.1990», «Звання: солдат»), as a table: a header row of «ПІБ» and
-/// the labels in order of first appearance, then a row per card. Unlabelled lines go to a last
-/// column, «Примітка». `None` when the cards are not so labelled.
+/// Cards whose lines are mostly labelled with a column a header would name («ПІБ: Коваленко
+/// Петро», «Дата народження: 12.05.1990», «Звання: солдат»), as a table: a header row of the
+/// labels in order of first appearance (and «ПІБ» for a card that starts with a name that has
+/// no label), then a row per card. Other unlabelled lines go to a last column, «Примітка».
+/// `None` when the cards are not so labelled.
 fn labelled_cards(cards: &[(u64, Vec<String>)]) -> Option<Vec<(u64, Vec<String>)>> {
     let label = |l: &str| -> Option<(String, String)> {
         let (k, v) = l.split_once(':')?;
         (!v.trim().is_empty() && k.chars().count() <= 40 && header::recognize(k).is_some())
             .then(|| (k.trim().to_string(), v.trim().to_string()))
     };
-    let rest: usize = cards.iter().map(|(_, ls)| ls.len().saturating_sub(1)).sum();
-    let labelled = cards.iter().flat_map(|(_, ls)| ls.iter().skip(1)).filter(|l| label(l).is_some()).count();
-    if cards.len() < 3 || labelled < 3 || labelled * 2 < rest {
+    // Where each line goes: its label, the name (an unlabelled first line), or the note.
+    enum To {
+        Label(String, String),
+        Name,
+        Note,
+    }
+    let sorted: Vec<(u64, Vec<To>)> = cards
+        .iter()
+        .map(|(at, ls)| {
+            let to = ls
+                .iter()
+                .enumerate()
+                .map(|(i, l)| match label(l) {
+                    Some((k, v)) => To::Label(k, v),
+                    None if i == 0 => To::Name,
+                    None => To::Note,
+                })
+                .collect();
+            (*at, to)
+        })
+        .collect();
+    let count = |f: fn(&To) -> bool| sorted.iter().flat_map(|(_, t)| t).filter(|t| f(t)).count();
+    let (labelled, notes) = (count(|t| matches!(t, To::Label(..))), count(|t| matches!(t, To::Note)));
+    if cards.len() < 3 || labelled < 3 || labelled < 2 * notes {
         return None;
     }
-    let mut headers = vec!["ПІБ".to_string()];
-    for (_, ls) in cards {
-        for (k, _) in ls.iter().skip(1).filter_map(|l| label(l)) {
-            if !headers.iter().any(|h| h.eq_ignore_ascii_case(&k)) {
-                headers.push(k);
+    let mut headers: Vec<String> = Vec::new();
+    if sorted.iter().any(|(_, t)| t.iter().any(|t| matches!(t, To::Name))) {
+        headers.push("ПІБ".to_string());
+    }
+    for (_, t) in &sorted {
+        for t in t {
+            if let To::Label(k, _) = t {
+                if !headers.iter().any(|h| h.eq_ignore_ascii_case(k)) {
+                    headers.push(k.clone());
+                }
             }
         }
     }
     headers.push("Примітка".to_string());
     let note = headers.len() - 1;
     let mut rows = vec![(cards[0].0, headers.clone())];
-    for (line, ls) in cards {
+    for ((line, ls), (_, to)) in cards.iter().zip(&sorted) {
         let mut cells = vec![String::new(); headers.len()];
-        cells[0] = ls[0].clone();
-        for l in &ls[1..] {
-            let (col, v) = match label(l) {
-                Some((k, v)) => (headers.iter().position(|h| h.eq_ignore_ascii_case(&k)).unwrap_or(note), v),
-                None => (note, l.clone()),
+        for (l, t) in ls.iter().zip(to) {
+            let (col, v) = match t {
+                To::Label(k, v) => (headers.iter().position(|h| h.eq_ignore_ascii_case(k)).unwrap_or(note), v.clone()),
+                To::Name => (0, l.clone()),
+                To::Note => (note, l.clone()),
             };
             if cells[col].is_empty() {
                 cells[col] = v;

@@ -856,6 +856,18 @@ fn a_web_page_with_labelled_cards() {
     assert_eq!(dates(recs[1]), ("1985".into(), "2024".into()));
     assert!(recs[1].raw.iter().any(|(h, v)| h == "Примітка" && v == "Нагороджений орденом"), "{:?}", recs[1].raw);
     assert_eq!(recs[2].fields.rank.as_deref(), Some("солдат"));
+
+    // Cards that label the name too.
+    let card =
+        |name: &str, born: &str| format!("<div class=\"p\"><p>ПІБ: {name}</p><p>Рік народження: {born}</p></div>\n");
+    let page =
+        [card("Коваленко Петро Іванович", "1990"), card("Бондар Іван", "1985"), card("Ткач Олег", "1979")].concat();
+    let (layout, it) = items(format!("<html><body>{page}</body></html>").as_bytes());
+    assert_eq!(layout.headers, ["ПІБ", "Рік народження", "Примітка"]);
+    let recs = records(&it);
+    assert_eq!(recs.len(), 3, "{:?}", issues(&it));
+    assert_eq!(name_parts(recs[1]), (Some("Бондар"), Some("Іван"), None));
+    assert_eq!(date(&recs[2].fields.birth_date), "1979");
 }
 
 /// Excel's way of keeping a text's leading zeros in a CSV (="00123") is the text.
