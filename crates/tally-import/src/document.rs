@@ -31,6 +31,8 @@ use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
 
+use crate::xml::{local, reader, reference};
+
 /// One table: its rows, each with where it is (see the module docs) and its cells' text.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Table {
@@ -148,20 +150,8 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<S
     Ok(Some(text.into_owned()))
 }
 
-fn xml_reader(text: &str) -> quick_xml::Reader<&[u8]> {
-    let mut r = quick_xml::Reader::from_reader(text.as_bytes());
-    // <a/> arrives as <a></a>: one code path for both.
-    r.config_mut().expand_empty_elements = true;
-    r.config_mut().check_end_names = false;
-    r
-}
-
 fn xml_err(part: &str, r: &quick_xml::Reader<&[u8]>, e: quick_xml::Error) -> DocumentError {
     DocumentError(format!("{part}: broken XML at byte {}: {e}", r.error_position()))
-}
-
-fn local(e: &BytesStart) -> String {
-    e.local_name().as_ref().to_string()
 }
 
 /// An attribute by its local name (`w:val`, `text:style-name`: the prefix varies by producer).
@@ -337,7 +327,7 @@ impl Styles {
 }
 
 fn docx_numbering(xml: &str) -> Result<Numbering, DocumentError> {
-    let mut r = xml_reader(xml);
+    let mut r = reader(xml);
     let mut abstracts: HashMap<String, Vec<Level>> = HashMap::new();
     // Each list instance: its id, its abstract definition, and where its levels restart.
     type Num = (String, String, Vec<(u8, u32)>);
@@ -414,7 +404,7 @@ fn docx_numbering(xml: &str) -> Result<Numbering, DocumentError> {
 }
 
 fn docx_styles(xml: &str) -> Result<Styles, DocumentError> {
-    let mut r = xml_reader(xml);
+    let mut r = reader(xml);
     let mut out = Styles::default();
     let mut cur: Option<String> = None;
     loop {
@@ -480,7 +470,7 @@ struct Para {
 }
 
 fn docx(xml: &str, numbering: &Numbering, styles: &Styles) -> Result<Document, DocumentError> {
-    let mut r = xml_reader(xml);
+    let mut r = reader(xml);
     let mut doc = Document::default();
     let mut lines = Lines::default();
     let mut open: Vec<OpenTable> = Vec::new();
@@ -640,7 +630,7 @@ fn docx(xml: &str, numbering: &Numbering, styles: &Styles) -> Result<Document, D
                 push_text(&mut open, &mut para, &s);
             }
             Event::GeneralRef(g) if in_t && hidden == 0 => {
-                let s = resolve(&g);
+                let s = reference(&g);
                 push_text(&mut open, &mut para, &s);
             }
             Event::Eof => break,
@@ -669,29 +659,13 @@ fn push_text(open: &mut [OpenTable], para: &mut Option<Para>, s: &str) {
     }
 }
 
-/// The text of `&amp;`, `&#1030;` and the other references XML has.
-fn resolve(g: &quick_xml::events::BytesRef) -> String {
-    if let Ok(Some(c)) = g.resolve_char_ref() {
-        return c.to_string();
-    }
-    match g.as_ref() {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        _ => "",
-    }
-    .to_string()
-}
-
 // ---- OpenDocument ----
 
 /// List styles by name: whether the first level is numbered in decimal, and where it starts.
 type ListStyles = HashMap<String, Level>;
 
 fn odt_list_styles(xml: &str) -> Result<ListStyles, DocumentError> {
-    let mut r = xml_reader(xml);
+    let mut r = reader(xml);
     let mut out = ListStyles::new();
     let mut cur: Option<String> = None;
     loop {
@@ -730,7 +704,7 @@ struct OpenList {
 }
 
 fn odt(xml: &str, styles: &ListStyles) -> Result<Document, DocumentError> {
-    let mut r = xml_reader(xml);
+    let mut r = reader(xml);
     let mut doc = Document::default();
     let mut lines = Lines::default();
     let mut open: Vec<OpenTable> = Vec::new();
@@ -910,7 +884,7 @@ fn odt(xml: &str, styles: &ListStyles) -> Result<Document, DocumentError> {
                 odt_text(&mut open, &mut para, &s);
             }
             Event::GeneralRef(g) if in_body && hidden == 0 => {
-                let s = resolve(&g);
+                let s = reference(&g);
                 odt_text(&mut open, &mut para, &s);
             }
             Event::Eof => break,

@@ -29,14 +29,17 @@ pub type XmlRow = (u64, Members);
 #[error("{0}")]
 pub struct XmlError(pub String);
 
-fn reader(text: &str) -> quick_xml::Reader<&[u8]> {
+/// A reader that gives `<a/>` as `<a></a>` (one code path for both) and lets mismatched end
+/// tags pass (the element stack is kept by the callers).
+pub(crate) fn reader(text: &str) -> quick_xml::Reader<&[u8]> {
     let mut r = quick_xml::Reader::from_reader(text.as_bytes());
     r.config_mut().expand_empty_elements = true;
     r.config_mut().check_end_names = false;
     r
 }
 
-fn local(e: &BytesStart) -> String {
+/// An element's name without its namespace prefix (prefixes vary by producer).
+pub(crate) fn local(e: &BytesStart) -> String {
     e.local_name().as_ref().to_string()
 }
 
@@ -59,7 +62,7 @@ fn broken(r: &quick_xml::Reader<&[u8]>, e: quick_xml::Error) -> XmlError {
 }
 
 /// The text of `&amp;`, `&#1030;` and XML's other references.
-fn reference(g: &quick_xml::events::BytesRef) -> String {
+pub(crate) fn reference(g: &quick_xml::events::BytesRef) -> String {
     if let Ok(Some(c)) = g.resolve_char_ref() {
         return c.to_string();
     }
