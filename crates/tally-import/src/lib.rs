@@ -583,9 +583,11 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 
 /// The rows of a web page or a document to read, and which part of it they are: the first
 /// table with a name column (recognised or mapped) near its top, followed by the later tables
-/// under the same header (a list split by region into one table each, or by pages); else the
-/// text outside tables, one block a line, when it reads as a list of people; else the largest
-/// table (whose header then says what is missing); else the text. `want` picks one table.
+/// under the same header (a list split by region into one table each, or by pages); else lines
+/// in columns split at tabs under a header with a name column; else the page's cards (labelled
+/// ones as a table, others a line each); else the text outside tables, its list items or all
+/// of it, one block a line, when it reads as a list of people; else the largest table (whose
+/// header then says what is missing); else the text. `want` picks one table.
 fn page_rows(
     mut doc: document::Document,
     mapping: &Mapping,
