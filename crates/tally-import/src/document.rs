@@ -53,6 +53,9 @@ pub struct Document {
     /// and place): each card's lines, with where it starts (see [`crate::html`]). Empty when
     /// the page has none, and for documents.
     pub cards: Vec<(u64, Vec<String>)>,
+    /// For each table, how many of `lines` come before it: the line just before a table is
+    /// often its title («Харківська область»).
+    pub tables_at: Vec<usize>,
 }
 
 /// The kind of document a ZIP file is.
@@ -493,6 +496,7 @@ fn docx(xml: &str, numbering: &Numbering, styles: &Styles) -> Result<Document, D
                 }
                 match name.as_str() {
                     "tbl" => {
+                        doc.tables_at.push(doc.lines.len());
                         doc.tables.push(Table::default());
                         open.push(OpenTable::new(doc.tables.len() - 1));
                     }
@@ -737,6 +741,7 @@ fn odt(xml: &str, styles: &ListStyles) -> Result<Document, DocumentError> {
                 }
                 match name.as_str() {
                     "table" => {
+                        doc.tables_at.push(doc.lines.len());
                         doc.tables.push(Table::default());
                         open.push(OpenTable::new(doc.tables.len() - 1));
                     }

@@ -182,6 +182,7 @@ pub fn read(text: &str) -> Document {
                 }
                 match name.as_str() {
                     "table" => {
+                        doc.tables_at.push(doc.lines.len());
                         doc.tables.push(Table::default());
                         open.push(Open::new(doc.tables.len() - 1));
                     }

@@ -618,6 +618,21 @@ fn page_rows(
             *t = untab(t);
         }
     }
+    // Each table's title when it names a region: a row above its header with one cell, else
+    // the line just before the table («Харківська область»).
+    let region_title = |t: &str| tally_names::region_code(t).is_some().then(|| t.trim().to_string());
+    let titles: Vec<Option<String>> = (0..n)
+        .map(|j| {
+            let inside = doc.tables[j].rows[..header_at[j].unwrap_or(0)].iter().rev().find_map(|(_, c)| {
+                match c.iter().filter(|c| !c.trim().is_empty()).collect::<Vec<_>>()[..] {
+                    [one] => region_title(one),
+                    _ => None,
+                }
+            });
+            let before = doc.tables_at.get(j).and_then(|&k| k.checked_sub(1)).and_then(|k| doc.lines.get(k));
+            inside.or_else(|| before.and_then(|(_, t)| region_title(t)))
+        })
+        .collect();
     let items: Vec<(u64, String)> =
         doc.lines.iter().zip(&doc.items).filter(|(_, i)| **i).map(|(l, _)| l.clone()).collect();
     let texts = |l: &[(u64, String)]| l.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
@@ -675,11 +690,38 @@ fn page_rows(
             .filter(|(_, sub)| sub_header(head, &roles, sub, mapping).is_some())
             .map(|(_, sub)| key(sub));
     }
+    // A list split into one table per region often names the region only in each table's
+    // title: when every table has one and the header has no region column, the title becomes
+    // the region of the rows under it, in a column of its own.
+    let header_row = header_at[first];
+    let regions: Option<Vec<String>> = match header_row {
+        Some(p) if parts.len() > 1 => {
+            let roles = header::assign_roles(&doc.tables[first].rows[p].1, mapping).unwrap_or_default();
+            let has_region = roles.contains(&Some(Role::Field(Field::Region)));
+            (!has_region).then(|| parts.iter().map(|&j| titles[j].clone()).collect::<Option<Vec<_>>>()).flatten()
+        }
+        _ => None,
+    };
+    let width = header_row.map_or(0, |p| doc.tables[first].rows[p].1.len());
+    let with_region = |mut cells: Vec<String>, region: &str| {
+        cells.resize(cells.len().max(width), String::new());
+        cells.push(region.to_string());
+        cells
+    };
     let mut rows = VecDeque::new();
     for (k, &j) in parts.iter().enumerate() {
         let t = std::mem::take(&mut doc.tables[j].rows);
+        let region = regions.as_ref().map(|r| r[k].as_str());
         if k == 0 {
-            rows.extend(t.into_iter().map(|(l, c)| row(l, c)));
+            let p = header_row.unwrap_or(0);
+            let sub = sub_key.is_some();
+            rows.extend(t.into_iter().enumerate().map(|(r, (l, c))| match region {
+                Some(_) if r < p => row(l, c),
+                Some(_) if r == p => row(l, with_region(c, "Область")),
+                Some(_) if r == p + 1 && sub => row(l, with_region(c, "")),
+                Some(region) => row(l, with_region(c, region)),
+                None => row(l, c),
+            }));
             continue;
         }
         // A later table's own header (and the title rows above it) is no data.
@@ -687,13 +729,17 @@ fn page_rows(
         if sub_key.is_some() && rest.peek().map(|(_, c)| key(c)) == sub_key {
             rest.next();
         }
-        rows.extend(rest.map(|(l, c)| row(l, c)));
+        rows.extend(rest.map(|(l, c)| match region {
+            Some(region) => row(l, with_region(c, region)),
+            None => row(l, c),
+        }));
     }
     let part = match parts.as_slice() {
         [one] => format!("table {} of {n}", one + 1),
         many => format!(
-            "tables {} of {n}, under one header",
-            many.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
+            "tables {} of {n}, under one header{}",
+            many.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", "),
+            if regions.is_some() { ", each under its region's title" } else { "" }
         ),
     };
     Ok((rows, part))
@@ -1778,6 +1824,7 @@ mod tests {
             lines: lines.iter().enumerate().map(|(i, l)| (i as u64 + 1, l.to_string())).collect(),
             items: vec![false; lines.len()],
             cards: vec![],
+            tables_at: vec![],
         };
         let (rows, part) = page_rows(doc, &Mapping::default(), None).unwrap();
         assert_eq!(part, "the text outside tables, one block a line");

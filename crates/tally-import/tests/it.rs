@@ -1153,7 +1153,13 @@ fn an_opendocument_text_with_a_numbered_list() {
 #[test]
 fn tables_under_one_header_are_one_list() {
     let (layout, it) = items(&read("by_region.docx"));
-    assert_eq!(layout.page_part.as_deref(), Some("tables 1, 2, 3 of 4, under one header"));
+    assert_eq!(
+        layout.page_part.as_deref(),
+        Some("tables 1, 2, 3 of 4, under one header, each under its region's title")
+    );
+    // The header has no region column: each table's title (the paragraph before it, or the
+    // merged title row inside it) is its rows' region.
+    assert_eq!(layout.headers, ["№", "ПІБ", "Дата народження", "Область"]);
     let recs = records(&it);
     assert_eq!(recs.len(), 5, "{:?}", issues(&it));
     assert!(issues(&it).is_empty(), "{:?}", issues(&it));
@@ -1162,9 +1168,14 @@ fn tables_under_one_header_are_one_list() {
     // header, one soldier), table 3 rows 7-9.
     assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 6, 8, 9]);
     assert_eq!(name_parts(recs[2]), (Some("Ткач"), Some("Олег"), Some("Петрович")));
+    assert_eq!(
+        recs.iter().map(|r| r.fields.region.as_deref().unwrap_or("")).collect::<Vec<_>>(),
+        ["Харківська область", "Харківська область", "Сумська область", "Полтавська область", "Полтавська область"]
+    );
     let one = Options { table: Some(3), ..Options::default() };
     let recs: Vec<Item> = Reader::new(&read("by_region.docx"), &one).unwrap().collect();
     assert_eq!(records(&recs).len(), 2);
+    assert_eq!(records(&recs)[0].fields.region, None, "one table asked for: its title is not read");
 
     // The same in a web page, with a header of two rows repeated over each table.
     let table = |rows: &str| {
@@ -1176,12 +1187,20 @@ fn tables_under_one_header_are_one_list() {
         table("<tr><td>Бондар Іван</td><td>1985</td><td>2024</td></tr><tr><td>Ткач Олег</td><td>1991</td><td>2024</td></tr>")
     );
     let (layout, it) = items(page.as_bytes());
-    assert_eq!(layout.page_part.as_deref(), Some("tables 1, 2 of 2, under one header"));
-    assert_eq!(layout.headers, ["ПІБ", "Дата народження", "Дата смерті"]);
+    assert_eq!(layout.page_part.as_deref(), Some("tables 1, 2 of 2, under one header, each under its region's title"));
+    assert_eq!(layout.headers, ["ПІБ", "Дата народження", "Дата смерті", "Область"]);
     let recs = records(&it);
     assert_eq!(recs.len(), 3, "{:?}", issues(&it));
     assert!(issues(&it).is_empty(), "{:?}", issues(&it));
     assert_eq!(date(&recs[2].fields.death_date), "2024");
+    assert_eq!(
+        recs.iter().map(|r| r.fields.region.as_deref()).collect::<Vec<_>>(),
+        [Some("Київська"), Some("Одеська"), Some("Одеська")]
+    );
+    // Titles that name no region are not read as one.
+    let page = page.replace("<h2>Київська</h2>", "<h2>Перелік 1</h2>");
+    let (layout, _) = items(page.as_bytes());
+    assert_eq!(layout.headers, ["ПІБ", "Дата народження", "Дата смерті"]);
 }
 
 /// A list typed in a Word document in columns with tab stops under a header line: the lines are
