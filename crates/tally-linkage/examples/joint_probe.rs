@@ -20,7 +20,13 @@
 //! Chinese-restaurant prior of (n - 1)!; `JOINT_BONUS=B` adds B bits for each record a person holds
 //! after its first (a capture-model prior on merging; see `bench/README.md`); `JOINT_BONUS=auto`
 //! finds, per world and without labels, the bonus at which the joint probabilities of the kept
-//! pairs sum to what the pairwise ones do. `JOINT_DUMP=FILE` writes every kept pair of the last world:
+//! pairs sum to what the pairwise ones do; `JOINT_BONUS=oracle` takes log2(N / N0) from the world's
+//! manifest (persons over persons on no list). `JOINT_HIST=1` (thirteenth pass) replaces the
+//! pairwise prior in every weight by a prior from the capture histories of the roll's persons (at
+//! 0.95): a person of records on lists s1..sn with history h scores
+//! log2 n_h - sum_i log2 n_{s_i} + (n - 1) * bonus, n_h the roll's persons with history h (0, 1 or
+//! 2+ records per list), which is the exact prior of an exchangeable capture model with bonus
+//! log2(N / N0). `JOINT_DUMP=FILE` writes every kept pair of the last world:
 //! its comparison levels, weight, pairwise and joint probability, and truth label.
 //!
 //! Prints, pooled over the worlds: calibration by decile of the pairwise and the joint
@@ -56,12 +62,24 @@ fn main() {
         let l = Linker::train(&records, LinkConfig::default()).unwrap();
         let t = &l.table;
         let t0 = Instant::now();
-        let bonus = if bonus_env == "auto" {
+        let roll0 = l.cluster_at(LinkConfig::default().threshold, &Default::default()).label;
+        let hist_owned = std::env::var("JOINT_HIST").is_ok().then(|| Hist::of(t, &roll0));
+        let hist = hist_owned.as_ref();
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/manifest.json")).unwrap_or("{}".into()))
+                .unwrap_or_default();
+        let (np, nl) =
+            (manifest["persons"].as_f64().unwrap_or(0.0), manifest["persons_listed"].as_f64().unwrap_or(0.0));
+        let oracle = (np / (np - nl)).log2();
+        println!("{dir}: oracle log2(N/N0) {oracle:.3}");
+        let bonus = if bonus_env == "oracle" {
+            oracle
+        } else if bonus_env == "auto" {
             let target: f64 = l.pairs.iter().map(|p| p.probability()).sum();
-            let (mut lo, mut hi) = (0.0f64, 4.0f64);
-            for _ in 0..10 {
+            let (mut lo, mut hi) = if hist.is_some() { (-6.0f64, 10.0f64) } else { (0.0f64, 4.0f64) };
+            for _ in 0..12 {
                 let mid = (lo + hi) / 2.0;
-                let sum: f64 = joint_probabilities(&l, Opts { pen, crp, bonus: mid }).0.iter().sum();
+                let sum: f64 = joint_probabilities(&l, Opts { pen, crp, bonus: mid, hist }).0.iter().sum();
                 if sum < target {
                     lo = mid;
                 } else {
@@ -73,7 +91,7 @@ fn main() {
             bonus_env.parse().unwrap_or(0.0)
         };
         println!("{dir}: bonus {bonus:.3} bits");
-        let (joint, exact, left) = joint_probabilities(&l, Opts { pen, crp, bonus });
+        let (joint, exact, left) = joint_probabilities(&l, Opts { pen, crp, bonus, hist });
         let secs = t0.elapsed().as_secs_f64();
         let same = |a: Rec, b: Rec| truth.get(&t.keys[a as usize]) == truth.get(&t.keys[b as usize]);
         for (p, &q) in l.pairs.iter().zip(&joint) {
@@ -160,15 +178,49 @@ fn find(d: &mut [Rec], mut x: Rec) -> Rec {
 }
 
 #[derive(Clone, Copy)]
-struct Opts {
+struct Opts<'h> {
     pen: bool,
     crp: bool,
     bonus: f64,
+    /// `JOINT_HIST=1`: the merge prior from the roll's capture histories (log2 counts by
+    /// history code), with `bonus` as log2(N / N0).
+    hist: Option<&'h Hist>,
+}
+
+/// Capture histories of the roll's persons: per source, 0, 1 or 2+ records, as a base-3 code.
+struct Hist {
+    log2n: FxHashMap<u64, f64>,
+    empty: f64,
+}
+
+impl Hist {
+    fn of(t: &Table, label: &[Rec]) -> Hist {
+        let mut by: FxHashMap<Rec, Vec<u32>> = FxHashMap::default();
+        for (r, &p) in label.iter().enumerate() {
+            by.entry(p).or_default().push(t.source[r]);
+        }
+        let mut n: FxHashMap<u64, f64> = FxHashMap::default();
+        for srcs in by.values() {
+            *n.entry(code(srcs)).or_default() += 1.0;
+        }
+        Hist { log2n: n.into_iter().map(|(k, v)| (k, (v + 0.5).log2())).collect(), empty: 0.5f64.log2() }
+    }
+    fn get(&self, srcs: &[u32]) -> f64 {
+        self.log2n.get(&code(srcs)).copied().unwrap_or(self.empty)
+    }
+}
+
+fn code(srcs: &[u32]) -> u64 {
+    let mut c = [0u8; 32];
+    for &s in srcs {
+        c[s as usize] = (c[s as usize] + 1).min(2);
+    }
+    c.iter().rev().fold(0u64, |a, &x| a * 3 + u64::from(x))
 }
 
 /// Joint probability of each kept pair, the number of components summed exactly, and the number
 /// of kept pairs left at their pairwise probability (in components too large to sum).
-fn joint_probabilities(l: &Linker, o: Opts) -> (Vec<f64>, u64, u64) {
+fn joint_probabilities(l: &Linker, o: Opts<'_>) -> (Vec<f64>, u64, u64) {
     let t = &l.table;
     let n = t.len();
     let mut dsu: Vec<Rec> = (0..n as Rec).collect();
@@ -188,9 +240,16 @@ fn joint_probabilities(l: &Linker, o: Opts) -> (Vec<f64>, u64, u64) {
         if hard_conflict(t, a, b) {
             return f64::NEG_INFINITY;
         }
-        match kept.get(&(a.min(b), a.max(b))) {
+        let w = match kept.get(&(a.min(b), a.max(b))) {
             Some(&w) => w,
             None => l.scorer.weight(t, a, b, pack(&levels(t, &cache, a, b))),
+        };
+        if o.hist.is_some() {
+            // The Bayes factor alone: the prior comes from the capture histories.
+            // (`prior_for` is already log2 prior odds.)
+            w - l.scorer.prior_for(t, a, b)
+        } else {
+            w
         }
     };
     let mut prob: FxHashMap<(Rec, Rec), f64> = FxHashMap::default();
@@ -224,7 +283,12 @@ fn joint_probabilities(l: &Linker, o: Opts) -> (Vec<f64>, u64, u64) {
 
 /// The joint probability of every pair of a component's records, or None when it has more than
 /// [`MAX_EXACT`] units.
-fn component(t: &Table, recs: &[Rec], weight: &impl Fn(Rec, Rec) -> f64, o: Opts) -> Option<Vec<((Rec, Rec), f64)>> {
+fn component(
+    t: &Table,
+    recs: &[Rec],
+    weight: &impl Fn(Rec, Rec) -> f64,
+    o: Opts<'_>,
+) -> Option<Vec<((Rec, Rec), f64)>> {
     let k = recs.len();
     let mut w = vec![0.0f64; k * k];
     let mut pen = vec![0.0f64; k * k];
@@ -270,7 +334,8 @@ fn component(t: &Table, recs: &[Rec], weight: &impl Fn(Rec, Rec) -> f64, o: Opts
     }
     let of: Vec<usize> = roots.iter().map(|r| ids.binary_search(r).unwrap()).collect();
     let members: Vec<Vec<usize>> = (0..u).map(|x| (0..k).filter(|&i| of[i] == x).collect()).collect();
-    let s = Sums { members: &members, k, w: &w, pen: &pen, crp: o.crp, bonus: o.bonus };
+    let src: Vec<u32> = recs.iter().map(|&r| t.source[r as usize]).collect();
+    let s = Sums { members: &members, k, w: &w, pen: &pen, crp: o.crp, bonus: o.bonus, hist: o.hist, src: &src };
     let together = s.sum();
     let mut out = Vec::new();
     for i in 0..k {
@@ -290,6 +355,8 @@ struct Sums<'a> {
     pen: &'a [f64],
     crp: bool,
     bonus: f64,
+    hist: Option<&'a Hist>,
+    src: &'a [u32],
 }
 
 impl Sums<'_> {
@@ -301,6 +368,13 @@ impl Sums<'_> {
         if n < 2 {
             return 0.0;
         }
+        let prior = match self.hist {
+            Some(h) => {
+                let srcs: Vec<u32> = recs.iter().map(|&i| self.src[i]).collect();
+                h.get(&srcs) - srcs.iter().map(|&s| h.get(&[s])).sum::<f64>()
+            }
+            None => 0.0,
+        };
         let mut in_tree = vec![false; n];
         let mut best: Vec<f64> = (0..n).map(|j| w[recs[0] * k + recs[j]]).collect();
         let mut from = vec![0usize; n];
@@ -329,7 +403,7 @@ impl Sums<'_> {
         if self.crp {
             score += (2..n).map(|i| (i as f64).log2()).sum::<f64>();
         }
-        score + self.bonus * (n - 1) as f64
+        score + prior + self.bonus * (n - 1) as f64
     }
 
     /// Probability that each two units are one person (row-major `u * u`).
