@@ -395,7 +395,7 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm, score: bool)
         return Comparison::new(0.99, Level::Normalized, why!("{ra} = {rb} after normalising"));
     }
     if a.initial || b.initial {
-        return compare_initial::<E>(a, b);
+        return compare_initial::<E>(kind, a, b);
     }
     if kind == PartKind::Given {
         if let Some(c) = given_with_more::<E>(a, b).or_else(|| given_with_more::<E>(b, a)) {
@@ -772,13 +772,50 @@ fn patronymics_agree<const E: bool>(a: &str, b: &str) -> Option<String> {
     Some(why!("patronymics from one given name, {}", headword(g)))
 }
 
-fn compare_initial<const E: bool>(a: &NameForm, b: &NameForm) -> Comparison {
+fn compare_initial<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm) -> Comparison {
     let (ra, rb) = (&a.raw, &b.raw);
-    let consistent = a.first_classes.iter().any(|c| *c != 0 && b.first_classes.contains(c));
+    let loose = a.first_classes.iter().any(|c| *c != 0 && b.first_classes.contains(c));
+    let consistent = match (a.initial, b.initial) {
+        (true, false) => initial_of_known(kind, a, b).unwrap_or(loose),
+        (false, true) => initial_of_known(kind, b, a).unwrap_or(loose),
+        _ => loose,
+    };
     match (a.initial && b.initial, consistent) {
         (true, true) => Comparison::new(0.66, Level::Initials, why!("{ra} and {rb}: the same initial")),
         (false, true) => Comparison::new(0.66, Level::Initials, why!("{ra} ~ {rb}: the initial is consistent")),
         (_, false) => Comparison::new(0.05, Level::Different, why!("{ra} and {rb}: the initial does not match")),
+    }
+}
+
+/// Whether `ini` can be the initial of `full`, when the dictionary knows `full` as a given name or
+/// patronymic (None otherwise, and for surnames): the letter classes of [`first_classes`] take О
+/// and А for one letter, because Олександр is Александр in Russian, which made «А.» agree with
+/// Олег and «О.» with Анатолій. Against a known name, a Cyrillic initial must be the first
+/// letter of one of its Ukrainian or Russian forms (Є. and Е. for Євген/Евгений, І. and И. for
+/// Ігор/Игорь, not Е. for Іван), and a Latin A or O the first letter of one of their canonical
+/// Latin forms (A. and O. for Oleksandr, only O. for Oleh). Other Latin letters keep their classes,
+/// which stand for transliteration's own ambiguities (H for Г or Х, I or Y for И).
+fn initial_of_known(kind: PartKind, ini: &NameForm, full: &NameForm) -> Option<bool> {
+    if kind == PartKind::Surname {
+        return None;
+    }
+    let groups = full.groups(kind);
+    if groups.is_empty() {
+        return None;
+    }
+    let letter = ini.norm.chars().next()?;
+    let forms = || groups.iter().flat_map(|&g| group(g).norms.iter()).map(String::as_str);
+    match ini.script {
+        Script::Cyrillic => {
+            let own = (full.script == Script::Cyrillic).then_some(full.norm.as_str());
+            Some(own.into_iter().chain(forms()).any(|f| f.starts_with(letter)))
+        }
+        Script::Latin if matches!(ini.canonical.as_bytes().first(), Some(b'a' | b'o')) => {
+            let l = ini.canonical.as_bytes()[0];
+            let own = std::iter::once(full.canonical.clone());
+            Some(own.chain(forms().map(canon_latin)).any(|c| c.as_bytes().first() == Some(&l)))
+        }
+        _ => None,
     }
 }
 

@@ -101,6 +101,22 @@ fn levels_say_what_kind_of_match() {
     assert_eq!(l(Given, "Віктор", "Віктора"), Level::GenderVariant);
     assert_eq!(l(Given, "Олександр", "Олександрові"), Level::Inflected);
     assert_eq!(l(Given, "П.", "Олександр"), Level::Different);
+    // Against a name the dictionary knows, an initial must begin one of its forms: «А.» is
+    // Александр's initial, so it agrees with Олександр, but no form of Олег begins with А.
+    // Two initials, or an initial against an unknown name, keep the letter classes.
+    assert_eq!(l(Given, "А.", "Олександр"), Level::Initials);
+    assert_eq!(l(Given, "A.", "Oleksandr"), Level::Initials);
+    assert_eq!(l(Given, "А.", "Олег"), Level::Different);
+    assert_eq!(l(Given, "A.", "Oleh"), Level::Different);
+    assert_eq!(l(Given, "О.", "Анатолій"), Level::Different);
+    assert_eq!(l(Given, "Е.", "Іван"), Level::Different);
+    assert_eq!(l(Given, "И.", "Ілля"), Level::Initials);
+    assert_eq!(l(Given, "Є.", "Евгений"), Level::Initials);
+    assert_eq!(l(Given, "Х.", "Георгій"), Level::Different);
+    assert_eq!(l(Given, "H.", "Георгій"), Level::Initials);
+    assert_eq!(l(Patronymic, "А.", "Олександрович"), Level::Initials);
+    assert_eq!(l(Patronymic, "А.", "Олегович"), Level::Different);
+    assert_eq!(l(Given, "А.", "О."), Level::Initials);
     assert_eq!(l(Surname, "", "Шевченко"), Level::Missing);
 }
 
