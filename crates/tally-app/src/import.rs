@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 use tally_domain::SourceKind;
 pub use tally_import::{DateOrder, Format, Mapping, NameOrder, Options};
 use tally_import::{Item, Reader, Severity};
-use tally_store::records::{AddOutcome, BeginImport, ImportCounts, ImportInfo, NewImport, RejectRow, RevisionRow};
+use tally_store::records::{
+    AddOutcome, BeginImport, ImportCounts, ImportInfo, NewImport, RejectRow, RevisionRow, WithdrawalRow,
+};
 pub use tally_store::records::{RecordStore, SourceSummary};
 use tally_store::{SqliteStore, StoreError};
 
@@ -64,7 +66,7 @@ impl ImportError {
                 _ => None,
             },
             ImportError::ReviseWithoutIds { .. } => {
-                Some("map the column that holds each row's id with --map record_id=COLUMN, or import without --revise")
+                Some("map the column that holds each row's id with --map record_id=COLUMN, or import without --revise and --complete")
             }
             _ => None,
         }
@@ -86,6 +88,9 @@ pub struct ImportRequest {
     /// with other cells replace those records (the earlier versions are kept). Needs an id
     /// column: row numbers cannot say which row corrects which record.
     pub revise: bool,
+    /// The file is the whole list as of its edition (implies `revise`): records of earlier
+    /// editions of the source that it leaves out are marked withdrawn, and kept.
+    pub complete: bool,
 }
 
 impl ImportRequest {
@@ -97,6 +102,7 @@ impl ImportRequest {
             retrieved_at: None,
             options: Options::default(),
             revise: false,
+            complete: false,
         }
     }
 }
@@ -128,6 +134,11 @@ pub struct ImportSummary {
     /// The file was imported before without `revise`, and the corrections it then refused
     /// were applied now (`info` is that import, with its counts updated).
     pub again: bool,
+    /// The first few source record ids of earlier editions this complete edition left out
+    /// (withdrawn), and of withdrawn records it named again (restored); the counts are in
+    /// `info.counts`.
+    pub withdrawn: Vec<String>,
+    pub restored: Vec<String>,
 }
 
 /// A record a corrected edition revised.
@@ -167,6 +178,11 @@ pub fn list_rejects(store: &dyn RecordStore, source: Option<&str>) -> Result<Vec
 /// What corrected editions changed, record by record (see `tally import --revise`).
 pub fn list_revisions(store: &dyn RecordStore, source: Option<&str>) -> Result<Vec<RevisionRow>, StoreError> {
     store.revisions(source)
+}
+
+/// Records complete editions withdrew (and later editions restored), in the order it happened.
+pub fn list_withdrawals(store: &dyn RecordStore, source: Option<&str>) -> Result<Vec<WithdrawalRow>, StoreError> {
+    store.withdrawals(source)
 }
 
 /// Every source with its imports (editions) and record count.
@@ -235,18 +251,20 @@ pub fn import_bytes(
     let sha256 = sha256_hex(bytes);
     // Cheap check outside the transaction so a re-import does not parse the file; the
     // authoritative check is repeated inside it (another process may import meanwhile).
+    let revise = req.revise || req.complete;
     if let Some(previous) = store.find_import(&sha256).map_err(store_err)? {
-        if req.revise && previous.source == req.source {
+        if revise && previous.source == req.source {
             return revise_again(store, file_name, bytes, req, previous, progress);
         }
         return Ok(ImportOutcome::AlreadyImported { file: file_name.to_string(), previous });
     }
     // Parse the header before touching the store: a file that is not a table fails here.
     let mut reader = Reader::new(bytes, &req.options).map_err(table_err)?;
-    if req.revise && !reader.has_id_column() {
+    if revise && !reader.has_id_column() {
         return Err(ImportError::ReviseWithoutIds { file: file_name.to_string() });
     }
     let layout = reader.layout().clone();
+    let id_header = id_header(&layout);
     let columns: Vec<(String, String)> = layout.recognised().into_iter().map(|(h, f)| (h, f.to_string())).collect();
     let unmapped: Vec<String> =
         layout.headers.iter().zip(&layout.roles).filter(|(_, r)| r.is_none()).map(|(h, _)| h.clone()).collect();
@@ -272,7 +290,8 @@ pub fn import_bytes(
         reading: reading.as_deref(),
         columns: &columns,
         headers: &layout.headers,
-        revise: req.revise,
+        revise,
+        complete: req.complete,
     };
     let mut writer = match store.begin_import(&meta).map_err(store_err)? {
         BeginImport::AlreadyImported(previous) => {
@@ -339,6 +358,10 @@ pub fn import_bytes(
                     Severity::Reject => {
                         counts.rows += 1;
                         counts.rejects += 1;
+                        // A row refused for a bad cell still names its record: not left out.
+                        if let Some(id) = row_id(&issue.raw, id_header.as_deref()) {
+                            writer.note_present(id).map_err(store_err)?;
+                        }
                     }
                     Severity::Warning => counts.warnings += 1,
                 }
@@ -358,6 +381,9 @@ pub fn import_bytes(
     }
     let (_, total) = reader.progress();
     progress(Progress { done: total, total });
+    let settled = writer.settle_withdrawals(req.complete).map_err(store_err)?;
+    counts.withdrawn = settled.withdrawn.len() as u64;
+    counts.restored = settled.restored.len() as u64;
     let info = writer.finish(counts).map_err(store_err)?;
     Ok(ImportOutcome::Imported(ImportSummary {
         file: file_name.to_string(),
@@ -368,7 +394,27 @@ pub fn import_bytes(
         older,
         unmapped,
         again: false,
+        withdrawn: first(settled.withdrawn),
+        restored: first(settled.restored),
     }))
+}
+
+/// The first [`FIRST_ISSUES`] of a list, for a summary.
+fn first(mut v: Vec<String>) -> Vec<String> {
+    v.truncate(FIRST_ISSUES);
+    v
+}
+
+/// The header of the column read as each row's record id, if any.
+fn id_header(layout: &tally_import::Layout) -> Option<String> {
+    let role = Some(tally_import::Role::Field(tally_domain::Field::RecordId));
+    layout.headers.iter().zip(&layout.roles).find(|(_, r)| **r == role).map(|(h, _)| h.clone())
+}
+
+/// The record id a raw row gives under `header`, if it gives one.
+fn row_id<'r>(raw: &'r [(String, String)], header: Option<&str>) -> Option<&'r str> {
+    let header = header?;
+    raw.iter().find(|(h, _)| h == header).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
 }
 
 /// `--revise` with bytes imported before without it: the corrections that import refused (its
@@ -391,9 +437,10 @@ fn revise_again(
         return Err(ImportError::ReviseWithoutIds { file: file_name.to_string() });
     }
     let layout = reader.layout().clone();
+    let id_header = id_header(&layout);
     let unmapped: Vec<String> =
         layout.headers.iter().zip(&layout.roles).filter(|(_, r)| r.is_none()).map(|(h, _)| h.clone()).collect();
-    let mut writer = store.reopen_import(previous.import_id).map_err(store_err)?;
+    let mut writer = store.reopen_import(previous.import_id, req.complete).map_err(store_err)?;
     let mut counts = previous.counts;
     let mut revisions = Vec::new();
     let mut older = 0u64;
@@ -404,7 +451,17 @@ fn revise_again(
             let (done, total) = reader.progress();
             progress(Progress { done, total });
         }
-        let Item::Record(mut rec) = item else { continue };
+        let mut rec = match item {
+            Item::Record(rec) => rec,
+            Item::Issue(issue) => {
+                if issue.severity == Severity::Reject {
+                    if let Some(id) = row_id(&issue.raw, id_header.as_deref()) {
+                        writer.note_present(id).map_err(store_err)?;
+                    }
+                }
+                continue;
+            }
+        };
         rec.key.source = req.source.as_str().into();
         match writer.add_record(&rec).map_err(store_err)? {
             AddOutcome::Revised { changed, .. } => {
@@ -425,11 +482,14 @@ fn revise_again(
             AddOutcome::Unchanged { .. } | AddOutcome::Conflict { .. } => {}
         }
     }
-    if counts.revised == previous.counts.revised && older == 0 {
+    let settled = writer.settle_withdrawals(req.complete).map_err(store_err)?;
+    if counts.revised == previous.counts.revised && older == 0 && settled == Default::default() {
         // Nothing to correct: the writer rolls back as it is dropped.
         drop(writer);
         return Ok(ImportOutcome::AlreadyImported { file: file_name.to_string(), previous });
     }
+    counts.withdrawn += settled.withdrawn.len() as u64;
+    counts.restored += settled.restored.len() as u64;
     let info = writer.finish(counts).map_err(store_err)?;
     Ok(ImportOutcome::Imported(ImportSummary {
         file: file_name.to_string(),
@@ -440,5 +500,7 @@ fn revise_again(
         older,
         unmapped,
         again: true,
+        withdrawn: first(settled.withdrawn),
+        restored: first(settled.restored),
     }))
 }

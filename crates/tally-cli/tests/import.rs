@@ -368,3 +368,83 @@ fn a_us_list_read_month_first_says_so() {
     assert!(out.contains("dates month first, as 12/31/1999 can only be read"), "{out}");
     assert!(out.contains("warnings: 0"), "{out}");
 }
+
+/// A complete edition (`--complete`) withdraws the records of earlier editions it leaves out,
+/// but not one it names in a row it rejects, nor one an edition obtained later holds; the
+/// records stay (same persons); a later edition naming one again restores it; re-importing
+/// changes nothing; and an edition imported without `--complete` (a supplement) withdraws nothing.
+#[test]
+fn a_complete_edition_withdraws_what_it_leaves_out_and_a_later_one_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let write = |name: &str, rows: &[&str]| {
+        let mut text = String::from("id,Прізвище,Ім'я,Дата народження\n");
+        for r in rows {
+            text.push_str(r);
+            text.push('\n');
+        }
+        std::fs::write(d.join(name), text).unwrap();
+    };
+    let (a, b, c, e) = (
+        "1,Шевченко,Петро,01.02.1990",
+        "2,Коваленко,Іван,03.04.1985",
+        "3,Бондар,Олег,05.06.1979",
+        "4,Мельник,Андрій,07.08.1991",
+    );
+    write("v1.csv", &[a, b, c]);
+    // Record 3's row is refused for its date, yet it still names record 3.
+    write("v2.csv", &[a, "3,Бондар,Олег,31.02.1979", e]);
+    write("v3.csv", &[a, b, e]);
+    write("supplement.csv", &["5,Ткаченко,Юрій,09.10.1988"]);
+    let at = |t: &str| format!("2025-{t}T00:00:00Z");
+    let imp = |file: &str, extra: &[&str]| {
+        let mut args = vec!["import", file, "--source", "mod", "--kind", "official_list", "--reject-bad-dates"];
+        args.extend_from_slice(extra);
+        ok(d, &args)
+    };
+    imp("v1.csv", &["--retrieved-at", &at("01-01")]);
+    let persons_before = ok(d, &["export", "links"]);
+    let out = imp("v2.csv", &["--complete", "--retrieved-at", &at("02-01")]);
+    assert!(out.contains("withdrawn: 1"), "{out}");
+    assert!(out.contains("record 2"), "{out}");
+    assert!(out.contains("rejected: 1"), "{out}");
+    let w = ok(d, &["revisions", "--withdrawn", "--source", "mod"]);
+    assert!(w.contains("mod:2: withdrawn (left out of v2.csv") && w.contains("Коваленко Іван"), "{w}");
+    assert!(w.contains("1 withdrawn, 0 restored"), "{w}");
+    // The withdrawn record and its person are kept.
+    let links = ok(d, &["export", "links"]);
+    let line2 = |s: &str| s.lines().find(|l| l.starts_with("mod,2,")).map(str::to_string);
+    assert!(line2(&links).is_some() && line2(&links) == line2(&persons_before), "{links}");
+    // The same bytes again: nothing changes.
+    let before = state(d) + &ok(d, &["revisions", "--withdrawn", "--json"]);
+    let out = imp("v2.csv", &["--complete", "--retrieved-at", &at("02-01")]);
+    assert!(out.contains("already imported"), "{out}");
+    assert_eq!(state(d) + &ok(d, &["revisions", "--withdrawn", "--json"]), before);
+    // A supplement leaves out everything but adds: nothing is withdrawn.
+    let out = imp("supplement.csv", &[]);
+    assert!(!out.contains("withdrawn"), "{out}");
+    // v3 names record 2 again: restored (not complete itself, it withdraws nothing).
+    let out = imp("v3.csv", &["--retrieved-at", &at("03-01")]);
+    assert!(out.contains("restored: 1") && !out.contains("withdrawn:"), "{out}");
+    let w = ok(d, &["revisions", "--withdrawn", "--json"]);
+    let events: Vec<serde_json::Value> = w.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ev: Vec<(&str, &str, &str)> = events
+        .iter()
+        .map(|e| (e["source_record_id"].as_str().unwrap(), e["event"].as_str().unwrap(), e["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ev, [("2", "withdrawn", "v2.csv"), ("2", "restored", "v3.csv")]);
+    let sources = ok(d, &["sources"]);
+    assert!(sources.contains("withdrawn 1") && sources.contains("restored 1"), "{sources}");
+    // A complete edition obtained before the one that holds a record does not withdraw it: an
+    // old copy of the list (December 2024), found later, leaves out record 4, which v2
+    // (February 2025) holds.
+    write("old_copy.csv", &[a, b, c]);
+    let out = imp("old_copy.csv", &["--complete", "--retrieved-at", "2024-12-01T00:00:00Z"]);
+    assert!(!out.contains("record 4"), "{out}");
+    // But it does withdraw record 5, held by a supplement that gave no date.
+    assert!(out.contains("withdrawn: 1") && out.contains("record 5"), "{out}");
+    // Without an id column there is nothing to match: refused.
+    std::fs::write(d.join("noid.csv"), "Прізвище,Ім'я\nШевченко,Петро\n").unwrap();
+    let err = fails(d, &["import", "noid.csv", "--source", "mod", "--complete"]);
+    assert!(err.contains("no id column") && err.contains("--complete"), "{err}");
+}

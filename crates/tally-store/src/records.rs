@@ -37,6 +37,9 @@ pub struct NewImport<'a> {
     /// with other cells replaces that record's fields (the earlier version is kept, see
     /// [`AddOutcome::Revised`]) instead of being refused.
     pub revise: bool,
+    /// The file is the whole list as of its edition: records of earlier editions it leaves out
+    /// are withdrawn (see [`ImportWriter::settle_withdrawals`]).
+    pub complete: bool,
 }
 
 /// One stored import (an edition of a source).
@@ -58,6 +61,8 @@ pub struct ImportInfo {
     pub reading: Option<String>,
     pub columns: Vec<(String, String)>,
     pub counts: ImportCounts,
+    /// Imported as the whole list (`--complete`): it withdrew the records it left out.
+    pub complete: bool,
 }
 
 impl ImportInfo {
@@ -84,6 +89,17 @@ pub struct ImportCounts {
     pub warnings: u64,
     /// Records an earlier edition held that this one corrected (imported with `revise`).
     pub revised: u64,
+    /// Records of earlier editions this one left out (imported as `complete`).
+    pub withdrawn: u64,
+    /// Withdrawn records this edition named again.
+    pub restored: u64,
+}
+
+/// What [`ImportWriter::settle_withdrawals`] did: the source record ids withdrawn and restored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Withdrawals {
+    pub withdrawn: Vec<String>,
+    pub restored: Vec<String>,
 }
 
 /// A row that was refused, or imported with a field left unknown.
@@ -116,6 +132,23 @@ pub struct RevisionRow {
     /// `(field, before, after)` for each parsed field that changed (dates in their canonical
     /// text); empty when only cells no field reads changed.
     pub changes: Vec<(String, Option<String>, Option<String>)>,
+}
+
+/// One withdrawal event: a complete edition left a record out, or a later edition named a
+/// withdrawn record again.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WithdrawalRow {
+    pub source: String,
+    pub source_record_id: String,
+    /// `withdrawn` or `restored`.
+    pub event: String,
+    /// The edition that left the record out or named it again, and when it was imported.
+    pub file: String,
+    pub imported_at: String,
+    /// The record's name as the store holds it, to say whom the event concerns.
+    pub surname: Option<String>,
+    pub given_name: Option<String>,
+    pub patronymic: Option<String>,
 }
 
 /// What happened to one record handed to an import.
@@ -155,6 +188,14 @@ pub trait ImportWriter {
     /// Take back this import's rejects at `line` in `field` (a row refused as a conflicting
     /// edition that a revision has now applied); returns how many there were.
     fn withdraw_reject(&mut self, line: u64, field: &str) -> Result<u64>;
+    /// Note that this edition names `source_record_id` in a row it could not import (a
+    /// rejected row): the record it names is not left out. Rows given to `add_record` are
+    /// noted by it.
+    fn note_present(&mut self, source_record_id: &str) -> Result<()>;
+    /// After every row: restore the withdrawn records of the source this edition names, and,
+    /// when it is `complete`, withdraw the records it leaves out (not those held by an edition
+    /// obtained after this one). Records are never removed: a withdrawal is an event.
+    fn settle_withdrawals(&mut self, complete: bool) -> Result<Withdrawals>;
     /// Record the counts and commit.
     fn finish(self: Box<Self>, counts: ImportCounts) -> Result<ImportInfo>;
 }
@@ -230,7 +271,8 @@ pub trait RecordStore {
     /// Open an import stored before, in one transaction, to revise the records its rows
     /// correct (an edition first imported without `revise`). New rows are not expected: the
     /// import read them then.
-    fn reopen_import<'a>(&'a mut self, import_id: i64) -> Result<Box<dyn ImportWriter + 'a>>;
+    /// `complete` as in [`NewImport::complete`].
+    fn reopen_import<'a>(&'a mut self, import_id: i64, complete: bool) -> Result<Box<dyn ImportWriter + 'a>>;
 
     /// The import of these bytes, if any.
     fn find_import(&self, sha256: &str) -> Result<Option<ImportInfo>>;
@@ -238,6 +280,9 @@ pub trait RecordStore {
     /// Revisions by corrected editions, oldest first per record, in source and record order;
     /// all sources when `source` is `None`.
     fn revisions(&self, source: Option<&str>) -> Result<Vec<RevisionRow>>;
+    /// Withdrawals and restorations of records, in the order they happened; all sources when
+    /// `source` is `None`.
+    fn withdrawals(&self, source: Option<&str>) -> Result<Vec<WithdrawalRow>>;
     /// Rejects and warnings, in source and line order; all sources when `source` is `None`.
     fn rejects(&self, source: Option<&str>) -> Result<Vec<RejectRow>>;
     fn counts(&self) -> Result<StoreCounts>;

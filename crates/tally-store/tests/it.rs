@@ -47,6 +47,7 @@ fn meta<'a>(source: &'a str, file: &'a str, bytes: &'a [u8], sha: &'a str) -> Ne
         columns: &[],
         headers: &HEADERS,
         revise: false,
+        complete: false,
     }
 }
 
@@ -92,6 +93,7 @@ fn import_as(store: &mut SqliteStore, source: &str, sha: &str, recs: &[Record], 
         rejects: 1,
         warnings: 0,
         revised,
+        ..Default::default()
     })
     .unwrap();
     out

@@ -81,6 +81,12 @@ pub struct ImportArgs {
     /// both, an edition obtained before the one a record holds does not undo it
     #[arg(long)]
     pub revise: bool,
+    /// The file is the whole list as of its edition (implies --revise): records of earlier
+    /// editions of the source that it leaves out are marked withdrawn (kept, with their person;
+    /// see tally revisions --withdrawn), and a later edition that names one again restores it.
+    /// Needs an id column. Leave it off for a supplement that adds to a list
+    #[arg(long)]
+    pub complete: bool,
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
@@ -127,7 +133,11 @@ pub struct RevisionsArgs {
     /// Only this source
     #[arg(long)]
     pub source: Option<String>,
-    /// Print JSON Lines, one object per revision
+    /// List the records complete editions withdrew (import --complete) and later editions
+    /// restored, instead of field revisions
+    #[arg(long)]
+    pub withdrawn: bool,
+    /// Print JSON Lines, one object per revision (or withdrawal)
     #[arg(long)]
     pub json: bool,
 }
@@ -191,6 +201,7 @@ pub fn import(a: ImportArgs, g: &Global) -> anyhow::Result<()> {
         retrieved_at: a.retrieved_at.clone(),
         options,
         revise: a.revise,
+        complete: a.complete,
     };
     if !a.file.exists() {
         bail!("{}: no such file", a.file.display());
@@ -321,7 +332,23 @@ fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
     if s.older > 0 {
         counts.push_str(&format!(", older than their record's edition (kept as earlier versions): {}", s.older));
     }
+    if c.withdrawn > 0 {
+        counts.push_str(&format!(", withdrawn: {}", c.withdrawn));
+    }
+    if c.restored > 0 {
+        counts.push_str(&format!(", restored: {}", c.restored));
+    }
     writeln!(out, "{counts}")?;
+    for (ids, n, what) in [
+        (&s.withdrawn, c.withdrawn, "withdrawn (an earlier edition's record this complete edition leaves out)"),
+        (&s.restored, c.restored, "restored (a withdrawn record this edition names again)"),
+    ] {
+        if !ids.is_empty() {
+            let more = n.saturating_sub(ids.len() as u64);
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            writeln!(out, "  {what}: record {}{more}", ids.join(", "))?;
+        }
+    }
     for r in &s.revisions {
         let what = if r.changed.is_empty() { "cells no field reads".to_string() } else { r.changed.join(", ") };
         writeln!(out, "  revised line {}: record {}: {what}", r.line, r.record_id)?;
@@ -350,6 +377,13 @@ fn print_summary(out: &mut dyn Write, s: &ImportSummary) -> anyhow::Result<()> {
         writeln!(
             out,
             "hint: the earlier versions are kept (tally revisions --source {}); the next `tally link` re-links the whole roll",
+            i.source
+        )?;
+    }
+    if c.withdrawn > 0 {
+        writeln!(
+            out,
+            "hint: withdrawn records stay in the roll with their persons; list them with: tally revisions --withdrawn --source {}",
             i.source
         )?;
     }
@@ -440,8 +474,39 @@ pub fn revisions(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
 fn revisions_inner(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
     let store = open_existing(&g.db)?;
     known_source(&store, a.source.as_deref())?;
-    let rows = tally_app::import::list_revisions(&store, a.source.as_deref())?;
     let mut out = std::io::stdout().lock();
+    let withdrawals = tally_app::import::list_withdrawals(&store, a.source.as_deref())?;
+    if a.withdrawn {
+        if a.json {
+            for w in &withdrawals {
+                serde_json::to_writer(&mut out, w)?;
+                writeln!(out)?;
+            }
+            return Ok(());
+        }
+        for w in &withdrawals {
+            let name = [&w.surname, &w.given_name, &w.patronymic]
+                .iter()
+                .filter_map(|p| p.as_deref())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let how = if w.event == "withdrawn" { "left out of" } else { "named again in" };
+            writeln!(
+                out,
+                "{}:{}: {} ({how} {}, imported {}){}",
+                w.source,
+                w.source_record_id,
+                w.event,
+                w.file,
+                w.imported_at,
+                if name.is_empty() { String::new() } else { format!(": {name}") }
+            )?;
+        }
+        let n = |e: &str| withdrawals.iter().filter(|w| w.event == e).count();
+        writeln!(out, "{} withdrawn, {} restored", n("withdrawn"), n("restored"))?;
+        return Ok(());
+    }
+    let rows = tally_app::import::list_revisions(&store, a.source.as_deref())?;
     if a.json {
         for r in &rows {
             serde_json::to_writer(&mut out, r)?;
@@ -466,6 +531,14 @@ fn revisions_inner(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
         writeln!(out, "no revisions")?;
     } else {
         writeln!(out, "{} revision{}", rows.len(), if rows.len() == 1 { "" } else { "s" })?;
+    }
+    if !withdrawals.is_empty() {
+        writeln!(
+            out,
+            "and {} withdrawal event{} by complete editions (tally revisions --withdrawn)",
+            withdrawals.len(),
+            if withdrawals.len() == 1 { "" } else { "s" }
+        )?;
     }
     Ok(())
 }
@@ -545,7 +618,11 @@ fn sources_inner(a: SourcesArgs, g: &Global) -> anyhow::Result<()> {
                 i.counts.records,
                 i.counts.rejects,
                 i.counts.warnings,
-                if i.counts.revised > 0 { format!(", revised {}", i.counts.revised) } else { String::new() }
+                [("revised", i.counts.revised), ("withdrawn", i.counts.withdrawn), ("restored", i.counts.restored)]
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(w, n)| format!(", {w} {n}"))
+                    .collect::<String>()
             )?;
         }
     }

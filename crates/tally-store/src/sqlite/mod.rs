@@ -18,6 +18,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (5, "unlinked_index", include_str!("../../migrations/sqlite/0005_unlinked_index.sql")),
     (6, "import_reading", include_str!("../../migrations/sqlite/0006_import_reading.sql")),
     (7, "record_versions", include_str!("../../migrations/sqlite/0007_record_versions.sql")),
+    (8, "record_withdrawals", include_str!("../../migrations/sqlite/0008_record_withdrawals.sql")),
 ];
 
 pub struct SqliteStore {

@@ -9,7 +9,7 @@ use tally_domain::{
 };
 
 const IMPORT_COLS: &str = "i.id, s.name, s.kind, s.publisher, i.sha256, i.file_name, i.retrieved_at, i.imported_at, \
-     i.format, i.encoding, i.delimiter, i.sheet, i.columns, i.rows, i.records, i.rejects, i.warnings, i.reading, i.revised";
+     i.format, i.encoding, i.delimiter, i.sheet, i.columns, i.rows, i.records, i.rejects, i.warnings, i.reading, i.revised, i.complete, i.withdrawn, i.restored";
 
 fn kind_of(s: &str) -> Result<SourceKind> {
     s.parse().map_err(|e: tally_domain::SourceKindError| StoreError::Invalid(e.to_string()))
@@ -40,7 +40,10 @@ fn import_info(r: &Row) -> rusqlite::Result<(ImportInfo, String, String)> {
                 rejects: r.get::<_, i64>(15)? as u64,
                 warnings: r.get::<_, i64>(16)? as u64,
                 revised: r.get::<_, i64>(18)? as u64,
+                withdrawn: r.get::<_, i64>(20)? as u64,
+                restored: r.get::<_, i64>(21)? as u64,
             },
+            complete: r.get::<_, i64>(19)? != 0,
         },
         kind,
         columns,
@@ -188,6 +191,10 @@ struct SqliteImport<'a> {
     revise: bool,
     /// When this edition was obtained, if said (RFC 3339).
     retrieved_at: Option<String>,
+    /// The record ids this edition names are noted (in the temporary table `edition_ids`),
+    /// for [`ImportWriter::settle_withdrawals`]: when the edition is complete, or the source
+    /// has withdrawn records that it may name again.
+    track: bool,
     done: bool,
 }
 
@@ -252,7 +259,31 @@ fn field_values(f: &ParsedFields) -> [Option<String>; 15] {
     ]
 }
 
+/// The latest withdrawal event of record `r`, as SQL.
+const LAST_EVENT: &str =
+    "(SELECT w.event FROM record_withdrawals w WHERE w.record_id = r.id ORDER BY w.id DESC LIMIT 1)";
+
 impl SqliteImport<'_> {
+    /// Note the ids this edition names, if it is complete or the source has withdrawn records.
+    fn start_tracking(&mut self, complete: bool) -> Result<()> {
+        // Through the (small) table of events, not the source's records: a million-record
+        // source with no withdrawals costs nothing here.
+        let withdrawn: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM record_withdrawals w JOIN records r ON r.id = w.record_id
+                            WHERE r.source_id = ?1)",
+            [self.source_id],
+            |r| r.get(0),
+        )?;
+        self.track = complete || withdrawn;
+        if self.track {
+            self.conn.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS edition_ids (source_record_id TEXT PRIMARY KEY) WITHOUT ROWID;
+                 DELETE FROM temp.edition_ids;",
+            )?;
+        }
+        Ok(())
+    }
+
     /// Keep a row of an edition older than the one a record holds as an earlier version of the
     /// record, replaced by the edition it holds. The record does not change, so no link run
     /// needs to see it (`linked` = 1).
@@ -335,6 +366,9 @@ impl SqliteImport<'_> {
 
 impl ImportWriter for SqliteImport<'_> {
     fn add_record(&mut self, rec: &Record) -> Result<AddOutcome> {
+        if self.track {
+            self.note_present(rec.key.source_record_id.as_str())?;
+        }
         let f = &rec.fields;
         let raw = encode_raw(&rec.raw, &self.headers);
         let (bd, bp) = date_cols(f.birth_date);
@@ -445,16 +479,76 @@ impl ImportWriter for SqliteImport<'_> {
         Ok(n as u64)
     }
 
+    fn note_present(&mut self, source_record_id: &str) -> Result<()> {
+        if self.track {
+            self.conn
+                .prepare_cached("INSERT OR IGNORE INTO temp.edition_ids (source_record_id) VALUES (?1)")?
+                .execute([source_record_id])?;
+        }
+        Ok(())
+    }
+
+    fn settle_withdrawals(&mut self, complete: bool) -> Result<Withdrawals> {
+        let mut out = Withdrawals::default();
+        if !self.track {
+            return Ok(out);
+        }
+        // Named again: restored, by any edition (complete or not) that names the record.
+        let restored: Vec<(i64, String)> = self
+            .conn
+            .prepare(&format!(
+                "SELECT r.id, r.source_record_id FROM records r JOIN temp.edition_ids e
+                     ON e.source_record_id = r.source_record_id
+                 WHERE r.source_id = ?1 AND {LAST_EVENT} = 'withdrawn' ORDER BY r.id"
+            ))?
+            .query_map([self.source_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        // Left out of a complete edition: withdrawn, unless already, and unless the edition
+        // that holds the record was obtained after this one (both say when; RFC 3339 times in
+        // UTC compare as text), as a corrected edition's rows do not undo a later one's.
+        let withdrawn: Vec<(i64, String)> = if complete {
+            self.conn
+                .prepare(&format!(
+                    "SELECT r.id, r.source_record_id FROM records r JOIN imports i ON i.id = r.import_id
+                     WHERE r.source_id = ?1
+                       AND NOT EXISTS (SELECT 1 FROM temp.edition_ids e WHERE e.source_record_id = r.source_record_id)
+                       AND COALESCE({LAST_EVENT}, 'restored') <> 'withdrawn'
+                       AND NOT (?2 IS NOT NULL AND i.retrieved_at IS NOT NULL AND ?2 < i.retrieved_at)
+                     ORDER BY r.id"
+                ))?
+                .query_map(params![self.source_id, self.retrieved_at], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        } else {
+            Vec::new()
+        };
+        let mut ins = self
+            .conn
+            .prepare_cached("INSERT INTO record_withdrawals (record_id, import_id, event) VALUES (?1, ?2, ?3)")?;
+        for (event, rows, ids) in
+            [("restored", &restored, &mut out.restored), ("withdrawn", &withdrawn, &mut out.withdrawn)]
+        {
+            for (id, key) in rows {
+                ins.execute(params![id, self.import_id, event])?;
+                ids.push(key.clone());
+            }
+        }
+        Ok(out)
+    }
+
     fn finish(mut self: Box<Self>, c: ImportCounts) -> Result<ImportInfo> {
+        // A reopened import adds to the counts it had.
         self.conn.execute(
-            "UPDATE imports SET rows = ?2, records = ?3, rejects = ?4, warnings = ?5, revised = ?6 WHERE id = ?1",
+            "UPDATE imports SET rows = ?2, records = ?3, rejects = ?4, warnings = ?5, revised = ?6, withdrawn = ?7,
+                 restored = ?8 WHERE id = ?1",
             params![
                 self.import_id,
                 c.rows as i64,
                 c.records as i64,
                 c.rejects as i64,
                 c.warnings as i64,
-                c.revised as i64
+                c.revised as i64,
+                c.withdrawn as i64,
+                c.restored as i64
             ],
         )?;
         let info = load_import(self.conn, "i.id = ?1", [self.import_id])?
@@ -466,7 +560,7 @@ impl ImportWriter for SqliteImport<'_> {
 }
 
 impl RecordStore for SqliteStore {
-    fn reopen_import<'a>(&'a mut self, import_id: i64) -> Result<Box<dyn ImportWriter + 'a>> {
+    fn reopen_import<'a>(&'a mut self, import_id: i64, complete: bool) -> Result<Box<dyn ImportWriter + 'a>> {
         let conn = &self.conn;
         conn.execute_batch("BEGIN IMMEDIATE")?;
         let mut guard = SqliteImport {
@@ -477,6 +571,7 @@ impl RecordStore for SqliteStore {
             headers: vec![],
             revise: true,
             retrieved_at: None,
+            track: false,
             done: false,
         };
         let (source_id, file_name, headers, retrieved_at): (i64, String, String, Option<String>) = conn.query_row(
@@ -487,6 +582,7 @@ impl RecordStore for SqliteStore {
         guard.source_id = source_id;
         guard.retrieved_at = retrieved_at;
         guard.file_name = file_name;
+        guard.start_tracking(complete)?;
         guard.headers =
             serde_json::from_str(&headers).map_err(|e| StoreError::Invalid(format!("import headers: {e}")))?;
         Ok(Box::new(guard))
@@ -505,6 +601,7 @@ impl RecordStore for SqliteStore {
             headers: m.headers.to_vec(),
             revise: m.revise,
             retrieved_at: m.retrieved_at.map(str::to_string),
+            track: false,
             done: false,
         };
         if let Some(info) = load_import(conn, "i.sha256 = ?1", [m.sha256])? {
@@ -538,8 +635,8 @@ impl RecordStore for SqliteStore {
         let headers = serde_json::to_string(m.headers).expect("strings always serialise");
         conn.execute(
             "INSERT INTO imports (source_id, sha256, file_name, retrieved_at, format, encoding, delimiter, sheet, columns,
-                 headers, reading)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 headers, reading, complete)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 source_id,
                 m.sha256,
@@ -551,11 +648,13 @@ impl RecordStore for SqliteStore {
                 m.sheet,
                 columns,
                 headers,
-                m.reading
+                m.reading,
+                m.complete
             ],
         )?;
         guard.import_id = conn.last_insert_rowid();
         guard.source_id = source_id;
+        guard.start_tracking(m.complete)?;
         Ok(BeginImport::Started(Box::new(guard)))
     }
 
@@ -581,6 +680,34 @@ impl RecordStore for SqliteStore {
                 Ok(SourceSummary { name, kind: kind_of(&kind)?, publisher, imports, records: records as u64 })
             })
             .collect()
+    }
+
+    fn withdrawals(&self, source: Option<&str>) -> Result<Vec<WithdrawalRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT s.name, r.source_record_id, w.event, i.file_name, i.imported_at, r.surname, r.given_name,
+                    r.patronymic
+             FROM record_withdrawals w
+             JOIN records r ON r.id = w.record_id
+             JOIN sources s ON s.id = r.source_id
+             JOIN imports i ON i.id = w.import_id
+             WHERE ?1 IS NULL OR s.name = ?1
+             ORDER BY w.id",
+        )?;
+        let rows = st
+            .query_map([source], |r| {
+                Ok(WithdrawalRow {
+                    source: r.get(0)?,
+                    source_record_id: r.get(1)?,
+                    event: r.get(2)?,
+                    file: r.get(3)?,
+                    imported_at: r.get(4)?,
+                    surname: r.get(5)?,
+                    given_name: r.get(6)?,
+                    patronymic: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     fn revisions(&self, source: Option<&str>) -> Result<Vec<RevisionRow>> {
