@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 from docx.enum.text import WD_BREAK
 from odf import table, text
-from odf.opendocument import OpenDocumentText
+from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.style import ListLevelProperties, Style, TextProperties
 from odf.text import ListLevelStyleBullet, ListLevelStyleNumber, ListStyle
 
@@ -166,8 +166,48 @@ def regional_list():
     doc.save(str(HERE / "regional_list.odt"))
 
 
+def regional_sheet():
+    """A spreadsheet (ODS) whose region is written once per region, in a cell merged down over
+    that region's rows (number-rows-spanned, the rows under it covered), below a title row and an
+    empty row, with columns repeated and rows repeated as LibreOffice writes them."""
+    doc = OpenDocumentSpreadsheet()
+    sheet = table.Table(name="Список")
+    sheet.addElement(table.TableColumn(numbercolumnsrepeated=4))
+
+    def row(cells, repeated=None):
+        tr = table.TableRow(numberrowsrepeated=repeated) if repeated else table.TableRow()
+        for c in cells:
+            tr.addElement(c)
+        sheet.addElement(tr)
+
+    def cell(v=None, down=None):
+        tc = table.TableCell(numberrowsspanned=down) if down else table.TableCell()
+        if v is not None:
+            tc.setAttribute("valuetype", "string")
+            tc.addElement(text.P(text=v))
+        return tc
+
+    row([cell("Список загиблих військовослужбовців")])
+    row([table.TableCell(numbercolumnsrepeated=4)])
+    row([cell("№"), cell("ПІБ"), cell("Дата народження"), cell("Область")])
+    people = [
+        ("1", "Кравчук Богдан Іванович", "12.05.1990", "Сумська", 3),
+        ("2", "Олійник Тарас Петрович", "03.04.1984", None, 0),
+        ("3", "Савченко Юрій Миколайович", "21.11.1995", None, 0),
+        ("4", "Дорошенко Микола Васильович", "07.01.1970", "Полтавська", 2),
+        ("5", "Ткаченко Андрій Олегович", "15.08.1988", None, 0),
+    ]
+    for n, name, born, region, span in people:
+        last = cell(region, down=span) if region else table.CoveredTableCell()
+        row([cell(n), cell(name), cell(born), last])
+    row([table.TableCell(numbercolumnsrepeated=4)], repeated=1000)
+    doc.spreadsheet.addElement(sheet)
+    doc.save(str(HERE / "regional_sheet.ods"))
+
+
 official_list()
 family_report()
 by_region()
 tab_columns()
 regional_list()
+regional_sheet()

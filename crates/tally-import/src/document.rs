@@ -127,6 +127,54 @@ pub fn read(bytes: &[u8], kind: Kind) -> Result<Document, DocumentError> {
     }
 }
 
+/// The cells of an OpenDocument spreadsheet's sheet that are merged down over several rows, as
+/// ((first row, column), (last row, last column)) from the sheet's first row and column, which
+/// calamine gives XLSX and XLS sheets and not ODS ones. Read from `content.xml`: a cell's
+/// `number-rows-spanned` (and `number-columns-spanned`), counting rows and cells through their
+/// `number-rows-repeated` and `number-columns-repeated`. Best effort: a sheet that cannot be read
+/// here has no merges (calamine has read it already).
+pub(crate) fn ods_merges(bytes: &[u8], sheet: &str) -> Vec<((u32, u32), (u32, u32))> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Vec::new() };
+    let Ok(Some(xml)) = part(&mut zip, "content.xml") else { return Vec::new() };
+    let mut r = reader(&xml);
+    let mut out = Vec::new();
+    // Depth of tables inside the sheet being read (a cell may hold a table of its own): 0
+    // outside it, 1 in it.
+    let mut depth = 0u32;
+    let (mut row, mut col, mut repeat) = (0u64, 0u64, 1u64);
+    let num = |e: &BytesStart, name: &str| attr(e, name).and_then(|v| v.parse::<u64>().ok()).unwrap_or(1).max(1);
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e)) => match local(&e).as_str() {
+                "table" if depth > 0 => depth += 1,
+                "table" if attr(&e, "name").as_deref() == Some(sheet) => depth = 1,
+                "table-row" if depth == 1 => {
+                    col = 0;
+                    repeat = num(&e, "number-rows-repeated");
+                }
+                name @ ("table-cell" | "covered-table-cell") if depth == 1 => {
+                    let down = num(&e, "number-rows-spanned");
+                    if name == "table-cell" && down > 1 && row < u64::from(u32::MAX) && col < u64::from(u32::MAX) {
+                        let across = num(&e, "number-columns-spanned");
+                        let end = |x: u64| x.min(u64::from(u32::MAX)) as u32;
+                        out.push(((row as u32, col as u32), (end(row + down - 1), end(col + across - 1))));
+                    }
+                    col += num(&e, "number-columns-repeated");
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) => match e.local_name().as_ref() {
+                "table" if depth > 1 => depth -= 1,
+                "table" if depth == 1 => return out,
+                "table-row" if depth == 1 => row += repeat,
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => return out,
+            _ => {}
+        }
+    }
+}
+
 /// One XML part of the file as text, if the file has it.
 fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, DocumentError> {
     let mut f = match zip.by_name(name) {

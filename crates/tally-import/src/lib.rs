@@ -1738,7 +1738,7 @@ fn open_sheet(bytes: &[u8], want: Option<&str>) -> Result<(calamine::Range<calam
             return Err(ImportError::NoSheet { name: w.to_string(), sheets: names });
         }
         let r = wb.worksheet_range(w).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
-        return Ok((merged_down(&mut wb, w, r), w.to_string()));
+        return Ok((merged_down(&mut wb, bytes, w, r), w.to_string()));
     }
     // Workbooks often open with a cover or a summary sheet: the list is the first sheet with a
     // name column near its top, else the first sheet with data.
@@ -1749,14 +1749,14 @@ fn open_sheet(bytes: &[u8], want: Option<&str>) -> Result<(calamine::Range<calam
             continue;
         }
         if has_name_header(&r) {
-            return Ok((merged_down(&mut wb, n, r), n.clone()));
+            return Ok((merged_down(&mut wb, bytes, n, r), n.clone()));
         }
         if first.is_none() {
             first = Some((r, n.clone()));
         }
     }
     let (r, n) = first.ok_or(ImportError::EmptySheet)?;
-    Ok((merged_down(&mut wb, &n, r), n))
+    Ok((merged_down(&mut wb, bytes, &n, r), n))
 }
 
 /// A sheet with each cell merged down over several rows giving its value to every row it
@@ -1765,27 +1765,31 @@ fn open_sheet(bytes: &[u8], want: Option<&str>) -> Result<(calamine::Range<calam
 /// workbook whose merges cannot be read is read as it is.
 fn merged_down(
     wb: &mut calamine::Sheets<Cursor<&[u8]>>,
+    bytes: &[u8],
     sheet: &str,
     mut range: calamine::Range<calamine::Data>,
 ) -> calamine::Range<calamine::Data> {
+    let pairs = |d: Vec<calamine::Dimensions>| d.into_iter().map(|m| (m.start, m.end)).collect::<Vec<_>>();
     let merges = match wb {
-        calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).ok(),
-        calamine::Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).ok(),
+        calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).ok().map(pairs),
+        calamine::Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).ok().map(pairs),
+        // calamine keeps no merges for ODS: read them from the file.
+        calamine::Sheets::Ods(_) => Some(document::ods_merges(bytes, sheet)),
         _ => None,
     };
-    for m in merges.unwrap_or_default() {
-        if m.end.0 <= m.start.0 {
+    for (start, end) in merges.unwrap_or_default() {
+        if end.0 <= start.0 {
             continue;
         }
-        let Some(v) = range.get_value(m.start).cloned() else { continue };
+        let Some(v) = range.get_value(start).cloned() else { continue };
         if matches!(v, calamine::Data::Empty) {
             continue;
         }
         // Not past the sheet's last row: a merge drawn lower than the data adds no rows.
         let last = range.end().map_or(0, |e| e.0);
-        for row in m.start.0 + 1..=m.end.0.min(last) {
-            if range.get_value((row, m.start.1)).is_none_or(|c| matches!(c, calamine::Data::Empty)) {
-                range.set_value((row, m.start.1), v.clone());
+        for row in start.0 + 1..=end.0.min(last) {
+            if range.get_value((row, start.1)).is_none_or(|c| matches!(c, calamine::Data::Empty)) {
+                range.set_value((row, start.1), v.clone());
             }
         }
     }

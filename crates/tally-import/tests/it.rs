@@ -1263,6 +1263,28 @@ fn a_workbook_with_merged_cells() {
     assert_eq!(date(&recs[1].fields.death_date), "2024");
 }
 
+/// An OpenDocument spreadsheet (`regional_sheet.ods`, written by make_documents.py with odfpy)
+/// whose region cells are merged down over each region's soldiers, under a title and an empty
+/// row: calamine keeps no merges for ODS, so they are read from the file, and each soldier gets
+/// his region, on the rows the user sees.
+#[test]
+fn an_ods_sheet_with_cells_merged_down() {
+    let (layout, it) = items(&read("regional_sheet.ods"));
+    assert_eq!(layout.headers, ["№", "ПІБ", "Дата народження", "Область"]);
+    let recs = records(&it);
+    assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+    assert_eq!(
+        recs.iter().map(|r| (r.line, r.fields.region.as_deref())).collect::<Vec<_>>(),
+        [
+            (4, Some("Сумська")),
+            (5, Some("Сумська")),
+            (6, Some("Сумська")),
+            (7, Some("Полтавська")),
+            (8, Some("Полтавська"))
+        ]
+    );
+}
+
 /// Documents that cannot be read say what they are: a Word 97-2003 file (an OLE container with
 /// a "WordDocument" stream), and a .docx cut short.
 #[test]
