@@ -135,8 +135,13 @@ pub fn read(bytes: &[u8], kind: Kind) -> Result<Document, DocumentError> {
 /// here has no merges (calamine has read it already).
 pub(crate) fn ods_merges(bytes: &[u8], sheet: &str) -> Vec<((u32, u32), (u32, u32))> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Vec::new() };
-    let Ok(Some(xml)) = part(&mut zip, "content.xml") else { return Vec::new() };
-    let mut r = reader(&xml);
+    let Ok(file) = zip.by_name("content.xml") else { return Vec::new() };
+    // Streamed, not read whole as the document parts are: a sheet of 200,000 rows has some
+    // 60 MB of content.xml, and calamine holds the sheet meanwhile.
+    let mut r = quick_xml::Reader::from_reader(std::io::BufReader::new(file.take(512 << 20)));
+    r.config_mut().expand_empty_elements = true;
+    r.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
     let mut out = Vec::new();
     // Depth of tables inside the sheet being read (a cell may hold a table of its own): 0
     // outside it, 1 in it.
@@ -144,7 +149,8 @@ pub(crate) fn ods_merges(bytes: &[u8], sheet: &str) -> Vec<((u32, u32), (u32, u3
     let (mut row, mut col, mut repeat) = (0u64, 0u64, 1u64);
     let num = |e: &BytesStart, name: &str| attr(e, name).and_then(|v| v.parse::<u64>().ok()).unwrap_or(1).max(1);
     loop {
-        match r.read_event() {
+        buf.clear();
+        match r.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => match local(&e).as_str() {
                 "table" if depth > 0 => depth += 1,
                 "table" if attr(&e, "name").as_deref() == Some(sheet) => depth = 1,
