@@ -283,7 +283,8 @@ pub fn import_bytes(
         bytes,
         // A JSON document is read as JSON Lines are, but says what it is ("json" reads back
         // as the same format).
-        format: if layout.json_array { "json" } else { layout.format.as_str() },
+        // A workbook says which kind it is (an ODS is not "xlsx"); each reads back as a spreadsheet.
+        format: if layout.json_array { "json" } else { layout.workbook.unwrap_or(layout.format.as_str()) },
         encoding: layout.encoding.as_deref(),
         delimiter: delimiter.as_deref(),
         sheet: layout.sheet.as_deref(),

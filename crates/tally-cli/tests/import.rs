@@ -448,3 +448,17 @@ fn a_complete_edition_withdraws_what_it_leaves_out_and_a_later_one_restores_it()
     let err = fails(d, &["import", "noid.csv", "--source", "mod", "--complete"]);
     assert!(err.contains("no id column") && err.contains("--complete"), "{err}");
 }
+
+/// An OpenDocument spreadsheet says what it is, and its region merged down over a region's
+/// soldiers reaches each of them.
+#[test]
+fn an_ods_sheet_reads_as_ods_with_its_merged_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("regional_sheet.ods");
+    let out = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "sheet"]);
+    assert!(out.contains("read as ods, sheet \"Список\""), "{out}");
+    assert!(ok(dir.path(), &["sources"]).contains("as ods"));
+    let csv = ok(dir.path(), &["export", "records"]);
+    assert_eq!(csv.matches(",Сумська,").count(), 3, "{csv}");
+    assert_eq!(csv.matches(",Полтавська,").count(), 2, "{csv}");
+}

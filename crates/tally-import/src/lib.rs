@@ -226,6 +226,9 @@ pub struct Layout {
     /// The file is one JSON document (an array of objects, or an object wrapping one), read as
     /// JSON Lines are.
     pub json_array: bool,
+    /// For a spreadsheet, what kind of workbook it is (`xlsx`, `xls`, `xlsb`, `ods`): the
+    /// import says what it read.
+    pub workbook: Option<&'static str>,
     /// The order of day and month the file's dates are read in (never `Auto`).
     pub date_order: DateOrder,
     /// When the file was read month first without being told: the date that says so.
@@ -858,6 +861,7 @@ impl Reader {
         }
         let format = opts.format.unwrap_or_else(|| sniff_format(bytes));
         let mut dates = SlashedDates::default();
+        let mut workbook = None;
         let (rows, encoding, delimiter, sheet) = match format {
             Format::Docx | Format::Odt => {
                 let kind = if format == Format::Docx { document::Kind::Docx } else { document::Kind::Odt };
@@ -881,7 +885,8 @@ impl Reader {
             }
             Format::Spreadsheet if is_old_word(bytes) => return Err(ImportError::OldWord),
             Format::Spreadsheet => {
-                let (range, name) = open_sheet(bytes, opts.sheet.as_deref())?;
+                let (range, name, kind) = open_sheet(bytes, opts.sheet.as_deref())?;
+                workbook = Some(kind);
                 let first_row = range.start().map(|s| u64::from(s.0)).unwrap_or(0);
                 // Cells typed as dates carry no order; dates typed as text do.
                 if opts.date_order == DateOrder::Auto {
@@ -965,6 +970,7 @@ impl Reader {
             }
         };
         let mut r = Reader::start(rows, format, encoding, delimiter, sheet, opts);
+        r.layout.workbook = workbook;
         r.order_dates(opts.date_order, &dates);
         r.init_header()?;
         Ok(r)
@@ -1000,6 +1006,7 @@ impl Reader {
                 header_line: 0,
                 list: None,
                 json_array: false,
+                workbook: None,
                 date_order: DateOrder::DayFirst,
                 month_first_because: None,
                 page_part: None,
@@ -1728,17 +1735,25 @@ pub fn parse_sex(s: &str) -> Option<Sex> {
     }
 }
 
-fn open_sheet(bytes: &[u8], want: Option<&str>) -> Result<(calamine::Range<calamine::Data>, String), ImportError> {
+type Sheet = (calamine::Range<calamine::Data>, String, &'static str);
+
+fn open_sheet(bytes: &[u8], want: Option<&str>) -> Result<Sheet, ImportError> {
     use calamine::Reader as _;
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
+    let kind = match wb {
+        calamine::Sheets::Xls(_) => "xls",
+        calamine::Sheets::Xlsb(_) => "xlsb",
+        calamine::Sheets::Ods(_) => "ods",
+        calamine::Sheets::Xlsx(_) => "xlsx",
+    };
     let names = wb.sheet_names();
     if let Some(w) = want {
         if !names.iter().any(|n| n == w) {
             return Err(ImportError::NoSheet { name: w.to_string(), sheets: names });
         }
         let r = wb.worksheet_range(w).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
-        return Ok((merged_down(&mut wb, bytes, w, r), w.to_string()));
+        return Ok((merged_down(&mut wb, bytes, w, r), w.to_string(), kind));
     }
     // Workbooks often open with a cover or a summary sheet: the list is the first sheet with a
     // name column near its top, else the first sheet with data.
@@ -1749,14 +1764,14 @@ fn open_sheet(bytes: &[u8], want: Option<&str>) -> Result<(calamine::Range<calam
             continue;
         }
         if has_name_header(&r) {
-            return Ok((merged_down(&mut wb, bytes, n, r), n.clone()));
+            return Ok((merged_down(&mut wb, bytes, n, r), n.clone(), kind));
         }
         if first.is_none() {
             first = Some((r, n.clone()));
         }
     }
     let (r, n) = first.ok_or(ImportError::EmptySheet)?;
-    Ok((merged_down(&mut wb, bytes, &n, r), n))
+    Ok((merged_down(&mut wb, bytes, &n, r), n, kind))
 }
 
 /// A sheet with each cell merged down over several rows giving its value to every row it
