@@ -1282,6 +1282,10 @@ pub struct ReviewItem {
     pub persons: [ReviewPerson; 2],
     /// Stronger candidates of either record in the other record's list (see [`Rival`]).
     pub rivals: Vec<Rival>,
+    /// For each record, `a`'s first, the edition that withdrew it from its list, when a complete
+    /// edition left it out and none has named it again (a man taken off a list of the killed
+    /// may have been found alive).
+    pub withdrawn: [Option<String>; 2],
 }
 
 /// The person a record of a reviewed pair belongs to in the roll, with its other records.
@@ -1446,7 +1450,18 @@ fn review_item<S: RecordStore + LinkStore + ?Sized>(
     let l = pair_linker(store, &ra, &rb)?;
     let explanation = l.explain(a, b)?;
     let (persons, rivals) = review_context(store, keys, persons, a, b, probability)?;
-    Ok(ReviewItem { a: ra, b: rb, probability, explanation, remaining, persons, rivals })
+    let withdrawn = [withdrawn_by(store, &ra)?, withdrawn_by(store, &rb)?];
+    Ok(ReviewItem { a: ra, b: rb, probability, explanation, remaining, persons, rivals, withdrawn })
+}
+
+/// The edition that withdrew `r` from its list, if its latest withdrawal event is one.
+fn withdrawn_by<S: RecordStore + ?Sized>(store: &S, r: &Record) -> Result<Option<String>> {
+    let events = store.withdrawals(Some(r.key.source.as_str()))?;
+    Ok(events
+        .into_iter()
+        .rfind(|w| w.source_record_id == r.key.source_record_id.as_str())
+        .filter(|w| w.event == "withdrawn")
+        .map(|w| w.file))
 }
 
 /// What the roll says around some records: every record's key and person (read with the queue),

@@ -775,3 +775,49 @@ fn a_corrected_edition_is_relinked_and_equals_a_full_link() {
     assert!(err.contains("has no id column"), "{err}");
     assert!(err.contains("hint: map the column that holds each row's id"), "{err}");
 }
+
+/// A record a complete edition of its list left out shows as withdrawn beside the pair under
+/// review (the man taken off a list of the killed may have been found alive), in text and JSON.
+#[test]
+fn review_shows_a_record_withdrawn_from_its_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    let db = dir.path().join("t.db");
+    let sources = synth_sources(&db, &world, "2000", "1");
+    for s in &sources {
+        import_synth(&db, &world, s);
+    }
+    ok(&db, &["link"]);
+    // Walk the queue to a pair with a record of the official list (a CSV with an id column).
+    let official = "ua_official_killed";
+    let n = json(&db, &["review", "--list", "--json"]).as_array().unwrap().len();
+    let mut item = json(&db, &["review", "--next", "--json"]);
+    for _ in 0..n {
+        if [&item["a"], &item["b"]].iter().any(|r| r["key"]["source"] == official) {
+            break;
+        }
+        ok(&db, &["review", "--skip", &key_name(&item["a"]), &key_name(&item["b"])]);
+        item = json(&db, &["review", "--next", "--json"]);
+    }
+    let side = usize::from(item["a"]["key"]["source"] != official);
+    let rec = &item[["a", "b"][side]];
+    assert_eq!(rec["key"]["source"], official, "no pair of the queue has a record of the official list");
+    assert_eq!(item["withdrawn"], serde_json::json!([null, null]));
+    // The next edition of the official list, complete, without that record's line.
+    let s = sources.iter().find(|s| s["source"] == official).unwrap();
+    let file = world.join(s["file"].as_str().unwrap());
+    let line = rec["line"].as_u64().unwrap() as usize;
+    let text = std::fs::read_to_string(&file).unwrap();
+    let kept: Vec<&str> =
+        text.split_inclusive('\n').enumerate().filter(|(i, _)| i + 1 != line).map(|(_, l)| l).collect();
+    let edition = dir.path().join("ua_official_killed_v2.csv");
+    std::fs::write(&edition, kept.concat()).unwrap();
+    let out = ok(&db, &["import", edition.to_str().unwrap(), "--source", official, "--complete"]);
+    assert!(out.contains("withdrawn: 1"), "{out}");
+    let again = json(&db, &["review", "--next", "--json"]);
+    assert_eq!((key_name(&again["a"]), key_name(&again["b"])), (key_name(&item["a"]), key_name(&item["b"])));
+    assert_eq!(again["withdrawn"][side], "ua_official_killed_v2.csv", "{}", again["withdrawn"]);
+    assert!(again["withdrawn"][1 - side].is_null());
+    let shown = ok(&db, &["review", "--next"]);
+    assert!(shown.contains("! list") && shown.contains("withdrawn by ua_official_killed_v2.csv"), "{shown}");
+}

@@ -364,6 +364,10 @@ fn show(out: &mut impl Write, item: &ReviewItem) -> std::io::Result<()> {
         Some(id) if p.others.is_empty() => format!("{id}, no other record"),
         Some(id) => format!("{id}, also {}", some_of(&p.others.iter().collect::<Vec<_>>())),
     };
+    if item.withdrawn.iter().any(Option::is_some) {
+        let w = |x: &Option<String>| x.as_ref().map(|f| format!("withdrawn by {f}")).unwrap_or_default();
+        writeln!(out, "! {:<11} {:<36} {}", "list", w(&item.withdrawn[0]), w(&item.withdrawn[1]))?;
+    }
     let [pa, pb] = &item.persons;
     match pa.person {
         Some(id) if pa.person == pb.person => {
