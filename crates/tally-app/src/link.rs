@@ -1450,18 +1450,24 @@ fn review_item<S: RecordStore + LinkStore + ?Sized>(
     let l = pair_linker(store, &ra, &rb)?;
     let explanation = l.explain(a, b)?;
     let (persons, rivals) = review_context(store, keys, persons, a, b, probability)?;
-    let withdrawn = [withdrawn_by(store, &ra)?, withdrawn_by(store, &rb)?];
+    let withdrawn = withdrawn_by(store, [&ra, &rb])?;
     Ok(ReviewItem { a: ra, b: rb, probability, explanation, remaining, persons, rivals, withdrawn })
 }
 
-/// The edition that withdrew `r` from its list, if its latest withdrawal event is one.
-fn withdrawn_by<S: RecordStore + ?Sized>(store: &S, r: &Record) -> Result<Option<String>> {
-    let events = store.withdrawals(Some(r.key.source.as_str()))?;
-    Ok(events
-        .into_iter()
-        .rfind(|w| w.source_record_id == r.key.source_record_id.as_str())
-        .filter(|w| w.event == "withdrawn")
-        .map(|w| w.file))
+/// For each record, the edition that withdrew it from its list, if its latest withdrawal event
+/// is one. Each source's events are read once.
+fn withdrawn_by<S: RecordStore + ?Sized>(store: &S, recs: [&Record; 2]) -> Result<[Option<String>; 2]> {
+    let mut events = store.withdrawals(Some(recs[0].key.source.as_str()))?;
+    if recs[1].key.source != recs[0].key.source {
+        events.extend(store.withdrawals(Some(recs[1].key.source.as_str()))?);
+    }
+    Ok(recs.map(|r| {
+        events
+            .iter()
+            .rfind(|w| w.source == r.key.source.as_str() && w.source_record_id == r.key.source_record_id.as_str())
+            .filter(|w| w.event == "withdrawn")
+            .map(|w| w.file.clone())
+    }))
 }
 
 /// What the roll says around some records: every record's key and person (read with the queue),

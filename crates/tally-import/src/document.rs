@@ -31,7 +31,7 @@ use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
 
-use crate::xml::{local, reader, reference};
+use crate::xml::{configured, local, reader, reference};
 
 /// One table: its rows, each with where it is (see the module docs) and its cells' text.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -138,9 +138,7 @@ pub(crate) fn ods_merges(bytes: &[u8], sheet: &str) -> Vec<((u32, u32), (u32, u3
     let Ok(file) = zip.by_name("content.xml") else { return Vec::new() };
     // Streamed, not read whole as the document parts are: a sheet of 200,000 rows has some
     // 60 MB of content.xml, and calamine holds the sheet meanwhile.
-    let mut r = quick_xml::Reader::from_reader(std::io::BufReader::new(file.take(512 << 20)));
-    r.config_mut().expand_empty_elements = true;
-    r.config_mut().check_end_names = false;
+    let mut r = configured(quick_xml::Reader::from_reader(std::io::BufReader::new(file.take(512 << 20))));
     let mut buf = Vec::new();
     let mut out = Vec::new();
     // Depth of tables inside the sheet being read (a cell may hold a table of its own): 0

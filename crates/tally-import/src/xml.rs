@@ -32,7 +32,11 @@ pub struct XmlError(pub String);
 /// A reader that gives `<a/>` as `<a></a>` (one code path for both) and lets mismatched end
 /// tags pass (the element stack is kept by the callers).
 pub(crate) fn reader(text: &str) -> quick_xml::Reader<&[u8]> {
-    let mut r = quick_xml::Reader::from_reader(text.as_bytes());
+    configured(quick_xml::Reader::from_reader(text.as_bytes()))
+}
+
+/// [`reader`]'s settings on a reader of any source (a part streamed from a ZIP file).
+pub(crate) fn configured<R>(mut r: quick_xml::Reader<R>) -> quick_xml::Reader<R> {
     r.config_mut().expand_empty_elements = true;
     r.config_mut().check_end_names = false;
     r

@@ -478,11 +478,7 @@ fn revisions_inner(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
     let withdrawals = tally_app::import::list_withdrawals(&store, a.source.as_deref())?;
     if a.withdrawn {
         if a.json {
-            for w in &withdrawals {
-                serde_json::to_writer(&mut out, w)?;
-                writeln!(out)?;
-            }
-            return Ok(());
+            return json_lines(&mut out, &withdrawals);
         }
         for w in &withdrawals {
             let name = [&w.surname, &w.given_name, &w.patronymic]
@@ -508,11 +504,7 @@ fn revisions_inner(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
     }
     let rows = tally_app::import::list_revisions(&store, a.source.as_deref())?;
     if a.json {
-        for r in &rows {
-            serde_json::to_writer(&mut out, r)?;
-            writeln!(out)?;
-        }
-        return Ok(());
+        return json_lines(&mut out, &rows);
     }
     let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
     for r in &rows {
@@ -543,6 +535,15 @@ fn revisions_inner(a: RevisionsArgs, g: &Global) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Rows as JSON Lines, one object a line.
+fn json_lines<T: serde::Serialize>(out: &mut impl Write, rows: &[T]) -> anyhow::Result<()> {
+    for r in rows {
+        serde_json::to_writer(&mut *out, r)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 pub fn rejects(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {
     quiet_pipe(rejects_inner(a, g))
 }
@@ -556,11 +557,7 @@ fn rejects_inner(a: RejectsArgs, g: &Global) -> anyhow::Result<()> {
         .collect();
     let mut out = std::io::stdout().lock();
     if a.json {
-        for r in &rows {
-            serde_json::to_writer(&mut out, r)?;
-            writeln!(out)?;
-        }
-        return Ok(());
+        return json_lines(&mut out, &rows);
     }
     for r in &rows {
         writeln!(
