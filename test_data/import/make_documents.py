@@ -1,11 +1,14 @@
 """Write the Word and OpenDocument fixtures of the import tests.
 
-    python3 -m venv /tmp/docvenv && /tmp/docvenv/bin/pip install python-docx==1.2.0 odfpy==1.4.1
+    python3 -m venv /tmp/docvenv && /tmp/docvenv/bin/pip install python-docx==1.2.0 odfpy==1.4.1 reportlab==5.1.0
     /tmp/docvenv/bin/python test_data/import/make_documents.py
 
 python-docx writes from Word's own default template (its styles.xml and numbering.xml), so the
 numbered list below is numbered the way Word numbers one: through the "List Number" style, with no
 digits in the text. Names are invented.
+
+The PDFs are drawn with reportlab in DejaVu Sans (a Cyrillic TrueType font, embedded as a subset with
+its ToUnicode map, as word processors embed fonts when they export a PDF).
 """
 
 from pathlib import Path
@@ -16,6 +19,13 @@ from odf import table, text
 from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.style import ListLevelProperties, Style, TextProperties
 from odf.text import ListLevelStyleBullet, ListLevelStyleNumber, ListStyle
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 HERE = Path(__file__).parent
 
@@ -205,9 +215,80 @@ def regional_sheet():
     doc.save(str(HERE / "regional_sheet.ods"))
 
 
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def pdf_pages(c, doc):
+    c.setFont("DejaVu", 8)
+    c.drawRightString(A4[0] - 40, 25, f"Сторінка {doc.page}")
+
+
+def returned_bodies_pdf():
+    """A table over two pages, its header repeated on the second, under a title and a paragraph;
+    a row with no birth date (an empty cell), page numbers in the footer."""
+    pdfmetrics.registerFont(TTFont("DejaVu", FONT))
+    styles = getSampleStyleSheet()
+    for st in styles.byName.values():
+        st.fontName = "DejaVu"
+    out = SimpleDocTemplate(str(HERE / "returned_bodies.pdf"), pagesize=A4, invariant=1,
+                            title="Повернуті тіла", author="tally test fixture")
+    story = [
+        Paragraph("Список загиблих, тіла яких повернуто 14.03.2025", styles["Heading1"]),
+        Paragraph("Відповідно до домовленостей передано такі тіла:", styles["Normal"]),
+        Spacer(1, 12),
+    ]
+    surnames = ["Коваленко", "Бондаренко", "Ткаченко", "Кравченко", "Олійник", "Шевчук", "Поліщук",
+                "Мельник", "Савченко", "Руденко"]
+    given = ["Петро Іванович", "Андрій Миколайович", "Тарас Петрович", "Юрій Олегович",
+             "Богдан Сергійович"]
+    regions = ["Харківська", "Полтавська", "Сумська", "Київська", "Львівська"]
+    rows = [["№", "Прізвище, ім’я, по батькові", "Дата народження", "Область"]]
+    for i in range(60):
+        born = "" if i == 7 else f"{(i * 7) % 28 + 1:02d}.{i % 12 + 1:02d}.{1970 + i % 30}"
+        rows.append([str(i + 1), f"{surnames[i % 10]} {given[i % 5]}", born, regions[i % 5]])
+    t = Table(rows, repeatRows=1, colWidths=[30, 230, 100, 110])
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), "DejaVu"),
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+    ]))
+    story.append(t)
+    out.build(story, onFirstPage=pdf_pages, onLaterPages=pdf_pages)
+
+
+def numbered_list_pdf():
+    """A numbered list typed as text (no table), one person a line, as a PDF of a report."""
+    pdfmetrics.registerFont(TTFont("DejaVu", FONT))
+    c = pdfcanvas.Canvas(str(HERE / "numbered_list.pdf"), pagesize=A4, invariant=1)
+    c.setFont("DejaVu", 14)
+    c.drawString(50, 790, "Зниклі безвісти: звернення родин")
+    c.setFont("DejaVu", 10)
+    lines = [
+        "1. Гончаренко Василь Петрович, 1985 р.н., м. Ізюм",
+        "2. Литвиненко Олег Іванович, 12.03.1991 р.н., с. Вільшанка",
+        "3. Мороз Ігор Васильович, 1978 р.н., м. Бахмут",
+    ]
+    for k, line in enumerate(lines):
+        c.drawString(50, 750 - 16 * k, line)
+    c.showPage()
+    c.save()
+
+
+def scanned_pdf():
+    """A page with a picture and no text, as a scanned list arrives."""
+    c = pdfcanvas.Canvas(str(HERE / "scanned.pdf"), pagesize=A4, invariant=1)
+    for k in range(20):
+        c.rect(50, 750 - 20 * k, 400, 12, fill=1)
+    c.showPage()
+    c.save()
+
+
 official_list()
 family_report()
 by_region()
 tab_columns()
 regional_list()
 regional_sheet()
+returned_bodies_pdf()
+numbered_list_pdf()
+scanned_pdf()

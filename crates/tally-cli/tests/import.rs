@@ -462,3 +462,24 @@ fn an_ods_sheet_reads_as_ods_with_its_merged_regions() {
     assert_eq!(csv.matches(",Сумська,").count(), 3, "{csv}");
     assert_eq!(csv.matches(",Полтавська,").count(), 2, "{csv}");
 }
+
+/// A PDF list: its table is read from the page, it is stored and reported as a PDF, importing it
+/// again changes nothing, and a scanned PDF is refused with what to do and nothing stored.
+#[test]
+fn a_pdf_list_reads_as_a_table_and_a_scan_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("returned_bodies.pdf");
+    let out = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "returned"]);
+    assert!(out.contains("read as pdf, table 1 of 1"), "{out}");
+    assert!(out.contains("records: 60, rejected: 0"), "{out}");
+    assert!(ok(dir.path(), &["sources"]).contains("as pdf"));
+    let csv = ok(dir.path(), &["export", "records"]);
+    assert_eq!(csv.lines().count(), 61, "{csv}");
+    assert!(csv.contains("Руденко"), "{csv}");
+    let again = ok(dir.path(), &["import", f.to_str().unwrap(), "--source", "returned"]);
+    assert!(again.contains("already imported"), "{again}");
+    let scan = fixture("scanned.pdf");
+    let err = fails(dir.path(), &["import", scan.to_str().unwrap(), "--source", "scan"]);
+    assert!(err.contains("scanned.pdf: a PDF with no text (a scan)") && err.contains("OCR"), "{err}");
+    assert!(!ok(dir.path(), &["sources"]).contains("scan"));
+}

@@ -3,7 +3,7 @@
 //! Pure: the caller reads the file and hands over its bytes; nothing here touches the disk,
 //! the clock or a database. [`Reader::new`] sniffs the format (CSV/TSV with any delimiter,
 //! JSON Lines, a JSON array of objects or an object wrapping one, an XML register, XLSX/XLS/ODS, a Markdown table, a
-//! web page's or a Word/OpenDocument text's table or list, a list of people in text, numbered or not), detects the encoding (UTF-8 with or without BOM, UTF-16 with
+//! web page's, a Word/OpenDocument text's or a PDF's table or list, a list of people in text, numbered or not), detects the encoding (UTF-8 with or without BOM, UTF-16 with
 //! BOM, Windows-1251) unless one is given, finds the header row, recognises its columns in
 //! English, Ukrainian or Russian (or takes an explicit mapping), and then yields one
 //! [`Item`] per outcome: a parsed [`Record`], or an [`Issue`] for a row that was refused
@@ -39,6 +39,7 @@ pub mod header;
 pub mod html;
 pub mod list;
 pub mod name;
+pub mod pdf;
 pub mod xml;
 
 use std::collections::{HashMap, VecDeque};
@@ -105,6 +106,9 @@ pub enum Format {
     Docx,
     /// An OpenDocument text (.odt), read as a Word document is.
     Odt,
+    /// A PDF whose text can be selected: its tables and lines rebuilt from where its glyphs
+    /// are (see [`pdf`]), then read as a Word document is.
+    Pdf,
     /// An XML data file: its repeated record element, read as JSON objects are (see [`xml`]).
     Xml,
 }
@@ -118,6 +122,7 @@ impl Format {
             Format::Html => "html",
             Format::Docx => "docx",
             Format::Odt => "odt",
+            Format::Pdf => "pdf",
             Format::Xml => "xml",
         }
     }
@@ -133,8 +138,9 @@ impl std::str::FromStr for Format {
             "html" | "htm" => Ok(Format::Html),
             "docx" | "docm" => Ok(Format::Docx),
             "odt" => Ok(Format::Odt),
+            "pdf" => Ok(Format::Pdf),
             "xml" => Ok(Format::Xml),
-            other => Err(format!("unknown format {other:?}; expected csv, jsonl, xlsx, html, docx, odt or xml")),
+            other => Err(format!("unknown format {other:?}; expected csv, jsonl, xlsx, html, docx, odt, pdf or xml")),
         }
     }
 }
@@ -521,6 +527,9 @@ fn sniff_format(bytes: &[u8]) -> Format {
     if bytes.starts_with(OLE) {
         return Format::Spreadsheet;
     }
+    if bytes.starts_with(b"%PDF-") {
+        return Format::Pdf;
+    }
     Format::Delimited
 }
 
@@ -530,13 +539,9 @@ const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// are, and what to do instead (said to the user, rather than a parse error of the bytes read
 /// as text).
 fn not_a_list(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    const PDF: &str = "if its text can be selected, copy the list into a text file (one person a line) or export \
-        its table to CSV or XLSX; a scanned PDF needs OCR first";
     const IMAGE: &str = "a scan or a photo of a list must be typed or OCR'd into a table or a text file first";
     let starts = |m: &[u8]| bytes.starts_with(m);
-    if starts(b"%PDF-") {
-        Some(("a PDF document", PDF))
-    } else if starts(b"{\\rtf") {
+    if starts(b"{\\rtf") {
         Some(("an RTF document", "open it in Word or LibreOffice and save it as .docx"))
     } else if starts(b"\x89PNG") || starts(b"\xFF\xD8\xFF") || starts(b"GIF8") || starts(b"II*\0") || starts(b"MM\0*") {
         Some(("an image", IMAGE))
@@ -863,10 +868,22 @@ impl Reader {
         let mut dates = SlashedDates::default();
         let mut workbook = None;
         let (rows, encoding, delimiter, sheet) = match format {
-            Format::Docx | Format::Odt => {
-                let kind = if format == Format::Docx { document::Kind::Docx } else { document::Kind::Odt };
-                let doc = document::read(bytes, kind).map_err(|e| ImportError::Document(e.0))?;
-                if doc.lines.is_empty() && doc.tables.iter().all(|t| t.rows.is_empty()) {
+            Format::Docx | Format::Odt | Format::Pdf => {
+                let doc = match format {
+                    Format::Pdf => pdf::read(bytes),
+                    Format::Docx => document::read(bytes, document::Kind::Docx),
+                    _ => document::read(bytes, document::Kind::Odt),
+                }
+                .map_err(|e| ImportError::Document(e.0))?;
+                let empty = doc.lines.is_empty() && doc.tables.iter().all(|t| t.rows.is_empty());
+                if empty && format == Format::Pdf {
+                    return Err(ImportError::NotAList {
+                        what: "a PDF with no text (a scan)",
+                        advice: "its pages are pictures: run OCR first (ocrmypdf IN.pdf OUT.pdf gives them selectable \
+                            text), or type the list into a table",
+                    });
+                }
+                if empty {
                     return Err(ImportError::NotAList {
                         what: "a document with no text",
                         advice: "a list scanned or photographed and pasted in as pictures must be typed or OCR'd first",
@@ -1075,7 +1092,10 @@ impl Reader {
             let delim = self.layout.delimiter.map_or(',', char::from);
             let lines: Vec<String> = self.pending.iter().map(|r| cells_of(r).join(&delim.to_string())).collect();
             let kind = (self.mapping.pairs.is_empty()
-                && matches!(self.layout.format, Format::Delimited | Format::Html | Format::Docx | Format::Odt))
+                && matches!(
+                    self.layout.format,
+                    Format::Delimited | Format::Html | Format::Docx | Format::Odt | Format::Pdf
+                ))
             .then(|| list::list_kind(&lines))
             .flatten();
             if let Some(kind) = kind {

@@ -307,7 +307,10 @@ fn files_that_are_not_tables() {
         Some(E::NotAList { what, .. }) => what,
         other => panic!("{other:?}"),
     };
-    assert_eq!(what(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), "a PDF document");
+    // A PDF is read (below); one cut short is a damaged document, and a scan has no text.
+    let cut = Reader::new(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", &Options::default()).err();
+    assert!(matches!(cut, Some(E::Document(ref m)) if m.starts_with("not a readable PDF")), "{cut:?}");
+    assert_eq!(what(&read("scanned.pdf")), "a PDF with no text (a scan)");
     assert_eq!(what(b"{\\rtf1\\ansi\\ansicpg1251 1. Kovalenko Petro\\par}"), "an RTF document");
     // Binary bytes that are no known kind of file are still refused as binary.
     assert!(matches!(Reader::new(b"\x01\x02\0\0data", &Options::default()).err(), Some(E::Binary { .. })));
@@ -1331,4 +1334,43 @@ fn a_web_page_with_cells_merged_down() {
     );
     assert_eq!(date(&recs[1].fields.death_date), "2024");
     assert!(issues(&it).is_empty(), "{:?}", issues(&it));
+}
+
+/// A PDF exported with a table over two pages: the table is rebuilt from where the glyphs are,
+/// its header repeated on page two is no row, the page numbers are no rows, and a row with no
+/// birth date keeps its region in the region column (the empty cell stays empty).
+#[test]
+fn a_pdf_with_a_table_over_two_pages() {
+    let (layout, it) = items(&read("returned_bodies.pdf"));
+    assert_eq!(layout.format, tally_import::Format::Pdf);
+    assert_eq!(layout.page_part.as_deref(), Some("table 1 of 1"));
+    assert_eq!(layout.headers, ["№", "Прізвище, ім’я, по батькові", "Дата народження", "Область"]);
+    let recs = records(&it);
+    assert!(issues(&it).iter().all(|i| i.severity != Severity::Reject), "{:?}", issues(&it));
+    assert_eq!(recs.len(), 60);
+    let ids: Vec<String> = (1..=60).map(|k| k.to_string()).collect();
+    assert_eq!(recs.iter().map(|r| r.key.source_record_id.clone()).collect::<Vec<_>>(), ids);
+    assert_eq!(name_parts(recs[0]), (Some("Коваленко"), Some("Петро"), Some("Іванович")));
+    // 01.01.1970 is a placeholder date (read as unknown, with a warning).
+    assert_eq!(date(&recs[1].fields.birth_date), "1971-02-08");
+    assert_eq!(date(&recs[2].fields.birth_date), "1972-03-15");
+    assert_eq!(recs[0].fields.region.as_deref(), Some("Харківська"));
+    assert_eq!(date(&recs[7].fields.birth_date), "");
+    assert_eq!(recs[7].fields.region.as_deref(), Some("Сумська"));
+    // The last row is on page two, and rows are where their lines are in the document.
+    assert_eq!(name_parts(recs[59]), (Some("Руденко"), Some("Богдан"), Some("Сергійович")));
+    assert!(recs.windows(2).all(|w| w[0].line < w[1].line));
+}
+
+/// A numbered list typed into a PDF as text lines is read as a list of people.
+#[test]
+fn a_pdf_with_a_numbered_list() {
+    let (layout, it) = items(&read("numbered_list.pdf"));
+    assert_eq!(layout.format, tally_import::Format::Pdf);
+    assert_eq!(layout.list, Some(tally_import::ListKind::Numbered));
+    let recs = records(&it);
+    assert_eq!(recs.len(), 3, "{:?}", issues(&it));
+    assert_eq!(name_parts(recs[1]), (Some("Литвиненко"), Some("Олег"), Some("Іванович")));
+    assert_eq!(date(&recs[1].fields.birth_date), "1991-03-12");
+    assert_eq!(recs[2].fields.settlement.as_deref(), Some("м. Бахмут"));
 }

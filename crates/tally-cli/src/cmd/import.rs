@@ -13,8 +13,9 @@ use super::Global;
 /// Import a list as one source.
 ///
 /// Reads CSV/TSV (any delimiter, quoted fields), JSON Lines or a JSON array, XML records,
-/// XLSX/XLS/ODS, a saved web page, a Word (.docx) or OpenDocument (.odt) text, and a list of
-/// people in plain text,
+/// XLSX/XLS/ODS, a saved web page, a Word (.docx) or OpenDocument (.odt) text, a PDF whose text
+/// can be selected (its tables rebuilt from where the text stands), and a list of people in
+/// plain text,
 /// in UTF-8 (with or without BOM) or Windows-1251. A page or a document gives its first table
 /// with a name column and the later tables under the same header (or --table N), else its list
 /// of people. Headers in English, Ukrainian or Russian are recognised;
@@ -47,7 +48,7 @@ pub struct ImportArgs {
     /// Field delimiter of a text table (',', ';', 'tab', '|'); sniffed when absent
     #[arg(long)]
     pub delimiter: Option<String>,
-    /// File format (csv, jsonl, xlsx, html, docx, odt, xml); detected when absent
+    /// File format (csv, jsonl, xlsx, html, docx, odt, pdf, xml); detected when absent
     #[arg(long)]
     pub format: Option<tally_app::import::Format>,
     /// Spreadsheet sheet to read; when absent, the first with a name column near its top (else the first with data)
