@@ -7,9 +7,11 @@
 //! How the page is read back:
 //! - Glyphs (from `pdf-extract`, which decodes the fonts' encodings and ToUnicode maps) are put
 //!   into lines by their baseline, each line read left to right.
-//! - A line splits into *segments* at wide gaps: a gap of most of a letter's height with no space
-//!   drawn in it is the padding between two table cells, a narrower one or a drawn space a space
-//!   between words.
+//! - A line splits into *segments* where a vertical rule of the page (a table's grid, stroked or
+//!   filled thin) passes between two glyphs, and at wide gaps: a gap of most of a letter's height
+//!   with no space drawn in it is the padding between two table cells, a narrower one or a drawn
+//!   space a space between words. The rules matter for tables with little padding (a spreadsheet
+//!   printed to PDF), whose cells' texts can stand closer than two words do.
 //! - Two or more lines of two or more segments in a row are a table. Its columns come from the
 //!   lines with the most segments (their segments' extents, merged where they overlap), and every
 //!   segment goes to the column it overlaps most, so that an empty cell stays empty instead of
@@ -26,7 +28,7 @@
 //! empty list. Pages turned by `/Rotate` and text drawn at an angle are read as if upright,
 //! which is wrong for them; they are rare in the lists met so far.
 
-use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path, PathOp, Transform};
 
 use crate::document::{Document, DocumentError, Table};
 
@@ -50,15 +52,44 @@ struct Glyph {
     text: String,
 }
 
-/// Collects each page's glyphs from `pdf-extract`.
+/// A vertical line drawn on a page: x, and the lowest and highest y it covers.
+#[derive(Debug, Clone, Copy)]
+struct Rule {
+    x: f64,
+    y0: f64,
+    y1: f64,
+}
+
+/// Collects each page's glyphs and vertical rules from `pdf-extract`.
 #[derive(Default)]
 struct Glyphs {
-    pages: Vec<Vec<Glyph>>,
+    pages: Vec<(Vec<Glyph>, Vec<Rule>)>,
+}
+
+/// A point of a path in page space.
+fn place(ctm: &Transform, x: f64, y: f64) -> (f64, f64) {
+    (x * ctm.m11 + y * ctm.m21 + ctm.m31, x * ctm.m12 + y * ctm.m22 + ctm.m32)
+}
+
+/// The vertical line from `a` to `b`, if it is one (and long enough to be a rule, not a glyph's
+/// stroke or a dot).
+fn vertical(a: (f64, f64), b: (f64, f64)) -> Option<Rule> {
+    ((a.0 - b.0).abs() < 1.0 && (a.1 - b.1).abs() > 4.0).then(|| Rule {
+        x: (a.0 + b.0) / 2.0,
+        y0: a.1.min(b.1),
+        y1: a.1.max(b.1),
+    })
+}
+
+impl Glyphs {
+    fn rules(&mut self) -> Option<&mut Vec<Rule>> {
+        self.pages.last_mut().map(|p| &mut p.1)
+    }
 }
 
 impl OutputDev for Glyphs {
     fn begin_page(&mut self, _: u32, _: &MediaBox, _: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
-        self.pages.push(Vec::new());
+        self.pages.push((Vec::new(), Vec::new()));
         Ok(())
     }
     fn end_page(&mut self) -> Result<(), OutputError> {
@@ -76,7 +107,7 @@ impl OutputDev for Glyphs {
         // same area (as pdf-extract's own text output takes it).
         let (vx, vy) = (font_size * (trm.m11 + trm.m21), font_size * (trm.m12 + trm.m22));
         let size = (vx * vy).abs().sqrt();
-        if let Some(page) = self.pages.last_mut() {
+        if let Some((page, _)) = self.pages.last_mut() {
             if size.is_finite() && size > 0.0 && trm.m31.is_finite() && trm.m32.is_finite() {
                 page.push(Glyph { x: trm.m31, y: trm.m32, w: width * size, size, text: text.to_string() });
             }
@@ -90,6 +121,60 @@ impl OutputDev for Glyphs {
         Ok(())
     }
     fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    /// Lines stroked: each vertical piece, and the sides of rectangles (cell borders).
+    fn stroke(&mut self, ctm: &Transform, _: &ColorSpace, _: &[f64], path: &Path) -> Result<(), OutputError> {
+        let mut found = Vec::new();
+        let mut at = None;
+        let mut start = None;
+        for op in &path.ops {
+            match *op {
+                PathOp::MoveTo(x, y) => {
+                    at = Some(place(ctm, x, y));
+                    start = at;
+                }
+                PathOp::LineTo(x, y) => {
+                    let to = place(ctm, x, y);
+                    found.extend(at.and_then(|a| vertical(a, to)));
+                    at = Some(to);
+                }
+                PathOp::CurveTo(.., x, y) => at = Some(place(ctm, x, y)),
+                PathOp::Rect(x, y, w, h) => {
+                    found.extend(vertical(place(ctm, x, y), place(ctm, x, y + h)));
+                    found.extend(vertical(place(ctm, x + w, y), place(ctm, x + w, y + h)));
+                }
+                PathOp::Close => {
+                    if let (Some(a), Some(s)) = (at, start) {
+                        found.extend(vertical(a, s));
+                    }
+                    at = start;
+                }
+            }
+        }
+        if let Some(rules) = self.rules() {
+            rules.extend(found);
+        }
+        Ok(())
+    }
+    /// Rectangles filled thin and tall: borders drawn as fills (as spreadsheets print them).
+    fn fill(&mut self, ctm: &Transform, _: &ColorSpace, _: &[f64], path: &Path) -> Result<(), OutputError> {
+        let found: Vec<Rule> = path
+            .ops
+            .iter()
+            .filter_map(|op| match *op {
+                PathOp::Rect(x, y, w, h) => {
+                    let (a, b) = (place(ctm, x, y), place(ctm, x + w, y + h));
+                    ((a.0 - b.0).abs() < 2.0)
+                        .then(|| vertical(((a.0 + b.0) / 2.0, a.1), ((a.0 + b.0) / 2.0, b.1)))
+                        .flatten()
+                }
+                _ => None,
+            })
+            .collect();
+        if let Some(rules) = self.rules() {
+            rules.extend(found);
+        }
         Ok(())
     }
 }
@@ -138,12 +223,13 @@ pub fn read(bytes: &[u8]) -> Result<Document, DocumentError> {
         Ok(Err(e)) => return Err(DocumentError(format!("could not read the PDF's text: {e:?}"))),
         Err(_) => return Err(DocumentError("could not read the PDF's text: its content is malformed".into())),
     }
-    let lines: Vec<Line> = glyphs.pages.into_iter().enumerate().flat_map(|(p, g)| page_lines(p, g)).collect();
+    let lines: Vec<Line> =
+        glyphs.pages.into_iter().enumerate().flat_map(|(p, (g, rules))| page_lines(p, g, &rules)).collect();
     Ok(layout(lines))
 }
 
 /// A page's glyphs as lines, top to bottom, each split into segments.
-fn page_lines(page: usize, mut glyphs: Vec<Glyph>) -> Vec<Line> {
+fn page_lines(page: usize, mut glyphs: Vec<Glyph>, rules: &[Rule]) -> Vec<Line> {
     glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
     let mut rows: Vec<Vec<Glyph>> = Vec::new();
     for g in glyphs {
@@ -159,18 +245,24 @@ fn page_lines(page: usize, mut glyphs: Vec<Glyph>) -> Vec<Line> {
             row.sort_by(|a, b| a.x.total_cmp(&b.x));
             let y = row[0].y;
             let size = row.iter().map(|g| g.size).fold(0.0, f64::max);
-            let segments = segments(&row);
+            // The rules that cross the line at the middle of its letters.
+            let mid = y + 0.35 * size;
+            let mut across: Vec<f64> = rules.iter().filter(|r| r.y0 <= mid && mid <= r.y1).map(|r| r.x).collect();
+            across.sort_by(f64::total_cmp);
+            let segments = segments(&row, &across);
             (!segments.is_empty()).then_some(Line { page, y, size, segments })
         })
         .collect()
 }
 
-/// Split a line's glyphs (left to right) into segments at cell gaps, with words spaced.
-fn segments(row: &[Glyph]) -> Vec<Segment> {
+/// Split a line's glyphs (left to right) into segments at the rules crossing it (`rules`, their
+/// x in order) and at cell gaps, with words spaced.
+fn segments(row: &[Glyph], rules: &[f64]) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     let mut cur: Option<Segment> = None;
     let mut end = f64::NEG_INFINITY;
     let mut spaced = false;
+    let mut last_w = 0.0;
     let mut last: Option<&Glyph> = None;
     for g in row {
         let blank = g.text.chars().all(char::is_whitespace);
@@ -185,7 +277,10 @@ fn segments(row: &[Glyph]) -> Vec<Segment> {
         }
         let gap = (g.x - end) / g.size;
         if let Some(seg) = cur.as_mut() {
-            let cell = if spaced { gap > CELL_GAP_WITH_SPACE } else { gap > CELL_GAP };
+            // A rule between the middles of the last glyph and this one.
+            let from = seg.x1 - 0.5 * last_w;
+            let ruled = rules.partition_point(|&x| x <= from) < rules.partition_point(|&x| x < g.x + 0.5 * g.w);
+            let cell = ruled || if spaced { gap > CELL_GAP_WITH_SPACE } else { gap > CELL_GAP };
             if cell {
                 out.push(cur.take().expect("a segment is open"));
             } else {
@@ -200,6 +295,7 @@ fn segments(row: &[Glyph]) -> Vec<Segment> {
             cur = Some(Segment { x0: g.x, x1: g.x + g.w, text: g.text.clone() });
         }
         end = g.x + g.w;
+        last_w = g.w;
         spaced = false;
     }
     out.extend(cur);
@@ -271,6 +367,27 @@ fn cells(cols: &[(f64, f64)], line: &Line) -> Vec<String> {
     cells
 }
 
+/// Whether a line stays within a table's columns (give or take a letter).
+fn within(cols: &[(f64, f64)], l: &Line) -> bool {
+    l.segments.iter().all(|s| cols.iter().any(|c| s.x0 < c.1 + l.size && c.0 - l.size < s.x1))
+}
+
+/// Append a cell's wrapped line to its text: after a space, or, where a word was broken with a
+/// hyphen before a lowercase letter («наро-» over «дження»), joined back.
+fn join_wrapped(cell: &mut String, more: &str) {
+    if more.is_empty() {
+        return;
+    }
+    let broken = cell.strip_suffix('-').is_some_and(|c| c.chars().last().is_some_and(char::is_alphabetic))
+        && more.chars().next().is_some_and(char::is_lowercase);
+    if broken {
+        cell.pop();
+    } else if !cell.is_empty() {
+        cell.push(' ');
+    }
+    cell.push_str(more);
+}
+
 /// Whether two tables' columns line up (a table going on on the next page).
 fn same_columns(a: &[(f64, f64)], b: &[(f64, f64)]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 < y.1 && y.0 < x.1)
@@ -282,6 +399,8 @@ fn layout(lines: Vec<Line>) -> Document {
     let n = lines.len();
     let mut tables: Vec<OpenTable> = Vec::new();
     let mut i = 0;
+    // Where the lines taken as text since the last table start.
+    let mut text_from = 0;
     while i < n {
         // A block: consecutive lines of one page with two or more segments, and the lines
         // wrapped inside its rows.
@@ -302,14 +421,26 @@ fn layout(lines: Vec<Line>) -> Document {
         let mut gaps: Vec<f64> = block.windows(2).map(|w| w[0].y - w[1].y).collect();
         gaps.sort_by(f64::total_cmp);
         let pitch = gaps[gaps.len() / 2];
+        // Lines just above the block, within its columns and closer to the line under them than
+        // its rows are to each other: the top of its first row, wrapped («Дата» over
+        // «народження» in a header whose other cells sit on the lower line). They were taken as
+        // text; they are the row's.
+        let mut start = i;
+        while start > text_from
+            && lines[start - 1].page == lines[i].page
+            && within(&cols, &lines[start - 1])
+            && lines[start - 1].y - lines[start].y < 0.75 * pitch
+        {
+            start -= 1;
+            doc.lines.pop();
+        }
         let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
         let mut prev_y = f64::INFINITY;
-        let mut k = i;
+        let mut k = start;
         while k < n && lines[k].page == lines[i].page {
             let l = &lines[k];
-            let within = l.segments.iter().all(|s| cols.iter().any(|c| s.x0 < c.1 + l.size && c.0 - l.size < s.x1));
             let near = prev_y - l.y < 1.5 * pitch;
-            if k >= j && !(within && near && pitch > 0.0) {
+            if k >= j && !(within(&cols, l) && near && pitch > 0.0) {
                 break;
             }
             let cs = cells(&cols, l);
@@ -318,12 +449,7 @@ fn layout(lines: Vec<Line>) -> Document {
             if wrapped {
                 let row = &mut rows.last_mut().expect("a row above").1;
                 for (c, t) in row.iter_mut().zip(cs) {
-                    if !t.is_empty() {
-                        if !c.is_empty() {
-                            c.push(' ');
-                        }
-                        c.push_str(&t);
-                    }
+                    join_wrapped(c, &t);
                 }
             } else {
                 rows.push(((k + 1) as u64, cs));
@@ -349,6 +475,7 @@ fn layout(lines: Vec<Line>) -> Document {
             doc.tables_at.push(doc.lines.len());
         }
         i = k;
+        text_from = k;
     }
     doc.tables = tables.into_iter().map(|t| Table { rows: t.rows }).collect();
     doc.items = vec![false; doc.lines.len()];
@@ -370,7 +497,7 @@ mod tests {
     fn a_wide_gap_splits_cells_and_a_space_joins_words() {
         let mut row = glyphs(10.0, 100.0, "Коваленко Петро");
         row.extend(glyphs(200.0, 100.0, "12.05.1990"));
-        let s = segments(&row);
+        let s = segments(&row, &[]);
         assert_eq!(s.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(), ["Коваленко Петро", "12.05.1990"]);
     }
 
@@ -379,14 +506,39 @@ mod tests {
         // Producers that position each word rather than draw spaces: a gap of a third of a letter.
         let mut row = glyphs(10.0, 100.0, "Коваленко");
         row.extend(glyphs(10.0 + 45.0 + 3.5, 100.0, "Петро"));
-        assert_eq!(segments(&row)[0].text, "Коваленко Петро");
+        assert_eq!(segments(&row, &[])[0].text, "Коваленко Петро");
+    }
+
+    #[test]
+    fn a_rule_parts_cells_that_stand_close() {
+        // A date filling its column, a point from the region: closer than two words are.
+        let mut row = glyphs(10.0, 100.0, "1990");
+        row.extend(glyphs(10.0 + 20.0 + 1.0, 100.0, "Суми"));
+        assert_eq!(segments(&row, &[]).len(), 1);
+        let s = segments(&row, &[30.5]);
+        assert_eq!(s.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(), ["1990", "Суми"]);
+        // A rule past the line's glyphs parts nothing.
+        assert_eq!(segments(&row, &[5.0, 80.0]).len(), 1);
+    }
+
+    #[test]
+    fn wrapped_lines_join_back() {
+        let mut c = "Дата наро-".to_string();
+        join_wrapped(&mut c, "дження");
+        assert_eq!(c, "Дата народження");
+        let mut c = "Коваленко".to_string();
+        join_wrapped(&mut c, "Петро");
+        assert_eq!(c, "Коваленко Петро");
+        let mut c = "Ковальчук-".to_string();
+        join_wrapped(&mut c, "Бондар");
+        assert_eq!(c, "Ковальчук- Бондар");
     }
 
     #[test]
     fn an_empty_cell_stays_empty() {
         let line = |y: f64, cells: &[(f64, &str)]| {
             let g: Vec<Glyph> = cells.iter().flat_map(|(x, t)| glyphs(*x, y, t)).collect();
-            Line { page: 0, y, size: 10.0, segments: segments(&g) }
+            Line { page: 0, y, size: 10.0, segments: segments(&g, &[]) }
         };
         let lines = vec![
             line(700.0, &[(10.0, "№"), (40.0, "ПІБ"), (250.0, "Дата"), (350.0, "Область")]),

@@ -1338,7 +1338,9 @@ fn a_web_page_with_cells_merged_down() {
 
 /// A PDF exported with a table over two pages: the table is rebuilt from where the glyphs are,
 /// its header repeated on page two is no row, the page numbers are no rows, and a row with no
-/// birth date keeps its region in the region column (the empty cell stays empty).
+/// birth date keeps its region in the region column (the empty cell stays empty). The header's
+/// date cell wraps over two lines above the others, and stands a third of a letter from
+/// «Область»: only the grid's rule parts them.
 #[test]
 fn a_pdf_with_a_table_over_two_pages() {
     let (layout, it) = items(&read("returned_bodies.pdf"));
