@@ -8,6 +8,11 @@
 //! (an `i` next to another vowel: `Yurii`, `Iurii`, `Jurij`, `Юрій` all give `uri`), soft signs and
 //! apostrophes dropped, doubled letters collapsed (`Кирилл` = `Кирило` up to the last vowel).
 //!
+//! Latin spellings that no standard gives but that a language's own press writes are read by that
+//! language's rules when a word shows them (see [`Reading`]): Polish `Szewczenko`, `Kowalczuk`,
+//! `Łukaszenko`; German `Schewtschenko`, `Michailow`; French `Chevtchenko`, `Khrouchtchev`. A
+//! word without such marks is read as the standards write.
+//!
 //! The *skeleton* keeps only the consonants of CL, with г and х merged (`Tihonov` from GOST 7.79 and
 //! `Tikhonov` agree): vowels are where Ukrainian and Russian forms of one name differ (Олександр/Александр,
 //! Білоус/Белоус, Андрєєв/Андреева), so leaving them out makes the key survive both languages and both
@@ -16,14 +21,163 @@
 //! coarse alone (Олег, Ольга, Анна, Інна), so they carry the class of the first vowel and whether the
 //! name ends in a vowel.
 
+/// How the Latin letters of one word are read: as the transliteration standards (and English
+/// habit) write Ukrainian and Russian names, or as Polish, German or French transcribe them in
+/// their own press. The three differ from the standards, and from each other, in `ch` (х in
+/// Polish and German, ш in French, ч in the standards), `cz` (ч in Polish, ц in GOST 7.79 B),
+/// `sch` (ш in German, щ as English writes it loosely), `j` (ж in French) and `z` (ц in German).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    Standard,
+    /// `sz` ш, `cz` ч, `szcz` щ, `rz` and `ż` ж, `ch` х, `w` в, `ł` л (Zasady pisowni polskiej,
+    /// transkrypcja z rosyjskiego i ukraińskiego).
+    Polish,
+    /// `sch` ш, `tsch` ч, `schtsch` щ, `ch` х, `z` ц, `w` в (Duden transcription).
+    German,
+    /// `ch` ш, `tch` ч, `chtch` щ, `kh` х, `ou` у, `j` ж (French press transcription).
+    French,
+    /// A word ending as German and Polish end Russian surnames (`-ow`, `-ew`, `-owa`, `-ewa`),
+    /// with no other mark: `ch` is х in both (`Michailow`).
+    CentralEuropean,
+}
+
+/// Which [`Reading`] a word's letters show: only marks that no standard writes count.
+pub(crate) fn reading(word: &[char]) -> Reading {
+    // Without allocating: this runs for every Latin word of million-name lists.
+    let has = |m: &str| word.windows(m.len()).any(|w| w.iter().copied().eq(m.chars()));
+    let ends = |m: &str| word.len() >= m.len() && m.chars().rev().zip(word.iter().rev()).all(|(a, &b)| a == b);
+    // GOST 7.79 B writes ц as cz, but as c before e and i: cz there is Polish ч (before y it is
+    // GOST's ця, Spiczya). Elsewhere cz is Polish in a word with a w and without v, x or an
+    // apostrophe, which Polish never writes (в is w, х is ch) and GOST 7.79 B does (Kuzneczov,
+    // Palanicza, Cz`opko).
+    let polish_cz = word.windows(3).any(|w| w[0] == 'c' && w[1] == 'z' && matches!(w[2], 'e' | 'i'))
+        || (has("cz") && has("w") && !word.iter().any(|&c| matches!(c, 'v' | 'x' | '\'')));
+    if word.iter().any(|c| matches!(c, 'ł' | 'ż' | 'ś' | 'ć' | 'ń')) || has("sz") || polish_cz {
+        return Reading::Polish;
+    }
+    let central_end = ["ow", "ew", "owa", "ewa", "owna", "ewna"].iter().any(|e| ends(e));
+    if has("tsch") || (has("sch") && (central_end || has("w"))) {
+        return Reading::German;
+    }
+    // tch is also т then ч as the standards write it (Tetchenko): French only at a word's start,
+    // or beside a ch of its own (ш: Chevtchenko).
+    let french_tch = starts_with(word, "tch") || (has("tch") && lone_ch(word));
+    if has("ou") || french_tch {
+        return Reading::French;
+    }
+    if central_end {
+        return Reading::CentralEuropean;
+    }
+    Reading::Standard
+}
+
+/// Whether a word starts with `m`.
+fn starts_with(word: &[char], m: &str) -> bool {
+    word.len() >= m.len() && word.iter().copied().zip(m.chars()).all(|(a, b)| a == b)
+}
+
+/// Whether a word has a ch that is not the end of a tch.
+fn lone_ch(word: &[char]) -> bool {
+    word.windows(2).enumerate().any(|(k, w)| w == ['c', 'h'] && (k == 0 || word[k - 1] != 't'))
+}
+
+/// The canonical letters of a Latin spelling a [`Reading`] other than the standards' reads its own
+/// way at `chars[p]`: what it gives and how many letters it takes, or `None` where it reads as the
+/// standards do.
+fn national(reading: Reading, chars: &[char], p: usize) -> Option<(&'static [u8], usize)> {
+    let at = |k: usize| chars.get(p + k).copied().unwrap_or('\0');
+    let ahead = |m: &str| m.chars().enumerate().all(|(k, c)| at(k) == c);
+    let front = |c: char| matches!(c, 'e' | 'i' | 'y' | 'j');
+    match reading {
+        Reading::Standard => None,
+        Reading::Polish => {
+            if ahead("szcz") {
+                Some((b"wq", 4))
+            } else if ahead("sz") {
+                Some((b"w", 2))
+            } else if ahead("cz") {
+                Some((b"q", 2))
+            } else if ahead("rz") {
+                Some((b"j", 2))
+            } else if ahead("ch") {
+                Some((b"x", 2))
+            } else if at(0) == 'ż' {
+                Some((b"j", 1))
+            } else {
+                None
+            }
+        }
+        Reading::German => {
+            if ahead("schtsch") {
+                Some((b"wq", 7))
+            } else if ahead("tsch") {
+                Some((b"q", 4))
+            } else if ahead("sch") {
+                Some((b"w", 3))
+            } else if ahead("ch") {
+                Some((b"x", 2))
+            } else if ahead("tz") {
+                Some((b"c", 2))
+            } else if at(0) == 'z' {
+                Some((b"c", 1))
+            } else {
+                None
+            }
+        }
+        Reading::French => {
+            if ahead("chtch") {
+                Some((b"wq", 5))
+            } else if ahead("tch") {
+                Some((b"q", 3))
+            } else if ahead("ch") {
+                Some((b"w", 2))
+            } else if ahead("ou") {
+                Some((b"u", 2))
+            } else if at(0) == 'j' {
+                Some((b"j", 1))
+            } else if ahead("gu") && front(at(2)) {
+                Some((b"g", 2))
+            } else {
+                None
+            }
+        }
+        Reading::CentralEuropean => ahead("ch").then_some((b"x".as_slice(), 2)),
+    }
+}
+
 /// Map one normalised token (lowercase, see [`crate::normalize`]) to the canonical Latin form.
 pub(crate) fn canon_latin(norm: &str) -> String {
     let mut raw: Vec<u8> = Vec::with_capacity(norm.len() + 4);
-    let chars: Vec<char> = norm.chars().filter(|c| !is_mark(*c)).collect();
+    // The letters without marks, each with its word's reading (found before the marks go: an
+    // apostrophe is evidence).
+    let all: Vec<char> = norm.chars().collect();
+    let mut chars: Vec<char> = Vec::with_capacity(all.len());
+    let mut reads: Vec<Reading> = Vec::with_capacity(all.len());
+    let mut start = 0;
+    loop {
+        let end = all[start..].iter().position(|c| matches!(c, ' ' | '-')).map_or(all.len(), |e| start + e);
+        let word = &all[start..end];
+        let r = if word.iter().any(char::is_ascii_alphabetic) { reading(word) } else { Reading::Standard };
+        for &c in word.iter().filter(|c| !is_mark(**c)) {
+            chars.push(c);
+            reads.push(r);
+        }
+        if end == all.len() {
+            break;
+        }
+        chars.push(all[end]);
+        reads.push(Reading::Standard);
+        start = end + 1;
+    }
     let n = chars.len();
     let mut p = 0;
     while p < n {
         let c = chars[p];
+        if let Some((s, used)) = national(reads[p], &chars, p) {
+            raw.extend_from_slice(s);
+            p += used;
+            continue;
+        }
         if crate::translit::is_cyrillic(c) {
             let s: &[u8] = match c {
                 'а' => b"a",
@@ -321,6 +475,34 @@ mod tests {
                 assert_eq!(cl(s), want, "{s} vs {}", group[0]);
             }
         }
+    }
+
+    #[test]
+    fn polish_german_and_french_spellings_meet_the_name() {
+        for group in [
+            &["Шевченко", "Szewczenko", "Schewtschenko", "Chevtchenko", "Shevchenko"][..],
+            &["Ковальчук", "Kowalczuk", "Kovalchuk"],
+            &["Панченко", "Panczenko", "Panchenko"],
+            &["Лукашенко", "Łukaszenko", "Loukachenko", "Lukashenko"],
+            &["Михайлов", "Michailow", "Mikhailov"],
+            &["Хрущов", "Khrouchtchov", "Chruszczow", "Chruschtschow", "Khrushchov"],
+            &["Жуков", "Żukow", "Joukov", "Zhukov"],
+            &["Щербаков", "Szczerbakow", "Schtscherbakow", "Chtcherbakov", "Shcherbakov"],
+            &["Кузнецов", "Kouznetsov", "Kuznetsov"],
+            &["Чорновол", "Czornowoł", "Tschornowol", "Tchornovol", "Chornovol"],
+        ] {
+            let want = cl(group[0]);
+            for s in group {
+                assert_eq!(cl(s), want, "{s} vs {}", group[0]);
+            }
+        }
+        // Words without such marks read as the standards write them: GOST 7.79 B's cz in a word
+        // with a v is ц, the 1996 Ukrainian standard's sch is щ, a w alone is в.
+        assert_eq!(cl("Kuzneczov"), cl("Кузнецов"));
+        assert_eq!(cl("Scherbak"), cl("Щербак"));
+        assert_eq!(cl("Iwan"), cl("Іван"));
+        assert_eq!(cl("Tchernenko"), cl("Черненко"));
+        assert_eq!(reading(&['k', 'o', 'v', 'a', 'l', 'c', 'h', 'u', 'k']), Reading::Standard);
     }
 
     #[test]

@@ -366,3 +366,26 @@ fn a_given_name_with_a_patronymic_after_it_is_graded_on_the_given_name() {
     // Two words on both sides are not this rule's: they are compared as written.
     assert_ne!(l(Given, "Іван Петрович", "Іван Павлович"), Level::Exact);
 }
+
+/// Polish, German and French press spellings of Ukrainian and Russian surnames block with the
+/// name (one key) and compare as transliterations of it; a spelling of the standards that looks
+/// alike keeps its own reading (GOST 7.79 B's cz is ц).
+#[test]
+fn polish_german_and_french_spellings() {
+    for (latin, cyr) in [
+        ("Szewczenko", "Шевченко"),
+        ("Schewtschenko", "Шевченко"),
+        ("Chevtchenko", "Шевченко"),
+        ("Kowalczuk", "Ковальчук"),
+        ("Chruschtschow", "Хрущов"),
+        ("Loukachenko", "Лукашенко"),
+        ("Łukaszenko", "Лукашенко"),
+    ] {
+        assert_eq!(tally_names::name_key(latin), tally_names::name_key(cyr), "{latin}");
+        let c = tally_names::compare_part(tally_names::PartKind::Surname, latin, cyr);
+        assert_eq!(c.level, tally_names::Level::Translit, "{latin}: {}", c.why);
+    }
+    let c = tally_names::compare_part(tally_names::PartKind::Surname, "Kuzneczov", "Кузнецов");
+    assert_eq!(c.level, tally_names::Level::Translit, "{}", c.why);
+    assert_ne!(tally_names::name_key("Szewczenko"), tally_names::name_key("Шевчук"));
+}
