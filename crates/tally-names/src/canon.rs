@@ -154,11 +154,17 @@ pub(crate) fn canon_latin(norm: &str) -> String {
     let mut raw: Vec<u8> = Vec::with_capacity(norm.len() + 4);
     // The letters without marks, each with its word's reading (found before the marks go: an
     // apostrophe is evidence).
-    let all: Vec<char> = norm.chars().collect();
-    let mut chars: Vec<char> = Vec::with_capacity(all.len());
-    let mut reads: Vec<Reading> = Vec::with_capacity(all.len());
+    let mut chars: Vec<char> = Vec::with_capacity(norm.len());
+    // Empty when every word reads as the standards write (all Cyrillic words do): the common
+    // case costs one scan of the bytes.
+    let mut reads: Vec<Reading> = Vec::new();
+    let all: Vec<char> =
+        if norm.bytes().any(|b| b.is_ascii_alphabetic()) { norm.chars().collect() } else { Vec::new() };
+    if all.is_empty() {
+        chars.extend(norm.chars().filter(|c| !is_mark(*c)));
+    }
     let mut start = 0;
-    loop {
+    while !all.is_empty() {
         let end = all[start..].iter().position(|c| matches!(c, ' ' | '-')).map_or(all.len(), |e| start + e);
         let word = &all[start..end];
         let r = if word.iter().any(char::is_ascii_alphabetic) { reading(word) } else { Reading::Standard };
@@ -177,7 +183,7 @@ pub(crate) fn canon_latin(norm: &str) -> String {
     let mut p = 0;
     while p < n {
         let c = chars[p];
-        if let Some((s, used)) = national(reads[p], &chars, p) {
+        if let Some((s, used)) = reads.get(p).and_then(|&r| national(r, &chars, p)) {
             raw.extend_from_slice(s);
             p += used;
             continue;
