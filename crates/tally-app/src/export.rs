@@ -4,6 +4,7 @@
 //! Dates are written in PartialDate's canonical text with their precision beside them, so an
 //! export never shows more precision than the source gave.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use tally_store::records::{CallbackError, LinkRow, PersonRow, RecordQuery, RecordStore};
@@ -191,6 +192,33 @@ pub fn export(
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
+    export_filtered(store, what, format, false, out)
+}
+
+/// The records (or links) of each source as its latest complete edition holds them: a record
+/// that a complete edition left out (`tally import --complete`) and no later edition named again
+/// is withdrawn from its list, and `current` leaves it out. Persons are exported whole.
+pub fn withdrawn_keys(store: &dyn RecordStore) -> Result<HashSet<(String, String)>, ExportError> {
+    let mut last: HashMap<(String, String), bool> = HashMap::new();
+    // Events come in the order they happened: the last one says where a record stands.
+    for w in store.withdrawals(None)? {
+        last.insert((w.source, w.source_record_id), w.event == "withdrawn");
+    }
+    Ok(last.into_iter().filter(|(_, withdrawn)| *withdrawn).map(|(k, _)| k).collect())
+}
+
+/// [`export`], leaving out withdrawn records and their links when `current` (see
+/// [`withdrawn_keys`]).
+pub fn export_filtered(
+    store: &dyn RecordStore,
+    what: ExportWhat,
+    format: ExportFormat,
+    current: bool,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError> {
+    let withdrawn = if current { withdrawn_keys(store)? } else { HashSet::new() };
+    let gone =
+        |source: &str, id: &str| !withdrawn.is_empty() && withdrawn.contains(&(source.to_string(), id.to_string()));
     let columns = match what {
         ExportWhat::Records => RECORD_COLUMNS,
         ExportWhat::Persons => PERSON_COLUMNS,
@@ -202,6 +230,9 @@ pub fn export(
         ExportWhat::Records => {
             let q = RecordQuery { source: None, with_raw: format == ExportFormat::Jsonl };
             store.for_each_record(&q, &mut |r| {
+                if gone(r.key.source.as_str(), r.key.source_record_id.as_str()) {
+                    return Ok(());
+                }
                 let f = &r.fields;
                 let mut row: Row = vec![
                     ("source", r.key.source.to_string().into()),
@@ -231,7 +262,12 @@ pub fn export(
             })
         }
         ExportWhat::Persons => store.for_each_person(&mut |p| cb(sink.write(person_row(p)))),
-        ExportWhat::Links => store.for_each_link(&mut |l| cb(sink.write(link_row(l)))),
+        ExportWhat::Links => store.for_each_link(&mut |l| {
+            if gone(&l.source, &l.source_record_id) {
+                return Ok(());
+            }
+            cb(sink.write(link_row(l)))
+        }),
         // Returned above: there is no column list without the model.
         ExportWhat::Alternatives => Ok(()),
     };

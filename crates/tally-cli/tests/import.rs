@@ -415,6 +415,13 @@ fn a_complete_edition_withdraws_what_it_leaves_out_and_a_later_one_restores_it()
     let links = ok(d, &["export", "links"]);
     let line2 = |s: &str| s.lines().find(|l| l.starts_with("mod,2,")).map(str::to_string);
     assert!(line2(&links).is_some() && line2(&links) == line2(&persons_before), "{links}");
+    // --current: the list as it now stands, without the withdrawn record (records and links).
+    let current = ok(d, &["export", "records", "--current"]);
+    let all = ok(d, &["export", "records"]);
+    assert!(line2(&all).is_some() && line2(&current).is_none(), "{current}");
+    assert_eq!(current.lines().count() + 1, all.lines().count(), "{current}");
+    assert!(line2(&ok(d, &["export", "links", "--current"])).is_none());
+    assert!(fails(d, &["export", "persons", "--current"]).contains("--current applies to records and links"));
     // The same bytes again: nothing changes.
     let before = state(d) + &ok(d, &["revisions", "--withdrawn", "--json"]);
     let out = imp("v2.csv", &["--complete", "--retrieved-at", &at("02-01")]);
@@ -433,6 +440,8 @@ fn a_complete_edition_withdraws_what_it_leaves_out_and_a_later_one_restores_it()
         .map(|e| (e["source_record_id"].as_str().unwrap(), e["event"].as_str().unwrap(), e["file"].as_str().unwrap()))
         .collect();
     assert_eq!(ev, [("2", "withdrawn", "v2.csv"), ("2", "restored", "v3.csv")]);
+    // Restored: back in the current list.
+    assert!(line2(&ok(d, &["export", "records", "--current"])).is_some());
     let sources = ok(d, &["sources"]);
     assert!(sources.contains("withdrawn 1") && sources.contains("restored 1"), "{sources}");
     // A complete edition obtained before the one that holds a record does not withdraw it: an

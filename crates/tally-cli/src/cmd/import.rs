@@ -108,6 +108,10 @@ pub struct ExportArgs {
     /// Output format: csv or jsonl
     #[arg(long, default_value = "csv")]
     pub format: ExportFormat,
+    /// Only records still on their list (records and links): leave out those a complete
+    /// edition withdrew (import --complete) and no later edition named again
+    #[arg(long)]
+    pub current: bool,
     /// Write to this file instead of standard output ("-": standard output)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -398,6 +402,9 @@ pub fn export(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
 fn export_inner(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
     // `--out -` is standard output, as in most tools (it had made a file called "-").
     let a = ExportArgs { out: a.out.filter(|p| p.as_os_str() != "-"), ..a };
+    if a.current && !matches!(a.what, ExportWhat::Records | ExportWhat::Links) {
+        anyhow::bail!("--current applies to records and links (a person stays one whatever a list withdraws)");
+    }
     if a.what == ExportWhat::Alternatives {
         return export_alternatives(a, g);
     }
@@ -406,14 +413,14 @@ fn export_inner(a: ExportArgs, g: &Global) -> anyhow::Result<()> {
         Some(path) => {
             let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
             let mut w = std::io::BufWriter::new(f);
-            let n = tally_app::export::export(&store, a.what, a.format, &mut w)?;
+            let n = tally_app::export::export_filtered(&store, a.what, a.format, a.current, &mut w)?;
             w.flush()?;
             eprintln!("wrote {n} rows to {}", path.display());
             n
         }
         None => {
             let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            let n = tally_app::export::export(&store, a.what, a.format, &mut w)?;
+            let n = tally_app::export::export_filtered(&store, a.what, a.format, a.current, &mut w)?;
             w.flush()?;
             n
         }
