@@ -89,64 +89,30 @@ fn starts_with(word: &[char], m: &str) -> bool {
 /// way at `chars[p]`: what it gives and how many letters it takes, or `None` where it reads as the
 /// standards do.
 fn national(reading: Reading, chars: &[char], p: usize) -> Option<(&'static [u8], usize)> {
+    // Each reading's own spellings and their canonical letters, longest first.
+    const POLISH: &[(&str, &[u8])] =
+        &[("szcz", b"wq"), ("sz", b"w"), ("cz", b"q"), ("rz", b"j"), ("ch", b"x"), ("ż", b"j")];
+    const GERMAN: &[(&str, &[u8])] =
+        &[("schtsch", b"wq"), ("tsch", b"q"), ("sch", b"w"), ("ch", b"x"), ("tz", b"c"), ("z", b"c")];
+    // gu before e or i is French g (the u only keeps it hard): entered with its condition below.
+    const FRENCH: &[(&str, &[u8])] = &[("chtch", b"wq"), ("tch", b"q"), ("ch", b"w"), ("ou", b"u"), ("j", b"j")];
+    const CENTRAL: &[(&str, &[u8])] = &[("ch", b"x")];
     let at = |k: usize| chars.get(p + k).copied().unwrap_or('\0');
-    let ahead = |m: &str| m.chars().enumerate().all(|(k, c)| at(k) == c);
-    let front = |c: char| matches!(c, 'e' | 'i' | 'y' | 'j');
-    match reading {
-        Reading::Standard => None,
-        Reading::Polish => {
-            if ahead("szcz") {
-                Some((b"wq", 4))
-            } else if ahead("sz") {
-                Some((b"w", 2))
-            } else if ahead("cz") {
-                Some((b"q", 2))
-            } else if ahead("rz") {
-                Some((b"j", 2))
-            } else if ahead("ch") {
-                Some((b"x", 2))
-            } else if at(0) == 'ż' {
-                Some((b"j", 1))
-            } else {
-                None
-            }
-        }
-        Reading::German => {
-            if ahead("schtsch") {
-                Some((b"wq", 7))
-            } else if ahead("tsch") {
-                Some((b"q", 4))
-            } else if ahead("sch") {
-                Some((b"w", 3))
-            } else if ahead("ch") {
-                Some((b"x", 2))
-            } else if ahead("tz") {
-                Some((b"c", 2))
-            } else if at(0) == 'z' {
-                Some((b"c", 1))
-            } else {
-                None
-            }
-        }
-        Reading::French => {
-            if ahead("chtch") {
-                Some((b"wq", 5))
-            } else if ahead("tch") {
-                Some((b"q", 3))
-            } else if ahead("ch") {
-                Some((b"w", 2))
-            } else if ahead("ou") {
-                Some((b"u", 2))
-            } else if at(0) == 'j' {
-                Some((b"j", 1))
-            } else if ahead("gu") && front(at(2)) {
-                Some((b"g", 2))
-            } else {
-                None
-            }
-        }
-        Reading::CentralEuropean => ahead("ch").then_some((b"x".as_slice(), 2)),
-    }
+    let table = match reading {
+        Reading::Standard => return None,
+        Reading::Polish => POLISH,
+        Reading::German => GERMAN,
+        Reading::French => FRENCH,
+        Reading::CentralEuropean => CENTRAL,
+    };
+    let found = table.iter().find_map(|&(m, to)| {
+        let n = m.chars().count();
+        m.chars().enumerate().all(|(k, c)| at(k) == c).then_some((to, n))
+    });
+    found.or_else(|| {
+        (reading == Reading::French && at(0) == 'g' && at(1) == 'u' && matches!(at(2), 'e' | 'i' | 'y' | 'j'))
+            .then_some((b"g".as_slice(), 2))
+    })
 }
 
 /// Map one normalised token (lowercase, see [`crate::normalize`]) to the canonical Latin form.
