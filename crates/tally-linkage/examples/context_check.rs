@@ -24,6 +24,8 @@ use tally_linkage::{LinkConfig, Linker};
 
 fn main() {
     let mut cal = [[0.0f64; 3]; 20];
+    // pairs at 0.95: pairwise then in context, false then true
+    let mut at95 = [[0u64; 2]; 2];
     let mut st: std::collections::BTreeMap<String, [f64; 4]> = Default::default();
     let mut dec: std::collections::BTreeMap<(String, usize), [f64; 3]> = Default::default();
     let mut dump = std::env::var("CTX_DUMP").ok().map(|f| std::io::BufWriter::new(std::fs::File::create(f).unwrap()));
@@ -116,6 +118,11 @@ fn main() {
         for (i, p) in l.pairs.iter().enumerate() {
             let y =
                 f64::from(u8::from(truth.get(&l.table.keys[p.a as usize]) == truth.get(&l.table.keys[p.b as usize])));
+            for (k, x) in [p.probability(), q[i]].into_iter().enumerate() {
+                if x >= 0.95 {
+                    at95[k][y as usize] += 1;
+                }
+            }
             for (off, x) in [(0, p.probability()), (10, q[i])] {
                 let c = &mut cal[off + ((x * 10.0) as usize).min(9)];
                 c[0] += 1.0;
@@ -183,6 +190,10 @@ fn main() {
             .collect();
         println!("calibration {name:8} max(500) {worst:.4}  {}", cells.join(" "));
     }
+    println!(
+        "pairs at 0.95: pairwise {} true {} false; in context {} true {} false",
+        at95[0][1], at95[0][0], at95[1][1], at95[1][0]
+    );
     for ((k, d), c) in &dec {
         println!("  {k:8} decile {d}: {:7} pairs  predicted {:.3} observed {:.3}", c[0], c[1] / c[0], c[2] / c[0]);
     }
