@@ -684,6 +684,46 @@ fn review_lists_settled_pairs_last() {
     assert!(roll[&a] != roll[&b] || next["probability"].as_f64().unwrap() >= 0.95, "{a} {b}");
 }
 
+/// Pairs whose merge would put two records that can never be one person (two sexes, birth or
+/// death dates too far apart) in one person come after the other open pairs, `--next` skips
+/// them while others wait, and accepting one does what the flag says: the roll flags the person.
+#[test]
+fn review_lists_pairs_that_join_conflicting_records_after_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    let db = dir.path().join("c.db");
+    for s in &synth_sources(&db, &world, "2000", "1") {
+        import_synth(&db, &world, s);
+    }
+    ok(&db, &["link"]);
+    let queue = json(&db, &["review", "--list", "--json"]);
+    let q = queue.as_array().unwrap();
+    let open: Vec<&serde_json::Value> = q.iter().filter(|e| !e["same_person"].as_bool().unwrap()).collect();
+    let conflict: Vec<bool> = open.iter().map(|e| e["conflict"].as_bool().unwrap()).collect();
+    assert!(conflict.iter().any(|&c| c) && conflict.iter().any(|&c| !c), "both kinds open: {conflict:?}");
+    let first = conflict.iter().position(|&c| c).unwrap();
+    assert!(conflict[first..].iter().all(|&c| c), "conflicts after the others: {conflict:?}");
+    assert!(q.iter().filter(|e| e["same_person"].as_bool().unwrap()).all(|e| !e["conflict"].as_bool().unwrap()));
+    let text = ok(&db, &["review", "--list"]);
+    assert!(text.contains("would join records that cannot be one person, listed after the others"), "{text}");
+    assert!(text.contains("  conflict\n") || text.contains(", conflict\n"), "{text}");
+    let next = json(&db, &["review", "--next", "--json"]);
+    assert!(next["conflict"].is_null(), "{next}");
+
+    // Accepting a flagged pair: the two records named as the conflict end up in one person,
+    // which the roll flags.
+    let (a, b) = (open[first]["a"].as_str().unwrap(), open[first]["b"].as_str().unwrap());
+    let before = json(&db, &["link", "--json"]);
+    ok(&db, &["review", "--accept", a, b]);
+    let after = json(&db, &["link", "--json"]);
+    assert!(
+        after["flagged_clusters"].as_u64().unwrap() > before["flagged_clusters"].as_u64().unwrap(),
+        "{before} {after}"
+    );
+    let roll = links(&db);
+    assert_eq!(roll[a], roll[b]);
+}
+
 /// A corrected edition of a list (`tally import --revise`): rows whose id the first edition holds
 /// with other cells replace those records, which keep their persons where they still belong;
 /// the next `tally link` re-links the whole roll and equals a full re-link; without `--revise`

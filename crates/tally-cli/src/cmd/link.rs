@@ -389,6 +389,13 @@ fn show(out: &mut impl Write, item: &ReviewItem) -> std::io::Result<()> {
     if !item.rivals.is_empty() {
         writeln!(out, "  a list names a person about once: a rival makes this pair less likely than its probability")?;
     }
+    if let Some(c) = &item.conflict {
+        writeln!(
+            out,
+            "! conflict: accepting puts {} and {} in one person, and they cannot be one (two sexes, or birth or death dates too far apart)",
+            c.a, c.b
+        )?;
+    }
     writeln!(out)?;
     write!(out, "{}", item.explanation.render())
 }
@@ -417,18 +424,18 @@ pub fn review(a: ReviewArgs, g: &Global) -> anyhow::Result<()> {
                 .iter()
                 .map(|e| {
                     serde_json::json!({"a": app::record_name(&e.a), "b": app::record_name(&e.b),
-                        "probability": e.probability, "rival": e.rival, "same_person": e.same_person})
+                        "probability": e.probability, "rival": e.rival, "same_person": e.same_person,
+                        "conflict": e.conflict})
                 })
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         } else {
             for e in &q {
-                let mark = match (e.rival, e.same_person) {
-                    (true, true) => "  rival, same person",
-                    (true, false) => "  rival",
-                    (false, true) => "  same person",
-                    (false, false) => "",
-                };
+                let marks: Vec<&str> = [(e.rival, "rival"), (e.same_person, "same person"), (e.conflict, "conflict")]
+                    .into_iter()
+                    .filter_map(|(on, m)| on.then_some(m))
+                    .collect();
+                let mark = if marks.is_empty() { String::new() } else { format!("  {}", marks.join(", ")) };
                 writeln!(
                     out,
                     "{:.4}  {}:{}  {}:{}{mark}",
@@ -437,9 +444,13 @@ pub fn review(a: ReviewArgs, g: &Global) -> anyhow::Result<()> {
             }
             let rivals = q.iter().filter(|e| e.rival).count();
             let settled = q.iter().filter(|e| e.same_person).count();
+            let conflicts = q.iter().filter(|e| e.conflict).count();
             let mut why = Vec::new();
             if rivals > 0 {
                 why.push(format!("{rivals} with a rival: see `tally review --next`"));
+            }
+            if conflicts > 0 {
+                why.push(format!("{conflicts} would join records that cannot be one person, listed after the others"));
             }
             if settled > 0 {
                 why.push(format!("{settled} already in one person through other links, listed last"));
