@@ -1384,11 +1384,10 @@ pub struct Conflict {
     pub b: String,
 }
 
-/// The records of the persons of some pairs, encoded as linkage does, to find [`Conflict`]s.
+/// The records of the persons of some pairs, to find [`Conflict`]s.
 struct Conflicts {
-    table: Table,
-    /// Record id -> index in `table`.
-    index: HashMap<i64, tally_linkage::table::Rec>,
+    /// Record id -> its fields.
+    fields: HashMap<i64, tally_domain::ParsedFields>,
     /// Each person's records (ids), for the persons of the pairs.
     members: HashMap<PersonId, Vec<i64>>,
     /// (record id, person), sorted by record id.
@@ -1413,26 +1412,24 @@ impl Conflicts {
             }
         }
         let needed: HashSet<i64> = members.values().flatten().copied().collect();
-        let mut records: Vec<Record> = Vec::with_capacity(needed.len());
+        let mut fields: HashMap<i64, tally_domain::ParsedFields> = HashMap::with_capacity(needed.len());
         if needed.len() <= 2_000 {
             let mut ids: Vec<i64> = needed.iter().copied().collect();
             ids.sort_unstable();
             for id in ids {
                 if let Some(r) = keys.get(&id).map(|k| store.record_by_key(k)).transpose()?.flatten() {
-                    records.push(r);
+                    fields.insert(id, r.fields);
                 }
             }
         } else {
             store.for_each_record(&RecordQuery::default(), &mut |r| {
                 if needed.contains(&r.id) {
-                    records.push(r);
+                    fields.insert(r.id, r.fields);
                 }
                 Ok(())
             })?;
         }
-        let table = Table::from_records(&records).map_err(LinkError::from)?;
-        let index = table.ids.iter().enumerate().map(|(i, &id)| (id, i as tally_linkage::table::Rec)).collect();
-        Ok(Conflicts { table, index, members, persons: persons.to_vec() })
+        Ok(Conflicts { fields, members, persons: persons.to_vec() })
     }
 
     /// The first two records, one of each person of `x` and `y` (`x`'s first), that can never
@@ -1444,11 +1441,8 @@ impl Conflicts {
         }
         let (mx, my) = (self.members.get(&px)?, self.members.get(&py)?);
         mx.iter().find_map(|&u| {
-            let iu = *self.index.get(&u)?;
-            my.iter().find_map(|&v| {
-                let iv = *self.index.get(&v)?;
-                tally_linkage::cluster::hard_conflict(&self.table, iu, iv).then_some((u, v))
-            })
+            let fu = self.fields.get(&u)?;
+            my.iter().find_map(|&v| tally_linkage::cluster::fields_conflict(fu, self.fields.get(&v)?).then_some((u, v)))
         })
     }
 }

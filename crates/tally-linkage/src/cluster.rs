@@ -130,13 +130,27 @@ struct Summary {
 
 impl Summary {
     fn of(t: &Table, i: Rec) -> Summary {
-        let (b, d) = (t.birth[i as usize], t.death[i as usize]);
+        Summary::from_parts(t.sex[i as usize], t.birth[i as usize], t.death[i as usize])
+    }
+
+    /// `sex` as the table codes it (0 unknown, 1 male, 2 female).
+    fn from_parts(sex: u8, b: DateCode, d: DateCode) -> Summary {
         Summary {
-            sexes: if t.sex[i as usize] == 0 { 0 } else { 1 << t.sex[i as usize] },
+            sexes: if sex == 0 { 0 } else { 1 << sex },
             births: if b.is_day() { vec![b] } else { vec![] },
             coarse: if b.present && !b.is_day() { vec![b] } else { vec![] },
             deaths: if d.present { vec![d] } else { vec![] },
         }
+    }
+
+    fn of_fields(f: &tally_domain::ParsedFields) -> Summary {
+        let sex = match f.sex {
+            None => 0,
+            Some(tally_domain::Sex::Male) => 1,
+            Some(tally_domain::Sex::Female) => 2,
+        };
+        let date = |d: &Option<tally_domain::PartialDate>| d.as_ref().map(DateCode::from_partial).unwrap_or_default();
+        Summary::from_parts(sex, date(&f.birth_date), date(&f.death_date))
     }
 
     /// Whether one person could hold both: no two sexes, no birth dates or dates of death too
@@ -170,6 +184,11 @@ impl Summary {
 /// death too far apart (the chaining guard's hard conflicts, for one pair).
 pub fn hard_conflict(t: &Table, a: Rec, b: Rec) -> bool {
     Summary::of(t, a).conflicts(&Summary::of(t, b))
+}
+
+/// [`hard_conflict`] on two records' fields, without encoding them into a table.
+pub fn fields_conflict(a: &tally_domain::ParsedFields, b: &tally_domain::ParsedFields) -> bool {
+    Summary::of_fields(a).conflicts(&Summary::of_fields(b))
 }
 
 /// Record-key order, through the precomputed ranks (`rank[r]` is `r`'s position when records

@@ -784,3 +784,52 @@ fn the_rival_margin_follows_the_threshold() {
     let lab = at(0.99);
     assert!(lab[b as usize] != lab[a as usize] && lab[b as usize] != lab[c as usize], "5 bits fall short of 6.63");
 }
+
+/// The chaining guard's hard conflict read from two records' fields (as the review queue reads
+/// it from the store) agrees with the one read from the encoded table, on every pair of a
+/// synthetic world and of records made to conflict.
+#[test]
+fn fields_conflict_agrees_with_the_table() {
+    use tally_linkage::cluster::{fields_conflict, hard_conflict};
+    use tally_linkage::table::Table;
+    let mut records = world(300, 3).records;
+    let day = |y, m, d| Some(PartialDate::ymd(y, m, d).unwrap());
+    let made = [
+        (Some(Sex::Male), day(1990, 3, 4), None),
+        (Some(Sex::Female), day(1990, 3, 4), None),
+        (None, day(1990, 3, 20), None),
+        (None, Some(PartialDate::parse_canonical("1990").unwrap()), day(2024, 5, 1)),
+        (None, Some(PartialDate::parse_canonical("1975").unwrap()), day(2024, 12, 1)),
+    ];
+    for (i, (sex, birth_date, death_date)) in made.into_iter().enumerate() {
+        records.push(Record {
+            key: RecordKey::new("made", i.to_string()),
+            fields: ParsedFields {
+                surname: Some("Petrenko".into()),
+                sex,
+                birth_date,
+                death_date,
+                ..Default::default()
+            },
+            ..records[0].clone()
+        });
+    }
+    let t = Table::from_records(&records).unwrap();
+    let (mut yes, mut no) = (0, 0);
+    for i in 0..records.len() {
+        for j in i + 1..records.len() {
+            let by_table = hard_conflict(&t, i as u32, j as u32);
+            assert_eq!(fields_conflict(&records[i].fields, &records[j].fields), by_table, "{i} {j}");
+            if by_table {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+    }
+    assert!(yes > 0 && no > 0, "{yes} {no}");
+    let n = records.len() - 5;
+    assert!(hard_conflict(&t, n as u32, n as u32 + 1), "two sexes");
+    assert!(!hard_conflict(&t, n as u32, n as u32 + 2), "same month of the same year: a typed day, not two persons");
+    assert!(hard_conflict(&t, n as u32 + 3, n as u32 + 4), "births 15 years apart, deaths 7 months apart");
+}
