@@ -1222,10 +1222,42 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         place.insert(id, (*person, src));
         *held.entry((*person, src)).or_insert(0) += 1;
     }
+    // Each record's sex and dates, and each person's records, for the hard conflicts.
+    let mut dates: FxHashMap<i64, tally_domain::ParsedFields> = FxHashMap::default();
+    let mut script: FxHashMap<i64, bool> = FxHashMap::default();
+    store.for_each_record(&RecordQuery::default(), &mut |r| {
+        if let Some(cyr) = name_script(&r) {
+            script.insert(r.id, cyr);
+        }
+        let f = r.fields;
+        if f.sex.is_some() || f.birth_date.is_some() || f.death_date.is_some() {
+            let slim = tally_domain::ParsedFields {
+                sex: f.sex,
+                birth_date: f.birth_date,
+                death_date: f.death_date,
+                ..Default::default()
+            };
+            dates.insert(r.id, slim);
+        }
+        Ok(())
+    })?;
+    let mut members: FxHashMap<PersonId, Vec<i64>> = FxHashMap::default();
+    for (&id, &(person, _)) in &place {
+        if dates.contains_key(&id) {
+            members.entry(person).or_default().push(id);
+        }
+    }
+    let conflict = |pa: PersonId, pb: PersonId| {
+        let (Some(ma), Some(mb)) = (members.get(&pa), members.get(&pb)) else { return false };
+        ma.iter().any(|x| mb.iter().any(|y| tally_linkage::cluster::fields_conflict(&dates[x], &dates[y])))
+    };
     let context = |a: i64, b: i64| -> Option<PairContext> {
         let (&(pa, sa), &(pb, sb)) = (place.get(&a)?, place.get(&b)?);
         if pa == pb {
             return Some(PairContext::OnePerson);
+        }
+        if conflict(pa, pb) {
+            return Some(PairContext::Conflict);
         }
         // Records of the other's list in each person, the pair's own record aside.
         let other =
@@ -1240,13 +1272,6 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
             if let Some(c) = context(p.record_a, p.record_b) {
                 in_context.push((p.probability, a == b, c));
             }
-        }
-        Ok(())
-    })?;
-    let mut script: FxHashMap<i64, bool> = FxHashMap::default();
-    store.for_each_record(&RecordQuery::default(), &mut |r| {
-        if let Some(cyr) = name_script(&r) {
-            script.insert(r.id, cyr);
         }
         Ok(())
     })?;

@@ -623,6 +623,9 @@ fn eval_splits_grey_pairs_by_their_context_in_the_roll() {
         let others = |p: &String, l: String, own: String| held[&(p.clone(), l.clone())] - u32::from(l == own);
         let context = if pa == pb {
             "one_person"
+        } else if q["conflict"].as_bool().unwrap() {
+            // As the review queue flags it: a record of each person that cannot be one.
+            "conflict"
         } else if held.contains_key(&(pa.clone(), list(b))) && others(pa, list(b), list(a)) > 0
             || held.contains_key(&(pb.clone(), list(a))) && others(pb, list(a), list(b)) > 0
         {
@@ -637,7 +640,7 @@ fn eval_splits_grey_pairs_by_their_context_in_the_roll() {
     }
     let ev = json(&db, &["link", "eval", "--truth", truth_path.to_str().unwrap(), "--json"]);
     let got = ev["calibration_by_context"].as_array().unwrap();
-    assert_eq!(got.len(), 3, "{ev}");
+    assert_eq!(got.len(), 4, "{ev}");
     for c in got {
         let name = c["context"].as_str().unwrap();
         let (n, s, y) = want.get(name).copied().unwrap_or_default();
@@ -649,6 +652,7 @@ fn eval_splits_grey_pairs_by_their_context_in_the_roll() {
     }
     assert!(want.get("list_held").is_some_and(|r| r.0 > 0), "the world has such grey pairs: {want:?}");
     assert!(want.get("apart").is_some_and(|r| r.0 > 0), "{want:?}");
+    assert!(want.get("conflict").is_some_and(|r| r.0 > 0 && r.2 == 0), "a conflict pair, not a match: {want:?}");
     let text = ok(&db, &["link", "eval", "--truth", truth_path.to_str().unwrap()]);
     assert!(text.contains("grey pairs (0.20 to 0.95) by where they stand in the roll"), "{text}");
 }

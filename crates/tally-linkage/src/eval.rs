@@ -131,16 +131,21 @@ pub fn calibration(pairs: &[(f64, bool)], bins: usize) -> Vec<CalibrationBin> {
 #[serde(rename_all = "snake_case")]
 pub enum PairContext {
     OnePerson,
+    /// Two persons, a record of each that can never be one person (the chaining guard's hard
+    /// conflicts): the merge the pair asks for is one the roll refuses. Before `ListHeld`.
+    Conflict,
     ListHeld,
     Apart,
 }
 
 impl PairContext {
-    pub const ALL: [PairContext; 3] = [PairContext::OnePerson, PairContext::ListHeld, PairContext::Apart];
+    pub const ALL: [PairContext; 4] =
+        [PairContext::OnePerson, PairContext::Conflict, PairContext::ListHeld, PairContext::Apart];
 
     pub fn describe(self) -> &'static str {
         match self {
             PairContext::OnePerson => "one person through other links",
+            PairContext::Conflict => "two persons holding records that cannot be one",
             PairContext::ListHeld => "two persons, one already has a record of the other's list",
             PairContext::Apart => "two persons, neither has one",
         }
