@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use tally_linkage::cluster::Vitals;
 use tally_linkage::table::Table;
 use tally_store::links::FlagRow;
 
@@ -1223,21 +1224,15 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
         *held.entry((*person, src)).or_insert(0) += 1;
     }
     // Each record's sex and dates, and each person's records, for the hard conflicts.
-    let mut dates: FxHashMap<i64, tally_domain::ParsedFields> = FxHashMap::default();
+    let mut dates: FxHashMap<i64, Vitals> = FxHashMap::default();
     let mut script: FxHashMap<i64, bool> = FxHashMap::default();
     store.for_each_record(&RecordQuery::default(), &mut |r| {
         if let Some(cyr) = name_script(&r) {
             script.insert(r.id, cyr);
         }
-        let f = r.fields;
-        if f.sex.is_some() || f.birth_date.is_some() || f.death_date.is_some() {
-            let slim = tally_domain::ParsedFields {
-                sex: f.sex,
-                birth_date: f.birth_date,
-                death_date: f.death_date,
-                ..Default::default()
-            };
-            dates.insert(r.id, slim);
+        let v = Vitals::of(&r.fields);
+        if !v.is_empty() {
+            dates.insert(r.id, v);
         }
         Ok(())
     })?;
@@ -1249,7 +1244,7 @@ pub fn eval<S: RecordStore + LinkStore + ?Sized>(store: &S, truth_path: &Path) -
     }
     let conflict = |pa: PersonId, pb: PersonId| {
         let (Some(ma), Some(mb)) = (members.get(&pa), members.get(&pb)) else { return false };
-        ma.iter().any(|x| mb.iter().any(|y| tally_linkage::cluster::fields_conflict(&dates[x], &dates[y])))
+        ma.iter().any(|x| mb.iter().any(|y| dates[x].conflicts(&dates[y])))
     };
     let context = |a: i64, b: i64| -> Option<PairContext> {
         let (&(pa, sa), &(pb, sb)) = (place.get(&a)?, place.get(&b)?);
@@ -1411,8 +1406,8 @@ pub struct Conflict {
 
 /// The records of the persons of some pairs, to find [`Conflict`]s.
 struct Conflicts {
-    /// Record id -> its fields.
-    fields: HashMap<i64, tally_domain::ParsedFields>,
+    /// Record id -> its sex and dates.
+    fields: HashMap<i64, Vitals>,
     /// Each person's records (ids), for the persons of the pairs.
     members: HashMap<PersonId, Vec<i64>>,
     /// (record id, person), sorted by record id.
@@ -1437,19 +1432,19 @@ impl Conflicts {
             }
         }
         let needed: HashSet<i64> = members.values().flatten().copied().collect();
-        let mut fields: HashMap<i64, tally_domain::ParsedFields> = HashMap::with_capacity(needed.len());
+        let mut fields: HashMap<i64, Vitals> = HashMap::with_capacity(needed.len());
         if needed.len() <= 2_000 {
             let mut ids: Vec<i64> = needed.iter().copied().collect();
             ids.sort_unstable();
             for id in ids {
                 if let Some(r) = keys.get(&id).map(|k| store.record_by_key(k)).transpose()?.flatten() {
-                    fields.insert(id, r.fields);
+                    fields.insert(id, Vitals::of(&r.fields));
                 }
             }
         } else {
             store.for_each_record(&RecordQuery::default(), &mut |r| {
                 if needed.contains(&r.id) {
-                    fields.insert(r.id, r.fields);
+                    fields.insert(r.id, Vitals::of(&r.fields));
                 }
                 Ok(())
             })?;
@@ -1467,7 +1462,7 @@ impl Conflicts {
         let (mx, my) = (self.members.get(&px)?, self.members.get(&py)?);
         mx.iter().find_map(|&u| {
             let fu = self.fields.get(&u)?;
-            my.iter().find_map(|&v| tally_linkage::cluster::fields_conflict(fu, self.fields.get(&v)?).then_some((u, v)))
+            my.iter().find_map(|&v| fu.conflicts(self.fields.get(&v)?).then_some((u, v)))
         })
     }
 }

@@ -143,16 +143,6 @@ impl Summary {
         }
     }
 
-    fn of_fields(f: &tally_domain::ParsedFields) -> Summary {
-        let sex = match f.sex {
-            None => 0,
-            Some(tally_domain::Sex::Male) => 1,
-            Some(tally_domain::Sex::Female) => 2,
-        };
-        let date = |d: &Option<tally_domain::PartialDate>| d.as_ref().map(DateCode::from_partial).unwrap_or_default();
-        Summary::from_parts(sex, date(&f.birth_date), date(&f.death_date))
-    }
-
     /// Whether one person could hold both: no two sexes, no birth dates or dates of death too
     /// far apart.
     fn conflicts(&self, o: &Summary) -> bool {
@@ -186,9 +176,40 @@ pub fn hard_conflict(t: &Table, a: Rec, b: Rec) -> bool {
     Summary::of(t, a).conflicts(&Summary::of(t, b))
 }
 
-/// [`hard_conflict`] on two records' fields, without encoding them into a table.
+/// A record's sex and dates: all that [`hard_conflict`] reads, without encoding the record
+/// into a table (a few bytes a record, for the review queue and evaluation).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Vitals {
+    sex: u8,
+    birth: DateCode,
+    death: DateCode,
+}
+
+impl Vitals {
+    pub fn of(f: &tally_domain::ParsedFields) -> Vitals {
+        let sex = match f.sex {
+            None => 0,
+            Some(tally_domain::Sex::Male) => 1,
+            Some(tally_domain::Sex::Female) => 2,
+        };
+        let date = |d: &Option<tally_domain::PartialDate>| d.as_ref().map(DateCode::from_partial).unwrap_or_default();
+        Vitals { sex, birth: date(&f.birth_date), death: date(&f.death_date) }
+    }
+
+    /// Whether the record gives neither sex nor a date (it can conflict with nobody).
+    pub fn is_empty(&self) -> bool {
+        self.sex == 0 && !self.birth.present && !self.death.present
+    }
+
+    /// [`hard_conflict`] between the two records.
+    pub fn conflicts(&self, o: &Vitals) -> bool {
+        Summary::from_parts(self.sex, self.birth, self.death).conflicts(&Summary::from_parts(o.sex, o.birth, o.death))
+    }
+}
+
+/// [`hard_conflict`] on two records' fields.
 pub fn fields_conflict(a: &tally_domain::ParsedFields, b: &tally_domain::ParsedFields) -> bool {
-    Summary::of_fields(a).conflicts(&Summary::of_fields(b))
+    Vitals::of(a).conflicts(&Vitals::of(b))
 }
 
 /// Record-key order, through the precomputed ranks (`rank[r]` is `r`'s position when records
