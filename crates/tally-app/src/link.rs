@@ -1363,15 +1363,14 @@ pub struct QueueEntry {
 /// [`review_queue`], each pair with whether it has a rival (see [`Rival`]) and whether the roll
 /// has already settled it.
 pub fn review_queue_marked<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Vec<QueueEntry>> {
-    let Queue { pairs: q, settled, skipped, keys, persons } = queue_and_keys(store)?;
-    let ids: HashMap<&RecordKey, i64> = keys.iter().map(|(&i, k)| (k, i)).collect();
+    let Queue { pairs: q, records: rec_ids, settled, skipped, keys, persons } = queue_and_keys(store)?;
     let pairs: Vec<Option<(i64, i64, f64)>> =
-        q.iter().map(|(a, b, p)| Some((*ids.get(a)?, *ids.get(b)?, *p))).collect();
+        q.iter().zip(&rec_ids).map(|((_, _, p), &(a, b))| Some((a, b, *p))).collect();
     let records: HashSet<i64> = pairs.iter().flatten().flat_map(|&(a, b, _)| [a, b]).collect();
     let open: Vec<(i64, i64)> =
         pairs.iter().zip(&settled).filter(|(_, &s)| !s).filter_map(|(p, _)| p.map(|(a, b, _)| (a, b))).collect();
     let conflicts = Conflicts::read(store, &keys, &persons, &open)?;
-    let s = Surroundings::read(store, &keys, persons, &records)?;
+    let s = Surroundings::read(store, &keys, persons.clone(), &records)?;
     let mut out: Vec<(bool, QueueEntry)> = q
         .iter()
         .zip(&pairs)
@@ -1405,24 +1404,24 @@ pub struct Conflict {
 }
 
 /// The records of the persons of some pairs, to find [`Conflict`]s.
-struct Conflicts {
+struct Conflicts<'p> {
     /// Record id -> its sex and dates.
     fields: HashMap<i64, Vitals>,
     /// Each person's records (ids), for the persons of the pairs.
     members: HashMap<PersonId, Vec<i64>>,
     /// (record id, person), sorted by record id.
-    persons: Vec<(i64, PersonId)>,
+    persons: &'p [(i64, PersonId)],
 }
 
-impl Conflicts {
+impl<'p> Conflicts<'p> {
     /// Reads the records of the persons of `pairs`' records: one by one when they are few, in
     /// one pass over the records otherwise.
     fn read<S: RecordStore + LinkStore + ?Sized>(
         store: &S,
         keys: &HashMap<i64, RecordKey>,
-        persons: &[(i64, PersonId)],
+        persons: &'p [(i64, PersonId)],
         pairs: &[(i64, i64)],
-    ) -> Result<Conflicts> {
+    ) -> Result<Conflicts<'p>> {
         let wanted: HashSet<PersonId> =
             pairs.iter().flat_map(|&(a, b)| [a, b]).filter_map(|r| person_in(persons, r)).collect();
         let mut members: HashMap<PersonId, Vec<i64>> = HashMap::new();
@@ -1449,13 +1448,13 @@ impl Conflicts {
                 Ok(())
             })?;
         }
-        Ok(Conflicts { fields, members, persons: persons.to_vec() })
+        Ok(Conflicts { fields, members, persons })
     }
 
     /// The first two records, one of each person of `x` and `y` (`x`'s first), that can never
     /// be one person; None when there are none or the two are one person.
     fn between(&self, x: i64, y: i64) -> Option<(i64, i64)> {
-        let (px, py) = (person_in(&self.persons, x)?, person_in(&self.persons, y)?);
+        let (px, py) = (person_in(self.persons, x)?, person_in(self.persons, y)?);
         if px == py {
             return None;
         }
@@ -1478,6 +1477,8 @@ struct Queue {
     settled: Vec<bool>,
     /// Per pair, whether a reviewer skipped it.
     skipped: Vec<bool>,
+    /// Per pair, its two record ids (in the order of its keys).
+    records: Vec<(i64, i64)>,
     keys: HashMap<i64, RecordKey>,
     persons: Vec<(i64, PersonId)>,
 }
@@ -1523,15 +1524,17 @@ fn queue_and_keys<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Queu
     let settled = |x: i64, y: i64, p: f64| {
         p < cfg.threshold && person_in(&persons, x).is_some_and(|px| person_in(&persons, y) == Some(px))
     };
-    let mut q: Vec<(bool, bool, f64, RecordKey, RecordKey, f64)> = pairs
+    #[allow(clippy::type_complexity)]
+    let mut q: Vec<(bool, bool, f64, RecordKey, RecordKey, f64, (i64, i64))> = pairs
         .into_iter()
         .filter_map(|p| {
             let (a, b) = (ids.get(&p.record_a)?.clone(), ids.get(&p.record_b)?.clone());
-            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            let ((a, b), rec) =
+                if a <= b { ((a, b), (p.record_a, p.record_b)) } else { ((b, a), (p.record_b, p.record_a)) };
             let key = (a.clone(), b.clone());
             (!decided.contains(&key)).then(|| {
                 let done = settled(p.record_a, p.record_b, p.probability);
-                (skipped.contains(&key), done, p.weight.abs(), a, b, p.probability)
+                (skipped.contains(&key), done, p.weight.abs(), a, b, p.probability, rec)
             })
         })
         .collect();
@@ -1543,8 +1546,10 @@ fn queue_and_keys<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Queu
     });
     let settled = q.iter().map(|x| x.1).collect();
     let skipped = q.iter().map(|x| x.0).collect();
+    let records = q.iter().map(|x| x.6).collect();
     Ok(Queue {
-        pairs: q.into_iter().map(|(_, _, _, a, b, p)| (a, b, p)).collect(),
+        pairs: q.into_iter().map(|(_, _, _, a, b, p, _)| (a, b, p)).collect(),
+        records,
         settled,
         skipped,
         keys: ids,
@@ -1554,7 +1559,7 @@ fn queue_and_keys<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Queu
 
 /// The next pair to review, if any.
 pub fn review_next<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Option<ReviewItem>> {
-    let Queue { pairs: q, settled, skipped, keys, persons } = queue_and_keys(store)?;
+    let Queue { pairs: q, records, settled, skipped, keys, persons } = queue_and_keys(store)?;
     if q.is_empty() {
         return Ok(None);
     }
@@ -1563,21 +1568,14 @@ pub fn review_next<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Opt
     // time, so the next pair costs a look at a few persons, not at the whole queue.
     let part = |i: usize| (skipped[i], settled[i]);
     let end = (0..q.len()).find(|&i| part(i) != part(0)).unwrap_or(q.len());
-    let ids: HashMap<&RecordKey, i64> = keys.iter().map(|(&i, k)| (k, i)).collect();
     let mut pick = 0;
     if !settled[0] {
         let mut from = 0;
         'search: while from < end {
             let to = (from + 16).min(end);
-            let chunk: Vec<(i64, i64)> =
-                q[from..to].iter().filter_map(|(a, b, _)| Some((*ids.get(a)?, *ids.get(b)?))).collect();
-            let c = Conflicts::read(store, &keys, &persons, &chunk)?;
-            for (i, (a, b, _)) in q.iter().enumerate().take(to).skip(from) {
-                let clear = match (ids.get(a), ids.get(b)) {
-                    (Some(&x), Some(&y)) => c.between(x, y).is_none(),
-                    _ => true,
-                };
-                if clear {
+            let c = Conflicts::read(store, &keys, &persons, &records[from..to])?;
+            for (i, &(x, y)) in records.iter().enumerate().take(to).skip(from) {
+                if c.between(x, y).is_none() {
                     pick = i;
                     break 'search;
                 }
@@ -1586,7 +1584,6 @@ pub fn review_next<S: RecordStore + LinkStore + ?Sized>(store: &S) -> Result<Opt
         }
     }
     let (a, b, p) = q[pick].clone();
-    drop(ids);
     review_item(store, &keys, persons, &a, &b, p, q.len() as u64).map(Some)
 }
 
