@@ -192,6 +192,11 @@ fn name_frequencies_are_taken_in_each_records_source() {
     let p = &own.scorer.params;
     assert_eq!(p.version, PARAMS_VERSION);
     assert_eq!(p.source_tf.iter().map(|s| s.source.as_str()).collect::<Vec<_>>(), ["media", "ru", "ua"]);
+    // The two peoples' surnames never meet in the own lists: their frequencies vary from list
+    // to list far more than sampling would (a small shape); the given names are drawn alike.
+    assert_eq!(p.source_tf_shape.len(), 2);
+    assert!(p.source_tf_shape[0] < 2.0, "surname shape {}", p.source_tf_shape[0]);
+    assert!(p.source_tf_shape[1] > 5.0 * p.source_tf_shape[0], "given-name shape {:?}", p.source_tf_shape);
     let mut v2 = p.clone();
     v2.version = 2;
     v2.source_tf.clear();
@@ -212,13 +217,14 @@ fn name_frequencies_are_taken_in_each_records_source() {
     let (ru, media) = (&by[&("ru", surname.as_str())], &by[&("media", surname.as_str())]);
     // Two records of the Russian list: the name's frequency there (leaving one out), which is
     // about twice its roll-wide frequency (half the roll is the other people).
-    // Shrunk towards the roll-wide frequency by 1,000 pseudo-records; held in single precision
-    // (hence 1e-5 below).
+    // The posterior mean under a gamma law of shape alpha around the roll-wide frequency
+    // (`source_tf_shape`); held in single precision (hence 1e-5 below).
     // The roll-wide frequency itself is shrunk towards the average chance of agreeing by 200
     // pseudo-records (a roll of a few records says nothing of how common a name is).
     let n_all = records.len() as f64;
     let roll = (count("ru", &surname) + count("media", &surname) - 1.0 + 200.0 * u_agree) / (n_all + 200.0);
-    let shrunk = |c: f64, n: f64| (c - 1.0 + 1000.0 * roll) / (n + 1000.0);
+    let alpha = p.source_tf_shape[0];
+    let shrunk = |c: f64, n: f64| (c - 1.0 + alpha) / (n + alpha / roll);
     let f_ru = shrunk(count("ru", &surname), n_src("ru"));
     let pat = |l: &Linker, a: u32, b: u32| {
         tally_linkage::levels::pack(&tally_linkage::compare::levels(
@@ -324,4 +330,67 @@ fn a_roll_of_eight_records_links_its_four_persons() {
     assert!(linked.iter().all(|(a, b)| a == b), "{linked:?}");
     // The prior is the share of pairs that match (4 of 28 here), not a collapse to nothing.
     assert!(l.scorer.prior > -4.0, "prior {} bits", l.scorer.prior);
+}
+
+/// Name counts per source drawn from the law `source_tf_shape` assumes: a name's frequency in
+/// a source is gamma with shape `alpha` around its frequency in the population, its count
+/// Poisson. Returns the sources' counts, the roll's and its size (both parts alike).
+fn gamma_poisson_counts(alpha: u32, seed: u64) -> (Vec<tally_linkage::model::SourceTf>, [Vec<(u64, u32)>; 2], u64) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let sizes = [20_000u64, 15_000, 25_000, 10_000];
+    let names = 400u64;
+    let z: f64 = (0..names).map(|r| 1.0 / (r as f64 + 5.0)).sum();
+    let poisson = |rng: &mut rand_chacha::ChaCha8Rng, mean: f64| {
+        // Knuth's product of uniforms: means here stay below a few hundred.
+        let (limit, mut prod, mut k) = ((-mean).exp(), 1.0f64, 0u32);
+        loop {
+            prod *= rng.gen::<f64>();
+            if prod <= limit {
+                return k;
+            }
+            k += 1;
+        }
+    };
+    let mut roll: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut sources = Vec::new();
+    for (i, &n) in sizes.iter().enumerate() {
+        let mut tf = Vec::new();
+        for r in 0..names {
+            let f = 0.5 / z / (r as f64 + 5.0);
+            // Gamma of integer shape: a sum of `alpha` exponentials of mean f / alpha.
+            let fs: f64 = (0..alpha).map(|_| -(1.0 - rng.gen::<f64>()).ln() * f / f64::from(alpha)).sum();
+            let c = poisson(&mut rng, n as f64 * fs);
+            if c > 0 {
+                tf.push((r + 1, c));
+                *roll.entry(r + 1).or_insert(0) += c;
+            }
+        }
+        sources.push(tally_linkage::model::SourceTf { source: format!("s{i}"), records: n, tf: [tf.clone(), tf] });
+    }
+    let mut roll: Vec<(u64, u32)> = roll.into_iter().collect();
+    roll.sort_unstable();
+    (sources, [roll.clone(), roll], sizes.iter().sum())
+}
+
+#[test]
+fn the_spread_of_name_frequencies_across_sources_is_estimated() {
+    // Method of moments on 400 names in four sources, eight draws each: the estimate scatters
+    // by about a quarter around the shape (the few common names weigh most), and tells sources
+    // that differ much (2) from sources that differ little (50). Without the Poisson term it
+    // would take sampling noise for a spread (28 at 50, on average, and this test fails); the
+    // other sources' frequency, itself sampled, pulls large shapes down a little (about 38).
+    for alpha in [2u32, 50] {
+        let est: Vec<f64> = (1..=8u64)
+            .map(|seed| {
+                let (sources, roll, total) = gamma_poisson_counts(alpha, seed);
+                let est = tally_linkage::model::source_tf_shape(&sources, &roll, total);
+                assert!(est.len() == 2 && est[0] == est[1], "{est:?}");
+                est[0]
+            })
+            .collect();
+        let mean = est.iter().sum::<f64>() / est.len() as f64;
+        let a = f64::from(alpha);
+        assert!(mean > a * 0.65 && mean < a * 1.25, "shape {alpha}: estimates {est:?}");
+        assert!(est.iter().all(|&e| e > a * 0.5 && e < a * 1.6), "shape {alpha}: estimates {est:?}");
+    }
 }
