@@ -335,7 +335,9 @@ fn a_roll_of_eight_records_links_its_four_persons() {
 /// Name counts per source drawn from the law `source_tf_shape` assumes: a name's frequency in
 /// a source is gamma with shape `alpha` around its frequency in the population, its count
 /// Poisson. Returns the sources' counts, the roll's and its size (both parts alike).
-fn gamma_poisson_counts(alpha: u32, seed: u64) -> (Vec<tally_linkage::model::SourceTf>, [Vec<(u64, u32)>; 2], u64) {
+type NameCounts = (Vec<tally_linkage::model::SourceTf>, [Vec<(u64, u32)>; 2], u64);
+
+fn gamma_poisson_counts(alpha: u32, seed: u64) -> NameCounts {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let sizes = [20_000u64, 15_000, 25_000, 10_000];
     let names = 400u64;
