@@ -332,11 +332,12 @@ fn a_roll_of_eight_records_links_its_four_persons() {
     assert!(l.scorer.prior > -4.0, "prior {} bits", l.scorer.prior);
 }
 
+/// Counts of each source, of the roll, and the roll's size.
+type NameCounts = (Vec<tally_linkage::model::SourceTf>, [Vec<(u64, u32)>; 2], u64);
+
 /// Name counts per source drawn from the law `source_tf_shape` assumes: a name's frequency in
 /// a source is gamma with shape `alpha` around its frequency in the population, its count
 /// Poisson. Returns the sources' counts, the roll's and its size (both parts alike).
-type NameCounts = (Vec<tally_linkage::model::SourceTf>, [Vec<(u64, u32)>; 2], u64);
-
 fn gamma_poisson_counts(alpha: u32, seed: u64) -> NameCounts {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let sizes = [20_000u64, 15_000, 25_000, 10_000];
