@@ -236,6 +236,16 @@ fn name_frequencies_are_taken_in_each_records_source() {
     };
     let adj = own.scorer.tf_pair(t, 0, ru[0], ru[1], pat(&own, ru[0], ru[1]));
     assert!((adj - (u_agree / f_ru).log2()).abs() < 1e-5, "{adj} vs {}", (u_agree / f_ru).log2());
+    // Version-3 parameters (no shape) keep the fixed shrinkage they were trained with: 1,000
+    // pseudo-records at the roll-wide frequency, every name at least one record of the list.
+    let mut v3 = p.clone();
+    v3.version = 3;
+    v3.source_tf_shape.clear();
+    let old = Linker::with_params(&records, cfg(), v3).unwrap();
+    let legacy = |c: f64, n: f64| ((c - 1.0).max(1.0) + 1000.0 * roll) / (n + 1000.0);
+    let adj3 = old.scorer.tf_pair(t, 0, ru[0], ru[1], pat(&old, ru[0], ru[1]));
+    let want3 = (u_agree / legacy(count("ru", &surname), n_src("ru"))).log2();
+    assert!((adj3 - want3).abs() < 1e-5, "{adj3} vs {want3}");
     let roll_wide = wide.scorer.tf_pair(t, 0, ru[0], ru[1], pat(&wide, ru[0], ru[1]));
     assert!(roll_wide - adj > 0.4, "per source {adj:.3} bits, roll-wide {roll_wide:.3}");
     // A Russian record and a media record: the persons both lists hold are of the people where
