@@ -861,6 +861,21 @@ impl Linker {
                     why: "rarer names are stronger evidence".into(),
                 });
             }
+            let close = if f == 0 { s.close_pair(t, ia, ib, crate::levels::pack(&lv)) } else { 0.0 };
+            if close != 0.0 {
+                total += close;
+                steps.push(Step {
+                    field: "surname spelling".into(),
+                    value_a: String::new(),
+                    value_b: String::new(),
+                    level: "close adjustment".into(),
+                    m: None,
+                    u: None,
+                    weight: close,
+                    cumulative: total,
+                    why: "close spellings of a rarer name are stronger evidence (a slip of the pen from it)".into(),
+                });
+            }
         }
         let rules: Vec<String> = self
             .cfg
@@ -1373,11 +1388,16 @@ impl<'a> Weigher<'a> {
             if matches!(level(p, k), 1 | 2) {
                 s += match self.log_tf.get(a as usize).zip(self.log_tf.get(b as usize)) {
                     Some((la, lb)) if !la[k].is_nan() && !lb[k].is_nan() && !swapped(t, a, b, p) => {
-                        self.s.tf_from_logs(k, la[k], lb[k])
+                        let same = level(p, k) == 1 || t.name_tf_key(k, a) == t.name_tf_key(k, b);
+                        self.s.tf_from_logs(k, la[k], lb[k], same)
                     }
                     _ => self.tf(t, k, a).min(self.tf(t, k, b)),
                 };
             }
+        }
+        // Scorer::close_pair, from the per-name adjustments at hand.
+        if level(p, 0) == 3 {
+            s += self.s.close_adjust(self.tf(t, 0, a), self.tf(t, 0, b));
         }
         s
     }

@@ -70,6 +70,12 @@ pub struct Params {
     /// then a source's frequencies are shrunk by a fixed 1,000 pseudo-records.
     #[serde(default)]
     pub source_tf_shape: Vec<f64>,
+    /// For the random pairs (of the u sample) whose surnames are close but not equal: the roll's
+    /// count of the commoner of the two spellings, sorted. They centre the adjustment of close
+    /// surnames ([`Scorer::close_adjust`]). Empty before version 4: then close surnames score
+    /// with their level's weight alone.
+    #[serde(default)]
+    pub close_surname_counts: Vec<u32>,
 }
 
 /// The term frequencies of one source's surname and given-name keys.
@@ -282,6 +288,17 @@ pub fn count_patterns(pats: &[Pattern]) -> Vec<(Pattern, u64)> {
 /// u-probabilities from `n` random pairs drawn with a seeded generator over the records in
 /// canonical order (so the draw does not depend on input order).
 pub fn estimate_u(t: &Table, cache: &mut NameCache, n: usize, seed: u64) -> (Vec<Vec<f64>>, u64) {
+    let (u, n, _) = estimate_u_close(t, cache, n, seed);
+    (u, n)
+}
+
+/// [`estimate_u`], and the random pairs whose surnames are close (level "close").
+pub fn estimate_u_close(
+    t: &Table,
+    cache: &mut NameCache,
+    n: usize,
+    seed: u64,
+) -> (Vec<Vec<f64>>, u64, Vec<(Rec, Rec)>) {
     let order = t.canonical_order();
     let len = order.len() as u64;
     let mut pairs: Vec<(Rec, Rec)> = Vec::new();
@@ -312,7 +329,16 @@ pub fn estimate_u(t: &Table, cache: &mut NameCache, n: usize, seed: u64) -> (Vec
         }
     }
     let u = counts.iter().zip(REFERENCE_U).map(|(c, r)| with_reference(c, 0.5, r, U_REFERENCE_PAIRS)).collect();
-    (u, pairs.len() as u64)
+    let close = pairs.iter().zip(&pats).filter(|(_, &p)| level(p, 0) == CLOSE).map(|(&ab, _)| ab).collect();
+    (u, pairs.len() as u64, close)
+}
+
+/// The surname level whose weight [`Scorer::close_adjust`] adjusts.
+const CLOSE: u8 = 3;
+
+/// The roll's count of a name key in part `k` (0 if the roll does not hold it).
+fn roll_count(tf: &[Vec<(u64, u32)>; 2], k: usize, h: u64) -> u32 {
+    tf[k].binary_search_by_key(&h, |x| x.0).map_or(0, |i| tf[k][i].1)
 }
 
 /// Number of name classes ([`name_class`]).
@@ -772,7 +798,7 @@ pub fn train_grouped(
     by_source: bool,
     cfg: &TrainConfig,
 ) -> Params {
-    let (u, n_random) = estimate_u(t, cache, cfg.u_pairs, cfg.seed);
+    let (u, n_random, close_pairs) = estimate_u_close(t, cache, cfg.u_pairs, cfg.seed);
     let (u_given_names, namesake_pairs) = estimate_u_given_names(t, cache, &u, cfg.u_pairs, cfg.seed);
     let sg = SourceGroups::new(t);
     let (by_name, ns) = (&sg.by_name, sg.ns);
@@ -784,6 +810,11 @@ pub fn train_grouped(
     let (tf, tf_total) = term_frequencies(&by_source_tf);
     let source_tf_shape = if by_source { source_tf_shape(&by_source_tf, &tf, tf_total) } else { Vec::new() };
     let source_tf = if by_source { by_source_tf } else { Vec::new() };
+    let mut close_surname_counts: Vec<u32> = close_pairs
+        .iter()
+        .map(|&(a, b)| roll_count(&tf, 0, t.name_tf_key(0, a)).max(roll_count(&tf, 0, t.name_tf_key(0, b))))
+        .collect();
+    close_surname_counts.sort_unstable();
     tie_name_levels(&mut fit.m, &u);
     // The prior for scoring is the chance that two random records match: u comes from random
     // pairs, so the Bayes factors are relative to random pairs and already count the agreement
@@ -845,12 +876,20 @@ pub fn train_grouped(
         namesake_pairs,
         source_tf,
         source_tf_shape,
+        close_surname_counts,
     }
 }
 
 /// A model ready to score: weights per field and level, prior log-odds and tf lookups.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scorer {
+    /// Version 4: a pair of two spellings takes the commoner's source frequency
+    /// ([`Scorer::tf_from_logs`]).
+    #[serde(default)]
+    commoner_of_two_spellings: bool,
+    /// The centre of [`Scorer::close_adjust`] (bits), when the parameters have one.
+    #[serde(default)]
+    close_offset: Option<f64>,
     /// log2(m/u) per field and level; 0 for missing.
     pub w: Vec<Vec<f64>>,
     /// The weights by name class ([`name_class`]): `wc[c][f][l]`, log2(m / u given the class);
@@ -891,6 +930,10 @@ const SOURCE_TF_SHRINK: f64 = 1000.0;
 /// Pseudo-records at the average chance of agreeing on a name (u of its "exact" and "equivalent"
 /// levels) added to the roll's name counts (see [`Scorer::new`]).
 const TF_REFERENCE_RECORDS: f64 = 200.0;
+
+/// Random pairs with close surnames needed to centre [`Scorer::close_adjust`] (a roll of a few
+/// hundred records has none, and no adjustment).
+const CLOSE_MIN_PAIRS: usize = 30;
 
 /// A source's log2 term frequencies (see [`Scorer::tf_pair`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -986,7 +1029,27 @@ impl Scorer {
             })
             .collect();
         let log_u_agree = [0, 1].map(|k| (params.u[k][TIED[0]] + params.u[k][TIED[1]]).log2());
-        Scorer { w, wc, prior: log_odds(lambda), source_prior, tf, tf_floor, source_tf, log_u_agree, params }
+        // The close-surname adjustment's centre: minus log2 of the mean of 2^-adjustment over
+        // random pairs with close surnames, so that over them the adjusted u still averages the
+        // level's u. A few dozen pairs at least, or no adjustment.
+        let close_offset = (params.close_surname_counts.len() >= CLOSE_MIN_PAIRS).then(|| {
+            let adj = |c: u32| (u_agree[0] / freq(0, f64::from(c.saturating_sub(1).max(1)))).log2().clamp(-6.0, 6.0);
+            let n = params.close_surname_counts.len() as f64;
+            -(params.close_surname_counts.iter().map(|&c| (-adj(c)).exp2()).sum::<f64>() / n).log2()
+        });
+        Scorer {
+            commoner_of_two_spellings: params.version >= 4,
+            close_offset,
+            w,
+            wc,
+            prior: log_odds(lambda),
+            source_prior,
+            tf,
+            tf_floor,
+            source_tf,
+            log_u_agree,
+            params,
+        }
     }
 
     /// Prior log2 odds that records `a` and `b` match: that of their pair of sources, else the
@@ -1046,7 +1109,11 @@ impl Scorer {
     #[inline]
     pub fn tf_pair(&self, t: &Table, k: usize, a: Rec, b: Rec, p: Pattern) -> f64 {
         match (self.log_tf(t, k, a), self.log_tf(t, k, b)) {
-            (Some(la), Some(lb)) if !swapped(t, a, b, p) => self.tf_from_logs(k, la, lb),
+            (Some(la), Some(lb)) if !swapped(t, a, b, p) => {
+                // "Exact" is one spelling; only "equivalent" may join two.
+                let same = level(p, k) == 1 || t.name_tf_key(k, a) == t.name_tf_key(k, b);
+                self.tf_from_logs(k, la, lb, same)
+            }
             _ => self.tf_adjust(k, t.name_tf_key(k, a)).min(self.tf_adjust(k, t.name_tf_key(k, b))),
         }
     }
@@ -1064,10 +1131,19 @@ impl Scorer {
     }
 
     /// The adjustment from the two records' log2 source frequencies (see [`Scorer::tf_pair`]),
-    /// capped as [`Scorer::tf_adjust`] is.
+    /// capped as [`Scorer::tf_adjust`] is. `same`: the two records spell the name alike (one
+    /// key); else the pair agrees only through an equivalence (a Russian and a Ukrainian form,
+    /// two transliterations that do not meet in one canonical form).
+    ///
+    /// Two spellings: a stranger matches the name by bearing any form of it, so the chance is
+    /// at least that of the commoner spelling, and from version 4 that is the one taken, as the
+    /// roll-wide adjustment already did. The rarer one had made such pairs over-confident, the
+    /// more so the rarer it was: 1M latin world, grey pairs with equivalent surnames and an
+    /// adjustment of 2 to 7 bits were matches 0.43 to 0.50 of the time at 0.65 predicted.
     #[inline]
-    pub fn tf_from_logs(&self, k: usize, la: f32, lb: f32) -> f64 {
-        (self.log_u_agree[k] - f64::from(la.min(lb))).clamp(-6.0, 6.0)
+    pub fn tf_from_logs(&self, k: usize, la: f32, lb: f32, same: bool) -> f64 {
+        let f = if same || !self.commoner_of_two_spellings { la.min(lb) } else { la.max(lb) };
+        (self.log_u_agree[k] - f64::from(f)).clamp(-6.0, 6.0)
     }
 
     /// Weight of field `f` in a pair with pattern `p` (given the pair's name class).
@@ -1085,6 +1161,33 @@ impl Scorer {
         }
     }
 
+    /// Adjustment (bits) of a pair whose surnames are close, from the roll-wide adjustments
+    /// ([`Scorer::tf_adjust`]) of its two spellings; 0 for parameters without one.
+    ///
+    /// One weight for "close" cannot tell a slip of the pen from a neighbouring name. A slip
+    /// makes a spelling no one else has, and a stranger shows a slip of the pen close to a name
+    /// about as often as he bears the name, so, as for agreeing names, the evidence goes with
+    /// the frequency of the commoner spelling (the name slipped from): the adjustment is its
+    /// term-frequency adjustment less the centre that keeps the level's u on average over the u
+    /// sample's random pairs with close surnames. Sixty 100k worlds, before: grey pairs with close
+    /// surnames 0.668 predicted, 0.785 observed (a spelling held by that record alone: 0.70
+    /// predicted, 0.93 observed; two spellings held by six to twenty records each: 0.55, 0.16);
+    /// with it 0.656 and 0.663. At 1M it over-corrects (bench/README, "Name frequencies per
+    /// source").
+    #[inline]
+    pub fn close_adjust(&self, tf_a: f64, tf_b: f64) -> f64 {
+        self.close_offset.map_or(0.0, |c| (tf_a.min(tf_b) - c).clamp(-6.0, 6.0))
+    }
+
+    /// [`Scorer::close_adjust`] of records `a` and `b` if pattern `p` has their surnames close.
+    #[inline]
+    pub fn close_pair(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> f64 {
+        if level(p, 0) != CLOSE || self.close_offset.is_none() {
+            return 0.0;
+        }
+        self.close_adjust(self.tf_adjust(0, t.name_tf_key(0, a)), self.tf_adjust(0, t.name_tf_key(0, b)))
+    }
+
     /// Match weight (log2 odds, prior included) of a pair with pattern `p`.
     #[inline]
     pub fn weight(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> f64 {
@@ -1098,7 +1201,7 @@ impl Scorer {
                 s += self.tf_pair(t, k, a, b, p);
             }
         }
-        s
+        s + self.close_pair(t, a, b, p)
     }
 }
 

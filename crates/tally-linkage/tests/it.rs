@@ -833,3 +833,108 @@ fn fields_conflict_agrees_with_the_table() {
     assert!(!hard_conflict(&t, n as u32, n as u32 + 2), "same month of the same year: a typed day, not two persons");
     assert!(hard_conflict(&t, n as u32 + 3, n as u32 + 4), "births 15 years apart, deaths 7 months apart");
 }
+
+#[test]
+fn close_surnames_weigh_by_the_commoner_spelling() {
+    // Surnames with slips of the pen (one record in ten) among Zipf-common names: a close pair
+    // is a slip from the commoner spelling or two neighbouring names.
+    let w = world(3000, 17);
+    let mut c = cfg();
+    c.train.u_pairs = 200_000;
+    let l = Linker::train(&w.records, c.clone()).unwrap();
+    let p = &l.scorer.params;
+    assert!(p.close_surname_counts.len() >= 30, "random close pairs: {}", p.close_surname_counts.len());
+    assert!(p.close_surname_counts.windows(2).all(|x| x[0] <= x[1]), "sorted");
+    // The same parameters without the counts: no adjustment.
+    let mut plain = p.clone();
+    plain.close_surname_counts.clear();
+    let without = Linker::with_params(&w.records, c, plain).unwrap();
+    let (t, s) = (&l.table, &l.scorer);
+    let truth = truth_map(&w);
+    let (mut close, mut sum_match, mut n_match, mut sum_non, mut n_non) = (0, 0.0, 0, 0.0, 0);
+    for sp in &l.pairs {
+        let (a, b) = (sp.a, sp.b);
+        let adj = s.close_pair(t, a, b, sp.pattern);
+        let diff = s.weight(t, a, b, sp.pattern) - without.scorer.weight(t, a, b, sp.pattern);
+        assert!((diff - adj).abs() < 1e-9, "weight moved by {diff}, adjustment {adj}");
+        if tally_linkage::levels::level(sp.pattern, 0) != 3 {
+            assert_eq!(adj, 0.0);
+            continue;
+        }
+        close += 1;
+        let ta = s.tf_adjust(0, t.name_tf_key(0, a));
+        let tb = s.tf_adjust(0, t.name_tf_key(0, b));
+        assert_eq!(adj, s.close_adjust(tb, ta), "symmetric");
+        assert_eq!(adj, s.close_adjust(ta.min(tb), ta.min(tb) + 3.0), "the commoner spelling decides");
+        if truth[&t.keys[a as usize]] == truth[&t.keys[b as usize]] {
+            (sum_match, n_match) = (sum_match + adj, n_match + 1);
+        } else {
+            (sum_non, n_non) = (sum_non + adj, n_non + 1);
+        }
+    }
+    assert!(n_match >= 20 && n_non >= 20, "close pairs kept: {close} ({n_match} matches, {n_non} not)");
+    // Slips come from names of every frequency, neighbouring strangers from the commonest.
+    let (mm, mn) = (sum_match / n_match as f64, sum_non / n_non as f64);
+    eprintln!(
+        "close pairs {close}: mean adjustment, matches {mm:+.2} bits ({n_match}), non-matches {mn:+.2} ({n_non})"
+    );
+    assert!(mm > mn + 0.5, "mean adjustment: matches {mm:+.2} bits, non-matches {mn:+.2}");
+    // The waterfall shows it, and still adds up.
+    let sp = l.pairs.iter().find(|sp| s.close_pair(t, sp.a, sp.b, sp.pattern).abs() > 0.1).expect("an adjusted pair");
+    let e = l.explain(&t.keys[sp.a as usize], &t.keys[sp.b as usize]).unwrap();
+    let step = e.steps.iter().find(|st| st.field == "surname spelling").expect("the adjustment's step");
+    assert_eq!(step.weight, s.close_pair(t, sp.a, sp.b, sp.pattern));
+    assert!((e.total - sp.weight).abs() < 1e-9, "explained {} vs scored {}", e.total, sp.weight);
+}
+
+#[test]
+fn two_spellings_of_one_name_take_the_commoner_frequency() {
+    // Names under two spellings the comparator calls equivalent: common on one list, rare on
+    // the other. Some meet in one canonical form (one frequency); the others are the case.
+    const NAMES: [(&str, &str); 6] = [
+        ("Pavlyuchenko", "Pavliuchenko"),
+        ("Belous", "Bilous"),
+        ("Kovalev", "Kovaliv"),
+        ("Fedorov", "Fedoriv"),
+        ("Kiselev", "Kyselov"),
+        ("Andreev", "Andriiev"),
+    ];
+    let mut records = world(600, 5).records;
+    let given = ["Ivan", "Petro", "Taras", "Bohdan", "Yurii", "Maksym"];
+    for (n, (common, rare)) in NAMES.iter().enumerate() {
+        let mut push = |src: &str, i: usize, surname: &str, given: &str, by: i32| {
+            let f = ParsedFields {
+                surname: Some(surname.into()),
+                given_name: Some(given.into()),
+                birth_date: Some(PartialDate::ymd(by, 3, 14).unwrap()),
+                ..Default::default()
+            };
+            records.push(rec(src, &format!("x{n}-{i}"), f));
+        };
+        for i in 0..40 {
+            push("mod", i, common, given[i % given.len()], 1970 + (i as i32 % 30));
+        }
+        push("obits", 100, rare, "Ivan", 1970);
+    }
+    let l = Linker::train(&records, cfg()).unwrap();
+    let (t, s) = (&l.table, &l.scorer);
+    let mut checked = 0;
+    for (n, name) in NAMES.iter().enumerate() {
+        let a = t.find(&key("mod", &format!("x{n}-0"))).unwrap();
+        let b = t.find(&key("obits", &format!("x{n}-100"))).unwrap();
+        if t.name_tf_key(0, a) == t.name_tf_key(0, b) {
+            continue;
+        }
+        let sp = l.pairs.iter().find(|sp| (sp.a, sp.b) == (a.min(b), a.max(b))).expect("the pair is a candidate");
+        assert_eq!(tally_linkage::levels::level(sp.pattern, 0), 2, "{:?}: equivalent surnames", name);
+        let (la, lb) = (s.log_tf(t, 0, a).unwrap(), s.log_tf(t, 0, b).unwrap());
+        assert!(la > lb + 1.0, "{:?}: the list's spelling is the commoner: {la} vs {lb}", name);
+        let adj = s.tf_pair(t, 0, a, b, sp.pattern);
+        assert_eq!(adj, s.tf_from_logs(0, la, lb, false));
+        let rarer = s.tf_from_logs(0, la, lb, true);
+        assert!(adj < rarer - 1.0, "{:?}: commoner {adj}, rarer {rarer}", name);
+        checked += 1;
+    }
+    assert!(checked >= 1, "no pair of spellings with two canonical forms");
+    eprintln!("{checked} of {} names with two canonical forms", NAMES.len());
+}
