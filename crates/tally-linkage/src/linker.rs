@@ -7,7 +7,7 @@ use crate::blocking::{
 use crate::cluster::{assign_ids, cluster_with, rival_margin_bits, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
-use crate::levels::{level, CmpField, DateCode, Pattern, NF};
+use crate::levels::{level, CmpField, DateCode, NameLevel, Pattern, NF};
 use crate::model::{name_class, probability, swapped, train_grouped, Params, Scorer, SourceGroups, TrainConfig};
 use crate::table::{Rec, Table, TableError, NONE};
 use rayon::prelude::*;
@@ -1388,7 +1388,7 @@ impl<'a> Weigher<'a> {
             if matches!(level(p, k), 1 | 2) {
                 s += match self.log_tf.get(a as usize).zip(self.log_tf.get(b as usize)) {
                     Some((la, lb)) if !la[k].is_nan() && !lb[k].is_nan() && !swapped(t, a, b, p) => {
-                        let same = level(p, k) == 1 || t.name_tf_key(k, a) == t.name_tf_key(k, b);
+                        let same = level(p, k) == NameLevel::Exact as u8 || t.name_tf_key(k, a) == t.name_tf_key(k, b);
                         self.s.tf_from_logs(k, la[k], lb[k], same)
                     }
                     _ => self.tf(t, k, a).min(self.tf(t, k, b)),
@@ -1396,7 +1396,7 @@ impl<'a> Weigher<'a> {
             }
         }
         // Scorer::close_pair, from the per-name adjustments at hand.
-        if level(p, 0) == 3 {
+        if level(p, 0) == crate::model::CLOSE {
             s += self.s.close_adjust(self.tf(t, 0, a), self.tf(t, 0, b));
         }
         s

@@ -10,7 +10,7 @@
 //! over-confident.
 
 use crate::compare::{patterns, NameCache};
-use crate::levels::{level, CmpField, Pattern, NF};
+use crate::levels::{level, CmpField, NameLevel, Pattern, NF};
 use crate::table::{fnv64, Rec, Table};
 use rand::{Rng, SeedableRng};
 use rustc_hash::FxHashMap;
@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Version of the parameter format. Version 2 added [`Params::u_given_names`], version 3
-/// [`Params::source_tf`]; parameters of versions 1 and 2 still load and score as they did.
+/// [`Params::source_tf`], version 4 [`Params::source_tf_shape`] and
+/// [`Params::close_surname_counts`] (and two spellings of one name take the commoner's
+/// frequency); parameters of versions 1 to 3 still load and score as they did.
 pub const PARAMS_VERSION: u32 = 4;
 
 /// Oldest parameter version this crate still scores exactly as it was scored when saved.
@@ -334,7 +336,7 @@ pub fn estimate_u_close(
 }
 
 /// The surname level whose weight [`Scorer::close_adjust`] adjusts.
-const CLOSE: u8 = 3;
+pub const CLOSE: u8 = NameLevel::Close as u8;
 
 /// The roll's count of a name key in part `k` (0 if the roll does not hold it).
 fn roll_count(tf: &[Vec<(u64, u32)>; 2], k: usize, h: u64) -> u32 {
@@ -1111,7 +1113,7 @@ impl Scorer {
         match (self.log_tf(t, k, a), self.log_tf(t, k, b)) {
             (Some(la), Some(lb)) if !swapped(t, a, b, p) => {
                 // "Exact" is one spelling; only "equivalent" may join two.
-                let same = level(p, k) == 1 || t.name_tf_key(k, a) == t.name_tf_key(k, b);
+                let same = level(p, k) == NameLevel::Exact as u8 || t.name_tf_key(k, a) == t.name_tf_key(k, b);
                 self.tf_from_logs(k, la, lb, same)
             }
             _ => self.tf_adjust(k, t.name_tf_key(k, a)).min(self.tf_adjust(k, t.name_tf_key(k, b))),
