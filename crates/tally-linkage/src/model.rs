@@ -968,8 +968,10 @@ impl Scorer {
         // records on they shift nothing that the cap at 6 bits does not already hold.
         let u_agree = [0, 1].map(|k| params.u[k][TIED[0]] + params.u[k][TIED[1]]);
         let freq = |k: usize, c: f64| (c + TF_REFERENCE_RECORDS * u_agree[k]) / (n + TF_REFERENCE_RECORDS);
-        let tf: [FxHashMap<u64, f64>; 2] = [0, 1]
-            .map(|k| params.tf[k].iter().map(|&(h, c)| (h, freq(k, f64::from(c.saturating_sub(1).max(1))))).collect());
+        // A name's roll-wide frequency from its count, leaving the record itself out.
+        let loo_freq = |k: usize, c: u32| freq(k, f64::from(c.saturating_sub(1).max(1)));
+        let tf: [FxHashMap<u64, f64>; 2] =
+            [0, 1].map(|k| params.tf[k].iter().map(|&(h, c)| (h, loo_freq(k, c))).collect());
         let tf_floor = [0, 1].map(|k| freq(k, 1.0));
         let lambda = params.lambda.clamp(1e-12, 1.0 - 1e-12);
         let log_odds = |l: f64| {
@@ -1035,7 +1037,7 @@ impl Scorer {
         // random pairs with close surnames, so that over them the adjusted u still averages the
         // level's u. A few dozen pairs at least, or no adjustment.
         let close_offset = (params.close_surname_counts.len() >= CLOSE_MIN_PAIRS).then(|| {
-            let adj = |c: u32| (u_agree[0] / freq(0, f64::from(c.saturating_sub(1).max(1)))).log2().clamp(-6.0, 6.0);
+            let adj = |c: u32| (u_agree[0] / loo_freq(0, c)).log2().clamp(-6.0, 6.0);
             let n = params.close_surname_counts.len() as f64;
             -(params.close_surname_counts.iter().map(|&c| (-adj(c)).exp2()).sum::<f64>() / n).log2()
         });
