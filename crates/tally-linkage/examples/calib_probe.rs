@@ -8,6 +8,11 @@
 //! (default 200,000), `TRAIN_SEED=N` seeds its draws (default 42); `PARAMS_OUT=FILE` writes the trained parameters as JSON;
 //! `NAMESAKES_OUT=FILE` writes the levels and records of the namesake pairs u given the name class comes from;
 //! `KEEP_FLOOR=P` keeps pairs down to probability P (default: the review floor, 0.2).
+//!
+//! Columns: the nine levels, the pair's weight (log2 odds, prior included), its prior, the
+//! term-frequency adjustments of surname and given name, the truth label (1, 0, -1 unknown),
+//! ..., `close` (the close-surname adjustment, bits) and `ccount` (the roll's count of the
+//! commoner of the two surname spellings). `bench/experiments/calib_levels.py` reads them.
 
 use std::io::Write;
 
@@ -48,7 +53,15 @@ fn main() {
         _ => -1,
     };
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
-    writeln!(w, "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src,a,b,ca,cb").unwrap();
+    writeln!(
+        w,
+        "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src,a,b,ca,cb,close,ccount"
+    )
+    .unwrap();
+    let count = |r: u32| {
+        let h = t.name_tf_key(0, r);
+        s.params.tf[0].binary_search_by_key(&h, |x| x.0).map_or(0, |i| s.params.tf[0][i].1)
+    };
     for p in &linker.pairs {
         let (a, b) = (p.a, p.b);
         let lab = label(a, b);
@@ -58,7 +71,7 @@ fn main() {
         let gap = if ba.present && bb.present { (i32::from(ba.year) - i32::from(bb.year)).abs() } else { -1 };
         writeln!(
             w,
-            "{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}~{},{}:{},{}:{},{},{}",
+            "{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}~{},{}:{},{}:{},{},{},{:.4},{}",
             lv.join(","),
             p.weight,
             s.prior_for(t, a, b),
@@ -74,7 +87,9 @@ fn main() {
             t.keys[b as usize].source,
             t.keys[b as usize].source_record_id,
             labels[a as usize],
-            labels[b as usize]
+            labels[b as usize],
+            s.close_pair(t, a, b, p.pattern),
+            count(a).max(count(b))
         )
         .unwrap();
     }
