@@ -229,6 +229,10 @@ const SYNONYMS: &[(Role, &[&str])] = &[
         &[
             "id",
             "record id",
+            // A column called "record" in a list of people numbers its rows.
+            "record",
+            "record no",
+            "record number",
             "person id",
             "identifier",
             "uid",
@@ -547,6 +551,8 @@ mod tests {
         assert_eq!(recognize("Статус"), f(Field::Status));
         assert_eq!(recognize("№"), f(Field::RecordId));
         assert_eq!(recognize("ID"), f(Field::RecordId));
+        assert_eq!(recognize("record"), f(Field::RecordId));
+        assert_eq!(recognize("Record No."), f(Field::RecordId));
         assert_eq!(recognize("personId"), f(Field::RecordId));
         assert_eq!(recognize("person_id"), f(Field::RecordId));
         assert_eq!(recognize("№ п/п"), f(Field::RecordId));
