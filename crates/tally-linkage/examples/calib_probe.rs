@@ -7,7 +7,9 @@
 //! read to label the dump: training sees no labels. `UPAIRS=N` trains with N random pairs for u
 //! (default 200,000), `TRAIN_SEED=N` seeds its draws (default 42); `PARAMS_OUT=FILE` writes the trained parameters as JSON;
 //! `NAMESAKES_OUT=FILE` writes the levels and records of the namesake pairs u given the name class comes from;
-//! `KEEP_FLOOR=P` keeps pairs down to probability P (default: the review floor, 0.2).
+//! `KEEP_FLOOR=P` keeps pairs down to probability P (default: the review floor, 0.2);
+//! `TRUE_M=1` prints each field's level shares over every pair of records of one true person
+//! (blocked or not) beside EM's m.
 //!
 //! Columns: the nine levels, the pair's weight (log2 odds, prior included), its prior, the
 //! term-frequency adjustments of surname and given name, the truth label (1, 0, -1 unknown),
@@ -109,6 +111,36 @@ fn main() {
             let (ka, kb) =
                 (format!("{}:{}", ka.source, ka.source_record_id), format!("{}:{}", kb.source, kb.source_record_id));
             writeln!(w, "{},{lab},{}~{},{ka},{kb}", lv.join(","), x.min(y), x.max(y)).unwrap();
+        }
+    }
+    if std::env::var("TRUE_M").is_ok() {
+        // The level shares among all true matches (every pair of records of one person, blocked
+        // or not), beside EM's m: how far the fit strays from the matches it stands for.
+        let mut by_person: std::collections::HashMap<&String, Vec<u32>> = Default::default();
+        for r in 0..t.len() as u32 {
+            if let Some(p) = truth.get(&t.keys[r as usize]) {
+                by_person.entry(p).or_default().push(r);
+            }
+        }
+        let mut pairs = Vec::new();
+        for recs in by_person.values() {
+            for i in 0..recs.len() {
+                for j in i + 1..recs.len() {
+                    pairs.push((recs[i], recs[j]));
+                }
+            }
+        }
+        let mut cache = tally_linkage::compare::NameCache::default();
+        let pats = tally_linkage::compare::patterns(t, &mut cache, &pairs);
+        for f in 0..NF {
+            let mut c = vec![0u64; 8];
+            for &p in &pats {
+                c[level(p, f) as usize] += 1;
+            }
+            let present: u64 = c[1..].iter().sum();
+            let share: Vec<String> =
+                c[1..].iter().map(|&x| format!("{:.5}", x as f64 / present.max(1) as f64)).collect();
+            eprintln!("true m field {f}: [{}] of {present}; EM m {:?}", share.join(", "), s.params.m[f]);
         }
     }
     let t1 = std::time::Instant::now();
