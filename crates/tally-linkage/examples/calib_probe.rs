@@ -133,7 +133,7 @@ fn main() {
         let mut cache = tally_linkage::compare::NameCache::default();
         let pats = tally_linkage::compare::patterns(t, &mut cache, &pairs);
         for f in 0..NF {
-            let mut c = vec![0u64; 8];
+            let mut c = [0u64; 8];
             for &p in &pats {
                 c[level(p, f) as usize] += 1;
             }
