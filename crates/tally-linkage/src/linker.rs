@@ -877,6 +877,23 @@ impl Linker {
                 });
             }
         }
+        let comrade = s.comrade_adjust(crate::levels::pack(&lv));
+        if comrade != 0.0 {
+            total += comrade;
+            steps.push(Step {
+                field: "unit context".into(),
+                value_a: String::new(),
+                value_b: String::new(),
+                level: "same unit".into(),
+                m: None,
+                u: None,
+                weight: comrade,
+                cumulative: total,
+                why: "men of one unit often share a region and a day of death: place and death date weigh as \
+                      among strangers of one unit"
+                    .into(),
+            });
+        }
         let rules: Vec<String> = self
             .cfg
             .blocking
@@ -1399,7 +1416,7 @@ impl<'a> Weigher<'a> {
         if level(p, 0) == crate::model::CLOSE {
             s += self.s.close_adjust(self.tf(t, 0, a), self.tf(t, 0, b));
         }
-        s
+        s + self.s.comrade_adjust(p)
     }
 }
 

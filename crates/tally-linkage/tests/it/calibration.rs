@@ -407,3 +407,82 @@ fn the_spread_of_name_frequencies_across_sources_is_estimated() {
         assert!(est.iter().all(|&e| e > a * 0.5 && e < a * 1.6), "shape {alpha}: estimates {est:?}");
     }
 }
+
+/// Units that fall together: each unit has its region and a few days of heavy losses, and its
+/// men (strangers to one another) die on those days. Two lists; names with slips.
+fn units_that_fall_together(persons: u32, seed: u64) -> (Vec<Record>, FxHashMap<RecordKey, u32>) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let (mut records, mut truth) = (Vec::new(), FxHashMap::default());
+    let mut next = [0u32; 2];
+    let days: Vec<[PartialDate; 3]> = (0..12)
+        .map(|_| [0; 3].map(|_| PartialDate::ymd(2023, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap()))
+        .collect();
+    for p in 0..persons {
+        let surname = format!("{}{}", STEMS[rng.gen_range(0..STEMS.len())], SUFFIXES[rng.gen_range(0..SUFFIXES.len())]);
+        let given = GIVEN[rng.gen_range(0..GIVEN.len())];
+        let u = rng.gen_range(0..12usize);
+        let death = days[u][rng.gen_range(0..3)];
+        let birth = PartialDate::ymd(rng.gen_range(1965..2004), rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap();
+        for (s, src) in ["lista", "listb"].iter().enumerate() {
+            if s == 1 && !rng.gen_bool(0.6) {
+                continue;
+            }
+            let f = ParsedFields {
+                surname: Some(surname.clone()),
+                given_name: Some(given.into()),
+                birth_date: rng.gen_bool(0.5).then_some(birth),
+                death_date: rng.gen_bool(0.9).then_some(death),
+                region: rng.gen_bool(0.9).then(|| REGIONS[u % REGIONS.len()].to_string()),
+                unit: rng.gen_bool(0.8).then(|| format!("A{}", 2000 + u)),
+                ..Default::default()
+            };
+            next[s] += 1;
+            let key = RecordKey::new(*src, next[s].to_string());
+            truth.insert(key.clone(), p);
+            records.push(Record { id: 0, key, line: u64::from(next[s]) + 1, raw: vec![], fields: f });
+        }
+    }
+    (records, truth)
+}
+
+#[test]
+fn strangers_of_one_unit_share_region_and_death_day() {
+    let (records, _) = units_that_fall_together(3000, 8);
+    let l = Linker::train(&records, cfg()).unwrap();
+    let (t, s, p) = (&l.table, &l.scorer, &l.scorer.params);
+    let (place, death, unit) = (CmpField::Place.index(), CmpField::DeathDate.index(), CmpField::Unit.index());
+    assert!(p.comrade_pairs > 1000, "strangers of one unit: {}", p.comrade_pairs);
+    // A unit's men die on three days, so two of them share the day about once in three; random
+    // pairs about once in 36 (twelve units, 36 days). And they always share the region.
+    let (exact, region) = (1, 3);
+    let given_unit = p.u_death_given_unit[region][exact];
+    assert!(given_unit > 0.25 && given_unit > 5.0 * p.u[death][exact], "{given_unit} vs {}", p.u[death][exact]);
+    assert!(p.u_place_given_unit[region] > 0.9, "{:?}", p.u_place_given_unit);
+    // A pair of one unit, region and day of death loses what the two agreements had counted
+    // twice; the waterfall shows it and still adds up.
+    let sp = l
+        .pairs
+        .iter()
+        .find(|sp| {
+            let lv = |f: usize| tally_linkage::levels::level(sp.pattern, f);
+            lv(unit) == 1 && lv(death) == 1 && lv(place) == region as u8
+        })
+        .expect("a kept pair of one unit, region and day");
+    let adj = s.comrade_adjust(sp.pattern);
+    assert!(adj < -2.0, "adjustment {adj}");
+    let e = l.explain(&t.keys[sp.a as usize], &t.keys[sp.b as usize]).unwrap();
+    let step = e.steps.iter().find(|st| st.field == "unit context").expect("the step");
+    assert_eq!(step.weight, adj);
+    assert!((e.total - sp.weight).abs() < 1e-9, "explained {} vs scored {}", e.total, sp.weight);
+    // Parameters without u given the unit (version 4) score as before: no adjustment.
+    let mut old = p.clone();
+    old.version = 4;
+    old.u_place_given_unit.clear();
+    old.u_death_given_unit.clear();
+    let before = Linker::with_params(&records, cfg(), old).unwrap();
+    for sp in &l.pairs {
+        assert_eq!(before.scorer.comrade_adjust(sp.pattern), 0.0);
+        let diff = s.weight(t, sp.a, sp.b, sp.pattern) - before.scorer.weight(t, sp.a, sp.b, sp.pattern);
+        assert!((diff - s.comrade_adjust(sp.pattern)).abs() < 1e-9, "weight moved by {diff}");
+    }
+}
