@@ -391,37 +391,13 @@ pub fn namesake_pairs(t: &Table, n: usize, seed: u64) -> Vec<(Rec, Rec)> {
     };
     let mut pairs: Vec<(Rec, Rec)> = Vec::new();
     for k in 0..2 {
-        // Records with a birth date by name key, members of a key in canonical order (the draw
-        // does not depend on input order); runs of one key are the groups. A sorted vector of
-        // (key, record) holds a million records in 16 MB, where a map of vectors took 50.
+        // Records with a birth date by name key ([`draw_within_groups`]).
         let mut keyed: Vec<(u64, Rec)> = order
             .iter()
             .map(|&i| (t.name_tf_key(k, i), i))
             .filter(|&(h, i)| h != 0 && t.birth[i as usize].present)
             .collect();
-        keyed.sort_by_key(|x| x.0);
-        let mut groups: Vec<&[(u64, Rec)]> = keyed.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() >= 2).collect();
-        groups.shrink_to_fit();
-        let mut cum: Vec<u64> = Vec::with_capacity(groups.len());
-        let mut total = 0u64;
-        for g in &groups {
-            let m = g.len() as u64;
-            total += m * (m - 1) / 2;
-            cum.push(total);
-        }
-        if total == 0 {
-            continue;
-        }
-        for _ in 0..n / 2 {
-            let r = rng.gen_range(0..total);
-            let g = groups[cum.partition_point(|&c| c <= r)];
-            let x = rng.gen_range(0..g.len());
-            let y = rng.gen_range(0..g.len() - 1);
-            let (a, b) = (g[x].1, g[if y >= x { y + 1 } else { y }].1);
-            if far(a, b) {
-                pairs.push((a, b));
-            }
-        }
+        draw_within_groups(&mut keyed, n / 2, &mut rng, far, &mut pairs);
     }
     pairs
 }
@@ -493,6 +469,23 @@ pub fn comrade_pairs(t: &Table, n: usize, seed: u64) -> Vec<(Rec, Rec)> {
     };
     let mut keyed: Vec<(u64, Rec)> =
         order.iter().map(|&i| (t.code_key(t.unit[i as usize]), i)).filter(|&(h, _)| h != 0).collect();
+    let mut pairs = Vec::new();
+    draw_within_groups(&mut keyed, n, &mut rng, strangers, &mut pairs);
+    pairs
+}
+
+/// `draws` pairs of records that share a key, uniform over all such pairs: `keyed` holds
+/// (key, record) with records in canonical order (so the draw does not depend on input order);
+/// sorted by key (stably), its runs of one key are the groups. A pair is drawn by its rank among
+/// all pairs, then its two members within the group. Those `keep` accepts go to `out`. A sorted
+/// vector of (key, record) holds a million records in 16 MB, where a map of vectors took 50.
+fn draw_within_groups(
+    keyed: &mut [(u64, Rec)],
+    draws: usize,
+    rng: &mut rand_chacha::ChaCha8Rng,
+    keep: impl Fn(Rec, Rec) -> bool,
+    out: &mut Vec<(Rec, Rec)>,
+) {
     keyed.sort_by_key(|x| x.0);
     let groups: Vec<&[(u64, Rec)]> = keyed.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() >= 2).collect();
     let mut cum: Vec<u64> = Vec::with_capacity(groups.len());
@@ -502,21 +495,19 @@ pub fn comrade_pairs(t: &Table, n: usize, seed: u64) -> Vec<(Rec, Rec)> {
         total += m * (m - 1) / 2;
         cum.push(total);
     }
-    let mut pairs = Vec::new();
     if total == 0 {
-        return pairs;
+        return;
     }
-    for _ in 0..n {
+    for _ in 0..draws {
         let r = rng.gen_range(0..total);
         let g = groups[cum.partition_point(|&c| c <= r)];
         let x = rng.gen_range(0..g.len());
         let y = rng.gen_range(0..g.len() - 1);
         let (a, b) = (g[x].1, g[if y >= x { y + 1 } else { y }].1);
-        if strangers(a, b) {
-            pairs.push((a, b));
+        if keep(a, b) {
+            out.push((a, b));
         }
     }
-    pairs
 }
 
 /// Death date and place given that the unit agrees, from strangers of one unit.
