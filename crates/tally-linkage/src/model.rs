@@ -455,17 +455,15 @@ pub fn estimate_u_given_names(
 
 /// Pairs of strangers who served in one unit: about `n` pairs of records sharing a unit key,
 /// drawn uniformly over such pairs with a seeded generator (records in canonical order), kept
-/// when neither their surname keys nor their given-name keys agree (so that they are almost
-/// never one person; a name missing on a side neither keeps nor drops a pair).
+/// when both have surnames and their surname keys differ, and their given-name keys differ or
+/// one is missing (so that they are almost never one person).
 pub fn comrade_pairs(t: &Table, n: usize, seed: u64) -> Vec<(Rec, Rec)> {
     let order = t.canonical_order();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x636f_6d72_6164_6573);
     let strangers = |a: Rec, b: Rec| {
-        let differ = |k: usize| {
-            let (x, y) = (t.name_tf_key(k, a), t.name_tf_key(k, b));
-            x == 0 || y == 0 || x != y
-        };
-        differ(0) && differ(1) && (t.name_tf_key(0, a) != 0 && t.name_tf_key(0, b) != 0)
+        let (sa, sb) = (t.name_tf_key(0, a), t.name_tf_key(0, b));
+        let (ga, gb) = (t.name_tf_key(1, a), t.name_tf_key(1, b));
+        sa != 0 && sb != 0 && sa != sb && (ga == 0 || gb == 0 || ga != gb)
     };
     let mut keyed: Vec<(u64, Rec)> =
         order.iter().map(|&i| (t.code_key(t.unit[i as usize]), i)).filter(|&(h, _)| h != 0).collect();
@@ -1004,7 +1002,7 @@ pub struct Scorer {
     /// the bits that take the place and the death date to their u given the unit
     /// ([`estimate_u_given_unit`]); empty without.
     #[serde(default)]
-    pub comrade: Vec<Vec<Vec<f64>>>,
+    comrade: Vec<Vec<Vec<f64>>>,
     pub prior: f64,
     /// Prior log2 odds per pair of sources, keyed by the sources' name hashes (smaller first).
     source_prior: FxHashMap<(u64, u64), f64>,

@@ -32,7 +32,7 @@ pub fn two_populations(persons: u32, seed: u64) -> (Vec<Record>, FxHashMap<Recor
         let region = REGIONS[pop * 3 + rng.gen_range(0..3)];
         let unit = format!("A{}", 1000 + pop * 5 + rng.gen_range(0..5));
         let birth = PartialDate::ymd(rng.gen_range(1965..2004), rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap();
-        for (s, src) in ["lista", "listb"].iter().enumerate() {
+        for s in 0..LISTS.len() {
             if s == 1 && !rng.gen_bool(0.6) {
                 continue;
             }
@@ -44,13 +44,28 @@ pub fn two_populations(persons: u32, seed: u64) -> (Vec<Record>, FxHashMap<Recor
                 unit: rng.gen_bool(0.7).then(|| unit.clone()),
                 ..Default::default()
             };
-            next[s] += 1;
-            let key = RecordKey::new(*src, next[s].to_string());
-            truth.insert(key.clone(), p);
-            records.push(Record { id: 0, key, line: u64::from(next[s]) + 1, raw: vec![], fields: f });
+            push_record(&mut records, &mut truth, &mut next, s, p, f);
         }
     }
     (records, truth)
+}
+
+/// The two lists of this module's worlds.
+const LISTS: [&str; 2] = ["lista", "listb"];
+
+/// Add person `p`'s record in list `s` (numbered in the list's order) to the world.
+fn push_record(
+    records: &mut Vec<Record>,
+    truth: &mut FxHashMap<RecordKey, u32>,
+    next: &mut [u32; 2],
+    s: usize,
+    p: u32,
+    fields: ParsedFields,
+) {
+    next[s] += 1;
+    let key = RecordKey::new(LISTS[s], next[s].to_string());
+    truth.insert(key.clone(), p);
+    records.push(Record { id: 0, key, line: u64::from(next[s]) + 1, raw: vec![], fields });
 }
 
 fn cfg() -> LinkConfig {
@@ -423,7 +438,7 @@ fn units_that_fall_together(persons: u32, seed: u64) -> (Vec<Record>, FxHashMap<
         let u = rng.gen_range(0..12usize);
         let death = days[u][rng.gen_range(0..3)];
         let birth = PartialDate::ymd(rng.gen_range(1965..2004), rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap();
-        for (s, src) in ["lista", "listb"].iter().enumerate() {
+        for s in 0..LISTS.len() {
             if s == 1 && !rng.gen_bool(0.6) {
                 continue;
             }
@@ -436,10 +451,7 @@ fn units_that_fall_together(persons: u32, seed: u64) -> (Vec<Record>, FxHashMap<
                 unit: rng.gen_bool(0.8).then(|| format!("A{}", 2000 + u)),
                 ..Default::default()
             };
-            next[s] += 1;
-            let key = RecordKey::new(*src, next[s].to_string());
-            truth.insert(key.clone(), p);
-            records.push(Record { id: 0, key, line: u64::from(next[s]) + 1, raw: vec![], fields: f });
+            push_record(&mut records, &mut truth, &mut next, s, p, f);
         }
     }
     (records, truth)
