@@ -2,7 +2,8 @@
 //! and its incremental form, which blocks and scores only pairs that touch new records.
 
 use crate::blocking::{
-    candidate_pairs_for, chunk_pairs, is_candidate, BlockIndex, BlockingConfig, BlockingReport, KeyField, PairPlan,
+    candidate_pairs_for, chunk_pairs, is_candidate, BlockIndex, BlockingConfig, BlockingReport, KeyField, NameFreeKeys,
+    PairPlan,
 };
 use crate::cluster::{assign_ids, cluster_with, rival_margin_bits, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
@@ -183,6 +184,7 @@ impl Linker {
         let given_w = given.as_ref().map(|s| Weigher::new(&table, s));
         let mut store = PatternStore::default();
         let groups = SourceGroups::new(&table);
+        let name_free = given.is_none().then(|| NameFreeKeys::new(&cfg.blocking, &index));
         for &c in &plan.chunks {
             let pairs = chunk_pairs(&cfg.blocking, &index, c);
             blocking.rules[c.rule].pairs += pairs.len() as u64;
@@ -196,11 +198,15 @@ impl Linker {
                 // EM gives each pair of sources its own match share: count by (group, pattern).
                 let g: Vec<u32> =
                     pairs.par_iter().with_min_len(4096).map(|&(a, b)| groups.group(&table, a, b)).collect();
-                drop(pairs);
                 // Pairs that only coarse rules find are scored, not trained on: they are many
                 // and mostly non-matches of garbled names, and would pull the fit towards them.
                 let train_on = !cfg.blocking.rules[c.rule].fields.iter().any(|f| f.coarse());
-                store.push(&pats, &g, train_on);
+                let free: Vec<u8> = match (&name_free, train_on) {
+                    (Some(nf), true) => pairs.par_iter().with_min_len(4096).map(|&(a, b)| nf.flags(a, b)).collect(),
+                    _ => Vec::new(),
+                };
+                drop(pairs);
+                store.push(&pats, &g, train_on, &free);
             }
         }
         let n = table.len();
@@ -208,7 +214,15 @@ impl Linker {
         let scorer = match given {
             Some(s) => s,
             None => {
-                let s = Scorer::new(train_grouped(&table, &mut cache, &store.counts(), true, &cfg.train));
+                drop(name_free);
+                let s = Scorer::new(train_grouped(
+                    &table,
+                    &mut cache,
+                    &store.counts(),
+                    &store.name_free_counts(),
+                    true,
+                    &cfg.train,
+                ));
                 let w = Weigher::new(&table, &s);
                 for (ci, &c) in plan.chunks.iter().enumerate() {
                     let pairs = chunk_pairs(&cfg.blocking, &index, c);
@@ -1449,19 +1463,25 @@ struct PatternStore {
     dict: FxHashMap<Pattern, u32>,
     pats: Vec<Pattern>,
     counts: FxHashMap<(u32, Pattern), u64>,
+    /// Per name part (surname, given name): the counts of the pairs among `counts` that a rule
+    /// free of that part finds.
+    name_free: [FxHashMap<(u32, Pattern), u64>; 2],
     narrow: Vec<Vec<u16>>,
     wide: Vec<Vec<u32>>,
 }
 
 impl PatternStore {
-    /// Store a chunk's pattern ids; count its patterns for training only if `count`.
-    fn push(&mut self, chunk: &[Pattern], groups: &[u32], count: bool) {
+    /// Store a chunk's pattern ids; count its patterns for training only if `count`, and in the
+    /// counts of name part `k` those whose `free` flags (when given) have bit `k`.
+    fn push(&mut self, chunk: &[Pattern], groups: &[u32], count: bool, free: &[u8]) {
+        let flag = |i: usize| free.get(i).copied().unwrap_or(0);
         let local = chunk
             .par_iter()
             .zip(groups.par_iter())
+            .enumerate()
             .with_min_len(4096)
-            .fold(FxHashMap::<(u32, Pattern), u64>::default, |mut m, (&p, &g)| {
-                *m.entry((g, p)).or_insert(0) += 1;
+            .fold(FxHashMap::<(u32, Pattern, u8), u64>::default, |mut m, (i, (&p, &g))| {
+                *m.entry((g, p, flag(i))).or_insert(0) += 1;
                 m
             })
             .reduce(FxHashMap::default, |mut x, y| {
@@ -1470,15 +1490,20 @@ impl PatternStore {
                 }
                 x
             });
-        let mut local: Vec<((u32, Pattern), u64)> = local.into_iter().collect();
+        let mut local: Vec<((u32, Pattern, u8), u64)> = local.into_iter().collect();
         local.sort_unstable();
-        for ((g, p), c) in local {
+        for ((g, p, f), c) in local {
             if !self.dict.contains_key(&p) {
                 self.dict.insert(p, self.pats.len() as u32);
                 self.pats.push(p);
             }
             if count {
                 *self.counts.entry((g, p)).or_insert(0) += c;
+                for (k, m) in self.name_free.iter_mut().enumerate() {
+                    if f & (1 << k) != 0 {
+                        *m.entry((g, p)).or_insert(0) += c;
+                    }
+                }
             }
         }
         if self.pats.len() > 1 << 16 && !self.narrow.is_empty() {
@@ -1504,10 +1529,19 @@ impl PatternStore {
 
     /// The counts per (group, pattern), sorted (as `model::train_grouped` takes them).
     fn counts(&self) -> Vec<(u32, Pattern, u64)> {
-        let mut v: Vec<(u32, Pattern, u64)> = self.counts.iter().map(|(&(g, p), &c)| (g, p, c)).collect();
-        v.sort_unstable();
-        v
+        sorted_counts(&self.counts)
     }
+
+    /// [`PatternStore::counts`] of the pairs found by rules free of each name part.
+    fn name_free_counts(&self) -> [Vec<(u32, Pattern, u64)>; 2] {
+        [sorted_counts(&self.name_free[0]), sorted_counts(&self.name_free[1])]
+    }
+}
+
+fn sorted_counts(m: &FxHashMap<(u32, Pattern), u64>) -> Vec<(u32, Pattern, u64)> {
+    let mut v: Vec<(u32, Pattern, u64)> = m.iter().map(|(&(g, p), &c)| (g, p, c)).collect();
+    v.sort_unstable();
+    v
 }
 
 /// One line of an explanation waterfall.
@@ -1661,8 +1695,16 @@ mod tests {
         assert!(pairs.len() > 1000, "{}", pairs.len());
         let mut cache = NameCache::default();
         let pats = patterns(t, &mut cache, &pairs);
-        let plain = crate::model::train_with_sources(t, &mut NameCache::default(), &pairs, &pats, &l.cfg.train);
+        let nf = NameFreeKeys::new(&l.cfg.blocking, &l.index);
+        let flags: Vec<u8> = pairs.iter().map(|&(a, b)| nf.flags(a, b)).collect();
+        assert!(flags.contains(&0) && flags.iter().any(|&f| f != 0), "both kinds of pairs");
+        let plain = crate::model::train_with_sources(t, &mut NameCache::default(), &pairs, &pats, &flags, &l.cfg.train);
         assert_eq!(plain, l.scorer.params);
+        assert!(
+            plain.name_free_pairs.iter().any(|&n| n >= crate::model::NAME_FREE_MIN_PAIRS),
+            "{:?}",
+            plain.name_free_pairs
+        );
         let one_group = crate::model::train(t, &mut NameCache::default(), &pats, &l.cfg.train);
         let counted = crate::model::train_counted(t, &mut NameCache::default(), &count_patterns(&pats), &l.cfg.train);
         assert_eq!(counted, one_group);

@@ -90,6 +90,12 @@ pub struct Params {
     /// with their level's weight alone.
     #[serde(default)]
     pub close_surname_counts: Vec<u32>,
+    /// Candidate pairs the surname's and the given name's m were fitted on, from blocking rules
+    /// not keyed on that part ([`train_grouped`]); 0 (or empty, in parameters from before
+    /// 2026-11-29) where the part's m comes from the fit on all candidates. Scoring does not
+    /// read it.
+    #[serde(default)]
+    pub name_free_pairs: Vec<u64>,
 }
 
 /// The term frequencies of one source's surname and given-name keys.
@@ -810,15 +816,22 @@ pub fn train(t: &Table, cache: &mut NameCache, pats: &[Pattern], cfg: &TrainConf
 /// Train on the candidate pairs and their patterns, with a prior per pair of sources (see
 /// [`em_grouped`]): the prior that two records match is estimated from the data for their two
 /// lists, shrunk towards the overall prior where a pair of lists has few candidates.
+/// `name_free` holds each pair's [`crate::blocking::NameFreeKeys::flags`] (empty: the name
+/// parts' m come from the fit on all pairs).
 pub fn train_with_sources(
     t: &Table,
     cache: &mut NameCache,
     pairs: &[(Rec, Rec)],
     pats: &[Pattern],
+    name_free: &[u8],
     cfg: &TrainConfig,
 ) -> Params {
-    train_inner(t, cache, Some(pairs), pats, cfg)
+    train_inner(t, cache, Some((pairs, name_free)), pats, cfg)
 }
+
+/// Candidate pairs a name part's own EM needs before its m is taken from them rather than from
+/// the fit on all candidates (a roll of a few hundred records keeps the latter).
+pub const NAME_FREE_MIN_PAIRS: u64 = 1000;
 
 /// Pairs of sources as groups of candidate pairs, numbered in the order of the sources' names
 /// (not of the table's ids, which follow input order), so a run does not depend on input order.
@@ -860,19 +873,30 @@ impl SourceGroups {
     }
 }
 
+/// Candidate pairs and, per pair, its [`crate::blocking::NameFreeKeys::flags`] (empty: none).
+type PairsAndFlags<'a> = (&'a [(Rec, Rec)], &'a [u8]);
+
 fn train_inner(
     t: &Table,
     cache: &mut NameCache,
-    pairs: Option<&[(Rec, Rec)]>,
+    pairs: Option<PairsAndFlags>,
     pats: &[Pattern],
     cfg: &TrainConfig,
 ) -> Params {
     let sg = SourceGroups::new(t);
     let mut grouped: FxHashMap<(u32, Pattern), u64> = FxHashMap::default();
+    let mut name_free: [FxHashMap<(u32, Pattern), u64>; 2] = Default::default();
     match pairs {
-        Some(pairs) => {
-            for (&(a, b), &p) in pairs.iter().zip(pats) {
-                *grouped.entry((sg.group(t, a, b), p)).or_insert(0) += 1;
+        Some((pairs, flags)) => {
+            for (i, (&(a, b), &p)) in pairs.iter().zip(pats).enumerate() {
+                let g = sg.group(t, a, b);
+                *grouped.entry((g, p)).or_insert(0) += 1;
+                let f = flags.get(i).copied().unwrap_or(0);
+                for (k, m) in name_free.iter_mut().enumerate() {
+                    if f & (1 << k) != 0 {
+                        *m.entry((g, p)).or_insert(0) += 1;
+                    }
+                }
             }
         }
         None => {
@@ -881,18 +905,28 @@ fn train_inner(
             }
         }
     }
-    let mut counts: Vec<(u32, Pattern, u64)> = grouped.into_iter().map(|((g, p), c)| (g, p, c)).collect();
-    counts.sort_unstable();
-    train_grouped(t, cache, &counts, pairs.is_some(), cfg)
+    let sorted = |m: FxHashMap<(u32, Pattern), u64>| {
+        let mut v: Vec<(u32, Pattern, u64)> = m.into_iter().map(|((g, p), c)| (g, p, c)).collect();
+        v.sort_unstable();
+        v
+    };
+    let [n0, n1] = name_free;
+    let counts = sorted(grouped);
+    train_grouped(t, cache, &counts, &[sorted(n0), sorted(n1)], pairs.is_some(), cfg)
 }
 
 /// Train on candidate patterns already counted per group, `(group, pattern, count)` sorted, as
 /// [`SourceGroups::group`] numbers them when `by_source` (else every count is in group 0): a
 /// streaming run counts chunk by chunk and never holds one pattern per pair.
+///
+/// `name_free[k]` counts the same way the candidate pairs that some blocking rule not keyed on
+/// name part `k` (0 surname, 1 given name) finds ([`crate::blocking::NameFreeKeys`]); when it
+/// holds enough pairs, that part's m comes from EM on them (see [`NAME_FREE_MIN_PAIRS`]).
 pub fn train_grouped(
     t: &Table,
     cache: &mut NameCache,
     counts: &[(u32, Pattern, u64)],
+    name_free: &[Vec<(u32, Pattern, u64)>; 2],
     by_source: bool,
     cfg: &TrainConfig,
 ) -> Params {
@@ -906,6 +940,20 @@ pub fn train_grouped(
     let n_groups = if by_source { sg.len() } else { 1 };
     let n_pairs: u64 = counts.iter().map(|c| c.2).sum();
     let mut fit = em_grouped(counts, n_groups, cfg.em_max_iter, cfg.em_tolerance);
+    // Each name part's m from the pairs that blocking would have found without it: the
+    // candidates are mostly found by name keys, so among them a slip in a name is rarer than
+    // among all the pairs of one person, and EM on them learns "different" and "close" as
+    // rarer among matches than they are (Splink trains each comparison on blocking rules that
+    // do not use it, for the same reason).
+    let mut name_free_pairs = vec![0u64; 2];
+    for (k, c) in name_free.iter().enumerate() {
+        let n: u64 = c.iter().map(|x| x.2).sum();
+        if n >= NAME_FREE_MIN_PAIRS {
+            let f = em_grouped(c, n_groups, cfg.em_max_iter, cfg.em_tolerance);
+            fit.m[k] = f.m[k].clone();
+            name_free_pairs[k] = n;
+        }
+    }
     let by_source_tf = term_frequencies_by_source(t);
     let (tf, tf_total) = term_frequencies(&by_source_tf);
     let source_tf_shape = if by_source { source_tf_shape(&by_source_tf, &tf, tf_total) } else { Vec::new() };
@@ -980,6 +1028,7 @@ pub fn train_grouped(
         source_tf,
         source_tf_shape,
         close_surname_counts,
+        name_free_pairs,
     }
 }
 
@@ -1399,5 +1448,5 @@ pub fn params_id(p: &Params) -> String {
 /// together); `train` could become `train_counted(t, cache, &count_patterns(pats), cfg)`.
 pub fn train_counted(t: &Table, cache: &mut NameCache, counts: &[(Pattern, u64)], cfg: &TrainConfig) -> Params {
     let grouped: Vec<(u32, Pattern, u64)> = counts.iter().map(|&(p, c)| (0, p, c)).collect();
-    train_grouped(t, cache, &grouped, false, cfg)
+    train_grouped(t, cache, &grouped, &Default::default(), false, cfg)
 }
