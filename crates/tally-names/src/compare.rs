@@ -501,10 +501,18 @@ fn grade<const E: bool>(kind: PartKind, a: &NameForm, b: &NameForm, score: bool)
     // agree and no ending tells the sexes apart they are more likely spellings of one name (the
     // dictionary is noisy: it lists Александер beside Александр), and fall through.
     let fem = |cl: &str| cl.ends_with('a');
+    // Nor when one is a slip of the other as written, in a name of five letters or more: the
+    // dictionary also lists register misspellings as names of their own (Олесандр, Олексан
+    // beside Олександр), so a slip can land on one (Олеъсандр, ъ for к, reads as Олесандр).
+    // Shorter names are too often one letter from another real one (Юрій / Юлій).
+    let long = |f: &NameForm| f.norm.chars().filter(|c| c.is_alphabetic()).count() >= 5;
+    let slip =
+        long(a) && long(b) && fem(&a.canonical) == fem(&b.canonical) && osa_within(&a.norm, &b.norm, 1).is_some();
     if kind != PartKind::Surname
         && !ga.is_empty()
         && !gb.is_empty()
         && (a.key != b.key || fem(&a.canonical) != fem(&b.canonical))
+        && !slip
     {
         // Олександра is both the genitive of Олександр (an obituary's «пам'яті Олександра») and a
         // woman's name; Віктора the genitive of Віктор and a form the dictionary lists for Вікторія.
