@@ -371,6 +371,18 @@ fn a_slip_onto_another_dictionary_name_is_still_a_slip() {
     assert_eq!(l(Given, "Ярослав", "Ярослава"), Level::GenderVariant);
 }
 
+/// A slip across scripts in a short name is looked for in the Cyrillic side's transliterations
+/// when the canonical forms are one edit apart, even if a dropped letter leaves them less than
+/// 0.8 alike (Юрій / Yrii; Юрий / Yupy, р read as Latin p).
+#[test]
+fn a_slip_across_scripts_in_a_short_name_is_a_slip() {
+    use PartKind::*;
+    for (a, b) in [("Юрій", "Yrii"), ("Юрий", "Yupy")] {
+        assert_eq!(compare_part(Given, a, b).level, Level::FuzzyClose, "{a} / {b}");
+        assert_eq!(compare_part(Given, b, a).level, Level::FuzzyClose, "{b} / {a}");
+    }
+}
+
 /// A given-name column that also holds the patronymic (often misspelt, so the import could not
 /// split it off) is graded on its first word.
 #[test]
