@@ -66,7 +66,7 @@ fn far_apart(t: &Table, k: usize, x: u32, y: u32) -> bool {
     }
     let far = names::surely_far_apart(px, py, FAR_APART) || tally_names::jaro_winkler(cx, cy) < FAR_APART;
     // A slip of one letter in a short name moves its canonical form far (Василь / Ваиль:
-    // vasil / vail, 0.69); the comparator calls such pairs close, and so must its shortcut.
+    // vasil / val, 0.69); the comparator calls such pairs close, and so must its shortcut.
     far && !one_edit_apart(cx.as_bytes(), cy.as_bytes()) && !one_letter_apart_written(&px.form.norm, &py.form.norm)
 }
 
@@ -684,7 +684,7 @@ mod tests {
     }
 
     /// A slip of one letter that moves a short name's canonical form far from the other's is
-    /// still handed to the comparator, which calls it close (Василь / Ваиль: vasil / vail).
+    /// still handed to the comparator, which calls it close (Василь / Ваиль: canonical vasil / val).
     #[test]
     fn one_slip_in_a_short_name_is_close_not_far_apart() {
         for (a, b, want) in [
