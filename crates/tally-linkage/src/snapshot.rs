@@ -27,8 +27,10 @@ const MAGIC: &[u8; 8] = b"TALLYLNK";
 /// region names («Житомирщина») and a region written before the settlement are read as regions; 11: a
 /// record linked about equally to two different people of one list joins neither, so a cached roll
 /// may differ from a fresh one; 12: that rule's margin follows the link threshold, so a roll cached
-/// at a threshold other than 0.95 may differ from a fresh one).
-pub const SNAPSHOT_VERSION: u32 = 12;
+/// at a threshold other than 0.95 may differ from a fresh one; 13: the model's parameters carry
+/// `name_free_pairs`, and the comparator and its shortcut call more slips close, so a cached
+/// roll may differ from a fresh one).
+pub const SNAPSHOT_VERSION: u32 = 13;
 const KIND_LINKER: u8 = 1;
 const KIND_ROLL: u8 = 2;
 
