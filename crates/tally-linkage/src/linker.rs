@@ -828,7 +828,12 @@ impl Linker {
             let w = s.field_weight(p, f);
             total += w;
             let mut why = String::new();
-            if f < 3 && l > 1 {
+            if f < 2 && swapped(t, ia, ib, p) {
+                // The level is the crosswise one; the columns' own comparison would say
+                // "different".
+                why = "surname and given name swapped by one list: each agrees with the other record's other column"
+                    .into();
+            } else if f < 3 && l > 1 {
                 let (x, y) = (t.name_ids[f][ia as usize], t.name_ids[f][ib as usize]);
                 if x != NONE && y != NONE && x != y {
                     why = compare_names(t, f, x, y).1;

@@ -291,6 +291,13 @@ fn name_frequencies_are_taken_in_each_records_source() {
     let lt = &later.table;
     let (a, b) = (lt.find(&records[ru[0] as usize].key).unwrap(), lt.find(&RecordKey::new("ru", "swapped")).unwrap());
     assert_eq!(tally_linkage::compare::levels(lt, &tally_linkage::compare::NameCache::default(), a, b)[..2], [2, 2]);
+    // The waterfall says why two names in different columns are "equivalent".
+    let e = later.explain(&lt.keys[a as usize], &lt.keys[b as usize]).unwrap();
+    for field in ["surname", "given_name"] {
+        let st = e.steps.iter().find(|st| st.field == field).unwrap();
+        assert_eq!(st.level, "equivalent");
+        assert!(st.why.contains("swapped"), "{field}: {}", st.why);
+    }
     for k in 0..2 {
         let expected =
             later.scorer.tf_adjust(k, lt.name_tf_key(k, a)).min(later.scorer.tf_adjust(k, lt.name_tf_key(k, b)));
