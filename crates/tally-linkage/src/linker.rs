@@ -9,7 +9,9 @@ use crate::cluster::{assign_ids, cluster_with, rival_margin_bits, Clustering, Ds
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
 use crate::levels::{level, CmpField, DateCode, NameLevel, Pattern, NF};
-use crate::model::{name_class, probability, swapped, train_grouped, Params, Scorer, SourceGroups, TrainConfig};
+use crate::model::{
+    name_class, probability, sorted_counts, swapped, train_grouped, Params, Scorer, SourceGroups, TrainConfig,
+};
 use crate::table::{Rec, Table, TableError, NONE};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -821,10 +823,26 @@ impl Linker {
         let prior = s.prior_for(t, ia, ib);
         let mut total = prior;
         let mut steps = Vec::new();
+        let p = crate::levels::pack(&lv);
+        // A weight added to the waterfall as a step of its own (no level of a field).
+        let adjustment =
+            |steps: &mut Vec<Step>, total: &mut f64, field: String, level: &str, weight: f64, why: &str| {
+                *total += weight;
+                steps.push(Step {
+                    field,
+                    value_a: String::new(),
+                    value_b: String::new(),
+                    level: level.into(),
+                    m: None,
+                    u: None,
+                    weight,
+                    cumulative: *total,
+                    why: why.into(),
+                });
+            };
         for (f, field) in CmpField::ALL.iter().enumerate() {
             let l = lv[f] as usize;
             let (va, vb) = (self.value(*field, ia), self.value(*field, ib));
-            let p = crate::levels::pack(&lv);
             let w = s.field_weight(p, f);
             total += w;
             let mut why = String::new();
@@ -866,52 +884,21 @@ impl Linker {
                 why,
             });
             if f < 2 && (l == 1 || l == 2) {
-                let adj = s.tf_pair(t, f, ia, ib, crate::levels::pack(&lv));
-                total += adj;
-                steps.push(Step {
-                    field: format!("{} frequency", field.as_str()),
-                    value_a: String::new(),
-                    value_b: String::new(),
-                    level: "tf adjustment".into(),
-                    m: None,
-                    u: None,
-                    weight: adj,
-                    cumulative: total,
-                    why: "rarer names are stronger evidence".into(),
-                });
+                let adj = s.tf_pair(t, f, ia, ib, p);
+                let name = format!("{} frequency", field.as_str());
+                adjustment(&mut steps, &mut total, name, "tf adjustment", adj, "rarer names are stronger evidence");
             }
-            let close = if f == 0 { s.close_pair(t, ia, ib, crate::levels::pack(&lv)) } else { 0.0 };
+            let close = if f == 0 { s.close_pair(t, ia, ib, p) } else { 0.0 };
             if close != 0.0 {
-                total += close;
-                steps.push(Step {
-                    field: "surname spelling".into(),
-                    value_a: String::new(),
-                    value_b: String::new(),
-                    level: "close adjustment".into(),
-                    m: None,
-                    u: None,
-                    weight: close,
-                    cumulative: total,
-                    why: "close spellings of a rarer name are stronger evidence (a slip of the pen from it)".into(),
-                });
+                let why = "close spellings of a rarer name are stronger evidence (a slip of the pen from it)";
+                adjustment(&mut steps, &mut total, "surname spelling".into(), "close adjustment", close, why);
             }
         }
-        let comrade = s.comrade_adjust(crate::levels::pack(&lv));
+        let comrade = s.comrade_adjust(p);
         if comrade != 0.0 {
-            total += comrade;
-            steps.push(Step {
-                field: "unit context".into(),
-                value_a: String::new(),
-                value_b: String::new(),
-                level: "same unit".into(),
-                m: None,
-                u: None,
-                weight: comrade,
-                cumulative: total,
-                why: "men of one unit often share a region and a day of death: place and death date weigh as \
-                      among strangers of one unit"
-                    .into(),
-            });
+            let why = "men of one unit often share a region and a day of death: place and death date weigh as \
+                       among strangers of one unit";
+            adjustment(&mut steps, &mut total, "unit context".into(), "same unit", comrade, why);
         }
         let rules: Vec<String> = self
             .cfg
@@ -1541,12 +1528,6 @@ impl PatternStore {
     fn name_free_counts(&self) -> [Vec<(u32, Pattern, u64)>; 2] {
         [sorted_counts(&self.name_free[0]), sorted_counts(&self.name_free[1])]
     }
-}
-
-fn sorted_counts(m: &FxHashMap<(u32, Pattern), u64>) -> Vec<(u32, Pattern, u64)> {
-    let mut v: Vec<(u32, Pattern, u64)> = m.iter().map(|(&(g, p), &c)| (g, p, c)).collect();
-    v.sort_unstable();
-    v
 }
 
 /// One line of an explanation waterfall.

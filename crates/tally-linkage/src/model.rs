@@ -905,14 +905,15 @@ fn train_inner(
             }
         }
     }
-    let sorted = |m: FxHashMap<(u32, Pattern), u64>| {
-        let mut v: Vec<(u32, Pattern, u64)> = m.into_iter().map(|((g, p), c)| (g, p, c)).collect();
-        v.sort_unstable();
-        v
-    };
-    let [n0, n1] = name_free;
-    let counts = sorted(grouped);
-    train_grouped(t, cache, &counts, &[sorted(n0), sorted(n1)], pairs.is_some(), cfg)
+    let name_free = [sorted_counts(&name_free[0]), sorted_counts(&name_free[1])];
+    train_grouped(t, cache, &sorted_counts(&grouped), &name_free, pairs.is_some(), cfg)
+}
+
+/// Counts per (group, pattern) as [`train_grouped`] takes them: `(group, pattern, count)`, sorted.
+pub fn sorted_counts(m: &FxHashMap<(u32, Pattern), u64>) -> Vec<(u32, Pattern, u64)> {
+    let mut v: Vec<(u32, Pattern, u64)> = m.iter().map(|(&(g, p), &c)| (g, p, c)).collect();
+    v.sort_unstable();
+    v
 }
 
 /// Train on candidate patterns already counted per group, `(group, pattern, count)` sorted, as
