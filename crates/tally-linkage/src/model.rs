@@ -20,9 +20,10 @@ use sha2::{Digest, Sha256};
 /// Version of the parameter format. Version 2 added [`Params::u_given_names`], version 3
 /// [`Params::source_tf`], version 4 [`Params::source_tf_shape`] and
 /// [`Params::close_surname_counts`] (and two spellings of one name take the commoner's
-/// frequency), version 5 [`Params::u_place_given_unit`] and [`Params::u_death_given_unit`];
-/// parameters of versions 1 to 4 still load and score as they did.
-pub const PARAMS_VERSION: u32 = 5;
+/// frequency), version 5 [`Params::u_place_given_unit`] and [`Params::u_death_given_unit`],
+/// version 6 the birth date's "same_month" level; parameters of versions 1 to 5 still load and
+/// score as they did ([`Params::upgraded`]).
+pub const PARAMS_VERSION: u32 = 6;
 
 /// Oldest parameter version this crate still scores exactly as it was scored when saved.
 pub const PARAMS_VERSION_MIN: u32 = 1;
@@ -98,6 +99,35 @@ pub struct Params {
     pub name_free_pairs: Vec<u64>,
 }
 
+impl Params {
+    /// Parameters of versions before 6, which had no birth-date level "same_month", with that
+    /// level inserted before "different" at "different"'s m and u, so that such a pair scores
+    /// as it did when they were saved. (The shares over levels then no longer sum to one; only
+    /// the ratios are read.) Parameters that have the level are returned as they are.
+    pub fn upgraded(mut self) -> Params {
+        let f = CmpField::BirthDate.index();
+        let n = CmpField::BirthDate.n_levels();
+        let widen = |v: &mut Vec<f64>| {
+            if v.len() + 1 == n {
+                let different = *v.last().expect("a level");
+                v.insert(n - 2, different);
+            }
+        };
+        if let Some(m) = self.m.get_mut(f) {
+            widen(m);
+        }
+        if let Some(u) = self.u.get_mut(f) {
+            widen(u);
+        }
+        for class in &mut self.u_given_names {
+            if let Some(u) = class.get_mut(f) {
+                widen(u);
+            }
+        }
+        self
+    }
+}
+
 /// The term frequencies of one source's surname and given-name keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceTf {
@@ -139,7 +169,7 @@ impl Default for TrainConfig {
 fn initial_m(f: CmpField) -> Vec<f64> {
     match f {
         CmpField::Surname | CmpField::GivenName | CmpField::Patronymic => vec![0.0, 0.6, 0.2, 0.1, 0.05, 0.05],
-        CmpField::BirthDate => vec![0.0, 0.6, 0.2, 0.05, 0.1, 0.05],
+        CmpField::BirthDate => vec![0.0, 0.6, 0.2, 0.05, 0.1, 0.02, 0.03],
         CmpField::DeathDate => vec![0.0, 0.5, 0.25, 0.15, 0.1],
         CmpField::Place => vec![0.0, 0.5, 0.2, 0.2, 0.1],
         CmpField::Rank => vec![0.0, 0.85, 0.1, 0.05],
@@ -167,7 +197,7 @@ const REFERENCE_U: [&[f64]; NF] = [
     &[0.0, 1.5e-4, 1.2e-4, 1.1e-3, 1e-5, 0.9986],
     &[0.0, 0.010, 0.016, 0.0009, 0.006, 0.966],
     &[0.0, 0.017, 0.011, 0.0013, 0.0055, 0.965],
-    &[0.0, 5e-5, 0.024, 3e-5, 0.043, 0.933],
+    &[0.0, 5e-5, 0.024, 3e-5, 0.043, 0.0005, 0.932],
     &[0.0, 5e-4, 0.011, 0.061, 0.927],
     &[0.0, 0.0037, 0.00076, 0.018, 0.977],
     &[0.0, 0.024, 0.976],
@@ -704,7 +734,7 @@ pub fn em_grouped(counts: &[(u32, Pattern, u64)], n_groups: usize, max_iter: u32
         name_ok(0)
             && name_ok(1)
             && not_diff(2, 5)
-            && not_diff(3, 5)
+            && level(p, 3) < 5 // neither "same_month" nor "different" (before version 6, one level)
             && not_diff(4, 4)
             && not_diff(8, 2)
             && (matches!(level(p, 3), 1 | 2) || matches!(level(p, 4), 1 | 2))
@@ -1105,6 +1135,7 @@ const TF_LEVELS: [u8; 2] = [1, 2];
 
 impl Scorer {
     pub fn new(params: Params) -> Scorer {
+        let params = params.upgraded();
         let w: Vec<Vec<f64>> = params
             .m
             .iter()

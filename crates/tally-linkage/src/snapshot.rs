@@ -29,8 +29,9 @@ const MAGIC: &[u8; 8] = b"TALLYLNK";
 /// may differ from a fresh one; 12: that rule's margin follows the link threshold, so a roll cached
 /// at a threshold other than 0.95 may differ from a fresh one; 13: the model's parameters carry
 /// `name_free_pairs`, and the comparator and its shortcut call more slips close, so a cached
-/// roll may differ from a fresh one).
-pub const SNAPSHOT_VERSION: u32 = 13;
+/// roll may differ from a fresh one; 14: the birth date's "same_month" level, which moves the
+/// pattern bits of birth dates that used to be "different").
+pub const SNAPSHOT_VERSION: u32 = 14;
 const KIND_LINKER: u8 = 1;
 const KIND_ROLL: u8 = 2;
 
