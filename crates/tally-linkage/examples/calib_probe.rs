@@ -13,8 +13,10 @@
 //!
 //! Columns: the nine levels, the pair's weight (log2 odds, prior included), its prior, the
 //! term-frequency adjustments of surname and given name, the truth label (1, 0, -1 unknown),
-//! ..., `close` (the close-surname adjustment, bits) and `ccount` (the roll's count of the
-//! commoner of the two surname spellings). `bench/experiments/calib_levels.py` reads them.
+//! ..., `close` (the close-surname adjustment, bits), `rcount` (the roll's count of the rarer
+//! surname spelling), `ccount` (the roll's count of the commoner of the two surname
+//! spellings) and `xs` (1 when the two surnames are written in different scripts).
+//! `bench/experiments/calib_levels.py` reads them.
 
 use std::io::Write;
 
@@ -57,12 +59,17 @@ fn main() {
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
     writeln!(
         w,
-        "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src,a,b,ca,cb,close,ccount"
+        "sur,giv,pat,bd,dd,pl,unit,rank,sex,weight,prior,tf0,tf1,label,same_src,bygap,src,a,b,ca,cb,close,rcount,ccount,xs"
     )
     .unwrap();
     let count = |r: u32| {
         let h = t.name_tf_key(0, r);
         s.params.tf[0].binary_search_by_key(&h, |x| x.0).map_or(0, |i| s.params.tf[0][i].1)
+    };
+    // The script of a record's surname (None when missing).
+    let script0 = |r: u32| {
+        let id = t.name_ids[0][r as usize];
+        t.names[0].prepared.get(id as usize).map(|p| p.form.script)
     };
     for p in &linker.pairs {
         let (a, b) = (p.a, p.b);
@@ -73,7 +80,7 @@ fn main() {
         let gap = if ba.present && bb.present { (i32::from(ba.year) - i32::from(bb.year)).abs() } else { -1 };
         writeln!(
             w,
-            "{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}~{},{}:{},{}:{},{},{},{:.4},{}",
+            "{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}~{},{}:{},{}:{},{},{},{:.4},{},{},{}",
             lv.join(","),
             p.weight,
             s.prior_for(t, a, b),
@@ -91,7 +98,9 @@ fn main() {
             labels[a as usize],
             labels[b as usize],
             s.close_pair(t, a, b, p.pattern),
-            count(a).max(count(b))
+            count(a).min(count(b)),
+            count(a).max(count(b)),
+            i32::from(script0(a) != script0(b))
         )
         .unwrap();
     }
