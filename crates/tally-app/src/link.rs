@@ -34,6 +34,8 @@ use tally_store::links::{Decision, LinkStore, PairRow, RunWrite};
 use tally_store::records::{RecordQuery, RecordStore};
 use tally_store::StoreError;
 
+/// The parameter version this tally trains (a stored model of an older one still scores).
+pub use tally_linkage::model::PARAMS_VERSION;
 pub use tally_store::links::Decision as ReviewDecision;
 pub use tally_store::SqliteStore as Store;
 
@@ -188,6 +190,9 @@ pub struct LinkSummary {
     pub trained: bool,
     /// The stored model was replaced because the roll grew by more than a quarter since.
     pub retrained_because_grown: bool,
+    /// The parameter version of the model that scored (`tally_linkage::model::PARAMS_VERSION`
+    /// for a model this tally trained; an older one scores as it did when saved).
+    pub model_version: u32,
     pub em_iterations: u32,
     pub em_converged: bool,
     pub records: u64,
@@ -898,6 +903,7 @@ pub fn link<S: RecordStore + LinkStore>(
         params_id: tally_linkage::model::params_id(&linker.scorer.params),
         trained,
         retrained_because_grown,
+        model_version: linker.scorer.params.version,
         em_iterations: linker.scorer.params.em_iterations,
         em_converged: linker.scorer.params.em_converged,
         records: t.len() as u64,

@@ -865,3 +865,51 @@ fn review_shows_a_record_withdrawn_from_its_list() {
     let shown = ok(&db, &["review", "--next"]);
     assert!(shown.contains("! list") && shown.contains("withdrawn by ua_official_killed_v2.csv"), "{shown}");
 }
+
+/// A roll linked by the tally before the birth date's "same_month" level (parameters version
+/// 5) keeps its model, which scores as it did; `tally link` says so, and `--retrain` trains one
+/// of this version.
+#[test]
+fn a_model_of_an_older_version_scores_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    import(&db, "mod.csv", "mod");
+    import(&db, "obits.csv", "obits");
+    let s1 = json(&db, &["link", "--json"]);
+    assert_eq!(s1["model_version"], 6);
+    // The stored model as version 5 stored it: no "same_month" (level 5 of the birth date),
+    // its pairs counted under "different".
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (seed, hash, params): (i64, String, String) = conn
+        .query_row("SELECT seed, input_hash, params FROM link_models ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    let mut p: serde_json::Value = serde_json::from_str(&params).unwrap();
+    let merge = |v: &mut serde_json::Value| {
+        let a = v.as_array_mut().unwrap();
+        assert_eq!(a.len(), 7, "birth levels {a:?}");
+        let x = a.remove(5).as_f64().unwrap();
+        a[5] = (a[5].as_f64().unwrap() + x).into();
+    };
+    p["version"] = 5.into();
+    merge(&mut p["m"][3]);
+    merge(&mut p["u"][3]);
+    for c in p["u_given_names"].as_array_mut().unwrap() {
+        merge(&mut c[3]);
+    }
+    conn.execute(
+        "INSERT INTO link_models (params_id, seed, input_hash, params) VALUES ('version-5', ?1, ?2, ?3)",
+        rusqlite::params![seed, hash, p.to_string()],
+    )
+    .unwrap();
+    drop(conn);
+    let text = ok(&db, &["link", "--full"]);
+    assert!(text.contains("parameters version 5, this one trains 6"), "{text}");
+    assert!(text.contains("model") && text.contains("stored"), "{text}");
+    let s2 = json(&db, &["link", "--retrain", "--json"]);
+    assert_eq!(s2["model_version"], 6);
+    assert_eq!(s2["trained"], true);
+    let text = ok(&db, &["link", "--full"]);
+    assert!(!text.contains("older tally"), "{text}");
+}

@@ -192,6 +192,15 @@ pub fn link(a: LinkArgs, g: &Global) -> anyhow::Result<()> {
         s.em_iterations,
         if s.em_converged { "" } else { ", not converged" }
     )?;
+    if s.model_version != 0 && s.model_version < app::PARAMS_VERSION {
+        writeln!(
+            out,
+            "note: the model was trained by an older tally (parameters version {}, this one trains {}); it \
+             scores as it did, and `tally link --retrain` trains one with this version's comparisons",
+            s.model_version,
+            app::PARAMS_VERSION
+        )?;
+    }
     if s.retrained_because_grown {
         writeln!(out, "note: the roll grew by more than a quarter since the model was trained, so it was retrained")?;
     }
