@@ -196,7 +196,7 @@ pub fn birth_level(a: &DateCode, b: &DateCode) -> u8 {
         return if slip {
             4
         } else if ys && ms {
-            5
+            BIRTH_SAME_MONTH
         } else {
             BIRTH_DIFFERENT
         };
@@ -210,6 +210,9 @@ pub fn birth_level(a: &DateCode, b: &DateCode) -> u8 {
         BIRTH_DIFFERENT
     }
 }
+
+/// The birth date's "same_month" level (two days of one month and year).
+pub const BIRTH_SAME_MONTH: u8 = 5;
 
 /// The birth date's "different" level.
 pub const BIRTH_DIFFERENT: u8 = 6;
@@ -305,7 +308,7 @@ mod tests {
         assert_eq!(birth_level(&dc("1990-03-04"), &dc("1991-03-04")), 4, "off-by-one year");
         assert_eq!(birth_level(&dc("1990"), &dc("1991")), 4);
         assert_eq!(birth_level(&dc("1990-03-04"), &dc("1985-07-09")), BIRTH_DIFFERENT);
-        assert_eq!(birth_level(&dc("1990-03-04"), &dc("1990-03-25")), 5, "another day of the month");
+        assert_eq!(birth_level(&dc("1990-03-04"), &dc("1990-03-25")), BIRTH_SAME_MONTH, "another day of the month");
         assert_eq!(birth_level(&dc("1990-03-04"), &dc("1990-03-14")), 4, "one digit of the day");
         assert_eq!(birth_level(&dc("1990-03-04"), &dc("1990-07-19")), BIRTH_DIFFERENT, "another month and day");
         assert_eq!(birth_level(&dc("~1989..1990"), &dc("1990-07-09")), 2);

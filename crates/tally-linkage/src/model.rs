@@ -10,7 +10,7 @@
 //! over-confident.
 
 use crate::compare::{patterns, NameCache};
-use crate::levels::{level, CmpField, NameLevel, Pattern, NF};
+use crate::levels::{level, CmpField, NameLevel, Pattern, BIRTH_SAME_MONTH, NF};
 use crate::table::{fnv64, Rec, Table};
 use rand::{Rng, SeedableRng};
 use rustc_hash::FxHashMap;
@@ -734,7 +734,7 @@ pub fn em_grouped(counts: &[(u32, Pattern, u64)], n_groups: usize, max_iter: u32
         name_ok(0)
             && name_ok(1)
             && not_diff(2, 5)
-            && level(p, 3) < 5 // neither "same_month" nor "different" (before version 6, one level)
+            && level(p, 3) < BIRTH_SAME_MONTH // neither "same_month" nor "different" (one level before version 6)
             && not_diff(4, 4)
             && not_diff(8, 2)
             && (matches!(level(p, 3), 1 | 2) || matches!(level(p, 4), 1 | 2))
