@@ -10,6 +10,14 @@
 //! `KEEP_FLOOR=P` keeps pairs down to probability P (default: the review floor, 0.2);
 //! `TRUE_M=1` prints each field's level shares over every pair of records of one true person
 //! (blocked or not) beside EM's m.
+//! `KEEP_FLOOR=0 CLOSE_ALL=1` writes, below the review floor, the candidate pairs with close
+//! surnames alone (to weigh the close level over all its candidates).
+//! `GROUP_U=N` (after the dump) prints, per pair of sources, the surname's level shares among N
+//! random pairs of that pair of sources (u) and among every pair of records of one true person
+//! in it (m), then stops.
+//! `BANDS=N` (after the dump) prints the close level's counts by band of the rarer spelling's
+//! roll count (1, 2, 3-4, 5-16, 17-128, more) among N random pairs and among every pair of one
+//! true person, and the joint counts of surname and given-name levels among both, then stops.
 //!
 //! Columns: the nine levels, the pair's weight (log2 odds, prior included), its prior, the
 //! term-frequency adjustments of surname and given name, the truth label (1, 0, -1 unknown),
@@ -71,7 +79,12 @@ fn main() {
         let id = t.name_ids[0][r as usize];
         t.names[0].prepared.get(id as usize).map(|p| p.form.script)
     };
+    // CLOSE_ALL=1 (with KEEP_FLOOR=0): below the review floor, only pairs with close surnames.
+    let close_all = std::env::var("CLOSE_ALL").is_ok();
     for p in &linker.pairs {
+        if close_all && p.probability() < 0.2 && level(p.pattern, 0) != 3 {
+            continue;
+        }
         let (a, b) = (p.a, p.b);
         let lab = label(a, b);
         let lv: Vec<String> = (0..NF).map(|f| level(p.pattern, f).to_string()).collect();
@@ -151,6 +164,146 @@ fn main() {
                 c[1..].iter().map(|&x| format!("{:.5}", x as f64 / present.max(1) as f64)).collect();
             eprintln!("true m field {f}: [{}] of {present}; EM m {:?}", share.join(", "), s.params.m[f]);
         }
+    }
+    if let Some(n) = std::env::var("BANDS").ok().and_then(|v| v.parse::<usize>().ok()) {
+        // The close surname level split by the rarer spelling's roll count: its share among n
+        // random pairs (u) and among every pair of records of one true person (m).
+        use rand::{Rng, SeedableRng};
+        let count = |r: u32| {
+            let h = t.name_tf_key(0, r);
+            s.params.tf[0].binary_search_by_key(&h, |x| x.0).map_or(0, |i| s.params.tf[0][i].1)
+        };
+        let band = |c: u32| match c {
+            0 | 1 => 0,
+            2 => 1,
+            3..=4 => 2,
+            5..=16 => 3,
+            17..=128 => 4,
+            _ => 5,
+        };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let len = t.len() as u32;
+        let mut cache = tally_linkage::compare::NameCache::default();
+        let mut u = [0u64; 6];
+        let mut un = 0u64;
+        let mut ju = [[0u64; 8]; 8];
+        let mut jm = [[0u64; 8]; 8];
+        for _ in 0..(n / 1_000_000).max(1) {
+            let pairs: Vec<(u32, u32)> = (0..n.min(1_000_000))
+                .map(|_| (rng.gen_range(0..len), rng.gen_range(0..len)))
+                .filter(|(a, b)| a != b)
+                .collect();
+            let pats = tally_linkage::compare::patterns(t, &mut cache, &pairs);
+            un += pairs.len() as u64;
+            for (&(a, b), &p) in pairs.iter().zip(&pats) {
+                ju[level(p, 0) as usize][level(p, 1) as usize] += 1;
+                if level(p, 0) == 3 {
+                    u[band(count(a).min(count(b)))] += 1;
+                }
+            }
+        }
+        let mut by_person: std::collections::HashMap<&String, Vec<u32>> = Default::default();
+        for r in 0..t.len() as u32 {
+            if let Some(p) = truth.get(&t.keys[r as usize]) {
+                by_person.entry(p).or_default().push(r);
+            }
+        }
+        let mut mp = Vec::new();
+        for recs in by_person.values() {
+            for i in 0..recs.len() {
+                for j in i + 1..recs.len() {
+                    mp.push((recs[i], recs[j]));
+                }
+            }
+        }
+        let mpats = tally_linkage::compare::patterns(t, &mut cache, &mp);
+        let mut m = [0u64; 6];
+        for (&(a, b), &p) in mp.iter().zip(&mpats) {
+            jm[level(p, 0) as usize][level(p, 1) as usize] += 1;
+            if level(p, 0) == 3 {
+                m[band(count(a).min(count(b)))] += 1;
+            }
+        }
+        println!("u_pairs {un} m_pairs {}", mp.len());
+        println!("u_bands {:?}", u);
+        println!("m_bands {:?}", m);
+        println!("w_close {} u {} m {}", s.w[0][3], s.params.u[0][3], s.params.m[0][3]);
+        for (name, j) in [("ju", &ju), ("jm", &jm)] {
+            for (l, row) in j.iter().enumerate().take(6) {
+                println!("{name} sur{l} {:?}", &row[..6]);
+            }
+        }
+        return;
+    }
+    if let Some(n) = std::env::var("GROUP_U").ok().and_then(|v| v.parse::<usize>().ok()) {
+        // Per pair of sources: the surname's level shares among n random pairs of that group
+        // (u) and among every pair of records of one true person in it (m).
+        use rand::{Rng, SeedableRng};
+        let ns = t.sources.len();
+        let mut by_src: Vec<Vec<u32>> = vec![Vec::new(); ns];
+        for r in 0..t.len() as u32 {
+            by_src[t.source[r as usize] as usize].push(r);
+        }
+        let mut by_person: std::collections::HashMap<&String, Vec<u32>> = Default::default();
+        for r in 0..t.len() as u32 {
+            if let Some(p) = truth.get(&t.keys[r as usize]) {
+                by_person.entry(p).or_default().push(r);
+            }
+        }
+        let mut cache = tally_linkage::compare::NameCache::default();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for x in 0..ns {
+            for y in x..ns {
+                let (ra, rb) = (&by_src[x], &by_src[y]);
+                if ra.is_empty() || rb.is_empty() {
+                    continue;
+                }
+                let pairs: Vec<(u32, u32)> = (0..n)
+                    .map(|_| (ra[rng.gen_range(0..ra.len())], rb[rng.gen_range(0..rb.len())]))
+                    .filter(|(a, b)| a != b)
+                    .collect();
+                let pats = tally_linkage::compare::patterns(t, &mut cache, &pairs);
+                let mut u = [0u64; 8];
+                for &p in &pats {
+                    u[level(p, 0) as usize] += 1;
+                }
+                let mut mp = Vec::new();
+                for recs in by_person.values() {
+                    for i in 0..recs.len() {
+                        for j in i + 1..recs.len() {
+                            let (sa, sb) = (t.source[recs[i] as usize] as usize, t.source[recs[j] as usize] as usize);
+                            if (sa.min(sb), sa.max(sb)) == (x, y) {
+                                mp.push((recs[i], recs[j]));
+                            }
+                        }
+                    }
+                }
+                let mpats = tally_linkage::compare::patterns(t, &mut cache, &mp);
+                let mut m = [0u64; 8];
+                for &p in &mpats {
+                    m[level(p, 0) as usize] += 1;
+                }
+                let (up, mpr): (u64, u64) = (u[1..].iter().sum(), m[1..].iter().sum());
+                let sh = |c: &[u64; 8], tot: u64| {
+                    c[1..5]
+                        .iter()
+                        .map(|&v| format!("{:.6}", v as f64 / tot.max(1) as f64))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                println!(
+                    "group {}~{} u[{}] n={} | m[{}] n={}",
+                    t.sources[x],
+                    t.sources[y],
+                    sh(&u, up),
+                    up,
+                    sh(&m, mpr),
+                    mpr
+                );
+            }
+        }
+        println!("global u {:?}\nglobal m {:?}", s.params.u[0], s.params.m[0]);
+        return;
     }
     let t1 = std::time::Instant::now();
     let mut cache = tally_linkage::compare::NameCache::default();
