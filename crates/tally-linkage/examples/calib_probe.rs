@@ -17,7 +17,8 @@
 //! in it (m), then stops.
 //! `BANDS=N` (after the dump) prints the close level's counts by band of the rarer spelling's
 //! roll count (1, 2, 3-4, 5-16, 17-128, more) among N random pairs and among every pair of one
-//! true person, and the joint counts of surname and given-name levels among both, then stops.
+//! true person, and the joint counts of the surname's level with each other field's level among
+//! both (lines `ju|jm fF surS [counts by level]`), then stops.
 //!
 //! Columns: the nine levels, the pair's weight (log2 odds, prior included), its prior, the
 //! term-frequency adjustments of surname and given name, the truth label (1, 0, -1 unknown),
@@ -186,8 +187,8 @@ fn main() {
         let mut cache = tally_linkage::compare::NameCache::default();
         let mut u = [0u64; 6];
         let mut un = 0u64;
-        let mut ju = [[0u64; 8]; 8];
-        let mut jm = [[0u64; 8]; 8];
+        let mut ju = [[[0u64; 8]; 8]; NF];
+        let mut jm = [[[0u64; 8]; 8]; NF];
         for _ in 0..(n / 1_000_000).max(1) {
             let pairs: Vec<(u32, u32)> = (0..n.min(1_000_000))
                 .map(|_| (rng.gen_range(0..len), rng.gen_range(0..len)))
@@ -196,7 +197,9 @@ fn main() {
             let pats = tally_linkage::compare::patterns(t, &mut cache, &pairs);
             un += pairs.len() as u64;
             for (&(a, b), &p) in pairs.iter().zip(&pats) {
-                ju[level(p, 0) as usize][level(p, 1) as usize] += 1;
+                for (f, j) in ju.iter_mut().enumerate() {
+                    j[level(p, 0) as usize][level(p, f) as usize] += 1;
+                }
                 if level(p, 0) == 3 {
                     u[band(count(a).min(count(b)))] += 1;
                 }
@@ -219,7 +222,9 @@ fn main() {
         let mpats = tally_linkage::compare::patterns(t, &mut cache, &mp);
         let mut m = [0u64; 6];
         for (&(a, b), &p) in mp.iter().zip(&mpats) {
-            jm[level(p, 0) as usize][level(p, 1) as usize] += 1;
+            for (f, j) in jm.iter_mut().enumerate() {
+                j[level(p, 0) as usize][level(p, f) as usize] += 1;
+            }
             if level(p, 0) == 3 {
                 m[band(count(a).min(count(b)))] += 1;
             }
@@ -229,8 +234,10 @@ fn main() {
         println!("m_bands {:?}", m);
         println!("w_close {} u {} m {}", s.w[0][3], s.params.u[0][3], s.params.m[0][3]);
         for (name, j) in [("ju", &ju), ("jm", &jm)] {
-            for (l, row) in j.iter().enumerate().take(6) {
-                println!("{name} sur{l} {:?}", &row[..6]);
+            for (f, jf) in j.iter().enumerate().skip(1) {
+                for (l, row) in jf.iter().enumerate().take(6) {
+                    println!("{name} f{f} sur{l} {:?}", &row[..]);
+                }
             }
         }
         return;
