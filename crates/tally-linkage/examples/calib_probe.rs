@@ -139,20 +139,7 @@ fn main() {
     if std::env::var("TRUE_M").is_ok() {
         // The level shares among all true matches (every pair of records of one person, blocked
         // or not), beside EM's m: how far the fit strays from the matches it stands for.
-        let mut by_person: std::collections::HashMap<&String, Vec<u32>> = Default::default();
-        for r in 0..t.len() as u32 {
-            if let Some(p) = truth.get(&t.keys[r as usize]) {
-                by_person.entry(p).or_default().push(r);
-            }
-        }
-        let mut pairs = Vec::new();
-        for recs in by_person.values() {
-            for i in 0..recs.len() {
-                for j in i + 1..recs.len() {
-                    pairs.push((recs[i], recs[j]));
-                }
-            }
-        }
+        let pairs = true_pairs(t, &truth);
         let mut cache = tally_linkage::compare::NameCache::default();
         let pats = tally_linkage::compare::patterns(t, &mut cache, &pairs);
         for f in 0..NF {
@@ -205,20 +192,7 @@ fn main() {
                 }
             }
         }
-        let mut by_person: std::collections::HashMap<&String, Vec<u32>> = Default::default();
-        for r in 0..t.len() as u32 {
-            if let Some(p) = truth.get(&t.keys[r as usize]) {
-                by_person.entry(p).or_default().push(r);
-            }
-        }
-        let mut mp = Vec::new();
-        for recs in by_person.values() {
-            for i in 0..recs.len() {
-                for j in i + 1..recs.len() {
-                    mp.push((recs[i], recs[j]));
-                }
-            }
-        }
+        let mp = true_pairs(t, &truth);
         let mpats = tally_linkage::compare::patterns(t, &mut cache, &mp);
         let mut m = [0u64; 6];
         for (&(a, b), &p) in mp.iter().zip(&mpats) {
@@ -251,12 +225,7 @@ fn main() {
         for r in 0..t.len() as u32 {
             by_src[t.source[r as usize] as usize].push(r);
         }
-        let mut by_person: std::collections::HashMap<&String, Vec<u32>> = Default::default();
-        for r in 0..t.len() as u32 {
-            if let Some(p) = truth.get(&t.keys[r as usize]) {
-                by_person.entry(p).or_default().push(r);
-            }
-        }
+        let matches = true_pairs(t, &truth);
         let mut cache = tally_linkage::compare::NameCache::default();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         for x in 0..ns {
@@ -274,17 +243,14 @@ fn main() {
                 for &p in &pats {
                     u[level(p, 0) as usize] += 1;
                 }
-                let mut mp = Vec::new();
-                for recs in by_person.values() {
-                    for i in 0..recs.len() {
-                        for j in i + 1..recs.len() {
-                            let (sa, sb) = (t.source[recs[i] as usize] as usize, t.source[recs[j] as usize] as usize);
-                            if (sa.min(sb), sa.max(sb)) == (x, y) {
-                                mp.push((recs[i], recs[j]));
-                            }
-                        }
-                    }
-                }
+                let mp: Vec<(u32, u32)> = matches
+                    .iter()
+                    .copied()
+                    .filter(|&(a, b)| {
+                        let (sa, sb) = (t.source[a as usize] as usize, t.source[b as usize] as usize);
+                        (sa.min(sb), sa.max(sb)) == (x, y)
+                    })
+                    .collect();
                 let mpats = tally_linkage::compare::patterns(t, &mut cache, &mp);
                 let mut m = [0u64; 8];
                 for &p in &mpats {
@@ -327,4 +293,26 @@ fn main() {
     for (f, m) in s.params.m.iter().enumerate() {
         eprintln!("field {f}: m {:?}\n          u {:?}\n          w {:?}", m, s.params.u[f], s.w[f]);
     }
+}
+
+/// Every pair of records that the truth puts in one person, blocked or not.
+fn true_pairs(
+    t: &tally_linkage::table::Table,
+    truth: &tally_linkage::FxHashMap<tally_domain::RecordKey, String>,
+) -> Vec<(u32, u32)> {
+    let mut by_person: std::collections::HashMap<&String, Vec<u32>> = Default::default();
+    for r in 0..t.len() as u32 {
+        if let Some(p) = truth.get(&t.keys[r as usize]) {
+            by_person.entry(p).or_default().push(r);
+        }
+    }
+    let mut pairs = Vec::new();
+    for recs in by_person.values() {
+        for i in 0..recs.len() {
+            for j in i + 1..recs.len() {
+                pairs.push((recs[i], recs[j]));
+            }
+        }
+    }
+    pairs
 }
