@@ -157,10 +157,7 @@ fn main() {
         // The close surname level split by the rarer spelling's roll count: its share among n
         // random pairs (u) and among every pair of records of one true person (m).
         use rand::{Rng, SeedableRng};
-        let count = |r: u32| {
-            let h = t.name_tf_key(0, r);
-            s.params.tf[0].binary_search_by_key(&h, |x| x.0).map_or(0, |i| s.params.tf[0][i].1)
-        };
+        // `count` is the dump's: the roll count of a record's surname key.
         let band = |c: u32| match c {
             0 | 1 => 0,
             2 => 1,
