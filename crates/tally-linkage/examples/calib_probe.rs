@@ -170,6 +170,15 @@ fn main() {
         let len = t.len() as u32;
         let mut cache = tally_linkage::compare::NameCache::default();
         let mut u = [0u64; 6];
+        // Per group (lone rarer spelling, or not): pairs, sum of k and of 1/k, where k is the
+        // count that tells (the commoner's for a lone spelling, else the rarer's), less one.
+        let mut us = [[0f64; 3]; 2];
+        let mut ms = [[0f64; 3]; 2];
+        let tells = |a: u32, b: u32| {
+            let (r, c) = (count(a).min(count(b)), count(a).max(count(b)));
+            let lone = r <= 1;
+            (usize::from(!lone), f64::from(if lone { c } else { r }.saturating_sub(1).max(1)))
+        };
         let mut un = 0u64;
         let mut ju = [[[0u64; 8]; 8]; NF];
         let mut jm = [[[0u64; 8]; 8]; NF];
@@ -186,6 +195,10 @@ fn main() {
                 }
                 if level(p, 0) == 3 {
                     u[band(count(a).min(count(b)))] += 1;
+                    let (g, k) = tells(a, b);
+                    us[g][0] += 1.0;
+                    us[g][1] += k;
+                    us[g][2] += 1.0 / k;
                 }
             }
         }
@@ -198,11 +211,17 @@ fn main() {
             }
             if level(p, 0) == 3 {
                 m[band(count(a).min(count(b)))] += 1;
+                let (g, k) = tells(a, b);
+                ms[g][0] += 1.0;
+                ms[g][1] += k;
+                ms[g][2] += 1.0 / k;
             }
         }
         println!("u_pairs {un} m_pairs {}", mp.len());
         println!("u_bands {:?}", u);
         println!("m_bands {:?}", m);
+        println!("u_tells {:?}", us);
+        println!("m_tells {:?}", ms);
         println!("w_close {} u {} m {}", s.w[0][3], s.params.u[0][3], s.params.m[0][3]);
         for (name, j) in [("ju", &ju), ("jm", &jm)] {
             for (f, jf) in j.iter().enumerate().skip(1) {
