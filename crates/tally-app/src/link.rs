@@ -461,7 +461,7 @@ fn load_cache<S: RecordStore + LinkStore + ?Sized>(
     if new.is_empty() {
         return Ok(Err("nothing new".into()));
     }
-    let records = store.counts()?.records;
+    let records = store.record_count()?;
     if records != fp.records + new.len() as u64 {
         return Ok(Err("records changed since the linker cache".into()));
     }

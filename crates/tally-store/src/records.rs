@@ -286,6 +286,11 @@ pub trait RecordStore {
     /// Rejects and warnings, in source and line order; all sources when `source` is `None`.
     fn rejects(&self, source: Option<&str>) -> Result<Vec<RejectRow>>;
     fn counts(&self) -> Result<StoreCounts>;
+    /// The number of records: [`StoreCounts::records`] without counting every other table (an
+    /// incremental link asks for it alone).
+    fn record_count(&self) -> Result<u64> {
+        Ok(self.counts()?.records)
+    }
 
     /// Visit records in id order (the order they were stored). Streams: suitable for millions.
     fn for_each_record(

@@ -114,6 +114,8 @@ fn import_round_trip_and_read_apis() {
         (c.sources, c.imports, c.blobs, c.records, c.persons, c.rejects, c.status_entries),
         (1, 1, 1, 3, 3, 1, 3)
     );
+    // The incremental link's count alone: the records, not the rejects or persons beside them.
+    assert_eq!(store.record_count().unwrap(), 3);
     let back = store.record_by_key(&RecordKey::new("uk", "JL-1")).unwrap();
     assert_eq!(back.unwrap().raw, odd.raw);
     let mut raws = vec![];

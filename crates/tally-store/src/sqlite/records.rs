@@ -782,6 +782,10 @@ impl RecordStore for SqliteStore {
         .collect()
     }
 
+    fn record_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM records", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
     fn counts(&self) -> Result<StoreCounts> {
         let n = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
         Ok(StoreCounts {
