@@ -179,6 +179,21 @@ fn main() {
             let lone = r <= 1;
             (usize::from(!lone), f64::from(if lone { c } else { r }.saturating_sub(1).max(1)))
         };
+        // One pair into the joint levels (surname by every field), and, when the surnames are
+        // close, into the bands and the group sums.
+        type Joint = [[[u64; 8]; 8]; NF];
+        let tally = |a: u32, b: u32, p, joint: &mut Joint, bands: &mut [u64; 6], sums: &mut [[f64; 3]; 2]| {
+            for (f, j) in joint.iter_mut().enumerate() {
+                j[level(p, 0) as usize][level(p, f) as usize] += 1;
+            }
+            if level(p, 0) == 3 {
+                bands[band(count(a).min(count(b)))] += 1;
+                let (g, k) = tells(a, b);
+                sums[g][0] += 1.0;
+                sums[g][1] += k;
+                sums[g][2] += 1.0 / k;
+            }
+        };
         let mut un = 0u64;
         let mut ju = [[[0u64; 8]; 8]; NF];
         let mut jm = [[[0u64; 8]; 8]; NF];
@@ -190,32 +205,14 @@ fn main() {
             let pats = tally_linkage::compare::patterns(t, &mut cache, &pairs);
             un += pairs.len() as u64;
             for (&(a, b), &p) in pairs.iter().zip(&pats) {
-                for (f, j) in ju.iter_mut().enumerate() {
-                    j[level(p, 0) as usize][level(p, f) as usize] += 1;
-                }
-                if level(p, 0) == 3 {
-                    u[band(count(a).min(count(b)))] += 1;
-                    let (g, k) = tells(a, b);
-                    us[g][0] += 1.0;
-                    us[g][1] += k;
-                    us[g][2] += 1.0 / k;
-                }
+                tally(a, b, p, &mut ju, &mut u, &mut us);
             }
         }
         let mp = true_pairs(t, &truth);
         let mpats = tally_linkage::compare::patterns(t, &mut cache, &mp);
         let mut m = [0u64; 6];
         for (&(a, b), &p) in mp.iter().zip(&mpats) {
-            for (f, j) in jm.iter_mut().enumerate() {
-                j[level(p, 0) as usize][level(p, f) as usize] += 1;
-            }
-            if level(p, 0) == 3 {
-                m[band(count(a).min(count(b)))] += 1;
-                let (g, k) = tells(a, b);
-                ms[g][0] += 1.0;
-                ms[g][1] += k;
-                ms[g][2] += 1.0 / k;
-            }
+            tally(a, b, p, &mut jm, &mut m, &mut ms);
         }
         println!("u_pairs {un} m_pairs {}", mp.len());
         println!("u_bands {:?}", u);
@@ -316,7 +313,7 @@ fn true_pairs(
     t: &tally_linkage::table::Table,
     truth: &tally_linkage::FxHashMap<tally_domain::RecordKey, String>,
 ) -> Vec<(u32, u32)> {
-    let mut by_person: std::collections::HashMap<&String, Vec<u32>> = Default::default();
+    let mut by_person: tally_linkage::FxHashMap<&String, Vec<u32>> = Default::default();
     for r in 0..t.len() as u32 {
         if let Some(p) = truth.get(&t.keys[r as usize]) {
             by_person.entry(p).or_default().push(r);
