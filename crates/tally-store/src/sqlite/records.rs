@@ -792,7 +792,7 @@ impl RecordStore for SqliteStore {
             sources: n("SELECT COUNT(*) FROM sources")?,
             imports: n("SELECT COUNT(*) FROM imports")?,
             blobs: n("SELECT COUNT(*) FROM blobs")?,
-            records: n("SELECT COUNT(*) FROM records")?,
+            records: self.record_count()?,
             persons: n("SELECT COUNT(*) FROM persons")?,
             rejects: n("SELECT COUNT(*) FROM rejects WHERE severity = 'reject'")?,
             warnings: n("SELECT COUNT(*) FROM rejects WHERE severity = 'warning'")?,
