@@ -75,6 +75,14 @@ fn main() {
         let h = t.name_tf_key(0, r);
         s.params.tf[0].binary_search_by_key(&h, |x| x.0).map_or(0, |i| s.params.tf[0][i].1)
     };
+    // Which group a pair with close surnames is in (0: its rarer spelling is a lone one, 1: not)
+    // and the count that tells, less one (at least 1): the commoner's for a lone spelling, else
+    // the rarer's.
+    let tells = |a: u32, b: u32| {
+        let (r, c) = (count(a).min(count(b)), count(a).max(count(b)));
+        let lone = r <= 1;
+        (usize::from(!lone), f64::from(if lone { c } else { r }.saturating_sub(1).max(1)))
+    };
     // The script of a record's surname (None when missing).
     let script0 = |r: u32| {
         let id = t.name_ids[0][r as usize];
@@ -170,15 +178,9 @@ fn main() {
         let len = t.len() as u32;
         let mut cache = tally_linkage::compare::NameCache::default();
         let mut u = [0u64; 6];
-        // Per group (lone rarer spelling, or not): pairs, sum of k and of 1/k, where k is the
-        // count that tells (the commoner's for a lone spelling, else the rarer's), less one.
+        // Per group (lone rarer spelling, or not; see `tells`): pairs, sum of k and of 1/k.
         let mut us = [[0f64; 3]; 2];
         let mut ms = [[0f64; 3]; 2];
-        let tells = |a: u32, b: u32| {
-            let (r, c) = (count(a).min(count(b)), count(a).max(count(b)));
-            let lone = r <= 1;
-            (usize::from(!lone), f64::from(if lone { c } else { r }.saturating_sub(1).max(1)))
-        };
         // One pair into the joint levels (surname by every field), and, when the surnames are
         // close, into the bands and the group sums.
         type Joint = [[[u64; 8]; 8]; NF];
@@ -253,8 +255,19 @@ fn main() {
                     .collect();
                 let pats = tally_linkage::compare::patterns(t, &mut cache, &pairs);
                 let mut u = [0u64; 8];
-                for &p in &pats {
+                // As BANDS' u_tells and m_tells, for this pair of sources.
+                let mut sums = [[[0f64; 3]; 2]; 2];
+                let mut add = |class: usize, a: u32, b: u32, p| {
+                    if level(p, 0) == 3 {
+                        let (g, k) = tells(a, b);
+                        sums[class][g][0] += 1.0;
+                        sums[class][g][1] += k;
+                        sums[class][g][2] += 1.0 / k;
+                    }
+                };
+                for (&(a, b), &p) in pairs.iter().zip(&pats) {
                     u[level(p, 0) as usize] += 1;
+                    add(0, a, b, p);
                 }
                 let mp: Vec<(u32, u32)> = matches
                     .iter()
@@ -266,8 +279,9 @@ fn main() {
                     .collect();
                 let mpats = tally_linkage::compare::patterns(t, &mut cache, &mp);
                 let mut m = [0u64; 8];
-                for &p in &mpats {
+                for (&(a, b), &p) in mp.iter().zip(&mpats) {
                     m[level(p, 0) as usize] += 1;
+                    add(1, a, b, p);
                 }
                 let (up, mpr): (u64, u64) = (u[1..].iter().sum(), m[1..].iter().sum());
                 let sh = |c: &[u64; 8], tot: u64| {
@@ -286,6 +300,7 @@ fn main() {
                     sh(&m, mpr),
                     mpr
                 );
+                println!("tells {}~{} u {:?} m {:?}", t.sources[x], t.sources[y], sums[0], sums[1]);
             }
         }
         println!("global u {:?}\nglobal m {:?}", s.params.u[0], s.params.m[0]);
