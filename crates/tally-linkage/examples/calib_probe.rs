@@ -14,11 +14,13 @@
 //! surnames alone (to weigh the close level over all its candidates).
 //! `GROUP_U=N` (after the dump) prints, per pair of sources, the surname's level shares among N
 //! random pairs of that pair of sources (u) and among every pair of records of one true person
-//! in it (m), then stops.
+//! in it (m), and the `tells` sums of both groups of close pairs (lone rarer spelling or not: pairs,
+//! sum of k, sum of 1/k, k the count that tells), then stops.
 //! `BANDS=N` (after the dump) prints the close level's counts by band of the rarer spelling's
 //! roll count (1, 2, 3-4, 5-16, 17-128, more) among N random pairs and among every pair of one
 //! true person, and the joint counts of the surname's level with each other field's level among
-//! both (lines `ju|jm fF surS [counts by level]`), then stops.
+//! both (lines `ju|jm fF surS [counts by level]`), and the `tells` sums over all pairs of sources
+//! (`u_tells`, `m_tells`), then stops.
 //!
 //! Columns: the nine levels, the pair's weight (log2 odds, prior included), its prior, the
 //! term-frequency adjustments of surname and given name, the truth label (1, 0, -1 unknown),
@@ -82,6 +84,13 @@ fn main() {
         let (r, c) = (count(a).min(count(b)), count(a).max(count(b)));
         let lone = r <= 1;
         (usize::from(!lone), f64::from(if lone { c } else { r }.saturating_sub(1).max(1)))
+    };
+    // A close pair into its group's sums: pairs, sum of k, sum of 1/k.
+    let add_tells = |sums: &mut [[f64; 3]; 2], a: u32, b: u32| {
+        let (g, k) = tells(a, b);
+        sums[g][0] += 1.0;
+        sums[g][1] += k;
+        sums[g][2] += 1.0 / k;
     };
     // The script of a record's surname (None when missing).
     let script0 = |r: u32| {
@@ -190,10 +199,7 @@ fn main() {
             }
             if level(p, 0) == 3 {
                 bands[band(count(a).min(count(b)))] += 1;
-                let (g, k) = tells(a, b);
-                sums[g][0] += 1.0;
-                sums[g][1] += k;
-                sums[g][2] += 1.0 / k;
+                add_tells(sums, a, b);
             }
         };
         let mut un = 0u64;
@@ -259,10 +265,7 @@ fn main() {
                 let mut sums = [[[0f64; 3]; 2]; 2];
                 let mut add = |class: usize, a: u32, b: u32, p| {
                     if level(p, 0) == 3 {
-                        let (g, k) = tells(a, b);
-                        sums[class][g][0] += 1.0;
-                        sums[class][g][1] += k;
-                        sums[class][g][2] += 1.0 / k;
+                        add_tells(&mut sums[class], a, b);
                     }
                 };
                 for (&(a, b), &p) in pairs.iter().zip(&pats) {
