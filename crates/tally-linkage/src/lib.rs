@@ -44,6 +44,7 @@
 //! ```
 
 pub mod blocking;
+pub mod close;
 pub mod cluster;
 pub mod compare;
 pub mod eval;

@@ -5,6 +5,7 @@ use crate::blocking::{
     candidate_pairs_for, chunk_pairs, is_candidate, BlockIndex, BlockingConfig, BlockingReport, KeyField, NameFreeKeys,
     PairPlan,
 };
+use crate::close::{self, group_and_log_k, CandidateSums};
 use crate::cluster::{assign_ids, cluster_with, rival_margin_bits, Clustering, Dsu, Edge, IdEvent};
 use crate::compare::{compare_names, levels, patterns, patterns_sorted, NameCache};
 use crate::eval::{error_estimate, ErrorEstimate};
@@ -225,15 +226,40 @@ impl Linker {
                     true,
                     &cfg.train,
                 ));
-                let w = Weigher::new(&table, &s);
+                // Random close pairs per pair of lists, for the close split's u.
+                let n_random = (table.len() / 2).clamp(cfg.train.u_pairs / 20, cfg.train.u_pairs.max(1));
+                let random = close::random_close(&table, &|r| s.surname_count(&table, r), n_random, cfg.train.seed);
+                let w = Weigher::build(&table, &s, true);
+                let mut first = FirstPass::new(groups.len());
                 for (ci, &c) in plan.chunks.iter().enumerate() {
                     let pairs = chunk_pairs(&cfg.blocking, &index, c);
-                    let (k, b) = score(&table, &w, low, &pairs, |i| store.pattern(ci, i));
-                    kept.extend(k);
-                    below += b;
+                    first.merge(score_first(&table, &w, &groups, low, &pairs, |i| store.pattern(ci, i)));
                 }
-                drop(w);
-                s
+                kept.append(&mut first.kept);
+                below += first.below;
+                let (held, held_pats): (Vec<(Rec, Rec)>, Vec<Pattern>) =
+                    first.held.iter().map(|&(a, b, p)| ((a, b), p)).unzip();
+                // With the split fitted, the close pairs are weighed again; without (a small
+                // roll), they keep the first pass's weights.
+                match close::fit(&table, &random, &first.sums) {
+                    Some((tells, pooled)) => {
+                        drop(w);
+                        let s = s.with_close_tells(tells, pooled);
+                        let w = Weigher::new(&table, &s);
+                        let (k, b) = score(&table, &w, low, &held, |i| held_pats[i]);
+                        kept.extend(k);
+                        below += b + first.faint_below(&table, &groups, &s);
+                        drop(w);
+                        s
+                    }
+                    None => {
+                        let (k, b) = score(&table, &w, low, &held, |i| held_pats[i]);
+                        kept.extend(k);
+                        below += b + first.faint_p;
+                        drop(w);
+                        s
+                    }
+                }
             }
         };
         drop(store);
@@ -890,8 +916,27 @@ impl Linker {
             }
             let close = if f == 0 { s.close_pair(t, ia, ib, p) } else { 0.0 };
             if close != 0.0 {
-                let why = "close spellings of a rarer name are stronger evidence (a slip of the pen from it)";
-                adjustment(&mut steps, &mut total, "surname spelling".into(), "close adjustment", close, why);
+                let why = if s.splits_close() {
+                    let (ca, cb) = (s.surname_count(t, ia), s.surname_count(t, ib));
+                    let records = |n: u32| if n == 1 { "1 record".to_string() } else { format!("{n} records") };
+                    if group_and_log_k(ca, cb).0 == 0 {
+                        format!(
+                            "one spelling is this record's alone, a slip of the pen from the other, which \
+                             {} of the roll hold: the rarer that name, the stronger the evidence (fitted per \
+                             pair of lists)",
+                            records(ca.max(cb))
+                        )
+                    } else {
+                        format!(
+                            "two names, the rarer held by {} of the roll: the rarer it is, the stronger \
+                             the evidence (fitted per pair of lists)",
+                            records(ca.min(cb))
+                        )
+                    }
+                } else {
+                    "close spellings of a rarer name are stronger evidence (a slip of the pen from it)".to_string()
+                };
+                adjustment(&mut steps, &mut total, "surname spelling".into(), "close adjustment", close, &why);
             }
         }
         let comrade = s.comrade_adjust(p);
@@ -1347,6 +1392,117 @@ fn score(
         )
 }
 
+/// The first scoring pass of a training run, before the close split is fitted: the pairs it
+/// keeps and the summed probability of those it drops (neither with close surnames), the sums
+/// the split is fitted on, and the close pairs that may reach the review floor once it is.
+struct FirstPass {
+    kept: Vec<ScoredPair>,
+    below: f64,
+    sums: CandidateSums,
+    /// Close pairs to weigh again.
+    held: Vec<(Rec, Rec, Pattern)>,
+    /// Per group of [`SourceGroups`] and close group: the sum of 2^base over the close pairs
+    /// not held, base the weight without its surname term (offset and close weight), less
+    /// log2 k. Far below the floor, probability is 2^weight, so once the offsets are known
+    /// these give their summed probability.
+    faint: Vec<[f64; 2]>,
+    /// Their summed probability in the first pass.
+    faint_p: f64,
+}
+
+impl FirstPass {
+    fn new(groups: usize) -> FirstPass {
+        FirstPass {
+            kept: Vec::new(),
+            below: 0.0,
+            sums: CandidateSums::new(groups),
+            held: Vec::new(),
+            faint: vec![[0.0; 2]; groups],
+            faint_p: 0.0,
+        }
+    }
+
+    fn merge(&mut self, mut o: FirstPass) {
+        self.kept.append(&mut o.kept);
+        self.below += o.below;
+        self.sums.merge(&o.sums);
+        self.held.append(&mut o.held);
+        for (x, y) in self.faint.iter_mut().zip(&o.faint) {
+            x[0] += y[0];
+            x[1] += y[1];
+        }
+        self.faint_p += o.faint_p;
+    }
+
+    /// The summed probability, under the split of `s`, of the close pairs not held.
+    fn faint_below(&self, t: &Table, groups: &SourceGroups, s: &Scorer) -> f64 {
+        let w_close = s.w[0][crate::model::CLOSE as usize];
+        let ns = groups.ns as usize;
+        let mut sum = 0.0;
+        for (g, f) in self.faint.iter().enumerate() {
+            let (x, y) = (groups.by_name[g / ns] as usize, groups.by_name[g % ns] as usize);
+            if f[0] + f[1] > 0.0 {
+                let add = s.close_add_for(t.source_hash[x], t.source_hash[y]).expect("a split");
+                sum += f[0] * (add[0] + w_close).exp2() + f[1] * (add[1] + w_close).exp2();
+            }
+        }
+        sum
+    }
+}
+
+/// [`score`] for the first pass of a training run (see [`FirstPass`]).
+fn score_first(
+    t: &Table,
+    w: &Weigher,
+    groups: &SourceGroups,
+    low: f64,
+    pairs: &[(Rec, Rec)],
+    pat: impl Fn(usize) -> Pattern + Sync,
+) -> FirstPass {
+    let low_w = (low / (1.0 - low)).log2();
+    let w_close = w.s.w[0][crate::model::CLOSE as usize];
+    let n = groups.len();
+    pairs
+        .par_iter()
+        .enumerate()
+        .with_min_len(4096)
+        .fold(
+            || FirstPass::new(n),
+            |mut f, (i, &(a, b))| {
+                let p = pat(i);
+                let (weight, close) = w.weight_and_close(t, a, b, p);
+                let pr = probability(weight);
+                let g = groups.group(t, a, b) as usize;
+                if level(p, 0) != crate::model::CLOSE {
+                    f.sums.add(g, pr, None);
+                    if pr >= low {
+                        f.kept.push(ScoredPair { a, b, pattern: p, weight });
+                    } else {
+                        f.below += pr;
+                    }
+                    return f;
+                }
+                let (cg, lk) = group_and_log_k(w.surname_count(t, a), w.surname_count(t, b));
+                f.sums.add(g, pr, Some((cg, lk)));
+                let base = weight - close - w_close - lk;
+                if pr >= low || base + close::OFFSET_CAP >= low_w - 1e-6 {
+                    f.held.push((a, b, p));
+                } else {
+                    f.faint[g][cg] += base.exp2();
+                    f.faint_p += pr;
+                }
+                f
+            },
+        )
+        .reduce(
+            || FirstPass::new(n),
+            |mut x, y| {
+                x.merge(y);
+                x
+            },
+        )
+}
+
 /// [`Scorer::weight`] with the term-frequency adjustments looked up per name value instead of
 /// computed per pair (a hash probe and a logarithm each, four times a pair): the same sum, in
 /// the same order, so the same bits. A test holds the two together.
@@ -1363,12 +1519,23 @@ pub struct Weigher<'a> {
     /// Prior log2 odds per pair of the table's source ids (`x * n + y`).
     prior: Vec<f64>,
     n_sources: usize,
+    /// With a close split ([`Scorer::splits_close`]): per pair of source ids, the close terms
+    /// of [`Scorer::close_pair`] per group, and per surname dictionary value its roll count.
+    /// Empty without.
+    close_add: Vec<[f64; 2]>,
+    surname_count: Vec<u32>,
 }
 
 impl<'a> Weigher<'a> {
     /// The lookups for scoring pairs of `t` with `s`: built once per run (they cost a pass over
     /// the records and the name dictionaries), then shared by every chunk.
     pub fn new(t: &Table, s: &'a Scorer) -> Weigher<'a> {
+        Self::build(t, s, s.splits_close())
+    }
+
+    /// [`Weigher::new`], with the surnames' roll counts even without a split (the first pass
+    /// of a training run sums by them).
+    fn build(t: &Table, s: &'a Scorer, with_counts: bool) -> Weigher<'a> {
         // The value whose frequency counts is `Table::name_tf_key`'s: the canonical form of a
         // surname, the cross-script key of a given name.
         let tf = [0, 1].map(|k| {
@@ -1385,7 +1552,43 @@ impl<'a> Weigher<'a> {
         } else {
             (0..t.len() as Rec).into_par_iter().map(|r| [0, 1].map(|k| s.log_tf(t, k, r).unwrap_or(f32::NAN))).collect()
         };
-        Weigher { s, tf, tf_missing: [s.tf_adjust(0, 0), s.tf_adjust(1, 0)], log_tf, prior, n_sources: n }
+        let h = |x: usize| t.source_hash[x];
+        let close_add = if s.splits_close() {
+            (0..n * n).map(|i| s.close_add_for(h(i / n), h(i % n)).expect("a split")).collect()
+        } else {
+            Vec::new()
+        };
+        // The key whose count the parameters hold: `Table::name_tf_key`'s canonical form.
+        let surname_count = if with_counts || s.splits_close() {
+            t.names[0].canon_hash.par_iter().map(|&h| s.count_of_key(h)).collect()
+        } else {
+            Vec::new()
+        };
+        Weigher {
+            s,
+            tf,
+            tf_missing: [s.tf_adjust(0, 0), s.tf_adjust(1, 0)],
+            log_tf,
+            prior,
+            n_sources: n,
+            close_add,
+            surname_count,
+        }
+    }
+
+    /// The roll count of record `r`'s surname, when the weigher has them (a close pair has
+    /// surnames on both sides).
+    #[inline]
+    fn surname_count(&self, t: &Table, r: Rec) -> u32 {
+        self.surname_count[t.name_ids[0][r as usize] as usize]
+    }
+
+    /// The weight of a pair with pattern `p`, and its close surname term (0 when the surnames
+    /// are not close), which the weight includes.
+    #[inline]
+    fn weight_and_close(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> (f64, f64) {
+        let (w, c) = self.parts(t, a, b, p);
+        (w + c + self.s.comrade_adjust(p), c)
     }
 
     #[inline]
@@ -1400,6 +1603,13 @@ impl<'a> Weigher<'a> {
 
     #[inline]
     fn weight(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> f64 {
+        self.weight_and_close(t, a, b, p).0
+    }
+
+    /// [`Scorer::weight`] in two parts: prior, fields and name frequencies; the close surname
+    /// term. (The comrade term comes last.)
+    #[inline]
+    fn parts(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> (f64, f64) {
         let (x, y) = (t.source[a as usize] as usize, t.source[b as usize] as usize);
         let mut s = self.prior[x * self.n_sources + y];
         let w = &self.s.wc[name_class(p)];
@@ -1418,11 +1628,16 @@ impl<'a> Weigher<'a> {
                 };
             }
         }
-        // Scorer::close_pair, from the per-name adjustments at hand.
-        if level(p, 0) == crate::model::CLOSE {
-            s += self.s.close_adjust(self.tf(t, 0, a), self.tf(t, 0, b));
-        }
-        s + self.s.comrade_adjust(p)
+        // Scorer::close_pair, from the per-name values at hand.
+        let close = if level(p, 0) != crate::model::CLOSE {
+            0.0
+        } else if let Some(add) = self.close_add.get(x * self.n_sources + y) {
+            let (g, lk) = group_and_log_k(self.surname_count(t, a), self.surname_count(t, b));
+            add[g] - lk
+        } else {
+            self.s.close_adjust(self.tf(t, 0, a), self.tf(t, 0, b))
+        };
+        (s, close)
     }
 }
 

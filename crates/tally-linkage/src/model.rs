@@ -9,6 +9,7 @@
 //! ([`estimate_u_given_names`]); without it, pairs resting on names and place came out
 //! over-confident.
 
+use crate::close::{group_and_log_k, CloseTells, PooledTells};
 use crate::compare::{patterns, NameCache};
 use crate::levels::{level, CmpField, NameLevel, Pattern, BIRTH_SAME_MONTH, NF};
 use crate::table::{fnv64, Rec, Table};
@@ -21,9 +22,9 @@ use sha2::{Digest, Sha256};
 /// [`Params::source_tf`], version 4 [`Params::source_tf_shape`] and
 /// [`Params::close_surname_counts`] (and two spellings of one name take the commoner's
 /// frequency), version 5 [`Params::u_place_given_unit`] and [`Params::u_death_given_unit`],
-/// version 6 the birth date's "same_month" level; parameters of versions 1 to 5 still load and
-/// score as they did ([`Params::upgraded`]).
-pub const PARAMS_VERSION: u32 = 6;
+/// version 6 the birth date's "same_month" level, version 7 [`Params::close_tells`]; parameters
+/// of versions 1 to 6 still load and score as they did ([`Params::upgraded`]).
+pub const PARAMS_VERSION: u32 = 7;
 
 /// Oldest parameter version this crate still scores exactly as it was scored when saved.
 pub const PARAMS_VERSION_MIN: u32 = 1;
@@ -97,6 +98,15 @@ pub struct Params {
     /// read it.
     #[serde(default)]
     pub name_free_pairs: Vec<u64>,
+    /// From version 7: per pair of sources, the split of close surnames by the count of the
+    /// spelling that tells ([`crate::close`]), fitted after a first scoring pass. Empty (a
+    /// small roll, or older parameters): close surnames score with their level's weight and
+    /// the adjustment of [`Params::close_surname_counts`].
+    #[serde(default)]
+    pub close_tells: Vec<CloseTells>,
+    /// The same pooled over every pair of sources, for pairs of sources not listed.
+    #[serde(default)]
+    pub close_pooled: Option<PooledTells>,
 }
 
 impl Params {
@@ -898,7 +908,13 @@ impl SourceGroups {
     /// The group of the pair of records `a`, `b`.
     #[inline]
     pub fn group(&self, t: &Table, a: Rec, b: Rec) -> u32 {
-        let (x, y) = (self.pos[t.source[a as usize] as usize], self.pos[t.source[b as usize] as usize]);
+        self.group_of_sources(t.source[a as usize], t.source[b as usize])
+    }
+
+    /// The group of the pairs of records of the table's sources `x` and `y`.
+    #[inline]
+    pub fn group_of_sources(&self, x: u32, y: u32) -> u32 {
+        let (x, y) = (self.pos[x as usize], self.pos[y as usize]);
         x.min(y) * self.ns + x.max(y)
     }
 }
@@ -1060,6 +1076,8 @@ pub fn train_grouped(
         source_tf_shape,
         close_surname_counts,
         name_free_pairs,
+        close_tells: Vec::new(),
+        close_pooled: None,
     }
 }
 
@@ -1073,6 +1091,15 @@ pub struct Scorer {
     /// The centre of [`Scorer::close_adjust`] (bits), when the parameters have one.
     #[serde(default)]
     close_offset: Option<f64>,
+    /// Version 7, per pair of sources (keyed by their name hashes, smaller first) and close
+    /// group: a close pair's surname term before `- log2 k`, the offset of [`crate::close`] less
+    /// the close level's weight (which the sum of the fields' weights already holds). Empty
+    /// without [`Params::close_tells`].
+    #[serde(default)]
+    close_add: FxHashMap<(u64, u64), [f64; 2]>,
+    /// The same, pooled, for pairs of sources not in `close_add`.
+    #[serde(default)]
+    close_add_pooled: Option<[f64; 2]>,
     /// log2(m/u) per field and level; 0 for missing.
     pub w: Vec<Vec<f64>>,
     /// The weights by name class ([`name_class`]): `wc[c][f][l]`, log2(m / u given the class);
@@ -1229,9 +1256,12 @@ impl Scorer {
             let n = params.close_surname_counts.len() as f64;
             -(params.close_surname_counts.iter().map(|&c| (-adj(c)).exp2()).sum::<f64>() / n).log2()
         });
+        let (close_add, close_add_pooled) = close_adds(&params, &w);
         Scorer {
             commoner_of_two_spellings: params.version >= 4,
             close_offset,
+            close_add,
+            close_add_pooled,
             w,
             wc,
             comrade,
@@ -1372,13 +1402,59 @@ impl Scorer {
         self.close_offset.map_or(0.0, |c| (tf_a.min(tf_b) - c).clamp(-6.0, 6.0))
     }
 
-    /// [`Scorer::close_adjust`] of records `a` and `b` if pattern `p` has their surnames close.
+    /// The surname term of records `a` and `b` if pattern `p` has their surnames close, beyond
+    /// the close level's weight: with [`Params::close_tells`] (version 7) the split of
+    /// [`crate::close`], `offset - w_close - log2 k` for the pair's sources and group;
+    /// else [`Scorer::close_adjust`].
     #[inline]
     pub fn close_pair(&self, t: &Table, a: Rec, b: Rec, p: Pattern) -> f64 {
-        if level(p, 0) != CLOSE || self.close_offset.is_none() {
+        if level(p, 0) != CLOSE {
+            return 0.0;
+        }
+        if let Some(add) = self
+            .close_add_for(t.source_hash[t.source[a as usize] as usize], t.source_hash[t.source[b as usize] as usize])
+        {
+            let (g, lk) = group_and_log_k(self.surname_count(t, a), self.surname_count(t, b));
+            return add[g] - lk;
+        }
+        if self.close_offset.is_none() {
             return 0.0;
         }
         self.close_adjust(self.tf_adjust(0, t.name_tf_key(0, a)), self.tf_adjust(0, t.name_tf_key(0, b)))
+    }
+
+    /// Whether close surnames score by the split of [`crate::close`] (version 7 parameters that
+    /// have one).
+    pub fn splits_close(&self) -> bool {
+        self.close_add_pooled.is_some()
+    }
+
+    /// The close terms of [`Scorer::close_pair`] per group for sources with name hashes `x` and
+    /// `y`, when the parameters split close surnames.
+    #[inline]
+    pub fn close_add_for(&self, x: u64, y: u64) -> Option<[f64; 2]> {
+        self.close_add_pooled?;
+        self.close_add.get(&source_pair(x, y)).copied().or(self.close_add_pooled)
+    }
+
+    /// The roll's count of record `r`'s surname key (as trained; 0 for a key not seen then).
+    #[inline]
+    pub fn surname_count(&self, t: &Table, r: Rec) -> u32 {
+        self.count_of_key(t.name_tf_key(0, r))
+    }
+
+    /// The roll's count of surname key `h` (as trained; 0 for a key not seen then).
+    #[inline]
+    pub fn count_of_key(&self, h: u64) -> u32 {
+        roll_count(&self.params.tf, 0, h)
+    }
+
+    /// This scorer with the close split fitted ([`crate::close::fit`]) in its parameters.
+    pub fn with_close_tells(mut self, tells: Vec<CloseTells>, pooled: PooledTells) -> Scorer {
+        self.params.close_tells = tells;
+        self.params.close_pooled = Some(pooled);
+        (self.close_add, self.close_add_pooled) = close_adds(&self.params, &self.w);
+        self
     }
 
     /// Bits that take a pair's place and death date to their u given the unit, when pattern `p`
@@ -1407,6 +1483,20 @@ impl Scorer {
         }
         s + self.close_pair(t, a, b, p) + self.comrade_adjust(p)
     }
+}
+
+/// [`Scorer`]'s close terms from the parameters' split: offset less the close level's weight,
+/// per pair of sources (by name hashes) and pooled.
+#[allow(clippy::type_complexity)]
+fn close_adds(params: &Params, w: &[Vec<f64>]) -> (FxHashMap<(u64, u64), [f64; 2]>, Option<[f64; 2]>) {
+    let Some(pooled) = &params.close_pooled else { return (FxHashMap::default(), None) };
+    let wc = w[0][CLOSE as usize];
+    let by_pair = params
+        .close_tells
+        .iter()
+        .map(|ct| (source_pair(fnv64(ct.a.as_bytes()), fnv64(ct.b.as_bytes())), ct.offset.map(|o| o - wc)))
+        .collect();
+    (by_pair, Some(pooled.offset.map(|o| o - wc)))
 }
 
 /// The corrections of [`Scorer::comrade_adjust`]: per name class, place level and death-date

@@ -30,8 +30,9 @@ const MAGIC: &[u8; 8] = b"TALLYLNK";
 /// at a threshold other than 0.95 may differ from a fresh one; 13: the model's parameters carry
 /// `name_free_pairs`, and the comparator and its shortcut call more slips close, so a cached
 /// roll may differ from a fresh one; 14: the birth date's "same_month" level, which moves the
-/// pattern bits of birth dates that used to be "different").
-pub const SNAPSHOT_VERSION: u32 = 14;
+/// pattern bits of birth dates that used to be "different"; 15: the close surname split per pair
+/// of lists, in the parameters and in the scorer).
+pub const SNAPSHOT_VERSION: u32 = 15;
 const KIND_LINKER: u8 = 1;
 const KIND_ROLL: u8 = 2;
 

@@ -841,7 +841,14 @@ fn close_surnames_weigh_by_the_commoner_spelling() {
     let w = world(3000, 17);
     let mut c = cfg();
     c.train.u_pairs = 200_000;
-    let l = Linker::train(&w.records, c.clone()).unwrap();
+    let trained = Linker::train(&w.records, c.clone()).unwrap();
+    // Parameters as before version 7, without the split by the spelling that tells (see
+    // `close_surnames_split_by_the_spelling_that_tells`): the roll-wide adjustment.
+    let mut legacy = trained.scorer.params.clone();
+    legacy.close_tells.clear();
+    legacy.close_pooled = None;
+    let l = Linker::with_params(&w.records, c.clone(), legacy).unwrap();
+    assert!(!l.scorer.splits_close());
     let p = &l.scorer.params;
     assert!(p.close_surname_counts.len() >= 30, "random close pairs: {}", p.close_surname_counts.len());
     assert!(p.close_surname_counts.windows(2).all(|x| x[0] <= x[1]), "sorted");
@@ -883,6 +890,93 @@ fn close_surnames_weigh_by_the_commoner_spelling() {
     let sp = l.pairs.iter().find(|sp| s.close_pair(t, sp.a, sp.b, sp.pattern).abs() > 0.1).expect("an adjusted pair");
     let e = l.explain(&t.keys[sp.a as usize], &t.keys[sp.b as usize]).unwrap();
     let step = e.steps.iter().find(|st| st.field == "surname spelling").expect("the adjustment's step");
+    assert_eq!(step.weight, s.close_pair(t, sp.a, sp.b, sp.pattern));
+    assert!((e.total - sp.weight).abs() < 1e-9, "explained {} vs scored {}", e.total, sp.weight);
+}
+
+#[test]
+fn close_surnames_split_by_the_spelling_that_tells() {
+    // The world of `close_surnames_weigh_by_the_commoner_spelling`: slips of the pen (one
+    // record in ten) among Zipf-common names, in three lists.
+    let w = world(3000, 17);
+    let mut c = cfg();
+    c.train.u_pairs = 200_000;
+    let l = Linker::train(&w.records, c.clone()).unwrap();
+    let (t, s) = (&l.table, &l.scorer);
+    let p = &s.params;
+    assert!(s.splits_close(), "a roll of 3,000 records has enough random close pairs to split on");
+    assert_eq!(p.version, tally_linkage::model::PARAMS_VERSION);
+    // Every pair of the three lists, within one list too, each fitted.
+    assert_eq!(p.close_tells.len(), 6, "{:?}", p.close_tells);
+    for ct in &p.close_tells {
+        assert!(ct.a <= ct.b);
+        assert!(ct.random_pairs >= 10_000, "{ct:?}");
+        for g in 0..2 {
+            assert!((0.0..0.5).contains(&ct.u[g]), "{ct:?}");
+            assert!(ct.m[g] > 0.0 && ct.m[g] < 1.0, "{ct:?}");
+            assert!(ct.mean_k[g] >= 1.0, "{ct:?}");
+            assert!(ct.offset[g].is_finite() && ct.offset[g].abs() <= tally_linkage::close::OFFSET_CAP, "{ct:?}");
+        }
+    }
+    let tells = |a: u32, b: u32| {
+        let (x, y) = (&t.keys[a as usize].source, &t.keys[b as usize].source);
+        let (x, y) = (x.min(y).to_string(), x.max(y).to_string());
+        p.close_tells.iter().find(|ct| ct.a == x && ct.b == y).expect("the pair's lists")
+    };
+    let truth = truth_map(&w);
+    let w_close = s.w[0][3];
+    let (mut sum_match, mut n_match, mut sum_non, mut n_non) = (0.0, 0, 0.0, 0);
+    let mut by_cell: FxHashMap<(String, String, usize), Vec<(u32, f64)>> = FxHashMap::default();
+    // Every candidate pair, with the fitted parameters (the run keeps those at 0.2 and above).
+    let mut c_all = c.clone();
+    c_all.review_low = 0.0;
+    let all = Linker::with_params(&w.records, c_all, p.clone()).unwrap();
+    let at_floor: Vec<_> = all.kept_pairs().into_iter().filter(|x| x.2 >= c.review_low).collect();
+    assert_eq!(at_floor, l.kept_pairs(), "the first pass held every close pair that reaches the floor");
+    for sp in &all.pairs {
+        let (a, b) = (sp.a, sp.b);
+        let term = s.close_pair(t, a, b, sp.pattern);
+        if tally_linkage::levels::level(sp.pattern, 0) != 3 {
+            assert_eq!(term, 0.0);
+            continue;
+        }
+        // The term: the pair of lists' offset for the group, less the close level's weight and
+        // log2 k, k the count of the spelling that tells less one.
+        let (ca, cb) = (s.surname_count(t, a), s.surname_count(t, b));
+        let lone = ca.min(cb) <= 1;
+        let k = if lone { ca.max(cb) } else { ca.min(cb) }.saturating_sub(1).max(1);
+        let ct = tells(a, b);
+        let g = usize::from(!lone);
+        assert!((term - (ct.offset[g] - w_close - f64::from(k).log2())).abs() < 1e-12, "{term} {ct:?} k {k}");
+        by_cell.entry((ct.a.clone(), ct.b.clone(), g)).or_default().push((k, term));
+        if truth[&t.keys[a as usize]] == truth[&t.keys[b as usize]] {
+            (sum_match, n_match) = (sum_match + term, n_match + 1);
+        } else {
+            (sum_non, n_non) = (sum_non + term, n_non + 1);
+        }
+    }
+    assert!(n_match >= 20 && n_non >= 20, "close pairs kept: {n_match} matches, {n_non} not");
+    let (mm, mn) = (sum_match / n_match as f64, sum_non / n_non as f64);
+    eprintln!("close terms: matches {mm:+.2} bits ({n_match}), non-matches {mn:+.2} ({n_non})");
+    assert!(mm > mn + 0.5, "mean close term: matches {mm:+.2} bits, non-matches {mn:+.2}");
+    // Within a pair of lists and a group, the commoner the spelling that tells, the weaker.
+    for v in by_cell.values_mut() {
+        v.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+        assert!(v.windows(2).all(|x| x[0].1 >= x[1].1), "{v:?}");
+    }
+    // The two passes of training give what one pass with the fitted parameters gives (so a
+    // re-run and an incremental run score as the training run did), in any input order.
+    let again = Linker::with_params(&w.records, c.clone(), p.clone()).unwrap();
+    assert_eq!(again.kept_pairs(), l.kept_pairs());
+    let mut rev = w.records.clone();
+    rev.reverse();
+    let r = Linker::train(&rev, c).unwrap();
+    assert_eq!(&r.scorer.params, p);
+    assert_eq!(r.kept_pairs(), l.kept_pairs());
+    // The waterfall shows the term, and still adds up.
+    let sp = l.pairs.iter().find(|sp| s.close_pair(t, sp.a, sp.b, sp.pattern).abs() > 0.1).expect("a close pair");
+    let e = l.explain(&t.keys[sp.a as usize], &t.keys[sp.b as usize]).unwrap();
+    let step = e.steps.iter().find(|st| st.field == "surname spelling").expect("the term's step");
     assert_eq!(step.weight, s.close_pair(t, sp.a, sp.b, sp.pattern));
     assert!((e.total - sp.weight).abs() < 1e-9, "explained {} vs scored {}", e.total, sp.weight);
 }

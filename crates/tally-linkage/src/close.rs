@@ -1,0 +1,299 @@
+//! Close surnames: which spelling tells, per pair of lists.
+//!
+//! Two surnames one slip apart (Shevchenko / Shevchneko) are either one person's name with a
+//! slip of the pen or two neighbouring names of two persons. One weight for the "close" level
+//! cannot tell the two apart, and the evidence of the pair goes with how many other records hold
+//! the spelling that tells (Fellegi-Sunter with the close level split by that count):
+//! - when the rarer spelling is held by that record alone (group 0, "lone"), it is most likely a
+//!   slip, and a stranger shows a slip close to a name about as often as he bears the name: the
+//!   commoner spelling's count tells;
+//! - when both spellings are held by others (group 1, "shared"), they are two names, and a
+//!   stranger shows the pair as often as the rarer one is borne: the rarer spelling's count
+//!   tells.
+//!
+//! The surname's weight for a close pair of group g in the pair of lists L is
+//! `log2(m[L,g] / u[L,g]) + log2 E_M[k] - log2 k`, k the telling count less the record itself
+//! (at least 1) and E_M[k] its mean among matches. It is taken per pair of lists because
+//! matches with close surnames come mostly from pairs of lists where close surnames are rare
+//! among strangers (a Russian list against a Russian list), and random pairs mostly from the big
+//! Ukrainian lists: pooled over lists, u was about a bit too high for the pairs whose matches
+//! count (bench/README, "Close surnames: the shape holds, its offsets do not yet").
+//!
+//! No labels are needed: u comes from random pairs drawn within each pair of lists
+//! ([`random_close`], the lone group by stratified draws, since it is rare among strangers), m
+//! and E_M[k] from the present model's match probabilities over the candidate pairs
+//! ([`CandidateSums`]: the group's summed probability over all the pair of lists' summed
+//! probability). The linker scores the candidates once with the model without this split,
+//! sums, fits the offsets ([`fit`]) and weighs the close pairs again.
+
+use crate::compare::name_level_of;
+use crate::model::{SourceGroups, CLOSE};
+use crate::table::{Rec, Table, NONE};
+use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Bound on an offset (bits). The linker keeps, while the offsets are unknown, only the close
+/// pairs that could reach the review floor with an offset this large.
+pub const OFFSET_CAP: f64 = 40.0;
+
+/// Pseudo-matches at the pooled share that each pair of lists' m is shrunk with: a pair of lists
+/// with few matches keeps about the pooled m (and not 0.5 from one close pair among two
+/// expected matches).
+const M_SHRINK: f64 = 10.0;
+
+/// Pseudo-matches at the pooled mean that E_M[k] is shrunk with.
+const K_SHRINK: f64 = 5.0;
+
+/// Pseudo-hits at the pooled u that each pair of lists' u is shrunk with.
+const U_SHRINK_HITS: f64 = 0.5;
+
+/// Random close pairs (over all pairs of lists and both groups) needed to fit the offsets; a
+/// smaller roll keeps the close level's single weight (and its roll-wide adjustment).
+pub const MIN_RANDOM_CLOSE: u64 = 30;
+
+/// The group of a close pair whose surnames' roll counts are `ca` and `cb` (0: the rarer spelling
+/// is held by one record, 1: not), and log2 of the count that tells less one (at least 1).
+#[inline]
+pub fn group_and_log_k(ca: u32, cb: u32) -> (usize, f64) {
+    let (r, c) = (ca.min(cb), ca.max(cb));
+    let lone = r <= 1;
+    let k = if lone { c } else { r }.saturating_sub(1).max(1);
+    (usize::from(!lone), f64::from(k).log2())
+}
+
+/// The fitted split of one pair of lists (`a` <= `b` by name; `a == b` within one list).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CloseTells {
+    pub a: String,
+    pub b: String,
+    /// Random pairs drawn per stratum ([`random_close`]).
+    pub random_pairs: u64,
+    /// Per group: the share of random pairs (surnames present) whose surnames are close in it.
+    pub u: [f64; 2],
+    /// Summed match probability over the pair of lists' candidate pairs (the present model).
+    pub expected_matches: f64,
+    /// Per group: summed match probability over its close candidate pairs.
+    pub close_matches: [f64; 2],
+    /// Per group: the shrunk m, E_M[k] and the offset log2(m / u) + log2 E_M[k] (bits).
+    pub m: [f64; 2],
+    pub mean_k: [f64; 2],
+    pub offset: [f64; 2],
+}
+
+/// The split pooled over every pair of lists, for pairs of sources the fit did not see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PooledTells {
+    pub u: [f64; 2],
+    pub m: [f64; 2],
+    pub mean_k: [f64; 2],
+    pub offset: [f64; 2],
+}
+
+/// Random close pairs of one pair of lists (table source ids `x`, `y`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RandomClose {
+    pub x: u32,
+    pub y: u32,
+    /// Pairs drawn per stratum.
+    pub pairs: u64,
+    /// Per group: the estimated share of random pairs with close surnames in the group.
+    pub u: [f64; 2],
+    /// Close pairs found over the three strata.
+    pub hits: u64,
+    /// The share of all pairs of records (surnames present) that this pair of lists holds.
+    pub weight: f64,
+}
+
+/// u per pair of lists and group from random pairs of records with surnames, `n` per stratum:
+/// - uniform pairs give the shared group (and the share of pairs);
+/// - the lone group is rare among strangers (a few in 100,000 pairs at a million records), so it
+///   is drawn stratified: pairs whose first record holds its spelling alone, and pairs whose
+///   first record does not and whose second does; u = s_x P(close | first lone) + (1 - s_x)
+///   s_y P(close | first not lone, second lone), s the lists' shares of lone spellings.
+///
+/// `count(r)` is record r's surname count in the roll. Records are drawn in canonical order per
+/// list and lists in name order, from one seeded generator: the draw does not depend on input
+/// order.
+pub fn random_close(t: &Table, count: &(impl Fn(Rec) -> u32 + Sync), n: usize, seed: u64) -> Vec<RandomClose> {
+    let sg = SourceGroups::new(t);
+    let ns = t.sources.len();
+    let mut by_src: Vec<[Vec<Rec>; 2]> = vec![[Vec::new(), Vec::new()]; ns];
+    for r in t.canonical_order() {
+        if t.name_ids[0][r as usize] != NONE {
+            by_src[t.source[r as usize] as usize][usize::from(count(r) <= 1)].push(r);
+        }
+    }
+    let total: f64 = by_src.iter().map(|s| (s[0].len() + s[1].len()) as f64).sum();
+    let all_pairs = (total * (total - 1.0) / 2.0).max(1.0);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc105e);
+    let mut out = Vec::new();
+    for (i, &x) in sg.by_name.iter().enumerate() {
+        for &y in &sg.by_name[i..] {
+            let ([xs, xl], [ys, yl]) = (&by_src[x as usize], &by_src[y as usize]);
+            let (nx, ny) = ((xs.len() + xl.len()) as f64, (ys.len() + yl.len()) as f64);
+            let pairs_here = if x == y { nx * (nx - 1.0) / 2.0 } else { nx * ny };
+            if pairs_here <= 0.0 {
+                continue;
+            }
+            // A record of a list by its rank among the list's records (shared spellings first).
+            let pick = |v: (&Vec<Rec>, &Vec<Rec>), i: usize| if i < v.0.len() { v.0[i] } else { v.1[i - v.0.len()] };
+            let mut draw = |from: (&Vec<Rec>, &Vec<Rec>), to: (&Vec<Rec>, &Vec<Rec>)| -> Vec<(Rec, Rec)> {
+                let (lf, lt) = (from.0.len() + from.1.len(), to.0.len() + to.1.len());
+                let mut v = Vec::with_capacity(n);
+                if lf == 0 || lt == 0 || (lf == 1 && lt == 1 && pick(from, 0) == pick(to, 0)) {
+                    return v;
+                }
+                let mut tries = 0usize;
+                while v.len() < n && tries < 4 * n {
+                    tries += 1;
+                    let (a, b) = (pick(from, rng.gen_range(0..lf)), pick(to, rng.gen_range(0..lt)));
+                    if a != b {
+                        v.push((a, b));
+                    }
+                }
+                v
+            };
+            let empty = Vec::new();
+            let uniform = draw((xs, xl), (ys, yl));
+            let first_lone = draw((&empty, xl), (ys, yl));
+            let second_lone = draw((xs, &empty), (&empty, yl));
+            // Close pairs per group among the draws.
+            let close = |v: &[(Rec, Rec)]| -> ([u64; 2], u64) {
+                let g = v
+                    .par_iter()
+                    .with_min_len(1024)
+                    .fold(
+                        || [0u64; 2],
+                        |mut c, &(a, b)| {
+                            let (ia, ib) = (t.name_ids[0][a as usize], t.name_ids[0][b as usize]);
+                            if ia != ib && name_level_of(t, 0, ia, ib) == CLOSE {
+                                c[group_and_log_k(count(a), count(b)).0] += 1;
+                            }
+                            c
+                        },
+                    )
+                    .reduce(|| [0u64; 2], |x, y| [x[0] + y[0], x[1] + y[1]]);
+                (g, v.len() as u64)
+            };
+            let share = |h: u64, n: u64| if n == 0 { 0.0 } else { h as f64 / n as f64 };
+            let (cu, nu) = close(&uniform);
+            let (c1, n1) = close(&first_lone);
+            let (c2, n2) = close(&second_lone);
+            let sx = xl.len() as f64 / nx;
+            let sy = yl.len() as f64 / ny;
+            let lone = sx * share(c1[0], n1) + (1.0 - sx) * sy * share(c2[0], n2);
+            out.push(RandomClose {
+                x,
+                y,
+                pairs: nu,
+                u: [lone, share(cu[1], nu)],
+                hits: cu[1] + c1[0] + c2[0],
+                weight: pairs_here / all_pairs,
+            });
+        }
+    }
+    out
+}
+
+/// Fixed-point scale of [`CandidateSums`]: sums of probabilities in integers add up to the same
+/// bits in any order, so the offsets do not depend on how the pairs were split among threads.
+const SCALE: f64 = (1u64 << 32) as f64;
+
+/// Per pair of lists (group of [`SourceGroups::group`]): the summed match probability of all
+/// candidate pairs, and per close group of the close ones, and of the close ones times k.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CandidateSums {
+    pub all: Vec<u128>,
+    pub close: Vec<[u128; 2]>,
+    pub close_k: Vec<[u128; 2]>,
+}
+
+impl CandidateSums {
+    pub fn new(groups: usize) -> CandidateSums {
+        CandidateSums { all: vec![0; groups], close: vec![[0; 2]; groups], close_k: vec![[0; 2]; groups] }
+    }
+
+    /// One candidate pair of group `g` with match probability `p`; `close`: its surnames' group
+    /// and log2 k when they are close.
+    #[inline]
+    pub fn add(&mut self, g: usize, p: f64, close: Option<(usize, f64)>) {
+        self.all[g] += (p * SCALE) as u128;
+        if let Some((c, lk)) = close {
+            self.close[g][c] += (p * SCALE) as u128;
+            self.close_k[g][c] += (p * lk.exp2() * SCALE) as u128;
+        }
+    }
+
+    pub fn merge(&mut self, o: &CandidateSums) {
+        for (i, x) in o.all.iter().enumerate() {
+            self.all[i] += x;
+            for c in 0..2 {
+                self.close[i][c] += o.close[i][c];
+                self.close_k[i][c] += o.close_k[i][c];
+            }
+        }
+    }
+
+    fn get(&self, g: usize) -> (f64, [f64; 2], [f64; 2]) {
+        let f = |x: u128| x as f64 / SCALE;
+        (f(self.all[g]), self.close[g].map(f), self.close_k[g].map(f))
+    }
+}
+
+/// Fit the offsets from the random close pairs and the candidate sums: per pair of lists and
+/// group, m = (close matches + M_SHRINK pooled m) / (matches + M_SHRINK), u shrunk towards the
+/// pooled u by half a hit, E_M[k] = (sum of p k + K_SHRINK pooled mean) / (sum of p + K_SHRINK),
+/// offset = log2(m / u) + log2 E_M[k], within +-[`OFFSET_CAP`]. None when there is too little
+/// to fit on (a small roll): then close surnames keep the level's single weight.
+pub fn fit(t: &Table, random: &[RandomClose], sums: &CandidateSums) -> Option<(Vec<CloseTells>, PooledTells)> {
+    let sg = SourceGroups::new(t);
+    let hits: u64 = random.iter().map(|r| r.hits).sum();
+    let (mut all, mut close, mut close_k) = (0.0, [0.0; 2], [0.0; 2]);
+    let mut u_pool = [0.0; 2];
+    for r in random {
+        let (a, c, ck) = sums.get(sg.group_of_sources(r.x, r.y) as usize);
+        all += a;
+        for g in 0..2 {
+            close[g] += c[g];
+            close_k[g] += ck[g];
+            u_pool[g] += r.weight * r.u[g];
+        }
+    }
+    if hits < MIN_RANDOM_CLOSE || all <= 0.0 || (0..2).any(|g| close[g] <= 0.0 || u_pool[g] <= 0.0) {
+        return None;
+    }
+    let m_pool = close.map(|c| c / all);
+    let k_pool = [close_k[0] / close[0], close_k[1] / close[1]];
+    let offset = |m: f64, u: f64, k: f64| ((m / u).log2() + k.log2()).clamp(-OFFSET_CAP, OFFSET_CAP);
+    let pooled = PooledTells {
+        u: u_pool,
+        m: m_pool,
+        mean_k: k_pool,
+        offset: [0, 1].map(|g| offset(m_pool[g], u_pool[g], k_pool[g])),
+    };
+    let tells = random
+        .iter()
+        .map(|r| {
+            // Random pairs of a one-record list: none; its u is the pooled one.
+            let (a, c, ck) = sums.get(sg.group_of_sources(r.x, r.y) as usize);
+            let n = r.pairs as f64;
+            let m = [0, 1].map(|g| (c[g] + M_SHRINK * m_pool[g]) / (a + M_SHRINK));
+            let u = [0, 1].map(|g| (r.u[g] * n + U_SHRINK_HITS) / (n + U_SHRINK_HITS / u_pool[g]));
+            let k = [0, 1].map(|g| (ck[g] + K_SHRINK * k_pool[g]) / (c[g] + K_SHRINK));
+            let (sa, sb) = (&t.sources[r.x as usize], &t.sources[r.y as usize]);
+            CloseTells {
+                a: sa.min(sb).clone(),
+                b: sa.max(sb).clone(),
+                random_pairs: r.pairs,
+                u: r.u,
+                expected_matches: a,
+                close_matches: c,
+                m,
+                mean_k: k,
+                offset: [0, 1].map(|g| offset(m[g], u[g], k[g])),
+            }
+        })
+        .collect();
+    Some((tells, pooled))
+}
