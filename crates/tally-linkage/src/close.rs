@@ -112,22 +112,27 @@ pub struct RandomClose {
 ///   first record does not and whose second does; u = s_x P(close | first lone) + (1 - s_x)
 ///   s_y P(close | first not lone, second lone), s the lists' shares of lone spellings.
 ///
-/// `count(r)` is record r's surname count in the roll. Records are drawn in canonical order per
-/// list and lists in name order, from one seeded generator: the draw does not depend on input
-/// order.
-pub fn random_close(t: &Table, count: &(impl Fn(Rec) -> u32 + Sync), n: usize, seed: u64) -> Vec<RandomClose> {
+/// `count[id]` is the roll count of surname dictionary value `id`. Records are drawn by their
+/// rank in canonical order within each list, lists in name order, each stratum of each pair of
+/// lists from a generator seeded by `seed` and its place: the draw depends neither on input
+/// order nor on the threads.
+pub fn random_close(t: &Table, count: &[u32], n: usize, seed: u64) -> Vec<RandomClose> {
     let sg = SourceGroups::new(t);
     let ns = t.sources.len();
-    let mut by_src: Vec<[Vec<Rec>; 2]> = vec![[Vec::new(), Vec::new()]; ns];
+    // Per list, its records with a surname as (record, surname id): shared spellings, lone ones.
+    let mut by_src: Vec<[Vec<(Rec, u32)>; 2]> = vec![[Vec::new(), Vec::new()]; ns];
     for r in t.canonical_order() {
-        if t.name_ids[0][r as usize] != NONE {
-            by_src[t.source[r as usize] as usize][usize::from(count(r) <= 1)].push(r);
+        let id = t.name_ids[0][r as usize];
+        if id != NONE {
+            by_src[t.source[r as usize] as usize][usize::from(count[id as usize] <= 1)].push((r, id));
         }
     }
     let total: f64 = by_src.iter().map(|s| (s[0].len() + s[1].len()) as f64).sum();
     let all_pairs = (total * (total - 1.0) / 2.0).max(1.0);
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc105e);
-    let mut out = Vec::new();
+    type Side<'a> = (&'a [(Rec, u32)], &'a [(Rec, u32)]);
+    let empty: Vec<(Rec, u32)> = Vec::new();
+    let mut cells: Vec<(u32, u32, f64, f64, f64)> = Vec::new();
+    let mut tasks: Vec<(u32, Side, Side)> = Vec::new();
     for (i, &x) in sg.by_name.iter().enumerate() {
         for &y in &sg.by_name[i..] {
             let ([xs, xl], [ys, yl]) = (&by_src[x as usize], &by_src[y as usize]);
@@ -136,64 +141,87 @@ pub fn random_close(t: &Table, count: &(impl Fn(Rec) -> u32 + Sync), n: usize, s
             if pairs_here <= 0.0 {
                 continue;
             }
-            // A record of a list by its rank among the list's records (shared spellings first).
-            let pick = |v: (&Vec<Rec>, &Vec<Rec>), i: usize| if i < v.0.len() { v.0[i] } else { v.1[i - v.0.len()] };
-            let mut draw = |from: (&Vec<Rec>, &Vec<Rec>), to: (&Vec<Rec>, &Vec<Rec>)| -> Vec<(Rec, Rec)> {
-                let (lf, lt) = (from.0.len() + from.1.len(), to.0.len() + to.1.len());
-                let mut v = Vec::with_capacity(n);
-                if lf == 0 || lt == 0 || (lf == 1 && lt == 1 && pick(from, 0) == pick(to, 0)) {
-                    return v;
-                }
-                let mut tries = 0usize;
-                while v.len() < n && tries < 4 * n {
-                    tries += 1;
-                    let (a, b) = (pick(from, rng.gen_range(0..lf)), pick(to, rng.gen_range(0..lt)));
-                    if a != b {
-                        v.push((a, b));
-                    }
-                }
-                v
-            };
-            let empty = Vec::new();
-            let uniform = draw((xs, xl), (ys, yl));
-            let first_lone = draw((&empty, xl), (ys, yl));
-            let second_lone = draw((xs, &empty), (&empty, yl));
-            // Close pairs per group among the draws.
-            let close = |v: &[(Rec, Rec)]| -> ([u64; 2], u64) {
-                let g = v
-                    .par_iter()
-                    .with_min_len(1024)
-                    .fold(
-                        || [0u64; 2],
-                        |mut c, &(a, b)| {
-                            let (ia, ib) = (t.name_ids[0][a as usize], t.name_ids[0][b as usize]);
-                            if ia != ib && name_level_of(t, 0, ia, ib) == CLOSE {
-                                c[group_and_log_k(count(a), count(b)).0] += 1;
-                            }
-                            c
-                        },
-                    )
-                    .reduce(|| [0u64; 2], |x, y| [x[0] + y[0], x[1] + y[1]]);
-                (g, v.len() as u64)
-            };
-            let share = |h: u64, n: u64| if n == 0 { 0.0 } else { h as f64 / n as f64 };
-            let (cu, nu) = close(&uniform);
-            let (c1, n1) = close(&first_lone);
-            let (c2, n2) = close(&second_lone);
-            let sx = xl.len() as f64 / nx;
-            let sy = yl.len() as f64 / ny;
-            let lone = sx * share(c1[0], n1) + (1.0 - sx) * sy * share(c2[0], n2);
-            out.push(RandomClose {
-                x,
-                y,
-                pairs: nu,
-                u: [lone, share(cu[1], nu)],
-                hits: cu[1] + c1[0] + c2[0],
-                weight: pairs_here / all_pairs,
-            });
+            let cell = cells.len() as u32;
+            cells.push((x, y, pairs_here, xl.len() as f64 / nx, yl.len() as f64 / ny));
+            tasks.push((cell * 3, (xs, xl), (ys, yl)));
+            tasks.push((cell * 3 + 1, (&empty, xl), (ys, yl)));
+            tasks.push((cell * 3 + 2, (xs, &empty), (&empty, yl)));
         }
     }
-    out
+    // Every draw, as (surname id, surname id, stratum cell), each stratum of each pair of lists
+    // from its own generator (seeded by the seed and the cell, so the draws do not depend on
+    // the threads); compared after all are drawn.
+    let mut draws: Vec<(u32, u32, u32)> = tasks
+        .par_iter()
+        .flat_map_iter(|&(cell, from, to)| {
+            // A record of a side by its rank among the side's records (shared spellings first).
+            let pick = |v: Side, i: usize| if i < v.0.len() { v.0[i] } else { v.1[i - v.0.len()] };
+            let (lf, lt) = (from.0.len() + from.1.len(), to.0.len() + to.1.len());
+            let mut out = Vec::new();
+            if lf == 0 || lt == 0 || (lf == 1 && lt == 1 && pick(from, 0).0 == pick(to, 0).0) {
+                return out;
+            }
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xc105e ^ (u64::from(cell) << 32));
+            out.reserve(n);
+            let mut tries = 0usize;
+            while out.len() < n && tries < 4 * n {
+                tries += 1;
+                let (a, b) = (pick(from, rng.gen_range(0..lf)), pick(to, rng.gen_range(0..lt)));
+                if a.0 != b.0 {
+                    out.push((a.1.min(b.1), a.1.max(b.1), cell));
+                }
+            }
+            out
+        })
+        .collect();
+    // Sorted by surname values, so that one side is read in dictionary order (a random pair's
+    // comparison costs its cache misses) and a pair of values drawn again is compared once.
+    draws.par_sort_unstable();
+    let n_cells = cells.len() * 3;
+    let (hits, drawn) = draws
+        .par_chunks(4096)
+        .map(|piece| {
+            let (mut hits, mut drawn) = (vec![[0u64; 2]; n_cells], vec![0u64; n_cells]);
+            let mut last = (NONE, NONE, false);
+            for &(ia, ib, c) in piece {
+                if (ia, ib) != (last.0, last.1) {
+                    last = (ia, ib, ia != ib && name_level_of(t, 0, ia, ib) == CLOSE);
+                }
+                drawn[c as usize] += 1;
+                if last.2 {
+                    hits[c as usize][group_and_log_k(count[ia as usize], count[ib as usize]).0] += 1;
+                }
+            }
+            (hits, drawn)
+        })
+        .reduce(
+            || (vec![[0u64; 2]; n_cells], vec![0u64; n_cells]),
+            |(mut h, mut d), (h2, d2)| {
+                for c in 0..n_cells {
+                    h[c][0] += h2[c][0];
+                    h[c][1] += h2[c][1];
+                    d[c] += d2[c];
+                }
+                (h, d)
+            },
+        );
+    let share = |h: u64, n: u64| if n == 0 { 0.0 } else { h as f64 / n as f64 };
+    cells
+        .iter()
+        .enumerate()
+        .map(|(c, &(x, y, pairs_here, sx, sy))| {
+            let (u, l1, l2) = (3 * c, 3 * c + 1, 3 * c + 2);
+            let lone = sx * share(hits[l1][0], drawn[l1]) + (1.0 - sx) * sy * share(hits[l2][0], drawn[l2]);
+            RandomClose {
+                x,
+                y,
+                pairs: drawn[u],
+                u: [lone, share(hits[u][1], drawn[u])],
+                hits: hits[u][1] + hits[l1][0] + hits[l2][0],
+                weight: pairs_here / all_pairs,
+            }
+        })
+        .collect()
 }
 
 /// Fixed-point scale of [`CandidateSums`]: sums of probabilities in integers add up to the same
@@ -218,10 +246,16 @@ impl CandidateSums {
     /// and log2 k when they are close.
     #[inline]
     pub fn add(&mut self, g: usize, p: f64, close: Option<(usize, f64)>) {
-        self.all[g] += (p * SCALE) as u128;
+        // Through u64 (p k 2^32 < 2^64 for any roll count): a float's conversion to u128 is a
+        // library call, and this runs for every candidate pair.
+        let x = (p * SCALE) as u64;
+        if x == 0 {
+            return;
+        }
+        self.all[g] += u128::from(x);
         if let Some((c, lk)) = close {
-            self.close[g][c] += (p * SCALE) as u128;
-            self.close_k[g][c] += (p * lk.exp2() * SCALE) as u128;
+            self.close[g][c] += u128::from(x);
+            self.close_k[g][c] += u128::from((p * lk.exp2() * SCALE) as u64);
         }
     }
 

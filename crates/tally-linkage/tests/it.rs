@@ -968,6 +968,8 @@ fn close_surnames_split_by_the_spelling_that_tells() {
     // re-run and an incremental run score as the training run did), in any input order.
     let again = Linker::with_params(&w.records, c.clone(), p.clone()).unwrap();
     assert_eq!(again.kept_pairs(), l.kept_pairs());
+    let d = Decisions::default();
+    assert_eq!(again.roll(&d, &FxHashMap::default(), 1).assignments, l.roll(&d, &FxHashMap::default(), 1).assignments);
     let mut rev = w.records.clone();
     rev.reverse();
     let r = Linker::train(&rev, c).unwrap();
