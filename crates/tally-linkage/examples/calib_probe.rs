@@ -24,7 +24,8 @@
 //!
 //! Columns: the nine levels, the pair's weight (log2 odds, prior included), its prior, the
 //! term-frequency adjustments of surname and given name, the truth label (1, 0, -1 unknown),
-//! ..., `close` (the close-surname adjustment, bits), `rcount` (the roll's count of the rarer
+//! ..., `close` (the close surnames' term beyond the level's weight, bits: the split by the spelling
+//! that tells with version-7 parameters, else the roll-wide adjustment), `rcount` (the roll's count of the rarer
 //! surname spelling), `ccount` (the roll's count of the commoner of the two surname
 //! spellings) and `xs` (1 when the two surnames are written in different scripts).
 //! `bench/experiments/calib_levels.py` reads them.
