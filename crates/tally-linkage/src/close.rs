@@ -69,7 +69,9 @@ pub struct CloseTells {
     pub b: String,
     /// Random pairs drawn per stratum ([`random_close`]).
     pub random_pairs: u64,
-    /// Per group: the share of random pairs (surnames present) whose surnames are close in it.
+    /// Per group: the share of random pairs (surnames present) whose surnames are close in it,
+    /// shrunk towards the pooled share by half a hit (so that `offset` is log2(m / u) + log2
+    /// `mean_k`, within the cap).
     pub u: [f64; 2],
     /// Summed match probability over the pair of lists' candidate pairs (the present model).
     pub expected_matches: f64,
@@ -320,7 +322,7 @@ pub fn fit(t: &Table, random: &[RandomClose], sums: &CandidateSums) -> Option<(V
                 a: sa.min(sb).clone(),
                 b: sa.max(sb).clone(),
                 random_pairs: r.pairs,
-                u: r.u,
+                u,
                 expected_matches: a,
                 close_matches: c,
                 m,

@@ -1485,10 +1485,12 @@ impl Scorer {
     }
 }
 
+/// The close terms per pair of sources (by name hashes), and pooled.
+type CloseAdds = (FxHashMap<(u64, u64), [f64; 2]>, Option<[f64; 2]>);
+
 /// [`Scorer`]'s close terms from the parameters' split: offset less the close level's weight,
 /// per pair of sources (by name hashes) and pooled.
-#[allow(clippy::type_complexity)]
-fn close_adds(params: &Params, w: &[Vec<f64>]) -> (FxHashMap<(u64, u64), [f64; 2]>, Option<[f64; 2]>) {
+fn close_adds(params: &Params, w: &[Vec<f64>]) -> CloseAdds {
     let Some(pooled) = &params.close_pooled else { return (FxHashMap::default(), None) };
     let wc = w[0][CLOSE as usize];
     let by_pair = params

@@ -916,6 +916,8 @@ fn close_surnames_split_by_the_spelling_that_tells() {
             assert!(ct.m[g] > 0.0 && ct.m[g] < 1.0, "{ct:?}");
             assert!(ct.mean_k[g] >= 1.0, "{ct:?}");
             assert!(ct.offset[g].is_finite() && ct.offset[g].abs() <= tally_linkage::close::OFFSET_CAP, "{ct:?}");
+            let parts = (ct.m[g] / ct.u[g]).log2() + ct.mean_k[g].log2();
+            assert!((ct.offset[g] - parts).abs() < 1e-9, "the offset from its parts: {ct:?}");
         }
     }
     let tells = |a: u32, b: u32| {
@@ -981,6 +983,62 @@ fn close_surnames_split_by_the_spelling_that_tells() {
     let step = e.steps.iter().find(|st| st.field == "surname spelling").expect("the term's step");
     assert_eq!(step.weight, s.close_pair(t, sp.a, sp.b, sp.pattern));
     assert!((e.total - sp.weight).abs() < 1e-9, "explained {} vs scored {}", e.total, sp.weight);
+}
+
+#[test]
+fn random_close_pairs_estimate_every_pair_of_lists() {
+    // The close split's u from stratified random pairs against the share counted over every
+    // pair of records of each pair of lists (the world is small enough to enumerate).
+    use tally_linkage::close::{group_and_log_k, random_close};
+    use tally_linkage::table::{Table, NONE};
+    let w = world(900, 17);
+    let t = Table::from_records(&w.records).unwrap();
+    let mut by_key: FxHashMap<u64, u32> = FxHashMap::default();
+    for r in 0..t.len() {
+        *by_key.entry(t.name_tf_key(0, r as u32)).or_default() += 1;
+    }
+    let count: Vec<u32> = t.names[0].canon_hash.iter().map(|h| by_key.get(h).copied().unwrap_or(0)).collect();
+    let n = 40_000;
+    let est = random_close(&t, &count, n, 7);
+    assert_eq!(est.len(), 6, "three lists, six pairs of them");
+    let ids = |s: u32| -> Vec<u32> {
+        (0..t.len() as u32).filter(|&r| t.source[r as usize] == s && t.name_ids[0][r as usize] != NONE).collect()
+    };
+    let mut checked = [0; 2];
+    for e in &est {
+        let (xs, ys) = (ids(e.x), ids(e.y));
+        let (mut pairs, mut close) = (0u64, [0u64; 2]);
+        for &a in &xs {
+            for &b in &ys {
+                if a == b {
+                    continue;
+                }
+                pairs += 1;
+                let (ia, ib) = (t.name_ids[0][a as usize], t.name_ids[0][b as usize]);
+                if ia != ib && tally_linkage::compare::name_level_of(&t, 0, ia, ib) == 3 {
+                    close[group_and_log_k(count[ia as usize], count[ib as usize]).0] += 1;
+                }
+            }
+        }
+        assert_eq!(e.pairs, n as u64);
+        for g in 0..2 {
+            let exact = close[g] as f64 / pairs as f64;
+            // Four standard errors of a share from n draws (the lone group's strata have at
+            // most that error), and a floor for shares of a few pairs.
+            let tol = 4.0 * (exact * (1.0 - exact) / n as f64).sqrt() + 2.0 / n as f64;
+            assert!(
+                (e.u[g] - exact).abs() <= tol,
+                "group {g} of {}~{}: {} against {exact} (+-{tol})",
+                e.x,
+                e.y,
+                e.u[g]
+            );
+            if close[g] >= 20 {
+                checked[g] += 1;
+            }
+        }
+    }
+    assert!(checked[0] >= 2 && checked[1] >= 2, "pairs of lists with close pairs of each group: {checked:?}");
 }
 
 #[test]
