@@ -234,7 +234,7 @@ impl Linker {
                 let n_random = (cfg.train.u_pairs / 4).min(2 * table.len()).max(1);
                 let counts = surname_counts(&table, &s);
                 let random = close::random_close(&table, &counts, n_random, cfg.train.seed);
-                let w = Weigher::build(&table, &s, counts);
+                let w = Weigher::build(&table, &s, counts.clone());
                 let mut first = FirstPass::new(groups.len());
                 for (ci, &c) in plan.chunks.iter().enumerate() {
                     let pairs = chunk_pairs(&cfg.blocking, &index, c);
@@ -250,7 +250,7 @@ impl Linker {
                     Some((tells, pooled)) => {
                         drop(w);
                         let s = s.with_close_tells(tells, pooled);
-                        let w = Weigher::new(&table, &s);
+                        let w = Weigher::build(&table, &s, counts);
                         let (k, b) = score(&table, &w, low, &held, |i| held_pats[i]);
                         kept.extend(k);
                         below += b + first.faint_below(&table, &groups, &s);
