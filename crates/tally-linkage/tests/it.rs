@@ -834,13 +834,18 @@ fn fields_conflict_agrees_with_the_table() {
     assert!(hard_conflict(&t, n as u32 + 3, n as u32 + 4), "births 15 years apart, deaths 7 months apart");
 }
 
-#[test]
-fn close_surnames_weigh_by_the_commoner_spelling() {
-    // Surnames with slips of the pen (one record in ten) among Zipf-common names: a close pair
-    // is a slip from the commoner spelling or two neighbouring names.
-    let w = world(3000, 17);
+/// Surnames with slips of the pen (one record in ten) among Zipf-common names, in three lists:
+/// a close pair is a slip from the commoner spelling or two neighbouring names. With a u sample
+/// large enough to hold random close pairs.
+fn close_world() -> (world::World, LinkConfig) {
     let mut c = cfg();
     c.train.u_pairs = 200_000;
+    (world(3000, 17), c)
+}
+
+#[test]
+fn close_surnames_weigh_by_the_commoner_spelling() {
+    let (w, c) = close_world();
     let trained = Linker::train(&w.records, c.clone()).unwrap();
     // Parameters as before version 7, without the split by the spelling that tells (see
     // `close_surnames_split_by_the_spelling_that_tells`): the roll-wide adjustment.
@@ -903,11 +908,7 @@ fn close_step_is_explained(l: &Linker) {
 
 #[test]
 fn close_surnames_split_by_the_spelling_that_tells() {
-    // The world of `close_surnames_weigh_by_the_commoner_spelling`: slips of the pen (one
-    // record in ten) among Zipf-common names, in three lists.
-    let w = world(3000, 17);
-    let mut c = cfg();
-    c.train.u_pairs = 200_000;
+    let (w, c) = close_world();
     let l = Linker::train(&w.records, c.clone()).unwrap();
     let (t, s) = (&l.table, &l.scorer);
     let p = &s.params;
